@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 / Node 20 machine lacks, then the npm workspace.
+# System packages: the Python training tool and the test references
+# (python3-torch, astropy, onnx, numpy/scipy for fixtures; SExtractor for side-by-side tests;
+# Chromium for the report's browser test; DejaVu fonts for rendered plots).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PKGS=(python3-torch python3-astropy python3-onnx python3-numpy python3-scipy source-extractor chromium fonts-dejavu-core)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+echo "setup: done"

@@ -1,0 +1,17 @@
+// Shared vitest settings for every project in the workspace.
+// The default `forks` pool is required: onnxruntime-node breaks under vm pools (docs/ecosystem.md §8).
+import { defineConfig } from 'vitest/config';
+
+export function projectConfig(opts: { testTimeout?: number } = {}) {
+  return defineConfig({
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      pool: 'forks',
+      maxWorkers: 2,
+      testTimeout: opts.testTimeout ?? 60_000,
+      hookTimeout: 120_000,
+      reporters: ['default'],
+      passWithNoTests: true,
+    },
+  });
+}
