@@ -1,0 +1,68 @@
+// Progress reporting: one bar per stage on a terminal (cli-progress), structured JSON log lines
+// (pino, to stderr) otherwise; and the end-of-run summary table of stage times and cache hits.
+import cliProgress from 'cli-progress';
+import { pino, type Logger } from 'pino';
+
+export interface StageRecord { stage: string; seconds: number; cached: boolean; key?: string; note?: string }
+
+export interface Reporter {
+  start(stage: string, total?: number): void;
+  tick(stage: string, done: number, total?: number): void;
+  end(rec: StageRecord): void;
+  info(msg: string, extra?: Record<string, unknown>): void;
+  close(): void;
+}
+
+export function makeReporter(opts: { tty?: boolean; quiet?: boolean } = {}): Reporter {
+  const tty = opts.tty ?? Boolean(process.stderr.isTTY);
+  if (opts.quiet) return silentReporter();
+  return tty ? new BarReporter() : new JsonReporter(pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2)));
+}
+
+export function silentReporter(): Reporter {
+  return { start() {}, tick() {}, end() {}, info() {}, close() {} };
+}
+
+class JsonReporter implements Reporter {
+  constructor(private log: Logger) {}
+  start(stage: string, total?: number) { this.log.info({ stage, event: 'start', total }, `${stage}: start`); }
+  tick(stage: string, done: number, total?: number) { this.log.info({ stage, event: 'progress', done, total }, `${stage}: ${done}/${total ?? '?'}`); }
+  end(rec: StageRecord) { this.log.info({ ...rec, event: 'end' }, `${rec.stage}: ${rec.cached ? 'cached' : 'done'} in ${rec.seconds.toFixed(2)} s`); }
+  info(msg: string, extra?: Record<string, unknown>) { this.log.info(extra ?? {}, msg); }
+  close() { this.log.flush(); }
+}
+
+class BarReporter implements Reporter {
+  private multi = new cliProgress.MultiBar({
+    format: ' {stage} |{bar}| {value}/{total} {status}',
+    hideCursor: true,
+    clearOnComplete: false,
+    stream: process.stderr,
+  }, cliProgress.Presets.shades_classic);
+  private bars = new Map<string, cliProgress.SingleBar>();
+  start(stage: string, total = 1) {
+    this.bars.set(stage, this.multi.create(total, 0, { stage: stage.padEnd(14), status: '' }));
+  }
+  tick(stage: string, done: number, total?: number) {
+    const bar = this.bars.get(stage);
+    if (!bar) return;
+    if (total !== undefined) bar.setTotal(total);
+    bar.update(done);
+  }
+  end(rec: StageRecord) {
+    const bar = this.bars.get(rec.stage);
+    if (!bar) return;
+    bar.update(bar.getTotal(), { status: rec.cached ? 'cached' : `${rec.seconds.toFixed(1)} s` });
+  }
+  info(msg: string) { this.multi.log(`${msg}\n`); }
+  close() { this.multi.stop(); }
+}
+
+export function summaryTable(records: StageRecord[]): string {
+  const rows = records.map((r) => [r.stage, r.cached ? 'cached' : 'computed', `${r.seconds.toFixed(2)}`, r.note ?? '']);
+  const head = ['stage', 'status', 'seconds', 'note'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const total = records.reduce((s, r) => s + r.seconds, 0);
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), `total ${total.toFixed(2)} s`].join('\n');
+}

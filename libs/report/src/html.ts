@@ -1,0 +1,112 @@
+// The self-contained HTML report: every figure inline (SVG markup or base64 PNG), no external
+// resources, so the file can be mailed or archived as is.
+import { depthCurvesSvg, pzSparklineSvg, type DepthCurve } from './plots.ts';
+
+export interface OverviewPanel {
+  band: string;
+  /** PNGs rendered with the same stretch, so that the two are comparable by eye. */
+  coaddPng: Uint8Array;
+  denoisedPng?: Uint8Array;
+  zooms?: { label: string; coaddPng: Uint8Array; denoisedPng?: Uint8Array }[];
+  stretch: string;
+}
+
+export interface CandidateRow {
+  id: string | number;
+  ra: number;
+  dec: number;
+  zPhot: number;
+  zLo: number;
+  zHi: number;
+  pHighZ: number;
+  muv: number | null;
+  mag: number | null;
+  snr: number;
+  preset: string;
+  stampPng?: Uint8Array;
+  pz?: { z: number[]; p: number[] };
+}
+
+export interface ReportInput {
+  title: string;
+  generatedAt: string;
+  field: { name: string; bands: string[]; width: number; height: number; pixelScale: number; areaArcmin2: number; nExposures: Record<string, number> };
+  overview: OverviewPanel[];
+  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; note?: string };
+  candidates: CandidateRow[];
+  lfSvg?: string;
+  lfTable?: { z: string; M: number; phi: number; err: string }[];
+  provenance: Record<string, string | number | boolean>;
+  stages?: { stage: string; status: string; seconds: number }[];
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const img = (png: Uint8Array, alt: string, cls = '') =>
+  `<img class="${cls}" alt="${escapeHtml(alt)}" src="data:image/png;base64,${Buffer.from(png).toString('base64')}">`;
+
+/** Sexagesimal RA (h:m:s) and Dec (d:m:s) strings. */
+export function sexagesimal(ra: number, dec: number): [string, string] {
+  const fmt = (v: number, dp: number) => {
+    const a = Math.abs(v);
+    let d = Math.floor(a);
+    let m = Math.floor((a - d) * 60);
+    let s = ((a - d) * 60 - m) * 60;
+    if (Number(s.toFixed(dp)) >= 60) { s = 0; m += 1; }
+    if (m >= 60) { m = 0; d += 1; }
+    return `${String(d).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s.toFixed(dp).padStart(3 + dp, '0')}`;
+  };
+  const raH = (((ra % 360) + 360) % 360) / 15;
+  return [fmt(raH, 3), `${dec < 0 ? '-' : '+'}${fmt(dec, 2)}`];
+}
+
+const num = (v: number | null | undefined, dp: number) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(dp));
+
+export function renderReport(r: ReportInput): string {
+  const css = `body{font-family:'DejaVu Sans',system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222}
+h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:2em}
+.sub{color:#666;margin-top:4px}.grid{display:flex;flex-wrap:wrap;gap:16px}.panel{text-align:center}
+.panel img{image-rendering:pixelated;border:1px solid #999;max-width:540px}.zoom img{width:180px}
+table{border-collapse:collapse;font-size:0.86em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
+th{background:#f3f3f3}td.l{text-align:left}.stamp img{height:64px;image-rendering:pixelated}
+.kv td:first-child{text-align:left;font-weight:bold}.note{color:#555;font-size:0.9em}.big{font-size:1.3em;font-weight:bold}`;
+  const f = r.field;
+  const overview = r.overview.map((p) => `<div class="panel-group"><h3>${escapeHtml(p.band)}</h3><div class="grid">
+<div class="panel">${img(p.coaddPng, `${p.band} co-add`, 'overview-coadd')}<div>co-add</div></div>
+${p.denoisedPng ? `<div class="panel">${img(p.denoisedPng, `${p.band} denoised`, 'overview-denoised')}<div>ASTERIS denoised</div></div>` : ''}
+</div>${(p.zooms ?? []).map((z) => `<div class="grid zoom"><div class="panel">${img(z.coaddPng, `${z.label} co-add`)}<div>${escapeHtml(z.label)} co-add</div></div>${z.denoisedPng ? `<div class="panel">${img(z.denoisedPng, `${z.label} denoised`)}<div>${escapeHtml(z.label)} denoised</div></div>` : ''}</div>`).join('')}
+<p class="note">Same stretch for both panels: ${escapeHtml(p.stretch)}.</p></div>`).join('\n');
+
+  const depth = r.depth
+    ? `<section id="depth"><h2>Depth: completeness and purity</h2>
+<p class="big">Depth gain (m90 denoised − m90 co-add): <span id="depth-gain">${r.depth.gain === null ? 'not measured' : `${r.depth.gain >= 0 ? '+' : ''}${r.depth.gain.toFixed(2)} mag`}</span></p>
+<div id="depth-plot">${depthCurvesSvg(r.depth.curves, r.depth.m90)}</div>
+<p class="note">m90 = faintest magnitude bin with completeness ≥ 90 % and purity ≥ 90 %, measured by injection–recovery through the same extraction. ${escapeHtml(r.depth.note ?? '')}</p></section>`
+    : '';
+
+  const rows = r.candidates.map((c) => {
+    const [ras, decs] = sexagesimal(c.ra, c.dec);
+    return `<tr><td class="l">${escapeHtml(String(c.id))}</td><td>${ras}<br>${decs}</td><td>${num(c.zPhot, 2)}<br><span class="note">${num(c.zLo, 2)}–${num(c.zHi, 2)}</span></td>
+<td>${num(c.pHighZ, 2)}</td><td>${num(c.muv, 2)}</td><td>${num(c.mag, 2)}</td><td>${num(c.snr, 1)}</td><td class="l">${escapeHtml(c.preset)}</td>
+<td class="stamp">${c.stampPng ? img(c.stampPng, `stamps of ${c.id}`) : ''}</td><td>${c.pz ? pzSparklineSvg(c.pz.z, c.pz.p) : ''}</td></tr>`;
+  }).join('\n');
+  const candidates = `<section id="candidates"><h2>Candidates (${r.candidates.length})</h2>
+${r.candidates.length === 0 ? '<p>No object passed the selection.</p>' : `<table id="candidate-table"><thead><tr><th>id</th><th>RA / Dec</th><th>z<sub>phot</sub> (68 %)</th><th>P(z&gt;7)</th><th>M<sub>UV</sub></th><th>mag</th><th>S/N</th><th>preset</th><th>stamps</th><th>P(z)</th></tr></thead><tbody>${rows}</tbody></table>`}</section>`;
+
+  const lf = `<section id="lf"><h2>UV luminosity function</h2>${r.lfSvg ? `<div id="lf-plot">${r.lfSvg}</div>` : '<p>No luminosity function (no candidates or no completeness).</p>'}
+${r.lfTable && r.lfTable.length ? `<table><thead><tr><th>z bin</th><th>M<sub>UV</sub></th><th>φ (Mpc⁻³ mag⁻¹)</th><th>error</th></tr></thead><tbody>${r.lfTable.map((t) => `<tr><td>${escapeHtml(t.z)}</td><td>${t.M.toFixed(2)}</td><td>${t.phi.toExponential(2)}</td><td>${escapeHtml(t.err)}</td></tr>`).join('')}</tbody></table>` : ''}</section>`;
+
+  const prov = `<section id="provenance"><h2>Provenance</h2><table class="kv">${Object.entries(r.provenance).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="l">${escapeHtml(String(v))}</td></tr>`).join('')}</table>
+${r.stages ? `<h3>Stages</h3><table><thead><tr><th>stage</th><th>status</th><th>seconds</th></tr></thead><tbody>${r.stages.map((s) => `<tr><td class="l">${escapeHtml(s.stage)}</td><td class="l">${escapeHtml(s.status)}</td><td>${s.seconds.toFixed(2)}</td></tr>`).join('')}</tbody></table>` : ''}</section>`;
+
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)}</title><style>${css}</style></head><body>
+<h1>${escapeHtml(r.title)}</h1><p class="sub">Field <b>${escapeHtml(f.name)}</b>: ${f.width}×${f.height} px at ${f.pixelScale.toFixed(3)}″/px (${f.areaArcmin2.toFixed(2)} arcmin²), bands ${f.bands.map((b) => `${escapeHtml(b)} (${f.nExposures[b] ?? '?'} exp.)`).join(', ')}. Generated ${escapeHtml(r.generatedAt)}.</p>
+<section id="overview"><h2>Field overview</h2>${overview}</section>
+${depth}
+${candidates}
+${lf}
+${prov}
+</body></html>`;
+}
