@@ -1,18 +1,29 @@
 // The `asteris` command: one sub-command module per stage under ./commands, each exporting
 // `register(program)`. The CLI only parses options and calls library functions.
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { version } from './version.ts';
 import { formatError } from './errors.ts';
 import { register as registerFits } from './commands/fits.ts';
+import { register as registerRun } from './commands/run.ts';
+import { register as registerCache } from './commands/cache.ts';
+import { register as registerDenoise } from './commands/denoise.ts';
+import { register as registerTrain } from './commands/train.ts';
+import { register as registerLf } from './commands/lf.ts';
+import { register as registerSelect } from './commands/select.ts';
+import { register as registerPhotometry } from './commands/photometry.ts';
 
 const COMMANDS: Array<(program: Command) => void> = [
+  registerRun,
+  registerCache,
   registerFits,
+  registerDenoise,
+  registerTrain,
+  registerLf,
+  registerSelect,
+  registerPhotometry,
 ];
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-  return pkg.version as string;
-}
+export { version };
 
 export function buildProgram(): Command {
   const program = new Command();

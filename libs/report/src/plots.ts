@@ -2,11 +2,13 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 
-function doc(): Document {
-  return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
+type PlotDocument = Parameters<typeof Plot.plot>[0] extends { document?: infer D } ? D : never;
+
+function doc(): PlotDocument {
+  return parseHTML('<!doctype html><html><body></body></html>').document as unknown as PlotDocument;
 }
 
-function svgOf(el: Element): string {
+function svgOf(el: { outerHTML: string }): string {
   // Plot returns <svg> or, with a legend, a <figure> wrapping it; both serialise to inline HTML.
   const html = el.outerHTML;
   return html.includes('xmlns=') ? html : html.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ');
@@ -36,7 +38,7 @@ export function depthCurvesSvg(curves: DepthCurve[], m90: Record<string, number 
     y: { label: 'fraction', domain: [0, 1.02], grid: true },
     color: { legend: true },
     marks,
-  }) as unknown as Element);
+  }) as unknown as { outerHTML: string });
 }
 
 /** A small P(z) curve for the candidate table. */
@@ -47,5 +49,5 @@ export function pzSparklineSvg(z: number[], p: number[], opts: { width?: number;
     x: { label: null, domain: [0, 20], ticks: [0, 5, 10, 15, 20] },
     y: { axis: null },
     marks: [Plot.areaY(rows, { x: 'z', y: 'p', fill: '#4269d0', fillOpacity: 0.35 }), Plot.lineY(rows, { x: 'z', y: 'p', stroke: '#4269d0' })],
-  }) as unknown as Element);
+  }) as unknown as { outerHTML: string });
 }

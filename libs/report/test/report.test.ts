@@ -83,7 +83,7 @@ describe.skipIf(!existsSync(chromium))('report in a real browser', () => {
       await page.goto(`file://${file}`);
       await expect(page.locator('h1').textContent()).resolves.toContain('ASTERIS run');
       // every inline PNG decoded
-      const widths = await page.$$eval('img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+      const widths = await page.$$eval('img', (imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
       expect(widths.length).toBeGreaterThanOrEqual(3);
       expect(widths.every((w) => w > 0)).toBe(true);
       expect(await page.locator('#depth svg').count()).toBeGreaterThan(0);

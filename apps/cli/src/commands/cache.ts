@@ -1,0 +1,37 @@
+// `asteris cache ls|gc`: inspect and prune the product cache of a run directory.
+import type { Command } from 'commander';
+import { listCache, gcCache } from '@asteris/pipeline';
+
+export function register(program: Command): void {
+  const cache = program.command('cache').description('inspect or prune the cache of intermediate products');
+  cache
+    .command('ls')
+    .description('list cached products (stage, key, size, age, used by the last run)')
+    .argument('<out>', 'run output directory (the --out of `asteris run`)')
+    .option('--json', 'machine-readable output')
+    .action((out: string, opts: { json?: boolean }) => {
+      const rows = listCache(out);
+      if (opts.json) {
+        console.log(JSON.stringify(rows, null, 2));
+        return;
+      }
+      if (rows.length === 0) {
+        console.log(`no cached products under ${out}`);
+        return;
+      }
+      const w = Math.max(...rows.map((r) => r.stage.length), 5);
+      console.log(`${'stage'.padEnd(w)}  key                       size(MB)  created                   in last run`);
+      for (const r of rows) {
+        console.log(`${r.stage.padEnd(w)}  ${r.key.padEnd(24)}  ${(r.bytes / 1e6).toFixed(2).padStart(8)}  ${r.createdAt.padEnd(24)}  ${r.inLastRun ? 'yes' : 'no'}`);
+      }
+    });
+  cache
+    .command('gc')
+    .description('remove temporary debris and every product not used by the last run')
+    .argument('<out>', 'run output directory')
+    .option('--all', 'remove every cached product')
+    .action((out: string, opts: { all?: boolean }) => {
+      const { removed, freedBytes } = gcCache(out, { all: Boolean(opts.all) });
+      console.log(`removed ${removed.length} entr${removed.length === 1 ? 'y' : 'ies'}, freed ${(freedBytes / 1e6).toFixed(2)} MB`);
+    });
+}

@@ -1,0 +1,47 @@
+// The run record (<out>/run.json) lists the products a run used; `cache gc` keeps exactly those.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProductCache, dirSize } from './cache.ts';
+import { writeFileAtomic } from './atomic.ts';
+import type { StageRecord } from './progress.ts';
+
+export interface RunRecord {
+  version: string;
+  field: string;
+  startedAt: string;
+  finishedAt: string;
+  config: unknown;
+  products: { stage: string; key: string }[];
+  stages: StageRecord[];
+}
+
+export const cacheRoot = (out: string) => join(out, 'cache');
+export const runRecordPath = (out: string) => join(out, 'run.json');
+
+export function writeRunRecord(out: string, rec: RunRecord): void {
+  writeFileAtomic(runRecordPath(out), JSON.stringify(rec, null, 2));
+}
+
+export function readRunRecord(out: string): RunRecord | null {
+  const p = runRecordPath(out);
+  if (!existsSync(p)) return null;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as RunRecord;
+  } catch {
+    return null;
+  }
+}
+
+export interface CacheRow { stage: string; key: string; bytes: number; createdAt: string; inLastRun: boolean }
+
+export function listCache(out: string): CacheRow[] {
+  const used = new Set((readRunRecord(out)?.products ?? []).map((p) => `${p.stage}/${p.key}`));
+  return new ProductCache(cacheRoot(out)).list().map((e) => ({
+    stage: e.stage, key: e.key, bytes: dirSize(e.dir), createdAt: e.createdAt, inLastRun: used.has(`${e.stage}/${e.key}`),
+  }));
+}
+
+export function gcCache(out: string, opts: { all?: boolean } = {}): { removed: string[]; freedBytes: number } {
+  const keep = opts.all ? new Set<string>() : new Set((readRunRecord(out)?.products ?? []).map((p) => `${p.stage}/${p.key}`));
+  return new ProductCache(cacheRoot(out)).gc(keep);
+}
