@@ -107,10 +107,46 @@ export function crossing(c: Curve, level = 0.9): number | null {
   return prev ? prev.m : null;
 }
 
-/** m90: both completeness and purity ≥ 90 %. */
+/**
+ * Maximum-likelihood logistic fit C(m) = 1 / (1 + exp((m − m50)/w)) to binomial counts (k of n per
+ * bin), by a grid search; robust to the few-per-bin noise of small injection runs and to bright bins
+ * that lose a source to blending. Returns the magnitude where the fit crosses `level`.
+ */
+export function logisticCrossing(c: Curve, successes: number[], level = 0.9): { m: number; m50: number; w: number } | null {
+  const bins = c.centres.map((m, i) => ({ m, n: c.counts[i]!, k: successes[i]! })).filter((b) => b.n > 0);
+  if (bins.length < 2) return null;
+  const lo = c.edges[0]!;
+  const hi = c.edges[c.edges.length - 1]!;
+  let best = { ll: -Infinity, m50: NaN, w: NaN };
+  for (let m50 = lo - 1; m50 <= hi + 1; m50 += 0.01) {
+    for (let w = 0.03; w <= 1.5; w += 0.01) {
+      let ll = 0;
+      for (const b of bins) {
+        const p = Math.min(1 - 1e-9, Math.max(1e-9, 1 / (1 + Math.exp((b.m - m50) / w))));
+        ll += b.k * Math.log(p) + (b.n - b.k) * Math.log(1 - p);
+      }
+      if (ll > best.ll) best = { ll, m50, w };
+    }
+  }
+  const m = best.m50 - best.w * Math.log(level / (1 - level));
+  return { m, m50: best.m50, w: best.w };
+}
+
+/** Successes per bin implied by a curve (value × count, rounded). */
+export function successes(c: Curve): number[] {
+  return c.values.map((v, i) => (Number.isFinite(v) ? Math.round(v * c.counts[i]!) : 0));
+}
+
+/**
+ * m90: the faintest magnitude with both completeness and purity ≥ 90 %, each from a logistic fit to
+ * its per-bin counts (purity trials = positive detections, successes = positives not matched by the
+ * negative-image count). A purity curve that never drops below 90 % does not limit m90.
+ */
 export function m90(completeness: Curve, purity: Curve, level = 0.9): number | null {
-  const c = crossing(completeness, level);
-  const p = crossing(purity, level);
-  if (c === null || p === null) return null;
-  return Math.min(c, p);
+  const c = logisticCrossing(completeness, successes(completeness), level);
+  if (!c) return null;
+  const allPure = purity.values.every((v, i) => purity.counts[i] === 0 || v >= level);
+  if (allPure) return c.m;
+  const p = logisticCrossing(purity, successes(purity), level);
+  return p ? Math.min(c.m, p.m) : c.m;
 }

@@ -16,7 +16,7 @@ export interface Reporter {
 export function makeReporter(opts: { tty?: boolean; quiet?: boolean } = {}): Reporter {
   const tty = opts.tty ?? Boolean(process.stderr.isTTY);
   if (opts.quiet) return silentReporter();
-  return tty ? new BarReporter() : new JsonReporter(pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2)));
+  return tty ? new BarReporter() : new JsonReporter(pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true })));
 }
 
 export function silentReporter(): Reporter {

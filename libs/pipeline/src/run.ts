@@ -138,13 +138,16 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     let lfDir: string | null = null;
     if (completenessFile) {
       const lfEntry = await stage('lf', 'lf', {
-        inputs: { select: main.selectKey, completeness: hashFile(completenessFile) }, config: cfg.lf, codeVersion: codeVersion(['lumfunc', 'astro']),
+        inputs: { select: main.selectKey, completeness: hashFile(completenessFile) }, config: { lf: cfg.lf, seed: cfg.seed, oversample: simOversample(field) }, codeVersion: codeVersion(['lumfunc', 'astro']),
       }, async (dir) => {
         const comp = JSON.parse(readFileSync(completenessFile!, 'utf8')) as CompletenessProduct;
-        const cands = readCandidatesCsv(join(main.selectDir, 'candidates.csv'), { skipInvalid: true });
+        // A simulated field whose high-z population was oversampled k× (sim spec) counts each candidate 1/k.
+        const k = simOversample(field);
+        const cands = readCandidatesCsv(join(main.selectDir, 'candidates.csv'), { skipInvalid: true })
+          .map((c) => ({ ...c, weight: (c.weight ?? 1) / k }));
         const res = runLuminosityFunction(cands, comp, { seed: cfg.seed, ...(cfg.lf as object) });
         writeLfProducts(res, comp, dir, { png: true });
-        return { nCandidates: cands.length };
+        return { nCandidates: cands.length, weight: 1 / k };
       });
       lfDir = lfEntry.dir;
     }
@@ -568,10 +571,18 @@ function buildReport(field: Field, main: ChainProducts, depth: DepthSummary | nu
     provenance: {
       'asteris version': version, denoiser: cfg.denoiser, model: model ? `${basename(model.path)} (sha256 ${model.sha256})` : 'none',
       'co-add': cfg.coadd, 'selection presets': cfg.preset, injections: `${cfg.injection.n} × ${cfg.injection.rounds}`, seed: cfg.seed,
-      'field directory': field.dir, node: process.version, config: stableStringify(cfg),
+      'field directory': field.dir, node: process.version,
+      ...(simOversample(field) !== 1 ? { 'LF weighting': `simulated high-z population oversampled ×${simOversample(field)}: each candidate counts 1/${simOversample(field)}` } : {}), config: stableStringify(cfg),
     },
     stages: records.map((r) => ({ stage: r.stage, status: r.cached ? `cached (${r.key})` : `computed (${r.key ?? '-'})`, seconds: r.seconds })),
   });
+}
+
+/** High-z oversampling factor of a simulated field (1 for real fields). */
+function simOversample(field: Field): number {
+  const spec = field.meta['spec'] as { populations?: { highz?: { oversample?: number } } } | undefined;
+  const k = spec?.populations?.highz?.oversample;
+  return field.simulated && typeof k === 'number' && k > 0 ? k : 1;
 }
 
 function readdirSafe(d: string): string[] {
