@@ -11,6 +11,9 @@ import { register as registerTrain } from './commands/train.ts';
 import { register as registerLf } from './commands/lf.ts';
 import { register as registerSelect } from './commands/select.ts';
 import { register as registerPhotometry } from './commands/photometry.ts';
+import { register as registerSimulate } from './commands/simulate.ts';
+import { register as registerInject } from './commands/inject.ts';
+import { register as registerExtract } from './commands/extract.ts';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
@@ -21,6 +24,9 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerLf,
   registerSelect,
   registerPhotometry,
+  registerSimulate,
+  registerInject,
+  registerExtract,
 ];
 
 export { version };

@@ -1,0 +1,112 @@
+// `asteris lf <candidates.csv> --completeness <completeness.json> --out <dir>` (issue 7).
+// Binned UV LF per redshift bin, Schechter/DPL posteriors, ρ_UV, and figures (docs/lumfunc.md).
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+
+export interface LfCliOptions {
+  completeness?: string;
+  area?: string;
+  out: string;
+  zBins?: string;
+  magEdges?: string;
+  models?: string;
+  fixBeta?: string;
+  cv?: string;
+  seed?: string;
+  steps?: string;
+  walkers?: string;
+  png: boolean;
+}
+
+function num(v: string | undefined, name: string, check: (n: number) => boolean = Number.isFinite): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!check(n)) throw new UsageError(`--${name}: invalid value '${v}'`);
+  return n;
+}
+
+/** Parses "8.5:9.5,9.5:10.5" into z bins. */
+export function parseZBins(s: string): Array<[number, number]> {
+  return s.split(',').map((part) => {
+    const [a, b] = part.split(':').map(Number);
+    if (!Number.isFinite(a) || !Number.isFinite(b) || !(b > a)) throw new UsageError(`--z-bins: '${part}' is not zLo:zHi with zHi > zLo`);
+    return [a, b] as [number, number];
+  });
+}
+
+/** Parses "-23:-16:0.5" (start:stop:step) or a comma list of edges. */
+export function parseMagEdges(s: string): number[] {
+  if (s.includes(',')) {
+    const e = s.split(',').map(Number);
+    if (e.some((v, i) => !Number.isFinite(v) || (i > 0 && v <= e[i - 1]))) throw new UsageError(`--mag-edges: '${s}' must be ascending numbers`);
+    return e;
+  }
+  const [a, b, d] = s.split(':').map(Number);
+  if (![a, b, d].every(Number.isFinite) || !(b > a) || !(d > 0)) throw new UsageError(`--mag-edges: '${s}' is not start:stop:step`);
+  const e: number[] = [];
+  for (let k = 0; a + k * d <= b + 1e-9; k++) e.push(Math.round((a + k * d) * 1e6) / 1e6);
+  return e;
+}
+
+export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: string) => void = (s) => process.stderr.write(s)): Promise<string[]> {
+  const lf = await import('@asteris/lumfunc');
+  const zBins = o.zBins ? parseZBins(o.zBins) : undefined;
+  const mEdges = o.magEdges ? parseMagEdges(o.magEdges) : undefined;
+  const models = (o.models ?? 'schechter,dpl').split(',').map((m) => m.trim().toLowerCase());
+  for (const m of models) if (m !== 'schechter' && m !== 'dpl') throw new UsageError(`--models: unknown model '${m}' (schechter, dpl)`);
+  const cands = lf.readCandidatesCsv(candidatesCsv);
+  let comp;
+  if (o.completeness) {
+    const files = o.completeness.split(',').map((f) => f.trim()).filter(Boolean);
+    comp = files.length === 1 ? lf.readCompleteness(files[0]) : files.map((f) => lf.readCompleteness(f));
+  }
+  else {
+    const area = num(o.area, 'area', (n) => n > 0);
+    if (area === undefined) throw new UsageError('give --completeness <completeness.json>, or --area <arcmin²> for C = 1');
+    const zs = zBins ?? lf.DEFAULT_Z_BINS;
+    comp = lf.unitCompleteness([Math.min(...zs.map((z) => z[0])), Math.max(...zs.map((z) => z[1]))], mEdges ? [mEdges[0], mEdges[mEdges.length - 1]] : [-25, -15], area);
+  }
+  const fixBeta = num(o.fixBeta, 'fix-beta', (n) => n < -1);
+  log(`[lf] ${cands.length} candidates, ${lf.asFields(comp).length} field(s), area ${lf.totalArea(comp).toFixed(2)} arcmin², models ${models.join(', ')}\n`);
+  const res = lf.runLuminosityFunction(cands, comp, {
+    zBins, mEdges, models: models as Array<'schechter' | 'dpl'>,
+    fixed: fixBeta !== undefined ? { dpl: { beta: fixBeta } } : undefined,
+    cosmicVariance: num(o.cv, 'cv', (n) => n >= 0),
+    seed: num(o.seed, 'seed', Number.isInteger),
+    nSteps: num(o.steps, 'steps', (n) => Number.isInteger(n) && n >= 100),
+    nWalkers: num(o.walkers, 'walkers', (n) => Number.isInteger(n) && n >= 8),
+  });
+  for (const zb of res.zBins) {
+    log(`[lf] ${zb.label}: N = ${+zb.nCandidates.toFixed(2)}, ${zb.bins.length} bins`);
+    for (const f of zb.fits) {
+      const p = f.posterior;
+      log(`; ${f.model}: M* = ${p.MStar.median.toFixed(2)}, α = ${p.alpha.median.toFixed(2)}, log ρ_UV(<−17) = ${f.logRhoUV17.median.toFixed(2)}${f.diagnostics.converged ? '' : ' (not converged)'}`);
+    }
+    log('\n');
+  }
+  const files = lf.writeLfProducts(res, comp, o.out, { png: o.png });
+  log(`[lf] wrote ${files.length} files to ${o.out}\n`);
+  return files;
+}
+
+export function register(program: Command): void {
+  program
+    .command('lf')
+    .description('UV luminosity function: binned φ, Schechter/DPL posteriors, ρ_UV and figures from a candidate catalogue')
+    .argument('<candidates>', 'candidates CSV (z or z_phot, M_UV or flux_<BAND> columns; optional weight)')
+    .option('--completeness <files>', 'completeness.json from injection–recovery (docs/contracts.md); comma-separate one per field to sum V_eff')
+    .option('--area <arcmin2>', 'survey area for C = 1 when no completeness product is given')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--z-bins <list>', 'redshift bins, e.g. 8.5:9.5,9.5:10.5,10.5:12,12:16')
+    .option('--mag-edges <spec>', 'M_UV bin edges: start:stop:step or a comma list (default -23:-16:0.5)')
+    .option('--models <list>', 'schechter,dpl (default both)')
+    .option('--fix-beta <beta>', 'fix the DPL bright-end slope')
+    .option('--cv <fraction>', 'cosmic variance as a fraction of the counts, added in quadrature')
+    .option('--seed <n>', 'MCMC seed (default 1)')
+    .option('--steps <n>', 'MCMC steps per walker (default 3000 Schechter, 6000 DPL)')
+    .option('--walkers <n>', 'MCMC walkers (default 32)')
+    .option('--no-png', 'skip PNG rendering')
+    .action(async (cands: string, o: LfCliOptions) => {
+      await runLf(cands, o);
+    });
+}

@@ -1,0 +1,63 @@
+// Statistics with the reference's numpy/scipy semantics, accumulated in float64.
+import { medianInPlace } from '@asteris/stack';
+
+/**
+ * Iterative sigma clip with scipy.stats.sigmaclip semantics (asteris-method.md §1.3.4): compute the
+ * mean m and population std s of the kept sample, keep values in [m − k·s, m + k·s], repeat until
+ * nothing changes. Returns the limits of the converged sample. NaN values are ignored.
+ */
+export function sigmaClipLimits(values: Float32Array, k = 3, maxIters = 1000): { lo: number; hi: number; iters: number; count: number } {
+  let lo = -Infinity, hi = Infinity;
+  let prevCount = -1;
+  // one pass per iteration: sums of (v − shift) and (v − shift)², shift = the previous mean (a first
+  // finite value initially), which keeps the shifted-variance formula accurate in float64
+  let shift = NaN;
+  for (let i = 0; i < values.length && Number.isNaN(shift); i++) if (Number.isFinite(values[i]!)) shift = values[i]!;
+  for (let it = 1; it <= maxIters; it++) {
+    let n = 0, s = 0, ss = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v >= lo && v <= hi) { const d = v - shift; s += d; ss += d * d; n++; }
+    }
+    if (n === 0) return { lo: NaN, hi: NaN, iters: it, count: 0 };
+    const md = s / n;
+    const m = shift + md;
+    const sd = Math.sqrt(Math.max(0, ss / n - md * md));
+    if (n === prevCount) return { lo: m - k * sd, hi: m + k * sd, iters: it, count: n };
+    prevCount = n;
+    shift = m;
+    lo = m - k * sd;
+    hi = m + k * sd;
+  }
+  return { lo, hi, iters: maxIters, count: prevCount };
+}
+
+/** Median of the finite values (numpy nanmedian: mean of the two middle values for even counts). */
+export function nanMedian(values: Float32Array | Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
+  const buf = values instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+  n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) buf[n++] = v;
+  }
+  return medianInPlace(buf, n);
+}
+
+/** Population standard deviation (ddof = 0) of the finite values, two-pass in float64. */
+export function nanStd(values: Float32Array): number {
+  let n = 0, s = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) { s += v; n++; }
+  }
+  if (n === 0) return NaN;
+  const m = s / n;
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) ss += (v - m) * (v - m);
+  }
+  return Math.sqrt(ss / n);
+}

@@ -1,0 +1,633 @@
+// Source extraction: background → filtered detection → labelling → deblending → cleaning → measurement.
+// Follows SExtractor 2.x (Bertin & Arnouts 1996) and SEP (Barbary 2016); see docs/extract.md and
+// astro-reference §A for every rule and default.
+
+import type { Image } from '@asteris/fits';
+import { APER_TRUNC, kronRadius, fluxRadius, sumCircle } from './aperture/index.ts';
+import { ellipseCoeffs } from './aperture/sum.ts';
+import {
+  backgroundMap, makeBackground, mapRow, meshGeometry, meshRows, rowScratch, type BackgroundModel, type BackgroundOptions,
+} from './background/model.ts';
+import { cleanObjects, type CleanObject } from './detect/clean.ts';
+import { deblendObject, type DeblendOptions } from './detect/deblend.ts';
+import { DEFAULT_KERNEL, convolveRows, matchedFilterRows, normaliseKernel, type Kernel } from './detect/filter.ts';
+import { scanComponents, type Components } from './detect/label.ts';
+import { ExtractError } from './errors.ts';
+import { momentsOf } from './measure/moments.ts';
+import { finiteMedian, varianceFromWeight, type WeightType } from './noise.ts';
+
+/** SExtractor FLAGS bits (Flagging.rst, astro-reference §A.9). */
+export const FLAG_CROWDED = 1;
+export const FLAG_DEBLENDED = 2;
+export const FLAG_SATURATED = 4;
+export const FLAG_TRUNCATED = 8;
+export const FLAG_APER_TRUNC = 16;
+export const FLAG_ISO_INCOMPLETE = 32;
+export const FLAG_DEBLEND_OVERFLOW = 64;
+export const FLAG_EXTRACT_OVERFLOW = 128;
+
+export interface ExtractOptions {
+  /**
+   * 'auto' (mesh background, default), a constant (BACK_TYPE MANUAL), a precomputed model, or a
+   * full-resolution background map (the mesh model is then still used for the global σ).
+   */
+  background?: 'auto' | number | BackgroundModel | Float32Array;
+  /** Override the global background σ (used for the threshold and errors without a weight map). */
+  globalRms?: number;
+  /**
+   * MASK_TYPE for Kron radius / FLUX_AUTO / FLUX_RADIUS: 'correct' (default; neighbours' pixels replaced by
+   * their mirror through the centre), 'blank' (set to zero), 'none' (neighbours included).
+   */
+  maskType?: 'correct' | 'blank' | 'none';
+  /** BACK_SIZE (64) */ backSize?: number;
+  /** BACK_FILTERSIZE (3) */ backFilterSize?: number;
+  /** BACK_FILTERTHRESH (0) */ backFilterThresh?: number;
+  /** non-zero = bad pixel (excluded everywhere) */ mask?: Uint8Array;
+  /**
+   * Per-pixel noise. Without it (default) SExtractor's WEIGHT_TYPE NONE is used: one global σ (the median
+   * mesh σ) for the threshold and the errors. 'background' uses the interpolated RMS map per pixel.
+   */
+  weight?: { type: 'background' } | { type: WeightType; data: Float32Array; scaleToBackground?: boolean };
+  /** DETECT_THRESH (1.5, in σ) or an absolute value with thresholdType 'absolute'. */
+  threshold?: number;
+  thresholdType?: 'relative' | 'absolute';
+  /** 'conv' (default, normalised kernel), 'matched' (S/N with per-pixel variance), 'none'. */
+  filter?: 'conv' | 'matched' | 'none';
+  /** default 3×3 [[1,2,1],[2,4,2],[1,2,1]] */ kernel?: Kernel;
+  /** DETECT_MINAREA (5) */ minArea?: number;
+  /** DEBLEND_NTHRESH (32) */ deblendNThresh?: number;
+  /** DEBLEND_MINCONT (0.005); 1 disables deblending */ deblendMinCont?: number;
+  /** CLEAN (true) and CLEAN_PARAM (1.0) */ clean?: boolean;
+  cleanParam?: number;
+  /** PHOT_APERTURES: aperture **diameters** in pixels (default [5]) */ apertures?: number[];
+  /** PHOT_AUTOPARAMS: Kron factor and minimum radius (default [2.5, 3.5]) */ autoParams?: [number, number];
+  /** PHOT_FLUXFRAC (default [0.5]) */ fluxFrac?: number[];
+  /** GAIN in e⁻ per data unit for the source Poisson term (0 / absent: none) */ gain?: number;
+  /** SATUR_LEVEL (data units, before background subtraction); pixels ≥ it set FLAGS 4 */ saturation?: number;
+  /** Aperture sampling for FLUX_APER: 5 (SExtractor APER_OVERSAMP, default) or 0 (exact). */ aperSubpix?: number;
+  /** Measurement image (same grid as the detection image) for the photometry. */
+  measureImage?: Image;
+  /** Return full-resolution background and RMS maps (default true; two float32 images). */
+  maps?: boolean;
+  /** Subtract the background from image.data in place instead of a copy (saves one image of memory). */
+  inPlace?: boolean;
+  /** Name used in error messages. */
+  file?: string;
+}
+
+export interface Source {
+  id: number;
+  /** isophotal barycentre, 0-based */ x: number; y: number;
+  /** windowed centroid (XWIN/YWIN), 0-based */ xwin: number; ywin: number;
+  x2: number; y2: number; xy: number; errx2: number; erry2: number; errxy: number;
+  cxx: number; cyy: number; cxy: number;
+  /** semi-axes (px) and position angle (degrees, counter-clockwise from +x, in (−90, 90]) */
+  a: number; b: number; theta: number;
+  /** SExtractor KRON_RADIUS: Kron factor in units of (a, b) */ kronRadius: number;
+  fluxIso: number; fluxIsoErr: number;
+  fluxAuto: number; fluxAutoErr: number;
+  fluxAper: number[]; fluxAperErr: number[];
+  /** radius enclosing 50 % of FLUX_AUTO (first PHOT_FLUXFRAC) */ fluxRadius: number;
+  /** radii for every PHOT_FLUXFRAC fraction */ fluxRadii: number[];
+  npix: number; peak: number;
+  xmin: number; xmax: number; ymin: number; ymax: number;
+  flags: number;
+  /** FLUX_AUTO / FLUXERR_AUTO */ snr: number;
+}
+
+export interface ExtractResult {
+  width: number; height: number;
+  sources: Source[];
+  /** 0 = sky, id = 1..n */ segmentation: Int32Array;
+  /** full-resolution maps (empty arrays when opts.maps === false) */
+  background: Float32Array; rms: Float32Array;
+  globalBack: number; globalRms: number;
+  backgroundModel: BackgroundModel | null;
+  /** detection threshold in the units of the detection values (σ·thresh, or S/N) */
+  threshold: number;
+}
+
+function checkImage(image: Image, what: string, file?: string): void {
+  if (!image || !(image.data instanceof Float32Array)) throw new ExtractError(`${what}: expected a Float32Array image`, { file });
+  const { width, height } = image;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new ExtractError(`${what}: invalid size ${width}×${height}`, { file });
+  }
+  if (image.data.length !== width * height) {
+    throw new ExtractError(`${what}: data has ${image.data.length} values, expected ${width}×${height}`, { file });
+  }
+}
+
+function validOptions(o: ExtractOptions, file?: string): void {
+  const pos = (v: number | undefined, name: string) => {
+    if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new ExtractError(`option ${name} must be a positive number (got ${v})`, { file });
+  };
+  pos(o.backSize, 'backSize');
+  pos(o.minArea, 'minArea');
+  pos(o.deblendNThresh, 'deblendNThresh');
+  if (o.threshold !== undefined && !Number.isFinite(o.threshold)) throw new ExtractError(`option threshold must be finite`, { file });
+  if (o.deblendMinCont !== undefined && !(o.deblendMinCont >= 0)) throw new ExtractError('option deblendMinCont must be ≥ 0', { file });
+  for (const d of o.apertures ?? []) pos(d, 'apertures');
+}
+
+/** A request from the extraction pipeline to its driver (run inline, or split over worker threads). */
+export type MeshGrid = { back: Float32Array; sigma: Float32Array };
+export type StageRequest =
+  | { kind: 'meshes'; data: Float32Array; w: number; h: number; bopts: BackgroundOptions }
+  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions }
+  | { kind: 'measure'; ctx: MeasureCtx; objs: ObjPixels[] };
+
+/** Deblends components c0..c1−1 (pure; used inline and in workers). */
+export function deblendComponents(comps: Components, w: number, T: number, dopts: DeblendOptions, c0 = 0, c1 = comps.n): ObjPixels[] {
+  const objs: ObjPixels[] = [];
+  for (let c = c0; c < c1; c++) {
+    const s = comps.start[c]!;
+    const e = comps.start[c + 1]!;
+    const pix = comps.pix.subarray(s, e);
+    const dval = comps.val.subarray(s, e);
+    const r = deblendObject(pix, dval, w, T, dopts);
+    const done = Math.floor(pix[pix.length - 1]! / w); // pixels are in raster order
+    if (r.groups.length === 1) {
+      objs.push({ pix: pix.slice(), dval: dval.slice(), flags: r.overflow ? FLAG_DEBLEND_OVERFLOW : 0, done });
+    } else {
+      r.groups.forEach((g, j) => {
+        const gp = new Int32Array(g.length);
+        const gv = new Float32Array(g.length);
+        for (let i = 0; i < g.length; i++) { gp[i] = pix[g[i]!]!; gv[i] = dval[g[i]!]!; }
+        const core = r.core![j]!, soft = r.soft![j]!;
+        const n = core.length + soft.pos.length;
+        const mp = new Int32Array(n), mw = new Float32Array(n);
+        for (let i = 0; i < core.length; i++) { mp[i] = pix[core[i]!]!; mw[i] = dval[core[i]!]!; }
+        for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
+        objs.push({ pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, mom: { pix: mp, w: mw } });
+      });
+    }
+  }
+  return objs;
+}
+
+export function runInline(req: StageRequest): ObjPixels[] | Source[] | MeshGrid {
+  if (req.kind === 'meshes') return meshRows(req.data, req.w, req.h, req.bopts, 0, meshGeometry(req.w, req.h, req.bopts).ny);
+  if (req.kind === 'deblend') return deblendComponents(req.comps, req.w, req.T, req.dopts);
+  return req.objs.map((o, i) => measureObject(req.ctx, o, i + 1));
+}
+
+/** Runs the whole extraction on `image` (physical units; background is subtracted internally). */
+export function extractSources(image: Image, opts: ExtractOptions = {}): ExtractResult {
+  const g = extractionPipeline(image, opts, false);
+  let r = g.next();
+  while (!r.done) r = g.next(runInline(r.value));
+  return r.value;
+}
+
+/**
+ * The extraction as a sequence of stages; the heavy per-object stages are yielded as requests so that a
+ * driver can run them inline or on worker threads. `shared`: allocate the full-size arrays in
+ * SharedArrayBuffers (for workers).
+ */
+export function* extractionPipeline(
+  image: Image, opts: ExtractOptions, shared: boolean,
+): Generator<StageRequest, ExtractResult, ObjPixels[] | Source[] | MeshGrid> {
+  const allocF32 = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
+  // ASTERIS_EXTRACT_TIMING=1 prints stage wall times to stderr (for the benchmark).
+  const timing = process.env.ASTERIS_EXTRACT_TIMING === '1';
+  let tStage = performance.now();
+  const lap = (name: string) => {
+    if (!timing) return;
+    const t = performance.now();
+    process.stderr.write(`extract: ${name} ${(t - tStage).toFixed(0)} ms\n`);
+    tStage = t;
+  };
+  const file = opts.file;
+  checkImage(image, 'detection image', file);
+  validOptions(opts, file);
+  const { width: w, height: h } = image;
+  const N = w * h;
+  if (opts.mask && opts.mask.length !== N) throw new ExtractError(`mask has ${opts.mask.length} values, image is ${w}×${h}`, { file });
+  if (opts.measureImage) {
+    checkImage(opts.measureImage, 'measurement image', file);
+    if (opts.measureImage.width !== w || opts.measureImage.height !== h) {
+      throw new ExtractError(`measurement image is ${opts.measureImage.width}×${opts.measureImage.height} but the detection image is ${w}×${h}`, { file });
+    }
+  }
+  const weight = opts.weight;
+  if (weight && weight.type !== 'background' && weight.data.length !== N) {
+    throw new ExtractError(`weight map (${weight.type}) has ${weight.data.length} values, image is ${w}×${h}`, { file });
+  }
+  let nFinite = 0;
+  for (let i = 0; i < N; i++) if (Number.isFinite(image.data[i]!)) nFinite++;
+  if (nFinite === 0) throw new ExtractError('image has no finite pixels (all NaN/Inf)', { file });
+
+  // Variance from a weight map, and the mask of bad-weight pixels for the background statistics.
+  let variance: Float32Array | null = null;
+  let mask = opts.mask;
+  if (weight && weight.type !== 'background') {
+    variance = varianceFromWeight(weight.type, weight.data);
+    if (shared) { const v = allocF32(N); v.set(variance); variance = v; }
+    const m = new Uint8Array(N);
+    for (let i = 0; i < N; i++) if (variance[i] === Infinity || (mask && mask[i])) m[i] = 1;
+    mask = m;
+  }
+
+  // Working copy of the image (background-subtracted in place below), shared with workers when `shared`.
+  const sub = opts.inPlace && (!shared || image.data.buffer instanceof SharedArrayBuffer) ? image.data : allocF32(N);
+  if (sub !== image.data) sub.set(image.data);
+  if (shared && mask && !(mask.buffer instanceof SharedArrayBuffer)) {
+    const m = new Uint8Array(new SharedArrayBuffer(N));
+    m.set(mask);
+    mask = m;
+  }
+
+  lap('validate+copy');
+  // Background model.
+  let model: BackgroundModel | null = null;
+  let constBack = 0;
+  let backMap: Float32Array | null = null;
+  const meshOpts = {
+    meshSize: opts.backSize ?? 64, filterSize: opts.backFilterSize ?? 3,
+    filterThresh: opts.backFilterThresh ?? 0, ...(mask ? { mask } : {}),
+  };
+  type Sent = ObjPixels[] | Source[] | MeshGrid;
+  const meshModel = function* (): Generator<StageRequest, BackgroundModel, Sent> {
+    const grid = (yield { kind: 'meshes', data: sub, w, h, bopts: meshOpts } as StageRequest) as MeshGrid;
+    return makeBackground(sub, w, h, meshOpts, grid);
+  };
+  if (opts.background === undefined || opts.background === 'auto') {
+    model = yield* meshModel();
+  } else if (typeof opts.background === 'number') {
+    constBack = opts.background;
+  } else if (opts.background instanceof Float32Array) {
+    if (opts.background.length !== N) throw new ExtractError(`background map has ${opts.background.length} values, image is ${w}×${h}`, { file });
+    backMap = opts.background;
+    model = yield* meshModel();
+  } else {
+    model = opts.background;
+    if (model.width !== w || model.height !== h) throw new ExtractError(`background model is ${model.width}×${model.height}, image is ${w}×${h}`, { file });
+  }
+  let globalBack = model ? model.globalBack : constBack;
+  let globalRms = model ? model.globalRms : NaN;
+  if (!model) {
+    // MANUAL background: global σ from a clipped estimate of the whole image
+    const s: number[] = [];
+    const stride = Math.max(1, Math.floor(N / 200000));
+    for (let i = 0; i < N; i += stride) { const v = image.data[i]!; if (Number.isFinite(v)) s.push(v - constBack); }
+    s.sort((p, q) => p - q);
+    const mad = s.map((v) => Math.abs(v - s[s.length >> 1]!)).sort((p, q) => p - q)[s.length >> 1]!;
+    globalRms = mad > 0 ? 1.4826 * mad : 1;
+    globalBack = constBack;
+  }
+  if (opts.globalRms !== undefined) {
+    if (!(opts.globalRms > 0)) throw new ExtractError(`option globalRms must be > 0 (got ${opts.globalRms})`, { file });
+    globalRms = opts.globalRms;
+  }
+  if (variance && weight && weight.type !== 'background' && weight.scaleToBackground) {
+    const med = finiteMedian(variance);
+    const f = med > 0 ? (globalRms * globalRms) / med : 1;
+    for (let i = 0; i < N; i++) variance[i] = variance[i]! * f;
+  }
+
+  // Background-subtracted detection image (in place or a copy), and the measurement image.
+  const rowBuf = model ? new Float32Array(w) : null;
+  const sc = model ? rowScratch(model) : null;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    if (backMap) {
+      for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - backMap[o + x]!;
+    } else if (model) {
+      mapRow(model, 'back', y, rowBuf!, sc!);
+      for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - rowBuf![x]!;
+    } else {
+      for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - constBack;
+    }
+  }
+  if (mask) for (let i = 0; i < N; i++) if (mask[i]) sub[i] = NaN;
+  let meas = sub;
+  if (opts.measureImage) {
+    meas = allocF32(N);
+    const md = opts.measureImage.data;
+    const mm = makeBackground(md, w, h, { meshSize: opts.backSize ?? 64, filterSize: opts.backFilterSize ?? 3, ...(mask ? { mask } : {}) });
+    const rb = new Float32Array(w);
+    const sc2 = rowScratch(mm);
+    for (let y = 0; y < h; y++) {
+      mapRow(mm, 'back', y, rb, sc2);
+      for (let x = 0; x < w; x++) meas[y * w + x] = md[y * w + x]! - rb[x]!;
+    }
+    if (mask) for (let i = 0; i < N; i++) if (mask[i]) meas[i] = NaN;
+  }
+
+  // Per-pixel noise for the 'background' weight type.
+  const perPixel = !!weight;
+  if (weight && weight.type === 'background') {
+    if (!model) throw new ExtractError("weight type 'background' needs a mesh background", { file });
+    variance = allocF32(N);
+    variance.set(backgroundMap(model, 'rms'));
+    for (let i = 0; i < N; i++) { const r = variance[i]!; variance[i] = r > 0 ? r * r : Infinity; }
+  }
+  const var0 = globalRms * globalRms;
+
+  // Detection values and threshold.
+  const thresh = opts.threshold ?? 1.5;
+  const relative = (opts.thresholdType ?? 'relative') === 'relative';
+  const filterType = opts.filter ?? 'conv';
+  const kernel = filterType === 'none' ? { size: [1, 1] as [number, number], data: Float64Array.of(1) } : normaliseKernel(opts.kernel ?? DEFAULT_KERNEL);
+  let T: number;
+  let rowFn: (y: number, out: Float32Array) => void;
+  if (filterType === 'matched') {
+    T = thresh; // S/N units
+    rowFn = (y, out) => matchedFilterRows(sub, w, h, kernel, variance, var0, y, y + 1, out);
+  } else {
+    const conv = (y: number, out: Float32Array) => convolveRows(sub, w, h, kernel, y, y + 1, out);
+    if (!relative) { T = thresh; rowFn = conv; }
+    else if (!perPixel) { T = thresh * globalRms; rowFn = conv; }
+    else {
+      T = thresh;
+      rowFn = (y, out) => {
+        conv(y, out);
+        const o = y * w;
+        for (let x = 0; x < w; x++) { const v = variance![o + x]!; out[x] = v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
+      };
+    }
+  }
+  // σ per pixel when detection values are in S/N units (for quantities compared with T on unfiltered data)
+  const detNorm: ((k: number) => number) | null = filterType !== 'matched' && relative && perPixel
+    ? (k) => { const v = variance![k]!; return v < Infinity ? Math.sqrt(v) : Infinity; }
+    : filterType === 'matched' ? (k) => { const v = variance ? variance[k]! : var0; return v < Infinity ? Math.sqrt(v) : Infinity; } : null;
+  const minarea = opts.minArea ?? 5;
+  const apertures = opts.apertures ?? [5];
+  const seg = shared ? new Int32Array(new SharedArrayBuffer(4 * N)) : new Int32Array(N);
+  // Bad (NaN / masked) pixels are never part of a detection.
+  const detRow = (y: number, out: Float32Array) => {
+    rowFn(y, out);
+    const o = y * w;
+    for (let x = 0; x < w; x++) if (!(sub[o + x]! === sub[o + x]!)) out[x] = -Infinity;
+  };
+  lap('background');
+  const comps = scanComponents(w, h, detRow, T, minarea, seg);
+  lap('filter+label');
+
+  // Deblend each component.
+  interface Obj extends ObjPixels {}
+  const nthresh = opts.deblendNThresh ?? 32;
+  const mincont = opts.deblendMinCont ?? 0.005;
+  let objs = (yield { kind: 'deblend', comps, w, T, dopts: { nthresh, mincont, minarea } }) as Obj[];
+
+  lap('deblend');
+  // Cleaning on detection-value moments.
+  if ((opts.clean ?? true) && objs.length > 1) {
+    const cobj: CleanObject[] = objs.map((o) => {
+      const m = o.mom ? momentsOf(o.mom.pix, w, (i) => o.mom!.w[i]!) : momentsOf(o.pix, w, (i) => o.dval[i]!);
+      let fd = 0;
+      for (const v of o.dval) fd += v;
+      // abcor (SEP analyse.c): from the unfiltered values u (in detection units), Δarea = #(u > t₂) − #(u > t)
+      // with t₂ = (t + max u)/2; abcor = (Δarea < 0 ? Δarea : −1)/(2π·ln(t/t₂)·a·b), clipped to ≤ 1.
+      const u = (k: number) => { const v = sub[k]!; if (!(v === v)) return 0; return detNorm ? v / detNorm(k) : v; };
+      let upeak = -Infinity;
+      for (const k of o.pix) { const v = u(k); if (v > upeak) upeak = v; }
+      const t2 = (T + upeak) / 2;
+      let dnpix = 0, area2 = 0;
+      for (const k of o.pix) { const v = u(k); if (v > T) dnpix++; if (v > t2) area2++; }
+      const darea = area2 - dnpix;
+      const t1t2 = T / t2;
+      let abcor = t1t2 > 0 ? (darea < 0 ? darea : -1) / (2 * Math.PI * Math.log(t1t2 < 1 ? t1t2 : 0.99) * m.a * m.b) : 1;
+      if (abcor > 1) abcor = 1;
+      const sorted = Float32Array.from(o.dval).sort();
+      const mthresh = sorted[Math.max(0, sorted.length - minarea)]! - T;
+      // clean-buffer extent (SExtractor clean_add): margin from the 3σ ellipse height or the footprint height
+      let ymin = Infinity, ymax = -Infinity;
+      for (const k of o.pix) { const yy = Math.floor(k / w); if (yy < ymin) ymin = yy; if (yy > ymax) ymax = yy; }
+      let hh1 = m.cyy - (m.cxy * m.cxy) / (4 * m.cxx);
+      hh1 = hh1 > 0 ? 1 / Math.sqrt(3 * hh1) : 0;
+      const hh2 = ymax - ymin + 1;
+      const margin = Math.trunc(Math.max(hh1, hh2) * 2 + 4 + 0.49999);
+      const cleanMargin = Math.max(0, ...apertures.map((d) => Math.trunc((d + 1) / 2) + 1));
+      const ycmax = Math.max(ymax + margin, Math.trunc(m.y + 0.49999) + cleanMargin);
+      return { x: m.x, y: m.y, a: m.a, b: m.b, cxx: m.cxx, cyy: m.cyy, cxy: m.cxy, fdflux: fd, npix: o.pix.length, abcor, mthresh, done: o.done, ycmax };
+    });
+    const into = cleanObjects(cobj, T, opts.cleanParam ?? 1);
+    // SExtractor mergeobject(): the slave's pixels join the master's footprint (segmentation, FLUX_ISO,
+    // area) but the master's position and moments are those measured before the merge.
+    const merged: Obj[] = [];
+    for (let i = 0; i < objs.length; i++) {
+      const t = into[i]!;
+      if (t < 0) { merged.push(objs[i]!); continue; }
+      const m = objs[t]!;
+      const sl = objs[i]!;
+      const ex = m.extra ?? new Int32Array(0);
+      const nx = new Int32Array(ex.length + sl.pix.length + (sl.extra?.length ?? 0));
+      nx.set(ex, 0); nx.set(sl.pix, ex.length); if (sl.extra) nx.set(sl.extra, ex.length + sl.pix.length);
+      m.extra = nx;
+      m.flags |= sl.flags & ~FLAG_CROWDED;
+    }
+    objs = merged;
+  }
+
+  // Order by the first pixel in raster order for stable ids; rewrite the segmentation.
+  // (pixel lists are in raster order: components from the raster scan, deblended groups by ascending position)
+  objs.sort((p, q) => p.pix[0]! - q.pix[0]!);
+  seg.fill(0);
+  objs.forEach((o, i) => { for (const k of o.pix) seg[k] = i + 1; if (o.extra) for (const k of o.extra) seg[k] = i + 1; });
+
+  // Saturation (raw pixel values) is flagged here; everything else is measured per object.
+  if (opts.saturation !== undefined) {
+    const satur = opts.saturation;
+    const satOffset = opts.inPlace ? globalBack : 0;
+    for (const o of objs) {
+      const hit = (k: number) => (opts.inPlace ? sub[k]! + satOffset : image.data[k]!) >= satur;
+      if (o.pix.some(hit) || (o.extra && o.extra.some(hit))) o.flags |= FLAG_SATURATED;
+    }
+  }
+  const [kfact, kmin] = opts.autoParams ?? [2.5, 3.5];
+  const ctx: MeasureCtx = {
+    w, h, sub, meas, seg, variance, var0, globalRms, gain: opts.gain ?? 0, apertures, kfact, kmin,
+    fracs: opts.fluxFrac ?? [0.5], aperSubpix: opts.aperSubpix ?? 5, maskType: opts.maskType ?? 'correct',
+  };
+  lap('clean+segmentation');
+  const sources = (yield { kind: 'measure', ctx, objs }) as Source[];
+  lap('measure');
+  const keepMaps = opts.maps ?? true;
+  return {
+    width: w, height: h, sources, segmentation: seg,
+    background: keepMaps ? (model ? backgroundMap(model, 'back') : new Float32Array(N).fill(constBack)) : new Float32Array(0),
+    rms: keepMaps ? (model ? backgroundMap(model, 'rms') : new Float32Array(N).fill(globalRms)) : new Float32Array(0),
+    globalBack, globalRms, backgroundModel: model, threshold: T,
+  };
+}
+
+/** Everything the per-object measurement needs (typed arrays may live in SharedArrayBuffers for workers). */
+export interface MeasureCtx {
+  w: number; h: number;
+  /** background-subtracted detection image */ sub: Float32Array;
+  /** background-subtracted measurement image (may be `sub`) */ meas: Float32Array;
+  seg: Int32Array; variance: Float32Array | null; var0: number; globalRms: number; gain: number;
+  apertures: number[]; kfact: number; kmin: number; fracs: number[]; aperSubpix: number;
+  maskType: 'correct' | 'blank' | 'none';
+}
+
+/** An object before measurement: footprint pixels (raster order), their detection values, flags. */
+export interface ObjPixels {
+  pix: Int32Array; dval: Float32Array; flags: number; done: number; extra?: Int32Array;
+  /** deblended objects: pixels and weights (detection value × assignment probability) for the moments */
+  mom?: { pix: Int32Array; w: Float32Array };
+}
+
+/** Measures one object (id = its segmentation label). Pure: used in the main thread and in workers. */
+export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source {
+  const { w, h, sub, meas, seg, variance, var0, globalRms, gain, apertures, kfact, kmin, fracs, aperSubpix, maskType } = ctx;
+  const varAt = variance ? (k: number) => variance[k]! : () => var0;
+  const n = o.pix.length;
+  let flags = o.flags;
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let peak = -Infinity;
+  let fluxIso = 0;
+  let varIso = 0;
+  const visit = (k: number) => {
+    const x = k % w;
+    const y = (k - x) / w;
+    if (x < xmin) xmin = x; if (x > xmax) xmax = x; if (y < ymin) ymin = y; if (y > ymax) ymax = y;
+    const v = meas[k]!;
+    if (v === v) { fluxIso += v; const vv = varAt(k); if (vv < Infinity) varIso += vv; }
+    const dv = sub[k]!;
+    if (dv > peak) peak = dv;
+  };
+  for (let i = 0; i < n; i++) visit(o.pix[i]!);
+  if (o.extra) for (const k of o.extra) visit(k);
+  if (xmin === 0 || ymin === 0 || xmax === w - 1 || ymax === h - 1) flags |= FLAG_TRUNCATED;
+  if (gain > 0 && fluxIso > 0) varIso += fluxIso / gain;
+  // Barycentre and moments weighted by the filtered detection values over the isophotal footprint
+  // (this is what SExtractor's X_IMAGE, X2_IMAGE… reproduce; see the SEP reference test).
+  const mp = o.mom ? o.mom.pix : o.pix;
+  const mw = o.mom ? o.mom.w : o.dval;
+  const m = momentsOf(mp, w, (i) => mw[i]!,
+    (i) => { const k = mp[i]!; const v = sub[k]!; const vv = varAt(k); return (vv < Infinity ? vv : 0) + (gain > 0 && v > 0 ? v / gain : 0); });
+  const thetaDeg = (m.theta * 180) / Math.PI;
+  // Apertures
+  const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix, ...(gain > 0 ? { gain } : {}) };
+  const fluxAper: number[] = [];
+  const fluxAperErr: number[] = [];
+  for (const d of apertures) {
+    const r = sumCircle(meas, w, h, m.x, m.y, d / 2, aperOpts);
+    fluxAper.push(r.sum);
+    fluxAperErr.push(Math.sqrt(Math.max(0, r.sumVar)));
+    if (r.flags & APER_TRUNC) flags |= FLAG_APER_TRUNC;
+  }
+  // Kron radius (detection image, neighbours excluded) and FLUX_AUTO (measurement image, neighbours mirrored).
+  let kf = kmin;
+  if (m.a > 0 && m.b > 0) {
+    const kr = kronRadius(sub, w, h, m.x, m.y, m.a, m.b, thetaDeg, 6, maskType === 'none' ? {} : { seg, segId: id });
+    if (kr.flags & APER_TRUNC) flags |= FLAG_APER_TRUNC;
+    if (kr.kronRadius > 0) kf = Math.max(kfact * kr.kronRadius, kmin);
+  }
+  const auto = autoFlux(meas, varAt, seg, id, w, h, m.x, m.y, m.a * kf, m.b * kf, m.theta, gain, maskType);
+  flags |= auto.flags;
+  const fluxAutoErr = Math.sqrt(Math.max(0, auto.var));
+  // FLUX_RADIUS within 6·a normalised by FLUX_AUTO (SEP reference procedure), then windowed centroid.
+  const rmax = Math.max(6 * m.a, 1);
+  const segOpt = maskType === 'none' ? {} : { seg, segId: id };
+  const fr = fluxRadius(meas, w, h, m.x, m.y, rmax, fracs, { normFlux: auto.flux, ...segOpt });
+  const i50 = fracs.indexOf(0.5);
+  const r50 = i50 >= 0 ? fr.radii[i50]! : fluxRadius(meas, w, h, m.x, m.y, rmax, [0.5], { normFlux: auto.flux, ...segOpt }).radii[0]!;
+  const win = windowedCentroid(meas, w, h, m.x, m.y, (2 * r50) / Math.sqrt(8 * Math.LN2));
+  return {
+    id, x: m.x, y: m.y, xwin: win.x, ywin: win.y,
+    x2: m.x2, y2: m.y2, xy: m.xy, errx2: m.errx2, erry2: m.erry2, errxy: m.errxy,
+    cxx: m.cxx, cyy: m.cyy, cxy: m.cxy,
+    a: m.a, b: m.b, theta: thetaDeg, kronRadius: kf,
+    fluxIso, fluxIsoErr: Math.sqrt(varIso),
+    fluxAuto: auto.flux, fluxAutoErr,
+    fluxAper, fluxAperErr,
+    fluxRadius: r50, fluxRadii: fr.radii,
+    npix: n + (o.extra?.length ?? 0), peak, xmin, xmax, ymin, ymax, flags,
+    snr: fluxAutoErr > 0 ? auto.flux / fluxAutoErr : 0,
+  };
+}
+
+/**
+ * FLUX_AUTO: whole pixels with centres inside the Kron ellipse (semi-axes A, B, angle theta rad). Pixels
+ * of other objects (or NaN) are replaced by their mirror through the centre when that one is clean
+ * (MASK_TYPE CORRECT), otherwise dropped and the sum rescaled by area. FLAGS 1 when > 10 % of the pixels
+ * were replaced or dropped; FLAGS 16 when the ellipse leaves the image.
+ */
+function autoFlux(
+  data: Float32Array, varAt: (k: number) => number, seg: Int32Array, id: number, w: number, h: number,
+  x: number, y: number, A: number, B: number, theta: number, gain: number,
+  maskType: 'correct' | 'blank' | 'none' = 'correct',
+): { flux: number; var: number; flags: number } {
+  if (!(A > 0 && B > 0)) return { flux: 0, var: 0, flags: 0 };
+  const { cxx, cyy, cxy } = ellipseCoeffs(A, B, theta);
+  const c = Math.cos(theta), s = Math.sin(theta);
+  const hx = Math.sqrt(A * A * c * c + B * B * s * s);
+  const hy = Math.sqrt(A * A * s * s + B * B * c * c);
+  let flags = 0;
+  let x0 = Math.floor(x - hx + 0.5), x1 = Math.ceil(x + hx - 0.5);
+  let y0 = Math.floor(y - hy + 0.5), y1 = Math.ceil(y + hy - 0.5);
+  if (x0 < 0) { x0 = 0; flags |= FLAG_APER_TRUNC; }
+  if (y0 < 0) { y0 = 0; flags |= FLAG_APER_TRUNC; }
+  if (x1 > w - 1) { x1 = w - 1; flags |= FLAG_APER_TRUNC; }
+  if (y1 > h - 1) { y1 = h - 1; flags |= FLAG_APER_TRUNC; }
+  let sum = 0, v2 = 0, n = 0, nrep = 0, ndrop = 0;
+  for (let iy = y0; iy <= y1; iy++) {
+    const dy = iy - y;
+    for (let ix = x0; ix <= x1; ix++) {
+      const dx = ix - x;
+      if (cxx * dx * dx + cyy * dy * dy + cxy * dx * dy > 1) continue;
+      n++;
+      let k = iy * w + ix;
+      let v = data[k]!;
+      const sg = seg[k]!;
+      const neighbour = sg !== 0 && sg !== id && maskType !== 'none';
+      if (neighbour && maskType === 'blank') { nrep++; continue; }
+      if (neighbour || !(v === v)) {
+        nrep++;
+        const mx = Math.round(2 * x - ix), my = Math.round(2 * y - iy);
+        const mk = my * w + mx;
+        if (mx < 0 || my < 0 || mx >= w || my >= h || (seg[mk] !== 0 && seg[mk] !== id) || !(data[mk]! === data[mk]!)) { ndrop++; continue; }
+        k = mk;
+        v = data[k]!;
+      }
+      const vv = varAt(k);
+      sum += v;
+      if (vv < Infinity) v2 += vv;
+    }
+  }
+  if (ndrop > 0 && n > ndrop) { const f = n / (n - ndrop); sum *= f; v2 *= f; }
+  if (n > 0 && nrep > 0.1 * n) flags |= FLAG_CROWDED;
+  if (gain > 0 && sum > 0) v2 += sum / gain;
+  return { flux: sum, var: v2, flags };
+}
+
+/**
+ * Windowed centroid (SExtractor PositionWin.rst): X ← X + 2·Σw·I·(x − X)/Σw·I with w = exp(−r²/2s²)
+ * over r < 4s, at most 16 iterations, until the step is < 2×10⁻⁴ px.
+ */
+export function windowedCentroid(
+  data: Float32Array, w: number, h: number, x: number, y: number, s: number,
+): { x: number; y: number; niter: number } {
+  if (!(s > 0)) return { x, y, niter: 0 };
+  const rmax = 4 * s;
+  const inv2s2 = 1 / (2 * s * s);
+  let cx = x, cy = y;
+  let it = 0;
+  for (; it < 16; it++) {
+    let sw = 0, swx = 0, swy = 0;
+    const x0 = Math.max(0, Math.floor(cx - rmax)), x1 = Math.min(w - 1, Math.ceil(cx + rmax));
+    const y0 = Math.max(0, Math.floor(cy - rmax)), y1 = Math.min(h - 1, Math.ceil(cy + rmax));
+    for (let iy = y0; iy <= y1; iy++) {
+      const dy = iy - cy;
+      for (let ix = x0; ix <= x1; ix++) {
+        const dx = ix - cx;
+        const r2 = dx * dx + dy * dy;
+        if (r2 >= rmax * rmax) continue;
+        const v = data[iy * w + ix]!;
+        if (!(v === v)) continue;
+        const wv = Math.exp(-r2 * inv2s2) * v;
+        sw += wv; swx += wv * dx; swy += wv * dy;
+      }
+    }
+    if (!(sw > 0)) break;
+    const ddx = (2 * swx) / sw, ddy = (2 * swy) / sw;
+    cx += ddx; cy += ddy;
+    if (Math.abs(cx - x) > rmax || Math.abs(cy - y) > rmax) { cx = x; cy = y; break; } // diverged: keep isophotal
+    if (ddx * ddx + ddy * ddy < 4e-8) { it++; break; }
+  }
+  return { x: cx, y: cy, niter: it };
+}

@@ -1,0 +1,26 @@
+// @asteris/extract — source extraction (SExtractor/SEP-compatible). See docs/extract.md.
+export * from './aperture/index.ts';
+export { makeBackground, backgroundMap, mapRow, rowScratch } from './background/model.ts';
+export type { BackgroundModel, BackgroundOptions } from './background/model.ts';
+export { meshStats, histogramMode, sigmaClipMode } from './background/stats.ts';
+export { DEFAULT_KERNEL, gaussianKernel, parseConv, normaliseKernel, convolveRows, matchedFilterRows } from './detect/filter.ts';
+export type { Kernel } from './detect/filter.ts';
+export { scanComponents } from './detect/label.ts';
+export { deblendObject } from './detect/deblend.ts';
+export { cleanObjects } from './detect/clean.ts';
+export { momentsOf } from './measure/moments.ts';
+export { varianceFromWeight } from './noise.ts';
+export type { WeightType } from './noise.ts';
+export { ExtractError } from './errors.ts';
+export {
+  extractSources, windowedCentroid,
+  FLAG_CROWDED, FLAG_DEBLENDED, FLAG_SATURATED, FLAG_TRUNCATED, FLAG_APER_TRUNC, FLAG_ISO_INCOMPLETE,
+  FLAG_DEBLEND_OVERFLOW, FLAG_EXTRACT_OVERFLOW,
+} from './extract.ts';
+export type { ExtractOptions, ExtractResult, Source } from './extract.ts';
+export { detectionImage, chiMean } from './detimage.ts';
+export { mockField, mulberry32, gaussianRng } from './mock.ts';
+export type { MockField, MockSource } from './mock.ts';
+export { extractSourcesParallel } from './parallel/extract-parallel.ts';
+export { extractionPipeline, deblendComponents, measureObject } from './extract.ts';
+export type { MeasureCtx, ObjPixels, StageRequest } from './extract.ts';

@@ -1,0 +1,75 @@
+// Barycentre, second moments and shape (SExtractor Position.rst; SEP src/analyse.c; astro-reference §A.7).
+
+export const OBJ_SINGU = 0x0008; // SEP_OBJ_SINGU (internal; not a SExtractor FLAGS bit)
+
+export interface Moments {
+  x: number; y: number;
+  x2: number; y2: number; xy: number;
+  a: number; b: number; /** radians, (−π/2, π/2] */ theta: number;
+  cxx: number; cyy: number; cxy: number;
+  errx2: number; erry2: number; errxy: number;
+  flux: number; singular: boolean;
+}
+
+/**
+ * Moments of the pixels `pix` (indices y·w + x) weighted by `wval(i)` (the i-th pixel's value).
+ * Variances `pvar(i)` feed the position errors. Coordinates are relative to the first pixel to limit
+ * round-off, as SExtractor does.
+ */
+export function momentsOf(
+  pix: ArrayLike<number>, w: number, wval: (i: number) => number, pvar?: (i: number) => number,
+): Moments {
+  const n = pix.length;
+  const ox = pix[0]! % w;
+  const oy = (pix[0]! - ox) / w;
+  let s = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (pix[i]! % w) - ox;
+    const y = Math.floor(pix[i]! / w) - oy;
+    const v = wval(i);
+    s += v; sx += v * x; sy += v * y;
+    sxx += v * x * x; syy += v * y * y; sxy += v * x * y;
+  }
+  let mx: number, my: number, x2: number, y2: number, xy: number;
+  if (s > 0) {
+    mx = sx / s; my = sy / s;
+    x2 = sxx / s - mx * mx; y2 = syy / s - my * my; xy = sxy / s - mx * my;
+  } else {
+    // non-positive flux: unweighted geometry of the footprint
+    mx = 0; my = 0; sxx = 0; syy = 0; sxy = 0;
+    for (let i = 0; i < n; i++) { mx += (pix[i]! % w) - ox; my += Math.floor(pix[i]! / w) - oy; }
+    mx /= n; my /= n;
+    x2 = 0; y2 = 0; xy = 0;
+    for (let i = 0; i < n; i++) {
+      const dx = (pix[i]! % w) - ox - mx; const dy = Math.floor(pix[i]! / w) - oy - my;
+      x2 += dx * dx; y2 += dy * dy; xy += dx * dy;
+    }
+    x2 /= n; y2 /= n; xy /= n;
+  }
+  let singular = false;
+  if (x2 * y2 - xy * xy < 0.00694) { x2 += 0.08333333; y2 += 0.08333333; singular = true; }
+  const t1 = (x2 + y2) / 2;
+  const t2 = Math.sqrt(((x2 - y2) / 2) ** 2 + xy * xy);
+  const a = Math.sqrt(Math.max(0, t1 + t2));
+  const b = Math.sqrt(Math.max(0, t1 - t2));
+  let theta: number;
+  if (Math.abs(x2 - y2) > 0) theta = 0.5 * Math.atan2(2 * xy, x2 - y2);
+  else theta = xy === 0 ? 0 : (Math.sign(xy) * Math.PI) / 4;
+  const det = x2 * y2 - xy * xy;
+  let errx2 = 0, erry2 = 0, errxy = 0;
+  if (pvar && s !== 0) {
+    for (let i = 0; i < n; i++) {
+      const dx = (pix[i]! % w) - ox - mx;
+      const dy = Math.floor(pix[i]! / w) - oy - my;
+      const vv = pvar(i);
+      errx2 += vv * dx * dx; erry2 += vv * dy * dy; errxy += vv * dx * dy;
+    }
+    const s2 = s * s;
+    errx2 /= s2; erry2 /= s2; errxy /= s2;
+  }
+  return {
+    x: mx + ox, y: my + oy, x2, y2, xy, a, b, theta,
+    cxx: y2 / det, cyy: x2 / det, cxy: (-2 * xy) / det,
+    errx2, erry2, errxy, flux: s, singular,
+  };
+}

@@ -1,0 +1,276 @@
+// Schechter and double-power-law fits to the UV LF (astro-reference §D.4).
+//  • Counts (the pipeline's own candidates): Poisson likelihood on finely binned counts (Cash 1979),
+//      μ_j = ∫_bin φ(M) V̄_eff,j dM,  ln L = Σ_j [n_j ln μ_j − μ_j]   (constant ln n_j! dropped).
+//  • Published binned points (CoReCon): split-normal likelihood in log10 φ with the asymmetric dex errors;
+//      an upper limit contributes a one-sided Gaussian penalty of width `ulSigmaDex` above the limit.
+// Posteriors by the ensemble sampler (mcmc.ts) from the MAP (Nelder–Mead) point.
+// Priors (documented in docs/lumfunc.md): uniform in log10 φ* ∈ [−7, −2], M* ∈ [−23, −17], α ∈ [−3.5, −1],
+// β ∈ [−6, −2.5] (DPL only) — the ranges of astro-reference §D.4; any parameter can be fixed.
+
+import { type LfParams, lfPhi, uvLuminosityDensity } from '@asteris/astro';
+import { nelderMead } from './optimize.ts';
+import { type McmcResult, runEnsembleMcmc, summarise } from './mcmc.ts';
+
+export type LfModel = 'schechter' | 'dpl';
+export type ParamName = 'logPhiStar' | 'MStar' | 'alpha' | 'beta';
+
+export const DEFAULT_PRIORS: Record<ParamName, [number, number]> = {
+  logPhiStar: [-7, -2],
+  MStar: [-23, -17],
+  alpha: [-3.5, -1],
+  beta: [-6, -2.5],
+};
+
+export function modelParamNames(model: LfModel): ParamName[] {
+  return model === 'schechter' ? ['logPhiStar', 'MStar', 'alpha'] : ['logPhiStar', 'MStar', 'alpha', 'beta'];
+}
+
+/** Builds LfParams from a full named parameter record. */
+export function toLfParams(model: LfModel, p: Record<ParamName, number>): LfParams {
+  const phiStar = Math.pow(10, p.logPhiStar);
+  return model === 'schechter'
+    ? { kind: 'schechter', phiStar, MStar: p.MStar, alpha: p.alpha }
+    : { kind: 'dpl', phiStar, MStar: p.MStar, alpha: p.alpha, beta: p.beta };
+}
+
+/** Finely binned counts with their bin-averaged effective volumes. */
+export interface CountData {
+  kind: 'counts';
+  edges: number[];
+  counts: number[];
+  veff: number[];
+}
+
+/** Published binned points in log10 φ with asymmetric errors (dex). */
+export interface PointData {
+  kind: 'points';
+  points: Array<{ M: number; logPhi: number; errUp: number; errDown: number; upperLimit?: boolean; dMleft?: number; dMright?: number }>;
+  /** Width of the one-sided penalty for upper limits, dex (default 0.3). */
+  ulSigmaDex?: number;
+}
+
+export type FitData = CountData | PointData;
+
+const GL2 = 0.5773502691896257; // 2-point Gauss–Legendre node (±1/√3)
+
+export function logLikelihood(model: LfModel, p: Record<ParamName, number>, data: FitData): number {
+  const lf = toLfParams(model, p);
+  if (data.kind === 'counts') {
+    let ll = 0;
+    for (let j = 0; j < data.counts.length; j++) {
+      const a = data.edges[j];
+      const b = data.edges[j + 1];
+      const mid = 0.5 * (a + b);
+      const half = 0.5 * (b - a);
+      const mu = data.veff[j] * half * (lfPhi(lf, mid - half * GL2) + lfPhi(lf, mid + half * GL2));
+      if (mu <= 0) {
+        if (data.counts[j] > 0) return -Infinity;
+        continue;
+      }
+      ll += data.counts[j] * Math.log(mu) - mu;
+    }
+    return ll;
+  }
+  const ulSigma = data.ulSigmaDex ?? 0.3;
+  let ll = 0;
+  for (const pt of data.points) {
+    const phi = lfPhi(lf, pt.M);
+    if (!(phi > 0)) return -Infinity;
+    const r = Math.log10(phi) - pt.logPhi;
+    if (pt.upperLimit) {
+      if (r > 0) ll -= (0.5 * r * r) / (ulSigma * ulSigma);
+      continue;
+    }
+    const up = Number.isFinite(pt.errUp) && pt.errUp > 0 ? pt.errUp : 0.3;
+    const down = Number.isFinite(pt.errDown) && pt.errDown > 0 ? pt.errDown : 2;
+    const s = r > 0 ? up : down;
+    ll -= (0.5 * r * r) / (s * s);
+  }
+  return ll;
+}
+
+export interface ParamSummary {
+  median: number;
+  /** 16th and 84th percentiles. */
+  lo: number;
+  hi: number;
+}
+
+export interface LfFitResult {
+  model: LfModel;
+  /** Free parameter names in sampling order. */
+  free: ParamName[];
+  fixed: Partial<Record<ParamName, number>>;
+  priors: Partial<Record<ParamName, [number, number]>>;
+  /** Maximum-posterior point (all parameters, fixed included). */
+  best: Record<string, number>;
+  bestLogLike: number;
+  /** Posterior summaries of free parameters (+ fixed ones with lo = hi = median). */
+  posterior: Record<string, ParamSummary>;
+  /** log10 ρ_UV (erg s⁻¹ Hz⁻¹ Mpc⁻³) to M < −17 and M < −18. */
+  logRhoUV17: ParamSummary;
+  logRhoUV18: ParamSummary;
+  diagnostics: { acceptanceFraction: number; tau: Record<string, number>; nWalkers: number; nSteps: number; burn: number; converged: boolean };
+  /** Thinned posterior samples (rows of all 3/4 parameters, including fixed), for corner plots. */
+  samples: number[][];
+  sampleNames: ParamName[];
+  /** Number of data bins/points used and, for counts, the Cash statistic of the best fit. */
+  nData: number;
+  cash?: number;
+}
+
+export interface FitOptions {
+  fixed?: Partial<Record<ParamName, number>>;
+  priors?: Partial<Record<ParamName, [number, number]>>;
+  seed?: number;
+  nWalkers?: number;
+  /** Steps per walker (default 3000 Schechter, 6000 DPL). */
+  nSteps?: number;
+  burn?: number;
+  /** Starting guess (defaults: log φ* = −4, M* = −20.5, α = −2.1, β = −4). */
+  start?: Partial<Record<ParamName, number>>;
+  /** Max thinned samples kept in the result (default 2000). */
+  keepSamples?: number;
+}
+
+export function fitLF(data: FitData, model: LfModel, opts: FitOptions = {}): LfFitResult {
+  const names = modelParamNames(model);
+  const fixed = { ...(opts.fixed ?? {}) };
+  for (const k of Object.keys(fixed) as ParamName[]) if (!names.includes(k)) delete fixed[k];
+  const free = names.filter((n) => fixed[n] === undefined);
+  const priors: Partial<Record<ParamName, [number, number]>> = {};
+  for (const n of free) priors[n] = opts.priors?.[n] ?? DEFAULT_PRIORS[n];
+  const start: Record<ParamName, number> = { logPhiStar: -4, MStar: -20.5, alpha: -2.1, beta: -4, ...(opts.start ?? {}) };
+  const full = (x: number[]): Record<ParamName, number> => {
+    const p = { ...start, ...fixed } as Record<ParamName, number>;
+    free.forEach((n, i) => (p[n] = x[i]));
+    return p;
+  };
+  const logPost = (x: number[]): number => {
+    for (let i = 0; i < free.length; i++) {
+      const [lo, hi] = priors[free[i]]!;
+      if (!(x[i] >= lo && x[i] <= hi)) return -Infinity;
+    }
+    const ll = logLikelihood(model, full(x), data);
+    return Number.isFinite(ll) ? ll : -Infinity;
+  };
+  const x0 = free.map((n) => clamp(start[n], priors[n]!));
+  // MAP from a few restarts (the DPL surface is multi-modal in M*).
+  let best = { x: x0, fx: Infinity };
+  const tries = [x0, ...[-19, -20, -21, -22].filter(() => free.includes('MStar')).map((m) => free.map((n, i) => (n === 'MStar' ? m : x0[i])))];
+  for (const t of tries) {
+    const r = nelderMead((x) => { const v = logPost(x); return Number.isFinite(v) ? -v : 1e300; }, t, { step: free.map(() => 0.3), maxIter: 400 * free.length, tol: 1e-8 });
+    const r2 = nelderMead((x) => { const v = logPost(x); return Number.isFinite(v) ? -v : 1e300; }, r.x, { step: free.map(() => 0.05), maxIter: 400 * free.length, tol: 1e-10 });
+    if (r2.fx < best.fx) best = r2;
+  }
+  // DPL posteriors are broader and more degenerate (M*–φ*–β): longer chains by default (bench:lf: 40/40 converged).
+  const nSteps = opts.nSteps ?? (model === 'dpl' ? 6000 : 3000);
+  const mc: McmcResult = runEnsembleMcmc(logPost, {
+    nWalkers: opts.nWalkers ?? 32,
+    nSteps,
+    burn: opts.burn ?? Math.floor(nSteps / 3),
+    seed: opts.seed ?? 1,
+    init: { centre: best.x, scale: free.map(() => 0.02) },
+  });
+  const posterior: Record<string, ParamSummary> = {};
+  free.forEach((n, i) => {
+    const s = summarise(mc.samples, free.length, i);
+    posterior[n] = { median: s.median, lo: s.lo, hi: s.hi };
+  });
+  for (const n of names) if (fixed[n] !== undefined) posterior[n] = { median: fixed[n]!, lo: fixed[n]!, hi: fixed[n]! };
+  // Thinned samples with all parameters, and ρ_UV from them.
+  const nAll = mc.samples.length / free.length;
+  const keep = Math.min(opts.keepSamples ?? 1500, nAll);
+  const stride = nAll / keep;
+  const samples: number[][] = [];
+  const rho17: number[] = [];
+  const rho18: number[] = [];
+  for (let k = 0; k < keep; k++) {
+    const i = Math.floor(k * stride);
+    const p = full(Array.from(mc.samples.subarray(i * free.length, (i + 1) * free.length)));
+    samples.push(names.map((n) => p[n]));
+    const lf = toLfParams(model, p);
+    rho17.push(Math.log10(uvLuminosityDensity(lf, -17)));
+    rho18.push(Math.log10(uvLuminosityDensity(lf, -18)));
+  }
+  const bestP = full(best.x);
+  const tau: Record<string, number> = {};
+  free.forEach((n, i) => (tau[n] = mc.tau[i]));
+  const kept = nSteps - mc.burn;
+  // Converged: every τ finite and the kept chain longer than 20 τ (emcee recommends ≥ 50 τ for a precise τ
+  // itself; 20 τ × nWalkers independent samples is ample for 16/50/84 % summaries), acceptance 0.15–0.8.
+  const converged = mc.tau.every((t) => Number.isFinite(t) && t * 20 < kept) && mc.acceptanceFraction > 0.15 && mc.acceptanceFraction < 0.8;
+  const bestLL = logLikelihood(model, bestP, data);
+  let cash: number | undefined;
+  if (data.kind === 'counts') {
+    // Cash statistic relative to the saturated model: C = 2 Σ [μ − n + n ln(n/μ)].
+    cash = 0;
+    const lf = toLfParams(model, bestP);
+    for (let j = 0; j < data.counts.length; j++) {
+      const a = data.edges[j], b = data.edges[j + 1], mid = 0.5 * (a + b), half = 0.5 * (b - a);
+      const mu = data.veff[j] * half * (lfPhi(lf, mid - half * GL2) + lfPhi(lf, mid + half * GL2));
+      const n = data.counts[j];
+      cash += 2 * (mu - n + (n > 0 ? n * Math.log(n / mu) : 0));
+    }
+  }
+  return {
+    model, free, fixed, priors,
+    best: bestP, bestLogLike: bestLL,
+    posterior,
+    logRhoUV17: pct(rho17), logRhoUV18: pct(rho18),
+    diagnostics: { acceptanceFraction: mc.acceptanceFraction, tau, nWalkers: mc.nWalkers, nSteps, burn: mc.burn, converged },
+    samples, sampleNames: names,
+    nData: data.kind === 'counts' ? data.counts.length : data.points.length,
+    cash,
+  };
+}
+
+function clamp(v: number, [lo, hi]: [number, number]): number {
+  return Math.min(hi - 1e-6 * (hi - lo), Math.max(lo + 1e-6 * (hi - lo), v));
+}
+
+function pct(v: number[]): ParamSummary {
+  const s = Float64Array.from(v).sort();
+  const q = (f: number) => {
+    const pos = f * (s.length - 1);
+    const i = Math.floor(pos);
+    return i + 1 < s.length ? s[i] * (1 - (pos - i)) + s[i + 1] * (pos - i) : s[i];
+  };
+  return { median: q(0.5), lo: q(0.15865525393145707), hi: q(0.8413447460685429) };
+}
+
+/**
+ * Counts data for the likelihood from candidates in one z bin: fine magnitude bins (default 0.1 mag)
+ * between Mbright and Mfaint, with V̄_eff per fine bin. Bins with zero effective volume are dropped.
+ */
+export function countsData(
+  cands: Array<{ z: number; M_UV: number; weight?: number }>,
+  veffAt: (Mlo: number, Mhi: number) => number,
+  opts: { zLo: number; zHi: number; Mbright: number; Mfaint: number; dM?: number },
+): CountData {
+  const dM = opts.dM ?? 0.1;
+  const nb = Math.max(1, Math.round((opts.Mfaint - opts.Mbright) / dM));
+  const edges: number[] = [];
+  const counts: number[] = [];
+  const veff: number[] = [];
+  for (let j = 0; j < nb; j++) {
+    const a = opts.Mbright + (j * (opts.Mfaint - opts.Mbright)) / nb;
+    const b = opts.Mbright + ((j + 1) * (opts.Mfaint - opts.Mbright)) / nb;
+    const v = veffAt(a, b);
+    if (!(v > 0)) continue;
+    let n = 0;
+    for (const c of cands) if (c.z >= opts.zLo && c.z < opts.zHi && c.M_UV >= a && c.M_UV < b) n += c.weight ?? 1;
+    if (edges.length === 0 || edges[edges.length - 1] !== a) {
+      if (edges.length > 0) {
+        // a gap: close the previous run with a zero-volume bin so edges stay contiguous
+        edges.push(a);
+        counts.push(0);
+        veff.push(0);
+      } else edges.push(a);
+    }
+    edges.push(b);
+    counts.push(n);
+    veff.push(v);
+  }
+  return { kind: 'counts', edges, counts, veff };
+}

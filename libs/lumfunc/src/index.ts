@@ -1,0 +1,24 @@
+// Public API of @asteris/lumfunc (see docs/contracts.md and docs/lumfunc.md).
+export { LumfuncError } from './errors.ts';
+export { createRng, type Rng } from './rng.ts';
+export { gehrelsLimits, gammaP, lnGamma } from './poisson.ts';
+export {
+  type CompletenessProduct, completenessAt, logisticCompleteness, readCompleteness, unitCompleteness, validateCompleteness,
+} from './completeness.ts';
+export { type Completeness, asFields, binEffectiveVolume, effectiveVolume, effectiveVolumeGrid, totalArea } from './veff.ts';
+export { type BinnedLfOptions, type LfBin, type LfCandidate, binnedLF } from './binned.ts';
+export { nelderMead } from './optimize.ts';
+export { type McmcOptions, type McmcResult, integratedAutocorrTime, runEnsembleMcmc, summarise } from './mcmc.ts';
+export {
+  type CountData, DEFAULT_PRIORS, type FitData, type FitOptions, type LfFitResult, type LfModel, type ParamName, type ParamSummary,
+  type PointData, countsData, fitLF, logLikelihood, modelParamNames, toLfParams,
+} from './fit.ts';
+export { CORECON_UVLF_CSV, type PublishedPoint, readCoreconPoints, selectPoints } from './corecon.ts';
+export { candidatesFromTable, readCandidatesCsv } from './candidates.ts';
+export { mockCandidates } from './mock.ts';
+export { parseCsv, toCsv } from './csv.ts';
+export { cornerSvg, completenessSvg, fitBand, type LfPanel, lfFigureSvg, svgToPng } from './plot.ts';
+export {
+  DEFAULT_PUBLISHED_SOURCES, DEFAULT_Z_BINS, type LfResult, type LfRunOptions, type LfZBinResult, defaultMagnitudeEdges,
+  publishedForBin, resultToCsv, resultToJson, runLuminosityFunction, writeLfProducts,
+} from './lf.ts';

@@ -1,0 +1,184 @@
+// The LF stage: candidates + completeness → binned φ per z bin, Schechter/DPL posteriors, ρ_UV, products.
+
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Cosmology } from '@asteris/astro';
+import { type LfBin, type LfCandidate, binnedLF } from './binned.ts';
+import type { CompletenessProduct } from './completeness.ts';
+import { type Completeness, asFields, totalArea } from './veff.ts';
+import { type PublishedPoint, readCoreconPoints } from './corecon.ts';
+import { toCsv } from './csv.ts';
+import { type LfFitResult, type LfModel, type ParamName, countsData, fitLF } from './fit.ts';
+import { cornerSvg, completenessSvg, lfFigureSvg, svgToPng } from './plot.ts';
+import { binEffectiveVolume } from './veff.ts';
+
+export interface LfRunOptions {
+  /** Redshift bins [zLo, zHi); default 8.5–9.5, 9.5–10.5, 10.5–12, 12–16 clipped to the completeness z range. */
+  zBins?: Array<[number, number]>;
+  /** Magnitude bin edges for the binned φ (default −23 … −16 in 0.5 mag). */
+  mEdges?: number[];
+  /** Fine bin width for the likelihood, mag (default 0.1). */
+  fineDM?: number;
+  models?: LfModel[];
+  /** Fixed parameters per model, e.g. { dpl: { beta: -4 } }. */
+  fixed?: Partial<Record<LfModel, Partial<Record<ParamName, number>>>>;
+  priors?: Partial<Record<ParamName, [number, number]>>;
+  cosmicVariance?: number;
+  cosmology?: { H0: number; Om: number };
+  seed?: number;
+  nWalkers?: number;
+  nSteps?: number;
+  /** Minimum (weighted) candidates in a z bin to attempt fits (default 5). */
+  minForFit?: number;
+}
+
+export interface LfZBinResult {
+  zLo: number;
+  zHi: number;
+  label: string;
+  nCandidates: number;
+  bins: LfBin[];
+  fits: LfFitResult[];
+}
+
+export interface LfResult {
+  version: 1;
+  cosmology: { H0: number; Om: number };
+  areaArcmin2: number;
+  completenessPreset?: string;
+  zBins: LfZBinResult[];
+  priors: string;
+}
+
+export const DEFAULT_Z_BINS: Array<[number, number]> = [[8.5, 9.5], [9.5, 10.5], [10.5, 12], [12, 16]];
+
+export function defaultMagnitudeEdges(Mbright = -23, Mfaint = -16, dM = 0.5): number[] {
+  const e: number[] = [];
+  for (let M = Mbright; M <= Mfaint + 1e-9; M += dM) e.push(Math.round(M * 1000) / 1000);
+  return e;
+}
+
+export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, opts: LfRunOptions = {}): LfResult {
+  const fields = asFields(comp);
+  if (fields.length === 0) throw new RangeError('runLuminosityFunction: need at least one completeness product');
+  const cosmoP = opts.cosmology ?? fields[0].cosmology ?? { H0: 70, Om: 0.3 };
+  const cosmo = new Cosmology(cosmoP);
+  const zMin = Math.min(...fields.map((c) => c.zEdges[0]));
+  const zMax = Math.max(...fields.map((c) => c.zEdges[c.zEdges.length - 1]));
+  const zBins = (opts.zBins ?? DEFAULT_Z_BINS)
+    .map(([a, b]) => [Math.max(a, zMin), Math.min(b, zMax)] as [number, number])
+    .filter(([a, b]) => b - a > 1e-6);
+  const mEdges = opts.mEdges ?? defaultMagnitudeEdges();
+  const models = opts.models ?? ['schechter', 'dpl'];
+  const out: LfZBinResult[] = [];
+  zBins.forEach(([zLo, zHi], k) => {
+    const inBin = cands.filter((c) => c.z >= zLo && c.z < zHi);
+    const nCand = inBin.reduce((s, c) => s + (c.weight ?? 1), 0);
+    const bins = binnedLF(inBin, comp, { zLo, zHi, mEdges, cosmo, cosmicVariance: opts.cosmicVariance });
+    const fits: LfFitResult[] = [];
+    if (nCand >= (opts.minForFit ?? 5)) {
+      const data = countsData(inBin, (a, b) => binEffectiveVolume(comp, a, b, zLo, zHi, cosmo, 2), {
+        zLo, zHi, Mbright: mEdges[0], Mfaint: mEdges[mEdges.length - 1], dM: opts.fineDM ?? 0.1,
+      });
+      for (const model of models) {
+        fits.push(fitLF(data, model, {
+          fixed: opts.fixed?.[model], priors: opts.priors, seed: (opts.seed ?? 1) + 1000 * k + (model === 'dpl' ? 1 : 0),
+          nWalkers: opts.nWalkers, nSteps: opts.nSteps,
+        }));
+      }
+    }
+    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, bins, fits });
+  });
+  return {
+    version: 1,
+    cosmology: cosmoP,
+    areaArcmin2: totalArea(comp),
+    completenessPreset: fields.map((c) => c.preset ?? '').join(' + ') || undefined,
+    zBins: out,
+    priors: 'uniform: log10 φ* ∈ [−7, −2], M* ∈ [−23, −17], α ∈ [−3.5, −1], β ∈ [−6, −2.5] (astro-reference §D.4) unless overridden',
+  };
+}
+
+/** JWST sources plotted by default under our points. */
+export const DEFAULT_PUBLISHED_SOURCES = [
+  'Donnan et al. 2024', 'McLeod et al. 2024', 'Finkelstein et al. 2023', 'Harikane et al. 2023', 'Perez-Gonzalez et al. 2023',
+];
+
+/** Published points to draw in a z bin: listed sources whose z lies in [zLo − 0.5, zHi + 0.5) and closest to the bin centre. */
+export function publishedForBin(all: PublishedPoint[], zLo: number, zHi: number, sources = DEFAULT_PUBLISHED_SOURCES): PublishedPoint[] {
+  const zc = 0.5 * (zLo + zHi);
+  const out: PublishedPoint[] = [];
+  for (const src of sources) {
+    const cand = all.filter((p) => p.source === src && p.z >= zLo - 0.25 && p.z < zHi + 0.25);
+    if (cand.length === 0) continue;
+    const zs = [...new Set(cand.map((p) => p.z))].sort((a, b) => Math.abs(a - zc) - Math.abs(b - zc));
+    out.push(...cand.filter((p) => p.z === zs[0]));
+  }
+  return out;
+}
+
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Compact JSON form of the result (samples dropped; posterior summaries kept). */
+export function resultToJson(res: LfResult): unknown {
+  return {
+    ...res,
+    zBins: res.zBins.map((b) => ({
+      ...b,
+      fits: b.fits.map(({ samples: _s, ...f }) => f),
+    })),
+  };
+}
+
+export function resultToCsv(res: LfResult): string {
+  const rows: unknown[][] = [];
+  for (const zb of res.zBins) {
+    for (const b of zb.bins) {
+      rows.push([zb.zLo, zb.zHi, b.M, b.Mlo, b.Mhi, b.n, b.veff, b.phi, b.errUp, b.errLo, b.upperLimit, b.phiUpper,
+        b.phi > 0 ? Math.log10(b.phi) : '', b.upperLimit ? Math.log10(b.phiUpper) : '']);
+    }
+  }
+  return toCsv(['z_lo', 'z_hi', 'M_UV', 'M_lo', 'M_hi', 'n', 'veff_mpc3', 'phi', 'phi_err_up', 'phi_err_lo', 'upper_limit', 'phi_upper_1sigma', 'log10_phi', 'log10_phi_upper'], rows);
+}
+
+/** Writes lf.json, lf.csv, lf.svg/png, corner_<z>_<model>.svg/png and completeness.svg/png into outDir. */
+export function writeLfProducts(res: LfResult, comp: Completeness, outDir: string, opts: { png?: boolean; published?: PublishedPoint[] } = {}): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  const put = (name: string, data: string | Buffer) => {
+    const p = join(outDir, name);
+    writeAtomic(p, data);
+    written.push(p);
+  };
+  const png = opts.png ?? true;
+  put('lf.json', JSON.stringify(resultToJson(res), null, 2) + '\n');
+  put('lf.csv', resultToCsv(res));
+  const pub = opts.published ?? readCoreconPoints();
+  const svg = lfFigureSvg(res.zBins.map((zb) => ({
+    label: `${zb.zLo} ≤ z < ${zb.zHi}  (N = ${+zb.nCandidates.toFixed(2)})`, zLo: zb.zLo, zHi: zb.zHi, bins: zb.bins, fits: zb.fits,
+    published: publishedForBin(pub, zb.zLo, zb.zHi),
+  })), { title: `UV luminosity function (${res.areaArcmin2.toFixed(1)} arcmin²)` });
+  put('lf.svg', svg);
+  if (png) put('lf.png', svgToPng(svg));
+  for (const zb of res.zBins) {
+    for (const f of zb.fits) {
+      const name = `corner_z${zb.zLo}-${zb.zHi}_${f.model}`;
+      const fixedTxt = Object.entries(f.fixed).map(([k, v]) => `${k === 'beta' ? 'β' : k === 'alpha' ? 'α' : k === 'MStar' ? 'M*' : k} = ${v} fixed`).join(', ');
+      const c = cornerSvg(f, `${f.model === 'dpl' ? 'Double power law' : 'Schechter'}, ${zb.zLo} ≤ z < ${zb.zHi}${fixedTxt ? ` (${fixedTxt})` : ''}`);
+      put(`${name}.svg`, c);
+      if (png) put(`${name}.png`, svgToPng(c));
+    }
+  }
+  const fields = asFields(comp);
+  fields.forEach((c: CompletenessProduct, k: number) => {
+    const name = fields.length === 1 ? 'completeness' : `completeness_${k + 1}`;
+    const cs = completenessSvg(c, { title: `Completeness (${c.preset ?? 'injection–recovery'}, ${c.areaArcmin2} arcmin²)` });
+    put(`${name}.svg`, cs);
+    if (png) put(`${name}.png`, svgToPng(cs));
+  });
+  return written;
+}

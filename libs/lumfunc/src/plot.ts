@@ -1,0 +1,273 @@
+// Figures: the LF (log φ vs M_UV, one panel per z bin, our points + fits over published CoReCon points),
+// corner plots of the posteriors, and completeness curves. SVG via Observable Plot rendered into a
+// linkedom document; PNG via @resvg/resvg-js with system fonts (DejaVu Sans).
+
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import { Resvg } from '@resvg/resvg-js';
+import { lfPhi } from '@asteris/astro';
+import type { CompletenessProduct } from './completeness.ts';
+import { completenessAt } from './completeness.ts';
+import { toLfParams, type LfFitResult, type ParamName } from './fit.ts';
+import type { LfBin } from './binned.ts';
+import type { PublishedPoint } from './corecon.ts';
+
+const FONT = 'DejaVu Sans, Liberation Sans, sans-serif';
+const PALETTE = ['#440154', '#3b528b', '#21918c', '#5ec962', '#e6a100', '#c2185b', '#6a3d9a', '#1f77b4'];
+
+function newDocument() {
+  return parseHTML('<!DOCTYPE html><html><body></body></html>').document;
+}
+
+/** Serialises a Plot element into a standalone SVG string (xmlns, explicit colour). */
+function svgString(el: unknown): string {
+  let s = (el as { outerHTML: string }).outerHTML;
+  if (s.startsWith('<figure')) {
+    // Plot wraps in <figure> when a legend/caption is present: keep the SVGs only.
+    const svgs = s.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    s = svgs[svgs.length - 1] ?? s;
+  }
+  return s.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" color="black" ');
+}
+
+/** Renders an SVG string to PNG bytes (white background, `scale`× resolution). */
+export function svgToPng(svg: string, scale = 2): Buffer {
+  const r = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return r.render().asPng();
+}
+
+export interface LfPanel {
+  label: string;
+  zLo: number;
+  zHi: number;
+  bins: LfBin[];
+  fits: LfFitResult[];
+  published: PublishedPoint[];
+}
+
+const MODEL_COLOUR: Record<string, string> = { schechter: '#1f77b4', dpl: '#d62728' };
+const MODEL_LABEL: Record<string, string> = { schechter: 'Schechter', dpl: 'double power law' };
+const SOURCE_SYMBOLS = ['square', 'diamond', 'triangle', 'star', 'cross', 'wye', 'times', 'asterisk'];
+const SYMBOL_GLYPH: Record<string, string> = { square: '□', diamond: '◇', triangle: '△', star: '☆', cross: '+', wye: 'Y', times: '×', asterisk: '✳' };
+
+/** Posterior median and 68 % band of log φ(M) on a magnitude grid. */
+export function fitBand(fit: LfFitResult, Ms: number[]): Array<{ M: number; med: number; lo: number; hi: number }> {
+  const names = fit.sampleNames;
+  const vals = Ms.map(() => [] as number[]);
+  const step = Math.max(1, Math.floor(fit.samples.length / 400));
+  for (let s = 0; s < fit.samples.length; s += step) {
+    const rec = Object.fromEntries(names.map((n, i) => [n, fit.samples[s][i]])) as Record<ParamName, number>;
+    const lf = toLfParams(fit.model, rec);
+    Ms.forEach((M, i) => vals[i].push(Math.log10(lfPhi(lf, M))));
+  }
+  return Ms.map((M, i) => {
+    const v = vals[i].sort((a, b) => a - b);
+    const q = (f: number) => v[Math.min(v.length - 1, Math.max(0, Math.round(f * (v.length - 1))))];
+    return { M, med: q(0.5), lo: q(0.1587), hi: q(0.8413) };
+  });
+}
+
+export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]; logPhiRange?: [number, number]; title?: string } = {}): string {
+  const [Mmin, Mmax] = opts.Mrange ?? [-23, -16.5];
+  const [yMin, yMax] = opts.logPhiRange ?? [-7, -1.5];
+  const grid: number[] = [];
+  for (let M = Mmin; M <= Mmax + 1e-9; M += 0.05) grid.push(M);
+  const pub: Array<Record<string, unknown>> = [];
+  const pubUl: Array<Record<string, unknown>> = [];
+  const ours: Array<Record<string, unknown>> = [];
+  const oursUl: Array<Record<string, unknown>> = [];
+  const curves: Array<Record<string, unknown>> = [];
+  const sources = [...new Set(panels.flatMap((p) => p.published.map((q) => q.source)))];
+  const clampY = (v: number) => Math.max(yMin, Math.min(yMax, v));
+  for (const p of panels) {
+    for (const q of p.published) {
+      if (!(q.M >= Mmin && q.M <= Mmax)) continue;
+      const row = {
+        panel: p.label, M: q.M, y: q.logPhi, source: q.source, zsrc: q.z,
+        y1: clampY(q.logPhi - (Number.isFinite(q.errDown) ? q.errDown : 3)), y2: clampY(q.logPhi + (Number.isFinite(q.errUp) ? q.errUp : 0)),
+      };
+      (q.upperLimit ? pubUl : pub).push(row);
+    }
+    for (const b of p.bins) {
+      if (b.upperLimit) {
+        if (b.phiUpper > 0) oursUl.push({ panel: p.label, M: b.M, y: Math.log10(b.phiUpper), n: b.n });
+      } else {
+        ours.push({
+          panel: p.label, M: b.M, y: Math.log10(b.phi), n: b.n, Mlo: b.Mlo, Mhi: b.Mhi,
+          y1: clampY(b.phi - b.errLo > 0 ? Math.log10(b.phi - b.errLo) : yMin), y2: clampY(Math.log10(b.phi + b.errUp)),
+        });
+      }
+    }
+    for (const f of p.fits) {
+      for (const r of fitBand(f, grid)) {
+        curves.push({ panel: p.label, model: MODEL_LABEL[f.model], M: r.M, med: r.med, lo: Math.max(r.lo, yMin - 1), hi: r.hi });
+      }
+    }
+  }
+  const nPanels = panels.length;
+  const cols = Math.min(nPanels, 3);
+  const panelOrder = panels.map((p) => p.label);
+  for (const arr of [pub, pubUl, ours, oursUl, curves]) {
+    for (const d of arr) {
+      const k = panelOrder.indexOf(d.panel as string);
+      d.fxv = k % cols;
+      d.fyv = Math.floor(k / cols);
+    }
+  }
+  const labels = panelOrder.map((panel, k) => ({ panel, fxv: k % cols, fyv: Math.floor(k / cols) }));
+  const fx = { fx: 'fxv', fy: 'fyv' };
+  const models = [...new Set(curves.map((c) => c.model as string))];
+  const el = Plot.plot({
+    document: newDocument(),
+    width: 330 * cols + 80,
+    height: 300 * Math.ceil(nPanels / cols) + 110,
+    marginLeft: 60,
+    marginBottom: 45,
+    marginTop: 30,
+    style: { fontFamily: FONT, fontSize: '12px', background: 'white' },
+    x: { domain: [Mmin, Mmax], label: 'M_UV (AB)', labelAnchor: 'center', labelArrow: 'none', labelOffset: 36, ticks: intTicks(Mmin, Mmax), tickFormat: (d: number) => d.toFixed(0) },
+    y: { domain: [yMin, yMax], label: 'log₁₀ φ  [Mpc⁻³ mag⁻¹]', labelAnchor: 'center', labelArrow: 'none', ticks: intTicks(yMin, yMax), tickFormat: (d: number) => d.toFixed(0), grid: true },
+    fx: { axis: null, padding: 0.12 },
+    fy: { axis: null, padding: 0.12 },
+    color: { domain: models, range: models.map((m) => (m === 'Schechter' ? MODEL_COLOUR.schechter : MODEL_COLOUR.dpl)) },
+    symbol: { domain: sources.map((s) => s), range: sources.map((_, i) => SOURCE_SYMBOLS[i % SOURCE_SYMBOLS.length]) },
+    marks: [
+      Plot.frame({ stroke: '#444' } as never),
+      Plot.text(labels, { ...fx, text: 'panel', frameAnchor: 'top-right', dx: -8, dy: 8, fontSize: 13, fontWeight: 'bold' } as never),
+      Plot.areaY(curves, { ...fx, x: 'M', y1: 'lo', y2: 'hi', fill: 'model', fillOpacity: 0.18, z: 'model', clip: true, ariaDescription: 'fit-band' } as never),
+      Plot.line(curves, { ...fx, x: 'M', y: 'med', stroke: 'model', z: 'model', strokeWidth: 1.8, clip: true, ariaDescription: 'fit-median' } as never),
+      Plot.ruleX(pub, { ...fx, x: 'M', y1: 'y1', y2: 'y2', stroke: '#999', strokeWidth: 0.8, ariaDescription: 'published-errors' } as never),
+      Plot.dot(pub, { ...fx, x: 'M', y: 'y', symbol: 'source', stroke: '#777', fill: 'white', r: 3.2, ariaDescription: 'published-points', title: (d: Record<string, unknown>) => `${d.source} z=${d.zsrc}` } as never),
+      Plot.text(pubUl, { ...fx, x: 'M', y: 'y', text: () => '↓', fill: '#888', fontSize: 14, dy: 4, ariaDescription: 'published-upper-limits' } as never),
+      Plot.ruleX(ours, { ...fx, x: 'M', y1: 'y1', y2: 'y2', stroke: 'black', strokeWidth: 1.4, ariaDescription: 'our-errors' } as never),
+      Plot.ruleY(ours, { ...fx, x1: 'Mlo', x2: 'Mhi', y: 'y', stroke: 'black', strokeWidth: 1, ariaDescription: 'our-bin-widths' } as never),
+      Plot.dot(ours, { ...fx, x: 'M', y: 'y', fill: 'black', r: 4, ariaDescription: 'our-points', title: (d: Record<string, unknown>) => `N = ${d.n}` } as never),
+      Plot.text(oursUl, { ...fx, x: 'M', y: 'y', text: () => '▼', fill: 'black', fontSize: 11, ariaDescription: 'our-upper-limits' } as never),
+    ],
+  } as never);
+  let svg = svgString(el);
+  // Legend (drawn by hand: Plot's swatch legends are HTML, not SVG).
+  const W = 330 * cols + 80;
+  const y0 = 300 * Math.ceil(nPanels / cols) + 115;
+  const items: string[] = [
+    `<circle cx="0" cy="-4" r="4" fill="black"/><text x="10" y="0" text-anchor="start">this work (binned, 1σ Gehrels; ▼ = 1σ upper limit)</text>`,
+    ...models.map((m) => `<line x1="-6" x2="10" y1="-4" y2="-4" stroke="${m === 'Schechter' ? MODEL_COLOUR.schechter : MODEL_COLOUR.dpl}" stroke-width="2"/><text x="16" y="0" text-anchor="start">${m} fit (median, 68 % band)</text>`),
+    ...(sources.length ? [`<text x="0" y="0" fill="#888" text-anchor="middle">↓</text><text x="10" y="0" fill="#555" text-anchor="start">published points (grey, CoReCon compilation; ↓ = upper limit)</text>`] : []),
+    ...sources.map((src, i) => `<text x="0" y="0" fill="#666" text-anchor="middle">${SYMBOL_GLYPH[SOURCE_SYMBOLS[i % SOURCE_SYMBOLS.length]]}</text><text x="10" y="0" fill="#555" text-anchor="start">${escapeXml(src)}</text>`),
+  ];
+  const per = 2;
+  const legend = items.map((it, k) => `<g transform="translate(${70 + (k % per) * ((W - 80) / per)},${y0 + Math.floor(k / per) * 16})">${it}</g>`).join('');
+  const extraH = Math.ceil(items.length / per) * 16;
+  const title = opts.title ? `<text x="${W / 2}" y="16" font-size="14" font-weight="bold" text-anchor="middle">${escapeXml(opts.title)}</text>` : '';
+  svg = svg.replace(/<\/svg>$/, `${title}<g aria-label="legend" font-size="11">${legend}</g></svg>`);
+  // grow the canvas for the legend
+  const H0 = 300 * Math.ceil(nPanels / cols) + 110;
+  const extraTotal = extraH + 30;
+  const hMatch = /viewBox="0 0 ([\d.]+) ([\d.]+)" height="([\d.]+)"/.exec(svg);
+  const Hplot = hMatch ? Number(hMatch[2]) : H0;
+  svg = svg.replace(/viewBox="0 0 ([\d.]+) ([\d.]+)" height="([\d.]+)"/, `viewBox="0 0 $1 ${Hplot + extraTotal}" height="${Hplot + extraTotal}"`);
+  return svg;
+}
+
+function intTicks(a: number, b: number): number[] {
+  const t: number[] = [];
+  for (let v = Math.ceil(a); v <= Math.floor(b); v++) t.push(v);
+  return t;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const PARAM_LABEL: Record<string, string> = { logPhiStar: 'log₁₀ φ*', MStar: 'M*', alpha: 'α', beta: 'β' };
+
+/** Corner plot of a fit's posterior (free parameters only): histograms on the diagonal, scatter below. */
+export function cornerSvg(fit: LfFitResult, title?: string): string {
+  const idx = fit.free.map((n) => fit.sampleNames.indexOf(n));
+  const n = idx.length;
+  const cell = 170;
+  const pad = 64;
+  const W = pad + n * cell + 20;
+  const H = n * cell + 50 + (title ? 20 : 0);
+  const top = title ? 20 : 0;
+  const cols = idx.map((k) => fit.samples.map((s) => s[k]));
+  const ext = cols.map((v) => {
+    const s = [...v].sort((a, b) => a - b);
+    const lo = s[Math.floor(0.005 * (s.length - 1))];
+    const hi = s[Math.ceil(0.995 * (s.length - 1))];
+    const m = 0.05 * (hi - lo || 1);
+    return [lo - m, hi + m] as [number, number];
+  });
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const common = {
+        document: newDocument(), width: cell + (j === 0 ? 16 : 0), height: cell, marginLeft: j === 0 ? 62 : 6, marginBottom: i === n - 1 ? 36 : 6, marginTop: 6, marginRight: 6,
+        style: { fontFamily: FONT, fontSize: '10px', background: 'white' },
+      };
+      const xAxis = { domain: ext[j], label: i === n - 1 ? PARAM_LABEL[fit.free[j]] : null, axis: i === n - 1 ? 'bottom' : null, ticks: 3, labelAnchor: 'center', labelArrow: 'none', labelOffset: 30 };
+      let el: unknown;
+      if (i === j) {
+        const s = fit.posterior[fit.free[i]];
+        el = Plot.plot({
+          ...common, x: xAxis, y: { axis: null },
+          marks: [
+            Plot.rectY(cols[i], Plot.binX({ y: 'count' }, { x: (d: number) => d, thresholds: 30, fill: '#4a6fa5', inset: 0, clip: true, ariaDescription: 'corner-hist' } as never)),
+            Plot.ruleX([s.lo, s.median, s.hi], { stroke: 'black', strokeDasharray: '3,2' } as never),
+            Plot.frame({ stroke: '#444' }),
+          ],
+        } as never);
+      } else {
+        const pts = cols[j].map((x, k) => ({ x, y: cols[i][k] }));
+        el = Plot.plot({
+          ...common, x: xAxis,
+          y: { domain: ext[i], label: j === 0 ? PARAM_LABEL[fit.free[i]] : null, axis: j === 0 ? 'left' : null, ticks: 3, labelAnchor: 'center', labelArrow: 'none', labelOffset: 44 },
+          marks: [
+            Plot.dot(pts, { x: 'x', y: 'y', r: 0.8, fill: '#4a6fa5', fillOpacity: 0.25, clip: true, ariaDescription: 'corner-scatter' } as never),
+            Plot.density(pts, { x: 'x', y: 'y', stroke: 'black', strokeWidth: 0.8, thresholds: 4, bandwidth: 6, clip: true } as never),
+            Plot.frame({ stroke: '#444' }),
+          ],
+        } as never);
+      }
+      const x = pad + j * cell - (j === 0 ? 56 : 0);
+      const y = top + 10 + i * cell;
+      parts.push(svgString(el).replace(/^<svg /, `<svg x="${x}" y="${y}" `));
+    }
+  }
+  const summary = fit.free.map((p, k) => {
+    const s = fit.posterior[p];
+    return `<text x="${W - 10}" y="${top + 24 + k * 16}" text-anchor="end" font-size="12">${PARAM_LABEL[p]} = ${s.median.toFixed(2)} +${(s.hi - s.median).toFixed(2)} −${(s.median - s.lo).toFixed(2)}</text>`;
+  });
+  const head = title ? `<text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(title)}</text>` : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}" color="black"><rect width="100%" height="100%" fill="white"/>${head}${parts.join('')}<g font-family="${FONT}">${summary.join('')}</g></svg>`;
+}
+
+/** Completeness curves C(M_UV) at the centre of each z bin of the product (and of each LF z bin). */
+export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [number, number]; title?: string } = {}): string {
+  const [Mmin, Mmax] = opts.Mrange ?? [-23, -15];
+  const rows: Array<{ M: number; C: number; z: string }> = [];
+  const zLabels = comp.zEdges.slice(1).map((_, i) => `z = ${(0.5 * (comp.zEdges[i] + comp.zEdges[i + 1])).toFixed(2)}`);
+  for (let i = 0; i < comp.zEdges.length - 1; i++) {
+    const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]);
+    for (let M = Mmin; M <= Mmax + 1e-9; M += 0.05) rows.push({ M, C: completenessAt(comp, M, z), z: `z = ${z.toFixed(2)}` });
+  }
+  const el = Plot.plot({
+    document: newDocument(), width: 640, height: 400, marginLeft: 55, marginBottom: 45, marginTop: opts.title ? 40 : 20,
+    style: { fontFamily: FONT, fontSize: '12px', background: 'white' },
+    x: { domain: [Mmin, Mmax], label: 'M_UV (AB)', labelAnchor: 'center', labelArrow: 'none', labelOffset: 36, tickFormat: (d: number) => d.toFixed(0) },
+    y: { domain: [0, 1.02], label: 'completeness C(M_UV, z)', labelAnchor: 'center', labelArrow: 'none', grid: true, tickFormat: (d: number) => d.toFixed(1) },
+    color: { type: 'ordinal', domain: zLabels, range: zLabels.map((_, i) => PALETTE[i % PALETTE.length]) },
+    marks: [
+      Plot.frame({ stroke: '#444' }),
+      Plot.line(rows, { x: 'M', y: 'C', stroke: 'z', strokeWidth: 1.8, ariaDescription: 'completeness-curve' } as never),
+      Plot.ruleY([0.5], { stroke: '#999', strokeDasharray: '4,3' } as never),
+      ...(opts.title ? [Plot.text([opts.title], { frameAnchor: 'top', dy: -25, fontSize: 13, fontWeight: 'bold' } as never)] : []),
+    ],
+  } as never);
+  const legend = zLabels.map((z, i) => `<g transform="translate(520,${(opts.title ? 58 : 38) + 16 * i})"><line x1="0" x2="16" y1="-4" y2="-4" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"/><text x="22" y="0" text-anchor="start" font-size="11">${z}</text></g>`).join('');
+  return svgString(el).replace(/<\/svg>$/, `<g aria-label="legend">${legend}</g></svg>`);
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  binnedLF, logisticCompleteness, mockCandidates, readCandidatesCsv, runLuminosityFunction, toCsv, unitCompleteness, writeLfProducts,
+} from '../src/index.ts';
+
+const comp = logisticCompleteness({
+  zEdges: [8.5, 9.5, 10.5], mEdges: Array.from({ length: 31 }, (_, i) => 26 + i * 0.15), m50: 29.4, width: 0.25, areaArcmin2: 150,
+});
+const truth = { kind: 'schechter' as const, phiStar: 2e-4, MStar: -20.5, alpha: -2.2 };
+const cands = mockCandidates(truth, comp, { z1: 8.5, z2: 10.5, seed: 4 });
+
+describe('binned φ', () => {
+  it('empty bins are 1σ upper limits of 1.841/(V_eff ΔM); φ = N/(V_eff ΔM) otherwise; cosmic variance widens errors', () => {
+    const unit = unitCompleteness([8.5, 9.5], [-25, -15], 100);
+    const c = [{ z: 9, M_UV: -19.3 }, { z: 9.1, M_UV: -19.1 }, { z: 9.2, M_UV: -19.4 }];
+    const bins = binnedLF(c, unit, { zLo: 8.5, zHi: 9.5, mEdges: [-21, -20, -19] });
+    expect(bins[0].upperLimit).toBe(true);
+    expect(bins[0].phiUpper * bins[0].veff * 1).toBeCloseTo(1.841, 3);
+    expect(bins[1].phi * bins[1].veff).toBeCloseTo(3, 10);
+    expect(bins[1].errUp * bins[1].veff).toBeCloseTo(5.918 - 3, 3);
+    const cv = binnedLF(c, unit, { zLo: 8.5, zHi: 9.5, mEdges: [-21, -20, -19], cosmicVariance: 0.3 });
+    expect(cv[1].errUp * cv[1].veff).toBeCloseTo(Math.hypot(2.918, 0.9), 2);
+  });
+});
+
+describe('LF products', () => {
+  const out = mkdtempSync(join(tmpdir(), 'lf-products-'));
+  const res = runLuminosityFunction(cands, comp, { zBins: [[8.5, 9.5], [9.5, 10.5]], nSteps: 600, seed: 3 });
+  const files = writeLfProducts(res, comp, out, { png: true });
+
+  it('writes lf.json/csv, lf.svg/png, corner plots and completeness curves', () => {
+    for (const f of ['lf.json', 'lf.csv', 'lf.svg', 'lf.png', 'completeness.svg', 'completeness.png', 'corner_z8.5-9.5_schechter.svg', 'corner_z9.5-10.5_dpl.png']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    expect(files.length).toBe(6 + 4 * 2);
+    expect(readFileSync(join(out, 'completeness.svg'), 'utf8')).toContain('aria-description="completeness-curve"');
+    const corner = readFileSync(join(out, 'corner_z8.5-9.5_dpl.svg'), 'utf8');
+    expect((corner.match(/aria-description="corner-hist"/g) ?? []).length).toBe(4);
+    expect((corner.match(/aria-description="corner-scatter"/g) ?? []).length).toBe(6);
+    const png = readFileSync(join(out, 'lf.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('lf.json has bins, fits with posterior summaries, ρ_UV and diagnostics; lf.csv one row per bin', () => {
+    const j = JSON.parse(readFileSync(join(out, 'lf.json'), 'utf8'));
+    expect(j.zBins).toHaveLength(2);
+    const f = j.zBins[0].fits[0];
+    expect(f.model).toBe('schechter');
+    expect(f.posterior.alpha.lo).toBeLessThan(f.posterior.alpha.hi);
+    expect(f.logRhoUV17.median).toBeGreaterThan(24);
+    expect(f.diagnostics.acceptanceFraction).toBeGreaterThan(0);
+    expect(f.samples).toBeUndefined();
+    const csv = readFileSync(join(out, 'lf.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toContain('phi_err_up');
+    expect(csv.length - 1).toBe(j.zBins[0].bins.length + j.zBins[1].bins.length);
+  });
+
+  it('the LF SVG contains our points, both fits with bands, published CoReCon points, upper limits and one panel per z bin', () => {
+    const svg = readFileSync(join(out, 'lf.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const series of ['our-points', 'our-errors', 'fit-median', 'fit-band', 'published-points', 'our-upper-limits']) {
+      expect(svg, series).toContain(`aria-description="${series}"`);
+    }
+    const group = (name: string) => svg.split(`aria-description="${name}"`)[1].split('aria-description=')[0];
+    const dotsGroup = group('our-points');
+    const nOurs = res.zBins.reduce((s, z) => s + z.bins.filter((b) => !b.upperLimit).length, 0);
+    expect((dotsGroup.match(/<circle/g) ?? []).length).toBe(nOurs);
+    expect(svg).toContain('8.5 ≤ z &lt; 9.5');
+    expect(svg).toContain('9.5 ≤ z &lt; 10.5');
+    expect(svg).toContain('Donnan et al. 2024');
+    // two fit curves (Schechter, DPL) per panel
+    const lineGroup = group('fit-median');
+    expect((lineGroup.match(/<path/g) ?? []).length).toBe(4);
+  });
+
+  it('readCandidatesCsv accepts z_phot + M_UV columns and names bad rows', () => {
+    const p = join(out, 'cands.csv');
+    writeFileSync(p, toCsv(['id', 'z_phot', 'M_UV'], [['a', 9.1, -19.2], ['b', 10.2, -18.7]]));
+    expect(readCandidatesCsv(p)).toEqual([{ id: 'a', z: 9.1, M_UV: -19.2, weight: 1 }, { id: 'b', z: 10.2, M_UV: -18.7, weight: 1 }]);
+    writeFileSync(p, 'id,z_phot,M_UV\na,9.1,oops\n');
+    expect(() => readCandidatesCsv(p)).toThrow(/cands\.csv: row 2: invalid/);
+    writeFileSync(p, 'id,M_UV\na,-19\n');
+    expect(() => readCandidatesCsv(p)).toThrow(/no redshift column/);
+  });
+
+  it('recomputes M_UV from flux_<BAND> (nJy) when there is no M_UV column', () => {
+    const p = join(out, 'flux.csv');
+    // 10 nJy in F200W at z = 12 (F200W is the UV band there), β = −2: M = 28.9 − DM(12) + 2.5 log10(13)
+    writeFileSync(p, 'id,z,flux_F150W,flux_F200W\nx,12,1,10\n');
+    const [c] = readCandidatesCsv(p);
+    expect(c.M_UV).toBeCloseTo(31.4 - 2.5 - 50.53 + 2.785, 2);
+  });
+
+  it('asteris lf CLI writes the products and reports bad inputs in one line', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const candsCsv = join(out, 'cli_cands.csv');
+    writeFileSync(candsCsv, toCsv(['id', 'z_phot', 'M_UV'], cands.map((c) => [c.id, c.z, c.M_UV])));
+    const compJson = join(out, 'completeness.json');
+    writeFileSync(compJson, JSON.stringify(comp));
+    const cliOut = join(out, 'cli');
+    const r = spawnSync(process.execPath, [join(root, 'apps/cli/bin/asteris.mjs'), 'lf', candsCsv, '--completeness', compJson, '--out', cliOut,
+      '--z-bins', '8.5:9.5', '--steps', '300', '--no-png', '--models', 'schechter'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(cliOut, 'lf.svg'))).toBe(true);
+    expect(existsSync(join(cliOut, 'lf.png'))).toBe(false);
+    const bad = spawnSync(process.execPath, [join(root, 'apps/cli/bin/asteris.mjs'), 'lf', candsCsv, '--completeness', join(out, 'nope.json'), '--out', cliOut], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/nope\.json: cannot read completeness product/);
+  });
+});

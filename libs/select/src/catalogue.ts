@@ -1,0 +1,84 @@
+// Catalogue input: CSV with the columns of docs/catalogue-columns.md (`id, ra, dec, …,
+// flux_<BAND>, fluxerr_<BAND>` in nJy). Column names are matched case-insensitively; `ID`, `RA`,
+// `DEC` (CEERS) work too.
+import { readFileSync, existsSync } from 'node:fs';
+import { SelectError } from './errors.ts';
+
+export type Row = Record<string, number | string>;
+export interface Catalogue { columns: string[]; rows: Row[]; file?: string }
+
+/** Split one CSV line (RFC 4180 quotes). */
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '', q = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (q) {
+      if (c === '"') { if (line[i + 1] === '"') { cur += '"'; i++; } else q = false; }
+      else cur += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { out.push(cur); cur = ''; }
+    else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Parse CSV text; numeric-looking cells become numbers, empty cells NaN for numeric columns. */
+export function parseCatalogueCsv(text: string, file?: string): Catalogue {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (lines.length === 0) throw new SelectError('catalogue is empty (no header line)', file);
+  const columns = splitCsv(lines[0]).map((s) => s.trim());
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (!c) throw new SelectError('empty column name in the header', file);
+    if (seen.has(c)) throw new SelectError(`duplicate column '${c}'`, file);
+    seen.add(c);
+  }
+  const rows: Row[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const cells = splitCsv(lines[i]);
+    if (cells.length !== columns.length) throw new SelectError(`line ${i + 1} has ${cells.length} fields, header has ${columns.length}`, file);
+    const r: Row = {};
+    for (let j = 0; j < columns.length; j++) {
+      const s = cells[j].trim();
+      const lower = s.toLowerCase();
+      if (s === '' || lower === 'nan' || lower === 'null' || lower === 'na') r[columns[j]] = NaN;
+      else if (lower === 'inf' || lower === 'infinity') r[columns[j]] = Infinity;
+      else {
+        const v = Number(s);
+        r[columns[j]] = Number.isNaN(v) ? s : v;
+      }
+    }
+    rows.push(r);
+  }
+  return { columns, rows, file };
+}
+
+export function readCatalogueCsv(path: string): Catalogue {
+  if (!existsSync(path)) throw new SelectError('catalogue file not found', path);
+  return parseCatalogueCsv(readFileSync(path, 'utf8'), path);
+}
+
+/** Case-insensitive column lookup; returns the actual column name or undefined. */
+export function findColumn(cat: Catalogue, ...names: string[]): string | undefined {
+  const lower = new Map(cat.columns.map((c) => [c.toLowerCase(), c]));
+  for (const n of names) { const c = lower.get(n.toLowerCase()); if (c) return c; }
+  return undefined;
+}
+
+/** Bands with both flux_<B> and fluxerr_<B> columns, upper-case names, in column order. */
+export function catalogueBands(cat: Catalogue): { band: string; flux: string; err: string }[] {
+  const out: { band: string; flux: string; err: string }[] = [];
+  for (const c of cat.columns) {
+    const m = /^flux_(.+)$/i.exec(c);
+    if (!m) continue;
+    const err = findColumn(cat, `fluxerr_${m[1]}`);
+    if (err) out.push({ band: m[1].toUpperCase(), flux: c, err });
+  }
+  return out;
+}
+
+export function num(v: number | string | undefined): number {
+  return typeof v === 'number' ? v : v === undefined ? NaN : Number(v);
+}

@@ -1,0 +1,158 @@
+// Template-fitting photometric redshifts (EAZY-style, Brammer, van Dokkum & Coppi 2008, ApJ 686, 1503;
+// astro-reference §C.3): at each grid redshift fit a non-negative combination of the galaxy templates
+// (Lawson–Hanson NNLS) to the band fluxes with errors σ² = σ_cat² + (sys·f)², then
+// P(z) ∝ exp(−χ²(z)/2) (flat prior), z_best = argmin χ², 68 % interval from the CDF, P(z > z_split),
+// and Δχ² = χ²_min(z < z_split) − χ²_min(z ≥ z_split). Brown dwarfs are fitted separately (z = 0).
+import { nnlsNormal } from './nnls.ts';
+import { templateGrid, type TemplateGrid, type TemplateFamily } from './templates.ts';
+
+export interface PhotozOptions {
+  /** Fractional systematic error floor added in quadrature (default 0.05). */
+  sysErr?: number;
+  /** Redshift splitting "low" from "high" solutions (default 7). */
+  zSplit?: number;
+  /** Precomputed grid (default: templateGrid(bands)). */
+  grid?: TemplateGrid;
+  /** Keep χ²(z) and P(z) arrays in the result (default true). */
+  keepPz?: boolean;
+}
+
+export interface PhotozResult {
+  nBands: number;             // bands used in the fit
+  zBest: number;              // min-χ² redshift (EAZY z_a)
+  zLo68: number; zHi68: number;
+  pHigh: number;              // P(z > zSplit)
+  zSplit: number;
+  chi2Best: number;
+  zLow: number; chi2Low: number;     // best solution at z < zSplit
+  zHigh: number; chi2High: number;   // best solution at z ≥ zSplit
+  dchi2: number;              // chi2Low − chi2High (> 0 favours high z)
+  lowFamily: TemplateFamily | null;  // template family dominating the best low-z fit
+  bestFamily: TemplateFamily | null;
+  bdChi2: number; bdType: string | null;   // best brown-dwarf template fit
+  z?: Float64Array; chi2?: Float64Array; pz?: Float64Array;   // P(z) density on the grid
+}
+
+/** True when a (flux, error) pair is usable: finite flux, 0 < err < 1e5 nJy (CEERS "no data" ≥ 1e5). */
+export function validPhot(f: number, e: number): boolean {
+  return Number.isFinite(f) && Number.isFinite(e) && e > 0 && e < 1e5;
+}
+
+function fitAtZ(grid: TemplateGrid, iz: number, b: Float64Array, ivar: Float64Array, use: number[], G: Float64Array, h: Float64Array): { chi2: number; x: Float64Array } {
+  const nt = grid.templates.length, nb = grid.bands.length;
+  const base = iz * nt * nb;
+  G.fill(0); h.fill(0);
+  let ff = 0;
+  for (const ib of use) ff += b[ib] * b[ib] * ivar[ib];
+  for (let i = 0; i < nt; i++) {
+    const oi = base + i * nb;
+    for (const ib of use) h[i] += grid.flux[oi + ib] * b[ib] * ivar[ib];
+    for (let j = 0; j <= i; j++) {
+      const oj = base + j * nb;
+      let s = 0;
+      for (const ib of use) s += grid.flux[oi + ib] * grid.flux[oj + ib] * ivar[ib];
+      G[i * nt + j] = G[j * nt + i] = s;
+    }
+  }
+  const x = nnlsNormal(G, h, nt);
+  let chi2 = ff;
+  for (let i = 0; i < nt; i++) {
+    if (x[i] === 0) continue;
+    chi2 -= 2 * x[i] * h[i];
+    for (let j = 0; j < nt; j++) chi2 += x[i] * G[i * nt + j] * x[j];
+  }
+  return { chi2: Math.max(0, chi2), x };
+}
+
+function dominantFamily(grid: TemplateGrid, iz: number, x: Float64Array, use: number[]): TemplateFamily | null {
+  const nt = grid.templates.length, nb = grid.bands.length;
+  let best = -1, bestV = 0;
+  for (let i = 0; i < nt; i++) {
+    let s = 0;
+    for (const ib of use) s += x[i] * grid.flux[(iz * nt + i) * nb + ib];
+    if (s > bestV) { bestV = s; best = i; }
+  }
+  return best < 0 ? null : grid.templates[best].family;
+}
+
+/**
+ * Photometric redshift of one object. `flux`, `err` in nJy, aligned with `bands`; unusable bands
+ * (NaN, err ≤ 0, err ≥ 1e5) are ignored. Needs ≥ 2 usable bands, otherwise returns NaNs.
+ */
+export function photoz(flux: ArrayLike<number>, err: ArrayLike<number>, bands: string[], opts: PhotozOptions = {}): PhotozResult {
+  const grid = opts.grid ?? templateGrid(bands);
+  if (grid.bands.join(',') !== bands.join(',')) throw new Error('photoz: grid bands differ from the object bands');
+  const sys = opts.sysErr ?? 0.05, zSplit = opts.zSplit ?? 7;
+  const nb = bands.length, nt = grid.templates.length, nz = grid.z.length;
+  const b = new Float64Array(nb), ivar = new Float64Array(nb);
+  const use: number[] = [];
+  for (let i = 0; i < nb; i++) {
+    if (!validPhot(flux[i], err[i])) continue;
+    b[i] = flux[i];
+    ivar[i] = 1 / (err[i] * err[i] + (sys * flux[i]) ** 2);
+    use.push(i);
+  }
+  const nan: PhotozResult = {
+    nBands: use.length, zBest: NaN, zLo68: NaN, zHi68: NaN, pHigh: NaN, zSplit, chi2Best: NaN, zLow: NaN, chi2Low: NaN,
+    zHigh: NaN, chi2High: NaN, dchi2: NaN, lowFamily: null, bestFamily: null, bdChi2: NaN, bdType: null,
+  };
+  if (use.length < 2) return nan;
+  const G = new Float64Array(nt * nt), h = new Float64Array(nt);
+  const chi2 = new Float64Array(nz);
+  let iBest = 0, iLow = -1, iHigh = -1;
+  for (let iz = 0; iz < nz; iz++) {
+    chi2[iz] = fitAtZ(grid, iz, b, ivar, use, G, h).chi2;
+    if (chi2[iz] < chi2[iBest]) iBest = iz;
+    if (grid.z[iz] < zSplit) { if (iLow < 0 || chi2[iz] < chi2[iLow]) iLow = iz; }
+    else if (iHigh < 0 || chi2[iz] < chi2[iHigh]) iHigh = iz;
+  }
+  // P(z) on the grid, trapezoid-normalised in z
+  const pz = new Float64Array(nz);
+  const c0 = chi2[iBest];
+  for (let iz = 0; iz < nz; iz++) pz[iz] = Math.exp(-0.5 * (chi2[iz] - c0));
+  const cdf = new Float64Array(nz);
+  for (let iz = 1; iz < nz; iz++) cdf[iz] = cdf[iz - 1] + 0.5 * (pz[iz] + pz[iz - 1]) * (grid.z[iz] - grid.z[iz - 1]);
+  const tot = cdf[nz - 1];
+  for (let iz = 0; iz < nz; iz++) { pz[iz] /= tot; cdf[iz] /= tot; }
+  const quant = (q: number): number => {
+    for (let iz = 1; iz < nz; iz++) {
+      if (cdf[iz] >= q) {
+        const d = cdf[iz] - cdf[iz - 1];
+        return grid.z[iz - 1] + (d > 0 ? ((q - cdf[iz - 1]) / d) : 0) * (grid.z[iz] - grid.z[iz - 1]);
+      }
+    }
+    return grid.z[nz - 1];
+  };
+  // P(z > zSplit) = 1 − CDF(zSplit) (linear interpolation of the CDF)
+  let pHigh = 0;
+  for (let iz = 1; iz < nz; iz++) {
+    if (grid.z[iz] >= zSplit) {
+      const u = (zSplit - grid.z[iz - 1]) / (grid.z[iz] - grid.z[iz - 1]);
+      pHigh = 1 - (cdf[iz - 1] + u * (cdf[iz] - cdf[iz - 1]));
+      break;
+    }
+  }
+  const low = fitAtZ(grid, iLow, b, ivar, use, G, h);
+  const lowFamily = dominantFamily(grid, iLow, low.x, use);
+  const best = fitAtZ(grid, iBest, b, ivar, use, G, h);
+  const bestFamily = dominantFamily(grid, iBest, best.x, use);
+  // brown dwarfs: single template, scale ≥ 0
+  let bdChi2 = Infinity, bdType: string | null = null;
+  for (let it = 0; it < grid.bd.length; it++) {
+    let gg = 0, hh = 0, ff = 0;
+    for (const ib of use) {
+      const t = grid.bdFlux[it * nb + ib];
+      gg += t * t * ivar[ib]; hh += t * b[ib] * ivar[ib]; ff += b[ib] * b[ib] * ivar[ib];
+    }
+    const a = Math.max(0, hh / gg);
+    const c = ff - 2 * a * hh + a * a * gg;
+    if (c < bdChi2) { bdChi2 = c; bdType = grid.bd[it].name.replace('bd_', ''); }
+  }
+  const res: PhotozResult = {
+    nBands: use.length, zBest: grid.z[iBest], zLo68: quant(0.16), zHi68: quant(0.84), pHigh: Math.min(1, Math.max(0, pHigh)), zSplit,
+    chi2Best: c0, zLow: grid.z[iLow], chi2Low: chi2[iLow], zHigh: grid.z[iHigh], chi2High: chi2[iHigh],
+    dchi2: chi2[iLow] - chi2[iHigh], lowFamily, bestFamily, bdChi2, bdType,
+  };
+  if (opts.keepPz ?? true) { res.z = grid.z; res.chi2 = chi2; res.pz = pz; }
+  return res;
+}

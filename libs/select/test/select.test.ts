@@ -1,0 +1,127 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  loadFilter, bandFluxNJy, observedSed, lymanBreakSed, normaliseAtRest, absoluteMagnitude, nJyFromAbMag, apparentMagnitude,
+} from '@asteris/astro';
+import {
+  loadPreset, parsePreset, BUILTIN_PRESETS, selectCandidates, parseCatalogueCsv, SelectError, computeMuv, type Catalogue,
+} from '../src/index.ts';
+
+const BANDS = ['F090W', 'F115W', 'F150W', 'F200W', 'F277W', 'F356W', 'F410M', 'F444W'];
+const SIG = 2; // nJy 1σ in every band (≈ 29.9 AB at 5σ)
+
+function galaxyRow(id: string, z: number, m1500: number, extra: Record<string, number> = {}) {
+  const sed = normaliseAtRest(observedSed(lymanBreakSed({ beta: -2 }), z), z, m1500);
+  const row: Record<string, number | string> = { id, ra: 150.1, dec: 2.2 };
+  for (const b of BANDS) { row[`flux_${b}`] = bandFluxNJy(loadFilter(b), sed); row[`fluxerr_${b}`] = SIG; }
+  return { ...row, ...extra };
+}
+function catalogue(rows: Record<string, number | string>[]): Catalogue {
+  return { columns: Object.keys(rows[0]), rows, file: 'test.csv' };
+}
+
+describe('presets', () => {
+  it('built-in presets load, carry citations and follow §C.2 (break > 1, red < 1, < 2σ blueward)', () => {
+    for (const name of BUILTIN_PRESETS) {
+      const p = loadPreset(name);
+      expect(p.citations.length).toBeGreaterThanOrEqual(4);
+      expect(p.citations.join(' ')).toMatch(/Harikane/);
+      expect(p.break.min).toBeGreaterThanOrEqual(1);
+      expect(p.redColour!.max).toBeLessThanOrEqual(1);
+      expect(p.nonDetection.maxSnr).toBe(2);
+      expect(p.detection.minSnr).toBeGreaterThanOrEqual(5);
+      expect(p.photoz.minPHigh).toBeGreaterThanOrEqual(0.7);
+      expect(p.photoz.minDchi2).toBeGreaterThanOrEqual(4);
+      // every non-detection band lies fully blueward of Lyα at the preset's lower redshift
+      for (const b of p.nonDetection.bands) {
+        const f = loadFilter(b);
+        let tmax = 0; for (const t of f.trans) tmax = Math.max(tmax, t);
+        let red = 0; for (let i = 0; i < f.wave.length; i++) if (f.trans[i] >= 0.5 * tmax) red = f.wave[i];
+        expect(red).toBeLessThan(1215.67 * (1 + p.zRange[0]));
+      }
+    }
+  });
+  it('a user preset file is validated with a message naming the file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preset-'));
+    const good = { ...loadPreset('f150w-dropout'), name: 'mine' };
+    writeFileSync(join(dir, 'mine.json'), JSON.stringify(good));
+    expect(loadPreset(join(dir, 'mine.json')).name).toBe('mine');
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...good, break: { blue: 'F150W', red: 'F200W' } }));
+    expect(() => loadPreset(join(dir, 'bad.json'))).toThrow(/bad\.json: invalid preset: break\.min/);
+    writeFileSync(join(dir, 'broken.json'), '{ nope');
+    expect(() => loadPreset(join(dir, 'broken.json'))).toThrow(/broken\.json: not valid JSON/);
+    expect(() => parsePreset({ ...good, referenceBand: 'F999W' }, 'x.json')).toThrow(/F999W is used by a criterion but not listed/);
+    expect(() => loadPreset('f999w-dropout')).toThrow(/unknown preset/);
+  });
+});
+
+describe('selection', () => {
+  const preset = loadPreset('f115w-dropout');
+  it('selects a bright z = 9.8 dropout, rejects a z = 6 galaxy and a blue-band detection, with reasons', () => {
+    const rows = [
+      galaxyRow('hz', 9.8, 27.0),
+      galaxyRow('z6', 6.0, 27.0),
+      galaxyRow('leak', 9.8, 27.0, { flux_F090W: 10 * SIG }),
+    ];
+    const res = selectCandidates(catalogue(rows), preset);
+    const by = Object.fromEntries(res.all.map((c) => [c.id, c]));
+    expect(by.hz.selected).toBe(true);
+    expect(by.hz.reasons).toEqual([]);
+    expect(by.hz.pz!.zBest).toBeGreaterThan(9.3);
+    expect(by.hz.pz!.zBest).toBeLessThan(10.3);
+    expect(by.z6.selected).toBe(false);
+    expect(by.z6.reasons.join(' ')).toMatch(/break F115W−F150W/);
+    expect(by.leak.selected).toBe(false);
+    expect(by.leak.reasons.join(' ')).toMatch(/detected blueward of the break: F090W S\/N = 10\.0/);
+    expect(by.leak.reasons.join(' ')).toMatch(/χ²_opt = 100\.0 > 4/);
+    expect(res.candidates.map((c) => c.id)).toEqual(['hz']);
+  });
+  it('a brown dwarf is rejected with the brown-dwarf reason', async () => {
+    const { brownDwarfSed, normaliseToBand } = await import('@asteris/astro');
+    const sed = normaliseToBand(brownDwarfSed('Y'), loadFilter('F444W'), 25.5);
+    const row: Record<string, number | string> = { id: 'bd', ra: 1, dec: 1, flux_radius: 1.2 };
+    for (const b of BANDS) { row[`flux_${b}`] = bandFluxNJy(loadFilter(b), sed); row[`fluxerr_${b}`] = SIG; }
+    const res = selectCandidates(catalogue([row]), loadPreset('f200w-dropout'));
+    expect(res.all[0].selected).toBe(false);
+    expect(res.all[0].reasons.join(' ')).toMatch(/brown dwarf: Y-dwarf template/);
+  });
+  it('M_UV from the band nearest rest 1500 Å equals M = m − DM + 2.5 log(1+z) for β = −2', () => {
+    const z = 9, m1500 = 28.3;
+    const row = galaxyRow('a', z, m1500);
+    const flux: Record<string, number> = {}, err: Record<string, number> = {};
+    for (const b of BANDS) { flux[b] = row[`flux_${b}`] as number; err[b] = SIG; }
+    const r = computeMuv(z, BANDS, flux, err);
+    expect(r.band).toBe('F150W');     // 1500·10 = 1.5 µm; F150W's blue edge (1.33 µm) is redward of Lyα (1.22 µm)
+    // at z = 10 Lyα (1.337 µm) is inside F150W's half-power range, so F200W is used
+    expect(computeMuv(10, BANDS, flux, err).band).toBe('F200W');
+    expect(r.beta).toBeCloseTo(-2, 1);
+    expect(r.muv).toBeCloseTo(absoluteMagnitude(m1500, z), 1);
+    expect(apparentMagnitude(r.muv, z)).toBeCloseTo(m1500, 1);
+  });
+  it('bad input: missing band columns throw naming the file; NaN / negative errors drop the row with a reason', () => {
+    const rows = [galaxyRow('ok', 9.8, 27), galaxyRow('nan', 9.8, 27, { flux_F150W: NaN }), galaxyRow('neg', 9.8, 27, { fluxerr_F277W: -1 }),
+      galaxyRow('nocov', 9.8, 27, { fluxerr_F200W: 1e12 })];
+    const res = selectCandidates(catalogue(rows), preset);
+    const by = Object.fromEntries(res.all.map((c) => [c.id, c]));
+    expect(by.nan.reasons[0]).toBe('missing band(s): F150W (NaN)');
+    expect(by.neg.reasons[0]).toBe('missing band(s): F277W (negative error -1)');
+    expect(by.nocov.reasons[0]).toMatch(/F200W \(no coverage/);
+    expect(res.nDropped).toBe(3);
+    expect(res.warnings.join(' ')).toMatch(/1 NaN/);
+    expect(res.warnings.join(' ')).toMatch(/1 negative flux error/);
+    const noF150 = catalogue(rows.map((r) => { const c = { ...r }; delete c.flux_F150W; delete c.fluxerr_F150W; return c; }));
+    expect(() => selectCandidates(noF150, preset)).toThrow(SelectError);
+    expect(() => selectCandidates(noF150, preset)).toThrow(/test\.csv: missing band column\(s\) flux_F150W\/fluxerr_F150W required by preset 'f115w-dropout'/);
+  });
+  it('CSV parsing: NaN/empty cells, quoted fields, ragged rows are reported', () => {
+    const c = parseCatalogueCsv('id,ra,dec,name\n1,10.5,-3,"a, b"\n2,,nan,x\n', 'c.csv');
+    expect(c.rows[0].name).toBe('a, b');
+    expect(c.rows[1].ra).toBeNaN();
+    expect(c.rows[1].dec).toBeNaN();
+    expect(() => parseCatalogueCsv('a,b\n1,2,3\n', 'r.csv')).toThrow(/r\.csv: line 2 has 3 fields, header has 2/);
+    expect(() => parseCatalogueCsv('', 'e.csv')).toThrow(/e\.csv: catalogue is empty/);
+    expect(nJyFromAbMag(31.4)).toBe(1);
+  });
+});

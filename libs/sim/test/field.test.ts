@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFits, writeFits, Header } from '@asteris/fits';
+import { abMagFromNJy } from '@asteris/astro';
+import { simulateField, loadField, readExposureStack, FieldError, SpecError, isFieldSpec, type FieldSpecInput } from '../src/index.ts';
+import { readSimpleCsv } from '../src/truth.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sim-field-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const SPEC: FieldSpecInput = {
+  kind: 'asteris-field-spec', name: 'tiny', seed: 7, width: 96, height: 80, nexp: 4,
+  bands: ['F115W', 'F150W', 'F200W', 'F277W', 'F444W'],
+  populations: { lowz: { magRange: [22, 30] }, browndwarfs: { perArcmin2: 200 }, highz: { oversample: 2000, mLimit: 29 } },
+  sources: [
+    { kind: 'highz', x: 30, y: 30, z: 9, mag: 26, beta: -2, re: 0.05 },
+    { kind: 'highz', x: 60, y: 40, z: 12, mag: 26, beta: -2, re: 0.05 },
+    { kind: 'highz', x: 40, y: 60, z: 16, mag: 26, beta: -2, re: 0.05 },
+  ],
+  noise: { snowballRate: 2e-4 },
+};
+
+/** Files of a field directory, relative path → bytes. */
+function snapshot(dir: string): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), join(rel, e.name));
+      else m.set(join(rel, e.name), readFileSync(join(d, e.name)));
+    }
+  };
+  walk(dir, '');
+  return m;
+}
+
+describe('simulateField → field directory', () => {
+  const a = join(tmp, 'a'), b = join(tmp, 'b'), c = join(tmp, 'c');
+  beforeAll(async () => {
+    await simulateField(SPEC, a, { workers: 0 });
+    await simulateField(SPEC, b, { workers: 1 }); // worker thread: bytes must not depend on scheduling
+  });
+
+  it('is byte-identical for the same spec and seed (in-process vs worker thread)', () => {
+    const sa = snapshot(a), sb = snapshot(b);
+    expect([...sa.keys()].sort()).toEqual([...sb.keys()].sort());
+    for (const [k, v] of sa) expect(v.equals(sb.get(k)!), k).toBe(true);
+  });
+
+  it('changes with the seed', async () => {
+    await simulateField({ ...SPEC, seed: 8, bands: ['F115W'], populations: { lowz: { enabled: false }, browndwarfs: { enabled: false }, highz: { enabled: false } } }, c, { workers: 0 });
+    const x = readFits(join(a, 'F115W/f115w_exp01.fits'))[1], y = readFits(join(c, 'F115W/f115w_exp01.fits'))[1];
+    expect(Buffer.from(x.kind === 'image' ? x.data!.buffer : new ArrayBuffer(0)).equals(Buffer.from(y.kind === 'image' ? y.data!.buffer : new ArrayBuffer(0)))).toBe(false);
+  });
+
+  it('loadField + readExposureStack give the bands, N exposures, SCI/ERR/DQ on one grid with JWST headers', () => {
+    const f = loadField(a);
+    expect(f.name).toBe('tiny');
+    expect(f.pixelScale).toBe(0.04);
+    expect(f.bands.map((x) => x.name)).toEqual(['F115W', 'F150W', 'F200W', 'F277W', 'F444W']);
+    expect(f.truthFile).toBeDefined();
+    const st = readExposureStack(f.bands[0]);
+    expect(st.images).toHaveLength(4);
+    expect(st.errs.every((e) => e !== null)).toBe(true);
+    expect(st.dqs.every((e) => e !== null)).toBe(true);
+    const h = st.images[0].header;
+    expect(h.getString('BUNIT')).toBe('MJy/sr');
+    expect(h.getString('FILTER')).toBe('F115W');
+    expect(h.getString('TELESCOP')).toBe('JWST');
+    expect(h.getString('INSTRUME')).toBe('NIRCAM');
+    expect(h.getNumber('XPOSURE')).toBeGreaterThan(0);
+    expect(h.getNumber('PIXAR_SR')).toBeCloseTo((0.04 / 206264.806) ** 2, 20);
+    expect(h.getString('CTYPE1')).toBe('RA---TAN');
+    expect(st.images[0].width).toBe(96);
+    expect(st.images[0].height).toBe(80);
+  });
+
+  it('records which PSF each band used (real STPSF for F115W/F444W, fitted model otherwise) and writes it', () => {
+    const meta = JSON.parse(readFileSync(join(a, 'field.json'), 'utf8'));
+    const src = Object.fromEntries(meta.bands.map((x: { name: string; psfSource: string }) => [x.name, x.psfSource]));
+    expect(src.F115W).toMatch(/^file:.*UDS_NRCA1_F115W/);
+    expect(src.F444W).toMatch(/^file:.*UDS_NRCA5_F444W/);
+    expect(src.F150W).toBe('model:gauss+moffat');
+    const psf = readFits(join(a, 'psf/F150W.fits'))[0];
+    let s = 0;
+    if (psf.kind === 'image') for (const v of psf.data!) s += v;
+    expect(s).toBeCloseTo(1, 5);
+  });
+
+  it('truth.csv lists every source with kind, position, z, M_UV, size and per-band flux/mag', () => {
+    const rows = readSimpleCsv(readFileSync(join(a, 'truth.csv'), 'utf8'));
+    const kinds = new Set(rows.map((r) => r.kind));
+    for (const k of ['lowz', 'browndwarf', 'highz']) expect(kinds.has(k)).toBe(true);
+    for (const r of rows) {
+      for (const b of ['F115W', 'F444W']) {
+        const f = Number(r[`flux_${b}`]);
+        if (f > 0.01) expect(Number(r[`mag_${b}`])).toBeCloseTo(abMagFromNJy(f), 2);
+      }
+      expect(Number.isFinite(Number(r.ra))).toBe(true);
+    }
+    // the explicit z = 9, 12, 16 sources: break colours as in astro-reference §C.1 (real curves, ±0.25)
+    const byZ = (z: number) => rows.find((r) => r.kind === 'highz' && Math.abs(Number(r.z) - z) < 1e-6 && Number(r.x) > 29)!;
+    const c = (r: Record<string, string>, p: string, q: string) => Number(r[`mag_${p}`]) - Number(r[`mag_${q}`]);
+    expect(Math.abs(c(byZ(9), 'F115W', 'F150W') - 1.62)).toBeLessThan(0.25);
+    expect(Math.abs(c(byZ(12), 'F150W', 'F200W') - 1.55)).toBeLessThan(0.25);
+    expect(Math.abs(c(byZ(16), 'F200W', 'F277W') - 1.26)).toBeLessThan(0.25);
+  });
+
+  it('the mean of the exposures reproduces the truth fluxes in every band (flux conservation end to end, 1 %)', async () => {
+    const d = join(tmp, 'clean');
+    await simulateField({
+      kind: 'asteris-field-spec', name: 'clean', seed: 3, width: 128, height: 128, nexp: 4, bands: ['F090W', 'F115W', 'F200W', 'F444W'],
+      populations: { lowz: { enabled: false }, browndwarfs: { enabled: false }, highz: { enabled: false } },
+      sources: [
+        { kind: 'highz', x: 64, y: 64, z: 8.6, mag: 22, beta: -2, re: 0.08 },
+        { kind: 'sersic', x: 50.3, y: 70.7, mag: 22.5, re: 0.2, n: 2, q: 0.6, pa: 20 },
+        { kind: 'point', x: 75.6, y: 55.2, mag: 23 },
+        { kind: 'browndwarf', x: 60.4, y: 80.9, mag: 22.5 },
+      ],
+      noise: { skyVariation: 0, skyGradient: 0, artefacts: false, oneOverFFraction: 0 },
+    }, d, { workers: 0 });
+    const f = loadField(d);
+    const rows = readSimpleCsv(readFileSync(join(d, 'truth.csv'), 'utf8'));
+    for (const band of f.bands) {
+      const st = readExposureStack(band);
+      const k = st.images[0].header.getNumber('PIXAR_SR')! * 1e15; // nJy per MJy/sr pixel
+      let sum = 0;
+      for (const im of st.images) for (const v of im.data) sum += (v * k) / st.images.length;
+      const truth = rows.reduce((a, r) => a + Number(r[`flux_${band.name}`]), 0);
+      expect(Math.abs(sum / truth - 1), band.name).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe('field validation errors name the file and the problem', () => {
+  it('missing directory / missing field.json / spec instead of field', () => {
+    expect(() => loadField(join(tmp, 'nope'))).toThrow(/does not exist/);
+    const d = join(tmp, 'empty');
+    cpSync(join(tmp, 'a', 'F115W'), join(d, 'F115W'), { recursive: true });
+    expect(() => loadField(d)).toThrow(/no field.json/);
+    writeFileSync(join(d, 'field.json'), JSON.stringify({ kind: 'asteris-field-spec' }));
+    expect(isFieldSpec(d)).toBe(true);
+    expect(() => loadField(d)).toThrow(FieldError);
+    expect(() => loadField(d)).toThrow(/simulation spec/);
+  });
+
+  it('bad field.json contents', () => {
+    const d = join(tmp, 'bad');
+    cpSync(join(tmp, 'a'), d, { recursive: true });
+    writeFileSync(join(d, 'field.json'), '{ not json');
+    expect(() => loadField(d)).toThrow(/field\.json: not valid JSON/);
+    writeFileSync(join(d, 'field.json'), JSON.stringify({ name: 'x', pixelScale: -1, bands: ['F115W'] }));
+    expect(() => loadField(d)).toThrow(/pixelScale must be a positive number/);
+    writeFileSync(join(d, 'field.json'), JSON.stringify({ name: 'x', pixelScale: 0.04, bands: ['F090W'] }));
+    expect(() => loadField(d)).toThrow(/band F090W has no exposures/);
+    writeFileSync(join(d, 'field.json'), JSON.stringify({ name: 'x', pixelScale: 0.04, bands: [{ name: 'F115W', exposures: ['F115W/missing.fits'] }] }));
+    expect(() => loadField(d)).toThrow(/missing\.fits: exposure listed for band F115W does not exist/);
+  });
+
+  it('exposures on different grids are rejected by readExposureStack with the offending file', () => {
+    const d = join(tmp, 'grid');
+    cpSync(join(tmp, 'a'), d, { recursive: true });
+    const file = join(d, 'F115W/f115w_exp03.fits');
+    const hdus = readFits(file);
+    const sci = hdus[1];
+    if (sci.kind !== 'image') throw new Error('unexpected');
+    sci.header.set('CRPIX1', 10.5);
+    writeFits(file, [{ header: hdus[0].header }, { name: 'SCI', header: sci.header, data: sci.data!, shape: sci.shape }]);
+    const f = loadField(d);
+    expect(() => readExposureStack(f.bands[0])).toThrow(/f115w_exp03\.fits: WCS does not match .*CRPIX1 differs/);
+    writeFits(file, [{ name: 'SCI', header: sci.header, data: new Float32Array(10 * 10), shape: [10, 10] }]);
+    expect(() => readExposureStack(loadField(d).bands[0])).toThrow(/f115w_exp03\.fits: shape 10×10 differs/);
+    writeFileSync(file, 'garbage');
+    expect(() => readExposureStack(loadField(d).bands[0])).toThrow(/f115w_exp03\.fits: cannot read exposure/);
+  });
+
+  it('invalid specs are rejected before anything is written', async () => {
+    const out = join(tmp, 'never');
+    await expect(simulateField({ kind: 'asteris-field-spec', bands: ['F999W'] } as FieldSpecInput, out)).rejects.toThrow(SpecError);
+    expect(existsSync(join(out, 'field.json'))).toBe(false);
+    void Header;
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { coaddArrays, medianInPlace, mulberry32, robustSigma } from '../src/index.ts';
+
+function stack(n: number, npix: number, sigmas: number[], seed: number, signal = 10): Float32Array[] {
+  const rng = mulberry32(seed);
+  return Array.from({ length: n }, (_, t) => {
+    const f = new Float32Array(npix);
+    for (let i = 0; i < npix; i++) f[i] = signal + sigmas[t % sigmas.length]! * rng.normal();
+    return f;
+  });
+}
+function constErr(npix: number, s: number): Float32Array {
+  return new Float32Array(npix).fill(s);
+}
+function std(a: Float32Array): number {
+  let m = 0;
+  for (const v of a) m += v;
+  m /= a.length;
+  let s = 0;
+  for (const v of a) s += (v - m) ** 2;
+  return Math.sqrt(s / (a.length - 1));
+}
+
+describe('median helper', () => {
+  it('matches a full sort, numpy convention for even n', () => {
+    const rng = mulberry32(3);
+    for (const n of [1, 2, 3, 10, 17, 100, 1001]) {
+      const a = Float64Array.from({ length: n }, () => rng.normal());
+      const s = Array.from(a).sort((p, q) => p - q);
+      const want = n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+      expect(medianInPlace(a, n)).toBe(want);
+    }
+  });
+});
+
+describe('co-add noise scales as 1/sqrt(N)', () => {
+  const npix = 20_000;
+  const sigma = 2;
+  for (const n of [4, 16]) {
+    it(`mean, clipped-mean, ivw at N=${n}`, () => {
+      const frames = stack(n, npix, [sigma], 100 + n);
+      const errs = frames.map(() => constErr(npix, sigma));
+      for (const m of ['mean', 'clipped-mean', 'ivw'] as const) {
+        const r = coaddArrays(frames, errs, m);
+        const s = std(r.data);
+        // clipping a Gaussian at 3σ about a noisy median costs a little efficiency
+        expect(s / (sigma / Math.sqrt(n))).toBeGreaterThan(0.96);
+        expect(s / (sigma / Math.sqrt(n))).toBeLessThan(m === 'clipped-mean' ? 1.06 : 1.03);
+        // the ERR map predicts the measured scatter
+        expect(r.err[123]! / s).toBeGreaterThan(0.94);
+        expect(r.err[123]! / s).toBeLessThan(1.06);
+      }
+      // median: noisier than the mean (→ sqrt(pi/2) for large N); its ERR predicts the scatter
+      const med = coaddArrays(frames, errs, 'median');
+      const sm = std(med.data);
+      expect(sm / (sigma / Math.sqrt(n))).toBeGreaterThan(1.05);
+      expect(sm / (sigma / Math.sqrt(n))).toBeLessThan(1.3);
+      expect(Math.abs(med.err[0]! / sm - 1)).toBeLessThan(0.04);
+    });
+  }
+
+  it('without ERR maps uses each exposure robust sigma', () => {
+    const frames = stack(8, npix, [1, 3], 7);
+    const r = coaddArrays(frames, frames.map(() => null), 'ivw');
+    expect(r.sigmaFallback[0]).toBeCloseTo(1, 1);
+    expect(r.sigmaFallback[1]).toBeCloseTo(3, 1);
+    expect(robustSigma(frames[1]!)).toBeCloseTo(3, 1);
+    const want = 1 / Math.sqrt(4 * (1 / 1 + 1 / 9));
+    expect(std(r.data) / want).toBeGreaterThan(0.96);
+    expect(std(r.data) / want).toBeLessThan(1.04);
+  });
+});
+
+describe('inverse-variance weighting', () => {
+  it('weights are 1/err^2 exactly (hand-computed pixel)', () => {
+    const frames = [Float32Array.of(1), Float32Array.of(4), Float32Array.of(10)];
+    const errs = [Float32Array.of(1), Float32Array.of(2), Float32Array.of(4)];
+    const r = coaddArrays(frames, errs, 'ivw');
+    const w = [1, 1 / 4, 1 / 16];
+    const sw = w[0]! + w[1]! + w[2]!;
+    expect(r.data[0]).toBeCloseTo((1 * w[0]! + 4 * w[1]! + 10 * w[2]!) / sw, 6);
+    expect(r.err[0]).toBeCloseTo(1 / Math.sqrt(sw), 6);
+  });
+  it('beats the plain mean on unequal-depth exposures and matches its predicted noise', () => {
+    const npix = 20_000;
+    const sig = [1, 1, 4, 4, 4, 4];
+    const frames = stack(6, npix, sig, 11);
+    const errs = sig.map((s) => constErr(npix, s));
+    const ivw = coaddArrays(frames, errs, 'ivw');
+    const mean = coaddArrays(frames, errs, 'mean');
+    const pred = 1 / Math.sqrt(sig.reduce((a, s) => a + 1 / s ** 2, 0));
+    expect(std(ivw.data) / pred).toBeGreaterThan(0.97);
+    expect(std(ivw.data) / pred).toBeLessThan(1.03);
+    expect(std(ivw.data)).toBeLessThan(0.6 * std(mean.data));
+    expect(ivw.err[5]).toBeCloseTo(pred, 5);
+  });
+  it('skips voxels with non-finite data or non-positive error', () => {
+    const frames = [Float32Array.of(1, NaN), Float32Array.of(3, 5)];
+    const errs = [Float32Array.of(1, 1), Float32Array.of(0, 1)];
+    const r = coaddArrays(frames, errs, 'ivw');
+    expect(r.data[0]).toBe(1);
+    expect(r.data[1]).toBe(5);
+    expect(Array.from(r.nUsed)).toEqual([1, 1]);
+    const empty = coaddArrays([Float32Array.of(NaN)], [null], 'mean');
+    expect(empty.data[0]).toBeNaN();
+  });
+});
+
+describe('sigma-clipped mean rejects cosmic rays along the exposure axis', () => {
+  it('removes injected hits the plain mean keeps', () => {
+    const npix = 20_000;
+    const n = 8;
+    const sigma = 1;
+    const frames = stack(n, npix, [sigma], 21, 0);
+    const clean = coaddArrays(frames, frames.map(() => null), 'mean').data;
+    const rng = mulberry32(99);
+    const hit = new Uint8Array(npix);
+    for (let j = 0; j < 600; j++) {
+      const p = Math.floor(rng.uniform() * npix);
+      const t = Math.floor(rng.uniform() * n);
+      frames[t]![p] = frames[t]![p]! + 50 + 500 * rng.uniform();
+      hit[p] = 1;
+    }
+    const errs = frames.map(() => constErr(npix, sigma));
+    const mean = coaddArrays(frames, errs, 'mean').data;
+    const clip = coaddArrays(frames, errs, 'clipped-mean').data;
+    let worstClip = 0, worstMean = 0, nHit = 0;
+    for (let p = 0; p < npix; p++) {
+      if (!hit[p]) continue;
+      nHit++;
+      worstClip = Math.max(worstClip, Math.abs(clip[p]! - clean[p]!));
+      worstMean = Math.max(worstMean, Math.abs(mean[p]! - clean[p]!));
+    }
+    expect(nHit).toBeGreaterThan(500);
+    expect(worstMean).toBeGreaterThan(6); // ≥ 50/8
+    // after rejection only the noise of dropping the hit frame remains: |Δ| ≲ a few σ/√N
+    expect(worstClip).toBeLessThan(5 * sigma / Math.sqrt(n - 1));
+  });
+});
