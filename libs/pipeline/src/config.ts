@@ -8,7 +8,7 @@ export const DENOISERS = ['lite', 'asteris4', 'asteris8', 'none'] as const;
 
 export const RunConfigSchema = z.object({
   denoiser: z.string().default('lite').describe('lite | asteris4 | asteris8 | none | path to an .onnx model'),
-  coadd: z.enum(['mean', 'median', 'clipped-mean', 'ivw']).default('ivw'),
+  coadd: z.enum(['mean', 'median', 'clipped-mean', 'ivw']).default('clipped-mean').describe('co-add baseline; clipped-mean rejects cosmic rays along the exposure axis'),
   tileSize: z.number().int().min(32).max(2048).optional(),
   detectBands: z.array(z.string()).optional().describe('bands summed for detection; default: long-wavelength bands present'),
   detectMode: z.enum(['ivw', 'chi-mean']).default('ivw'),

@@ -257,21 +257,26 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     codeVersion: codeVersion(['extract', 'fits', 'pipeline']),
   }, async (dir) => {
     const { image, rmsNoise } = detectionImageOf(ctx.detectBands.map((b) => images[b]!), Boolean(model));
-    writeFits(join(dir, 'detection.fits'), [{ header: image.header, data: image.data, shape: [image.width, image.height] }]);
-    const res = extractSources(image, { ...(cfg.extract as object), weight: { type: 'rms', data: rmsNoise } } as Parameters<typeof extractSources>[1]);
+    writeFits(join(dir, 'detection.fits'), [
+      { header: image.header, data: image.data, shape: [image.width, image.height] },
+      { name: 'ERR', data: rmsNoise, shape: [image.width, image.height] },
+    ]);
+    const res = extractSources(image, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
     writeFits(join(dir, 'segmentation.fits'), [{ header: image.header.clone(), data: res.segmentation, shape: [image.width, image.height] }]);
     writeFileAtomic(join(dir, 'sources.json'), JSON.stringify(res.sources));
+    // Same settings on every detection image: threshold in units of that image's own background RMS
+    // (SExtractor mesh map), so correlated noise in a denoised image shows up as lower purity.
     // Negated image: spurious detections of noise, for the purity estimate.
     const neg = { ...image, data: image.data.map((v) => -v) as Float32Array };
-    const resNeg = extractSources(neg, { ...(cfg.extract as object), weight: { type: 'rms', data: rmsNoise } } as Parameters<typeof extractSources>[1]);
+    const resNeg = extractSources(neg, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
     writeFileAtomic(join(dir, 'sources_negative.json'), JSON.stringify(resNeg.sources));
     // The co-add detection image through the same extraction, for the depth comparison.
     if (model) {
       const co = detectionImageOf(ctx.detectBands.map((b) => images[b]!), false);
-      const r2 = extractSources(co.image, { ...(cfg.extract as object), weight: { type: 'rms', data: co.rmsNoise } } as Parameters<typeof extractSources>[1]);
+      const r2 = extractSources(co.image, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
       writeFileAtomic(join(dir, 'sources_coadd.json'), JSON.stringify(r2.sources));
       const coNeg = { ...co.image, data: co.image.data.map((v) => -v) as Float32Array };
-      const r3 = extractSources(coNeg, { ...(cfg.extract as object), weight: { type: 'rms', data: co.rmsNoise } } as Parameters<typeof extractSources>[1]);
+      const r3 = extractSources(coNeg, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
       writeFileAtomic(join(dir, 'sources_coadd_negative.json'), JSON.stringify(r3.sources));
     }
     return { n: res.sources.length, nNegative: resNeg.sources.length };
