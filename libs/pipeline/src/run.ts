@@ -8,7 +8,7 @@ import { abMagFromNJy } from '@asteris/astro';
 import { isFieldSpec, loadField, readExposureStack, readSpecFile, simulateField, injectSources, bandPsf, type Field } from '@asteris/sim';
 import { coadd } from '@asteris/stack';
 import { denoiseStack, resolveModel } from '@asteris/asteris';
-import { extractSources, type Source } from '@asteris/extract';
+import { extractSources, detectionImage, type Source } from '@asteris/extract';
 import { forcedPhotometry, writeCatalogueCsv, writeCatalogueFits, loadEeTable, type BandInput } from '@asteris/photometry';
 import { readCatalogueCsv, loadPreset, selectCandidates, writeFollowUpPackage, BUILTIN_PRESETS, photozCatalogue, type Candidate } from '@asteris/select';
 import { runLuminosityFunction, writeLfProducts, readCandidatesCsv, type CompletenessProduct } from '@asteris/lumfunc';
@@ -80,11 +80,15 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     }
     const field = loadField(fieldDir);
     const denoiser = cfg.denoiser;
-    const minExp = MIN_FRAMES[denoiser] ?? (denoiser === 'none' ? 1 : 4);
     const t0 = performance.now();
     rep.start('validate');
-    const vb = validateField(field.name, field.bands, { minExposures: minExp, denoiser });
-    const model = denoiser === 'none' ? null : resolveModel(denoiser, field.bands[0]?.name);
+    const problems: string[] = [];
+    let model: ReturnType<typeof resolveModel> | null = null;
+    if (denoiser !== 'none') {
+      try { model = resolveModel(denoiser, field.bands[0]?.name); } catch (err) { problems.push((err as Error).message); }
+    }
+    const minExp = model ? modelFrames(model.path, denoiser) : denoiser === 'none' ? 1 : (MIN_FRAMES[denoiser] ?? 1);
+    const vb = validateField(field.name, field.bands, { minExposures: minExp, denoiser, problems });
     records.push({ stage: 'validate', seconds: (performance.now() - t0) / 1000, cached: false, note: `${vb.length} bands` });
     rep.end(records[records.length - 1]!);
 
@@ -256,7 +260,7 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     inputs: { images: detKey }, config: { bands: ctx.detectBands, mode: cfg.detectMode, extract: cfg.extract },
     codeVersion: codeVersion(['extract', 'fits', 'pipeline']),
   }, async (dir) => {
-    const { image, rmsNoise } = detectionImageOf(ctx.detectBands.map((b) => images[b]!), Boolean(model));
+    const { image, rmsNoise } = detectionImageOf(ctx.detectBands.map((b) => images[b]!), Boolean(model), cfg.detectMode);
     writeFits(join(dir, 'detection.fits'), [
       { header: image.header, data: image.data, shape: [image.width, image.height] },
       { name: 'ERR', data: rmsNoise, shape: [image.width, image.height] },
@@ -272,7 +276,7 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     writeFileAtomic(join(dir, 'sources_negative.json'), JSON.stringify(resNeg.sources));
     // The co-add detection image through the same extraction, for the depth comparison.
     if (model) {
-      const co = detectionImageOf(ctx.detectBands.map((b) => images[b]!), false);
+      const co = detectionImageOf(ctx.detectBands.map((b) => images[b]!), false, cfg.detectMode);
       const r2 = extractSources(co.image, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
       writeFileAtomic(join(dir, 'sources_coadd.json'), JSON.stringify(r2.sources));
       const coNeg = { ...co.image, data: co.image.data.map((v) => -v) as Float32Array };
@@ -368,38 +372,26 @@ function unionCsv(dir: string, names: string[]): string {
   return `${[header ?? 'id', ...lines].join('\n')}\n`;
 }
 
-/** Inverse-variance-weighted sum of the detection bands, with its 1σ map (SExtractor-style χ² detection is also available in extract). */
-function detectionImageOf(files: { coadd: string; denoised?: string }[], useDenoised: boolean): { image: Image; rmsNoise: Float32Array } {
-  let num: Float64Array | null = null;
-  let den: Float64Array | null = null;
-  let ref: Image | null = null;
+/**
+ * The detection image (extract.detectionImage: inverse-variance-weighted mean or χ-mean) of the detection
+ * bands, each first converted to nJy per pixel so that detection fluxes are in nJy.
+ */
+function detectionImageOf(files: { coadd: string; denoised?: string }[], useDenoised: boolean, mode: 'ivw' | 'chi-mean'): { image: Image; rmsNoise: Float32Array } {
+  const imgs: Image[] = [];
+  const errs: Image[] = [];
   for (const f of files) {
     const img = readImage(useDenoised && f.denoised ? f.denoised : f.coadd);
     const err = readImage(f.coadd, { hdu: 'ERR' });
     const scale = nJyPerPixelScale(img.header);
-    ref ??= img;
-    num ??= new Float64Array(img.data.length);
-    den ??= new Float64Array(img.data.length);
-    for (let i = 0; i < img.data.length; i++) {
-      const s = err.data[i]! * scale;
-      const v = img.data[i]! * scale;
-      if (!(s > 0) || !Number.isFinite(v)) continue;
-      const w = 1 / (s * s);
-      num[i] += w * v;
-      den[i] += w;
-    }
+    imgs.push({ ...img, data: img.data.map((v) => v * scale) });
+    errs.push({ ...err, data: err.data.map((v) => v * scale) });
   }
-  const data = new Float32Array(num!.length);
-  const rms = new Float32Array(num!.length);
-  for (let i = 0; i < data.length; i++) {
-    data[i] = den![i]! > 0 ? num![i]! / den![i]! : NaN;
-    rms[i] = den![i]! > 0 ? 1 / Math.sqrt(den![i]!) : NaN;
-  }
-  const header = ref!.header.clone();
-  header.set('BUNIT', 'nJy', 'detection image: inverse-variance-weighted mean, nJy per pixel');
+  const { image, rms } = detectionImage(imgs, errs, mode);
+  const header = image.header.clone();
+  header.set('BUNIT', mode === 'ivw' ? 'nJy' : '', mode === 'ivw' ? 'inverse-variance-weighted mean, nJy per pixel' : 'chi-mean detection image');
   header.delete('PIXAR_SR');
-  header.addHistory(`ASTERIS detection image from ${files.length} band(s), ${useDenoised ? 'denoised' : 'co-added'}`);
-  return { image: { width: ref!.width, height: ref!.height, data, header }, rmsNoise: rms };
+  header.addHistory(`ASTERIS detection image (${mode}) from ${files.length} band(s), ${useDenoised ? 'denoised' : 'co-added'}`);
+  return { image: { ...image, header }, rmsNoise: rms };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,6 +573,18 @@ function buildReport(field: Field, main: ChainProducts, depth: DepthSummary | nu
     },
     stages: records.map((r) => ({ stage: r.stage, status: r.cached ? `cached (${r.key})` : `computed (${r.key ?? '-'})`, seconds: r.seconds })),
   });
+}
+
+/** Frames T a model needs: from the sidecar `<model>.onnx.json` written by the trainer, else by name. */
+function modelFrames(path: string, name: string): number {
+  const side = `${path}.json`;
+  if (existsSync(side)) {
+    try {
+      const t = (JSON.parse(readFileSync(side, 'utf8')) as { frames?: number }).frames;
+      if (typeof t === 'number' && t > 0) return t;
+    } catch { /* fall through */ }
+  }
+  return MIN_FRAMES[name] ?? (/asteris4/i.test(path) ? 4 : 8);
 }
 
 /** High-z oversampling factor of a simulated field (1 for real fields). */

@@ -30,8 +30,8 @@ function wcsSignature(h: Header): number[] | null {
  * Checks the exposures of every band. `minExposures` is what the denoiser needs (T of the model).
  * Returns per-band facts; throws FieldValidationError listing every problem found.
  */
-export function validateField(fieldName: string, bands: BandFiles[], opts: { minExposures: number; denoiser: string }): ValidatedBand[] {
-  const problems: string[] = [];
+export function validateField(fieldName: string, bands: BandFiles[], opts: { minExposures: number; denoiser: string; problems?: string[] }): ValidatedBand[] {
+  const problems: string[] = [...(opts.problems ?? [])];
   const out: ValidatedBand[] = [];
   if (bands.length === 0) problems.push('no bands with exposures were found');
   let gridRef: { file: string; w: number; h: number; wcs: number[] | null; scale: number | null } | null = null;
