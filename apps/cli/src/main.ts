@@ -2,7 +2,7 @@
 // `register(program)`. The CLI only parses options and calls library functions.
 import { Command, CommanderError } from 'commander';
 import { version } from './version.ts';
-import { formatError } from './errors.ts';
+import { formatError, UsageError } from './errors.ts';
 import { register as registerFits } from './commands/fits.ts';
 import { register as registerRun } from './commands/run.ts';
 import { register as registerCache } from './commands/cache.ts';
@@ -56,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (process.env.ASTERIS_DEBUG === '1' && err instanceof Error) console.error(err.stack);
     console.error(`asteris: error: ${formatError(err)}`);
-    return 1;
+    // A bad option value found by a command (UsageError) is a usage error, like commander's own.
+    return err instanceof UsageError ? 2 : 1;
   }
 }

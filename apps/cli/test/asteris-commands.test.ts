@@ -58,8 +58,8 @@ describe('asteris train', () => {
     expect(formatTrainerLine('{"event":"progress","epoch":1,"loss":123.456789}')).toBe('[train] progress epoch=1 loss=123.46');
     expect(formatTrainerLine('plain text')).toBe('[train] plain text');
   });
-  it('rejects bad options before starting python', async () => {
-    expect(await main(['node', 'asteris', 'train', dir, '--arch', 'big', '--out', join(dir, 'm.onnx')])).toBe(1);
-    expect(await main(['node', 'asteris', 'train', dir, '--epochs', '0', '--out', join(dir, 'm.onnx')])).toBe(1);
+  it('rejects bad options before starting python (usage errors, exit 2)', async () => {
+    expect(await main(['node', 'asteris', 'train', dir, '--arch', 'big', '--out', join(dir, 'm.onnx')])).toBe(2);
+    expect(await main(['node', 'asteris', 'train', dir, '--epochs', '0', '--out', join(dir, 'm.onnx')])).toBe(2);
   });
 });

@@ -5,7 +5,7 @@
 // existing directory is always complete; a run killed mid-stage leaves only `*.tmp-*` debris.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic, writeFileAtomic, TMP_MARK } from './atomic.ts';
+import { writeDirAtomic, writeFileAtomic, TMP_MARK } from '@asteris/core';
 import { hashFile, hashJson } from './hash.ts';
 
 export interface KeyParts {

@@ -6,6 +6,6 @@ export { listCache, gcCache, readRunRecord, type RunRecord, type CacheRow } from
 export { validateField, FieldValidationError } from './validate.ts';
 export { makeReporter, silentReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
 export { completenessCurve, purityCurve, crossing, m90, recovered, makeMatcher, type Curve } from './depth.ts';
-export { writeFileAtomic, writeDirAtomic } from './atomic.ts';
+export { writeFileAtomic, writeDirAtomic } from '@asteris/core';
 export { sha256, hashFile, hashJson, stableStringify } from './hash.ts';
 export { codeVersion } from './code-version.ts';

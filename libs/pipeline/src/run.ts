@@ -11,12 +11,12 @@ import { denoiseStack, resolveModel } from '@asteris/asteris';
 import { extractSources, detectionImage, type Source } from '@asteris/extract';
 import { forcedPhotometry, writeCatalogueCsv, writeCatalogueFits, loadEeTable, type BandInput } from '@asteris/photometry';
 import { readCatalogueCsv, loadPreset, selectCandidates, writeFollowUpPackage, BUILTIN_PRESETS, photozCatalogue, type Candidate } from '@asteris/select';
-import { runLuminosityFunction, writeLfProducts, readCandidatesCsv, type CompletenessProduct } from '@asteris/lumfunc';
+import { runLuminosityFunction, writeLfProducts, readCandidatesCsv, readCompleteness, validateCompleteness, type CompletenessProduct } from '@asteris/lumfunc';
 import { renderReport, imageToPng, stretchLimits, cutout, type CandidateRow, type OverviewPanel } from '@asteris/report';
 import { ProductCache, type CacheEntry, type KeyParts } from './cache.ts';
 import { hashFile, sha256, stableStringify } from './hash.ts';
 import { codeVersion } from './code-version.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { CsvError, csvLine, parseCsv, parseCsvRecords, writeFileAtomic, type CsvTable } from '@asteris/core';
 import { makeReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
 import { cacheRoot, writeRunRecord } from './runs.ts';
 import { validateField } from './validate.ts';
@@ -52,7 +52,6 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const cfg = o.config;
   const rep = o.reporter ?? makeReporter();
   const cache = new ProductCache(cacheRoot(out));
-  cache.ensureRoot();
   const records: StageRecord[] = [];
   const used: { stage: string; key: string }[] = [];
   const startedAt = new Date().toISOString();
@@ -78,11 +77,11 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
         async (dir) => { await simulateField(spec, dir, { workers: cfg.workers }); });
       fieldDir = e.dir;
     }
-    const field = loadField(fieldDir);
+    const problems: string[] = [];
+    const field = loadField(fieldDir, { problems });
     const denoiser = cfg.denoiser;
     const t0 = performance.now();
     rep.start('validate');
-    const problems: string[] = [];
     let model: ReturnType<typeof resolveModel> | null = null;
     if (denoiser !== 'none') {
       try { model = resolveModel(denoiser, field.bands[0]?.name); } catch (err) { problems.push((err as Error).message); }
@@ -130,7 +129,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
         config: { injection: cfg.injection, presets }, codeVersion: codeVersion(['pipeline']),
       }, async (dir) => {
         const { product, summary } = measureCompleteness(main, injectEntries, cfg, field, detectBands);
-        writeFileAtomic(join(dir, 'completeness.json'), JSON.stringify(product, null, 2));
+        writeFileAtomic(join(dir, 'completeness.json'), JSON.stringify(validateCompleteness(product), null, 2));
         writeFileAtomic(join(dir, 'depth.json'), JSON.stringify(summary, null, 2));
         return { gain: summary.gain };
       });
@@ -144,7 +143,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
       const lfEntry = await stage('lf', 'lf', {
         inputs: { select: main.selectKey, completeness: hashFile(completenessFile) }, config: { lf: cfg.lf, seed: cfg.seed, oversample: simOversample(field) }, codeVersion: codeVersion(['lumfunc', 'astro']),
       }, async (dir) => {
-        const comp = JSON.parse(readFileSync(completenessFile!, 'utf8')) as CompletenessProduct;
+        const comp = readCompleteness(completenessFile!);
         // A simulated field whose high-z population was oversampled k× (sim spec) counts each candidate 1/k.
         const k = simOversample(field);
         const cands = readCandidatesCsv(join(main.selectDir, 'candidates.csv'), { skipInvalid: true })
@@ -351,22 +350,24 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
 }
 
 /** Concatenates the per-preset candidates.csv files (one row per object: first preset wins). */
-function unionCsv(dir: string, names: string[]): string {
+export function unionCsv(dir: string, names: string[]): string {
   let header: string | null = null;
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const n of names) {
     const p = join(dir, 'presets', n, 'candidates.csv');
     if (!existsSync(p)) continue;
-    const rows = readFileSync(p, 'utf8').split(/\r?\n/).filter((l) => l.length);
-    if (!rows.length) continue;
-    header ??= rows[0]!;
-    if (rows[0] !== header) throw new Error(`${p}: candidate columns differ between presets`);
-    for (const r of rows.slice(1)) {
-      const id = r.split(',')[0]!;
+    const { records } = parseCsvRecords(readFileSync(p, 'utf8'), { file: p });
+    if (!records.length) continue;
+    const head = csvLine(records[0]!);
+    header ??= head;
+    if (head !== header) throw new Error(`${p}: candidate columns differ between presets`);
+    const idCol = Math.max(0, records[0]!.indexOf('id'));
+    for (const r of records.slice(1)) {
+      const id = r[idCol] ?? '';
       if (seen.has(id)) continue;
       seen.add(id);
-      lines.push(r);
+      lines.push(csvLine(r));
     }
   }
   return `${[header ?? 'id', ...lines].join('\n')}\n`;
@@ -405,17 +406,28 @@ export interface DepthSummary {
   nInjected: number;
 }
 
-interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
+export interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
 
-function readInjected(file: string): InjectedRow[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length);
-  const head = lines[0]!.split(',');
-  const col = (n: string) => head.indexOf(n);
-  return lines.slice(1).map((l) => {
-    const c = l.split(',');
+/** A CSV product of an earlier stage (RFC 4180 via @asteris/core; errors name the file and line). */
+function readCsvFile(file: string): CsvTable {
+  try {
+    return parseCsv(readFileSync(file, 'utf8'), { file });
+  } catch (e) {
+    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
+    throw e;
+  }
+}
+
+export function readInjected(file: string): InjectedRow[] {
+  const { header: head, rows } = readCsvFile(file);
+  const num = (c: string[], ...names: string[]) => {
+    for (const n of names) { const i = head.indexOf(n); if (i >= 0) return Number(c[i]); }
+    return NaN;
+  };
+  return rows.map((c) => {
     const flux: Record<string, number> = {};
     head.forEach((h, i) => { const m = /^flux_(.+)$/.exec(h); if (m) flux[m[1]!.toUpperCase()] = Number(c[i]); });
-    return { x: Number(c[col('x')]), y: Number(c[col('y')]), z: Number(c[col('z')]), muv: Number(c[col('muv')] ?? c[col('M_UV')]), mag: Number(c[col('mag')]), flux };
+    return { x: num(c, 'x'), y: num(c, 'y'), z: num(c, 'z'), muv: num(c, 'muv', 'M_UV'), mag: num(c, 'mag', 'mag_in'), flux };
   });
 }
 
@@ -489,18 +501,16 @@ function bin(edges: number[], v: number): number {
   return -1;
 }
 
-function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: number }[] {
+export function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: number }[] {
   if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length);
-  if (lines.length < 2) return [];
-  const head = lines[0]!.split(',');
+  const { header: head, rows } = readCsvFile(file);
+  if (rows.length === 0) return [];
   const xi = head.indexOf('x');
   const yi = head.indexOf('y');
   const ri = head.indexOf('ra');
   const di = head.indexOf('dec');
   if ((xi < 0 || yi < 0) && (ri < 0 || di < 0)) throw new Error(`${file}: candidates need x/y or ra/dec columns for injection–recovery matching`);
-  return lines.slice(1).map((l) => {
-    const c = l.split(',');
+  return rows.map((c) => {
     if (xi >= 0 && yi >= 0) return { x: Number(c[xi]), y: Number(c[yi]) };
     const [x, y] = wcs.skyToPixel(Number(c[ri]), Number(c[di]));
     return { x, y };
@@ -536,12 +546,10 @@ function buildReport(field: Field, main: ChainProducts, depth: DepthSummary | nu
   const candidates: CandidateRow[] = [];
   const cfile = join(main.selectDir, 'candidates.csv');
   if (existsSync(cfile)) {
-    const lines = readFileSync(cfile, 'utf8').split(/\r?\n/).filter((l) => l.length);
-    const head = lines[0]!.split(',');
+    const { header: head, rows } = readCsvFile(cfile);
     const g = (c: string[], n: string) => { const i = head.indexOf(n); return i >= 0 ? c[i]! : ''; };
     const stampDirs = [main.selectDir, ...(existsSync(join(main.selectDir, 'presets')) ? readdirSafe(join(main.selectDir, 'presets')).map((p) => join(main.selectDir, 'presets', p)) : [])];
-    for (const l of lines.slice(1).slice(0, 200)) {
-      const c = l.split(',');
+    for (const c of rows.slice(0, 200)) {
       const id = g(c, 'id');
       const stamp = stampDirs.map((d) => join(d, 'stamps', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.png`)).find((p) => existsSync(p));
       const num = (n: string) => { const v = Number(g(c, n)); return Number.isFinite(v) ? v : NaN; };

@@ -1,8 +1,8 @@
 // The run record (<out>/run.json) lists the products a run used; `cache gc` keeps exactly those.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProductCache, dirSize } from './cache.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '@asteris/core';
 import type { StageRecord } from './progress.ts';
 
 export interface RunRecord {
@@ -34,7 +34,14 @@ export function readRunRecord(out: string): RunRecord | null {
 
 export interface CacheRow { stage: string; key: string; bytes: number; createdAt: string; inLastRun: boolean }
 
+/** A run directory must exist; `cache ls|gc` on a typo should say so rather than report an empty cache. */
+function requireRunDir(out: string): void {
+  if (!existsSync(out)) throw new Error(`${out}: no such run directory`);
+  if (!statSync(out).isDirectory()) throw new Error(`${out}: not a directory (expected the --out directory of \`asteris run\`)`);
+}
+
 export function listCache(out: string): CacheRow[] {
+  requireRunDir(out);
   const used = new Set((readRunRecord(out)?.products ?? []).map((p) => `${p.stage}/${p.key}`));
   return new ProductCache(cacheRoot(out)).list().map((e) => ({
     stage: e.stage, key: e.key, bytes: dirSize(e.dir), createdAt: e.createdAt, inLastRun: used.has(`${e.stage}/${e.key}`),
@@ -42,6 +49,7 @@ export function listCache(out: string): CacheRow[] {
 }
 
 export function gcCache(out: string, opts: { all?: boolean } = {}): { removed: string[]; freedBytes: number } {
+  requireRunDir(out);
   const keep = opts.all ? new Set<string>() : new Set((readRunRecord(out)?.products ?? []).map((p) => `${p.stage}/${p.key}`));
   return new ProductCache(cacheRoot(out)).gc(keep);
 }

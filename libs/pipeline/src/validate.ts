@@ -37,7 +37,7 @@ export function validateField(fieldName: string, bands: BandFiles[], opts: { min
   let gridRef: { file: string; w: number; h: number; wcs: number[] | null; scale: number | null } | null = null;
   for (const band of bands) {
     if (band.exposures.length === 0) {
-      problems.push(`band ${band.name}: no exposures`);
+      if (!problems.some((p) => p.includes(`band ${band.name} has no exposures`))) problems.push(`band ${band.name}: no exposures`);
       continue;
     }
     if (band.exposures.length < opts.minExposures) {

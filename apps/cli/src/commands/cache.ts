@@ -1,6 +1,5 @@
 // `asteris cache ls|gc`: inspect and prune the product cache of a run directory.
 import type { Command } from 'commander';
-import { listCache, gcCache } from '@asteris/pipeline';
 
 export function register(program: Command): void {
   const cache = program.command('cache').description('inspect or prune the cache of intermediate products');
@@ -9,7 +8,8 @@ export function register(program: Command): void {
     .description('list cached products (stage, key, size, age, used by the last run)')
     .argument('<out>', 'run output directory (the --out of `asteris run`)')
     .option('--json', 'machine-readable output')
-    .action((out: string, opts: { json?: boolean }) => {
+    .action(async (out: string, opts: { json?: boolean }) => {
+      const { listCache } = await import('@asteris/pipeline');
       const rows = listCache(out);
       if (opts.json) {
         console.log(JSON.stringify(rows, null, 2));
@@ -30,7 +30,8 @@ export function register(program: Command): void {
     .description('remove temporary debris and every product not used by the last run')
     .argument('<out>', 'run output directory')
     .option('--all', 'remove every cached product')
-    .action((out: string, opts: { all?: boolean }) => {
+    .action(async (out: string, opts: { all?: boolean }) => {
+      const { gcCache } = await import('@asteris/pipeline');
       const { removed, freedBytes } = gcCache(out, { all: Boolean(opts.all) });
       console.log(`removed ${removed.length} entr${removed.length === 1 ? 'y' : 'ies'}, freed ${(freedBytes / 1e6).toFixed(2)} MB`);
     });

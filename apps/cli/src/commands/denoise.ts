@@ -26,7 +26,7 @@ function intOpt(v: string | undefined, name: string): number | undefined {
 }
 
 export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s: string) => void = (s) => process.stderr.write(s)): Promise<void> {
-  const [{ denoiseStack }, { writeImage }, { loadField, readExposureStack }, { coadd }] = await Promise.all([
+  const [{ denoiseStack, resolveModel }, { writeImage }, { loadField, readExposureStack }, { coadd }] = await Promise.all([
     import('@asteris/asteris'), import('@asteris/fits'), import('@asteris/sim'), import('@asteris/stack'),
   ]);
   const field = loadField(fieldDir);
@@ -40,6 +40,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
   const workers = intOpt(o.workers, 'workers');
   const overlap = o.overlap === undefined ? undefined : Number(o.overlap);
   if (overlap !== undefined && !(overlap >= 0 && overlap < 0.5)) throw new UsageError(`--overlap must be in [0, 0.5), got '${o.overlap}'`);
+  for (const b of bands) resolveModel(o.model, b.name); // fail fast, before reading any exposure
   mkdirSync(o.out, { recursive: true });
   const summary: Record<string, unknown>[] = [];
   for (const band of bands) {
@@ -75,7 +76,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output directory: <BAND>_denoised.fits, <BAND>_coadd.fits, denoise.json')
     .option('--model <name>', 'lite | asteris4 | asteris8 | path to an .onnx file', 'lite')
     .option('--bands <list>', 'comma-separated subset of bands')
-    .option('--tile <px>', 'tile edge in pixels, multiple of 8 (default 512 lite, 256 asteris4/8; reference 800)')
+    .option('--tile <px>', 'tile edge in pixels, multiple of 8 (default 256; reference 800)')
     .option('--overlap <f>', 'tile overlap fraction (default 0.1)')
     .option('--workers <n>', 'inference worker threads (0 = one in-process session)')
     .option('--no-restore', 'do not add back the bright clipped excess (bright sources stay flattened)')

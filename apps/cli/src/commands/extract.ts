@@ -113,6 +113,17 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
     opts.weight = { type: errs.length ? 'rms' : whts.length ? 'weight' : 'var', data: m.data };
   }
   opts.file = file;
+  // Memory: subtract the background in place (det.data is not used again) unless SATUR_LEVEL needs the raw
+  // values, and with worker threads move the pixels into a SharedArrayBuffer once, dropping the original,
+  // so that the extraction holds a single copy of the image (docs/extract.md, "Memory").
+  if (opts.saturation === undefined) {
+    opts.inPlace = true;
+    if ((threads ?? 2) > 1 && !(det.data.buffer instanceof SharedArrayBuffer)) {
+      const sh = new Float32Array(new SharedArrayBuffer(det.data.byteLength));
+      sh.set(det.data);
+      det = { ...det, data: sh };
+    }
+  }
   const res = await ex.extractSourcesParallel(det, opts as never, threads ? { threads } : {});
 
   mkdirSync(o.out, { recursive: true });

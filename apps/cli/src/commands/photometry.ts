@@ -23,6 +23,7 @@ export interface PhotometryCliOptions {
   minarea?: string;
   pixelScale?: string;
   meta?: boolean;
+  threads?: string;
 }
 
 export interface BandSpec {
@@ -94,6 +95,7 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
   const background = o.background ?? 'empty-median';
   if (background !== 'empty-median' && background !== 'none') throw new UsageError(`--background must be 'empty-median' or 'none'`);
   const nEmpty = num(o.nEmpty, 'n-empty', (n) => Number.isInteger(n) && n >= 50);
+  const threads = num(o.threads, 'threads', (n) => Number.isInteger(n) && n >= 1);
   const seed = num(o.seed, 'seed', (n) => Number.isInteger(n) && n >= 0);
   const totalAperture = num(o.totalAperture, 'total-aperture', (n) => Number.isInteger(n) && n >= 0);
   const thresh = num(o.detectThresh, 'detect-thresh', (n) => n > 0);
@@ -141,12 +143,13 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
     })
     : pixelScale ? [0.1, 0.16, 0.25, 0.5].map((r) => Math.round((r / pixelScale) * 1e6) / 1e6) : undefined);
   const t1 = Date.now();
-  const cat = ph.forcedPhotometry(res, bands, {
+  // bands on a pool of worker threads (same bytes as forcedPhotometry; small jobs stay on this thread)
+  const cat = await ph.forcedPhotometryParallel(res, bands, {
     apertureRadii, totalAperture, total, homogenise: o.homogenise, targetBand: o.target, eeTable, pixelScale,
     background: background as 'empty-median' | 'none', noise: { nApertures: nEmpty, seed },
     pixelToSky: wcs ? (x, y) => wcs!.pixelToSky(x, y) : undefined,
     log: (m) => log(`${m}\n`),
-  });
+  }, { threads });
   log(`photometry: ${cat.rows.length} sources × ${bands.length} bands (${((Date.now() - t1) / 1000).toFixed(1)} s)\n`);
 
   const written: string[] = [];
@@ -212,5 +215,6 @@ export function register(program: Command): void {
     .option('--minarea <px>', 'minimum detection area (default 5)')
     .option('--pixel-scale <arcsec>', 'pixel scale when the detection image has no WCS')
     .option('--no-meta', 'do not write the .meta.json sidecar')
+    .option('--threads <n>', 'worker threads for the bands (default min(2, cores); 1 = single-threaded; same bytes either way)')
     .action(async (o: PhotometryCliOptions) => { await runPhotometry(o); });
 }

@@ -1,6 +1,5 @@
 // `asteris run <field> --out <dir>`: the whole pipeline, cached and resumable.
 import type { Command } from 'commander';
-import { runPipeline, loadRunConfig, makeReporter } from '@asteris/pipeline';
 import { version } from '../version.ts';
 
 export function register(program: Command): void {
@@ -17,6 +16,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
     .option('--quiet', 'no progress output')
     .action(async (field: string, opts: { out: string; denoiser?: string; preset?: string; config?: string; injections?: number; workers?: number; seed?: number; quiet?: boolean }) => {
+      // Loaded on use: the pipeline pulls in every stage library (≈ 1 s), which other commands do not need.
+      const { runPipeline, loadRunConfig, makeReporter } = await import('@asteris/pipeline');
       const base = loadRunConfig(opts.config, {});
       const cfg = loadRunConfig(opts.config, {
         denoiser: opts.denoiser, preset: opts.preset, workers: opts.workers, seed: opts.seed,

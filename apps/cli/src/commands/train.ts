@@ -72,7 +72,9 @@ export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<nu
     child.stderr.on('data', (d: Buffer) => {
       const s = d.toString('utf8');
       errTail = (errTail + s).slice(-4000);
-      process.stderr.write(s);
+      // The trainer's final `error: …` line is reported once, by the thrown error below.
+      const pass = s.split('\n').filter((l) => !/^error: /.test(l)).join('\n');
+      if (pass.trim()) process.stderr.write(pass.endsWith('\n') ? pass : `${pass}\n`);
     });
     child.on('error', (e) => rej(new Error(`cannot start ${pythonExe()}: ${e.message}. ${TORCH_HINT}`)));
     child.on('close', (code) => {
