@@ -4,7 +4,7 @@
 // on it) and that a run killed with SIGKILL resumes to byte-identical products.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readImage, writeFits } from '@asteris/fits';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -103,6 +103,9 @@ describe.skipIf(!existsSync(MODEL))('asteris run end to end', () => {
     const b0 = meta.bands.find((b) => b.name === 'F090W')!;
     b0.exposures = readdirSync(join(bad, 'F090W')).filter((f) => f.endsWith('.fits')).sort().slice(0, 2).map((f) => `F090W/${f}`);
     writeFileSync(fj, JSON.stringify(meta));
+    // (4) a listed exposure that is missing
+    const gone = join(bad, 'F277W', readdirSync(join(bad, 'F277W')).filter((f) => f.endsWith('.fits')).sort()[3]!);
+    rmSync(gone);
     // (2) an exposure on another grid, (3) an exposure in unknown units
     const shrink = join(bad, 'F150W', readdirSync(join(bad, 'F150W'))[0]!);
     const img = readImage(shrink);
@@ -117,6 +120,7 @@ describe.skipIf(!existsSync(MODEL))('asteris run end to end', () => {
     expect(r.stderr).toMatch(/band F090W: 2 exposure\(s\), but .* needs at least 8/);
     expect(r.stderr).toContain(shrink);
     expect(r.stderr).toContain(weird);
+    expect(r.stderr).toMatch(new RegExp(`${gone.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*does not exist`));
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
     expect(existsSync(join(out, 'cache', 'images'))).toBe(false);
   });

@@ -30,10 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--seed', type=int, default=0)
     t.add_argument('--batch', type=int, default=3)
     t.add_argument('--patch', type=int, default=128)
-    t.add_argument('--lr', type=float, default=1.5e-4)
-    t.add_argument('--schedule', default='reference', choices=['reference', 'run', 'time'],
-                   help="lr schedule: reference (cosine T_max=2e6, ~constant), run (cosine over the run), "
-                        "time (cosine over --time-budget, then stop)")
+    t.add_argument('--lr', type=float, default=None,
+                   help='AdamW learning rate (default: 1.5e-4 = reference for asteris4/8, 1e-3 for lite/tiny)')
+    t.add_argument('--schedule', default=None, choices=['reference', 'run', 'time'],
+                   help="lr schedule: reference (cosine T_max=2e6, ~constant; default for asteris4/8), run (cosine "
+                        "over the run; default for lite/tiny), time (cosine over --time-budget, then stop)")
     t.add_argument('--time-budget', type=float, default=0.0, help='wall-clock budget in minutes (0 = none)')
     t.add_argument('--superframe-k', default='1', help="comma list of exposures per training super-frame, e.g. '1,2'")
     t.add_argument('--max-iters', type=int, default=0, help='cap iterations per epoch (0 = all patches)')
@@ -83,8 +84,13 @@ def main(argv=None) -> int:
             stacks.append(prepare_training_stack(synthetic_stack(1000 + k))[0])
         if not stacks:
             raise DataError('no input stacks (give field/stack directories or --synthetic N)')
-        cfg = TrainConfig(arch=args.arch, epochs=args.epochs, batch=args.batch, patch=args.patch, lr=args.lr,
-                          schedule=args.schedule, seed=args.seed, threads=args.threads,
+        small = args.arch in ('lite', 'tiny')
+        lr = args.lr if args.lr is not None else (1e-3 if small else 1.5e-4)
+        schedule = args.schedule or ('run' if small else 'reference')
+        if schedule == 'time' and args.time_budget <= 0:
+            raise ValueError('--schedule time needs --time-budget MINUTES')
+        cfg = TrainConfig(arch=args.arch, epochs=args.epochs, batch=args.batch, patch=args.patch, lr=lr,
+                          schedule=schedule, seed=args.seed, threads=args.threads,
                           checkpoint_dir=args.checkpoint_dir, max_iters=args.max_iters,
                           superframe_k=tuple(int(v) for v in args.superframe_k.split(',')),
                           mask=not args.reference, cover_edge=not args.reference,

@@ -76,7 +76,7 @@ describe.concurrent('bad input, spawned', () => {
       expect(errs[5]).toMatch(/5 of 6 files could not be read/);
     });
     // BUG: the EISDIR from readSync carries no path → "EISDIR: illegal operation on a directory, read".
-    it.fails('a directory given as a FITS file names the directory', async () => {
+    it('a directory given as a FITS file names the directory', async () => {
       expectCleanFailure(await runCli(['fits', 'info', fx.dirFits]), { names: fx.dirFits, problem: /directory/ });
     });
   });

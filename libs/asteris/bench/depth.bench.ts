@@ -115,11 +115,7 @@ async function main(): Promise<void> {
   const GRID = [1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 15, 20];
   const thCal = {} as Record<Key, number>;
   const spurCal = {} as Record<Key, number>;
-  for (const key of KEYS) {
-    thCal[key] = GRID[GRID.length - 1]!;
-    for (const th of GRID) { const s = spurAt(key, th); if (s <= target) { thCal[key] = th; spurCal[key] = s; break; } }
-    spurCal[key] ??= spurAt(key, thCal[key]);
-  }
+  for (const key of KEYS) [thCal[key], spurCal[key]] = calibrate((th) => spurAt(key, th), GRID, target);
 
   // 2. injected stacks
   const MODES = ['default', 'calibrated'] as const;
@@ -167,7 +163,7 @@ async function main(): Promise<void> {
   for (const md of MODES) {
     const mc = m90(acc[md].coadd), mm = m90(acc[md].mean), mdn = m90(acc[md].den);
     log(`\n## part A (controlled mock), ${md} detection threshold` + (md === 'default' ? ' (extractor default, same for all images)'
-      : `: co-add ${thCal.coadd}σ, plain mean ${thCal.mean}σ, denoised ${thCal.den}σ — lowest DETECT_THRESH with noise-only spurious rate ≤ ${target.toFixed(1)}/arcmin²`));
+      : `: co-add ${thCal.coadd}σ, plain mean ${thCal.mean}σ, denoised ${thCal.den}σ — lowest DETECT_THRESH with noise-only spurious rate ≤ ${target.toFixed(1)}/arcmin² (grid + bisection)`));
     log('  mag     C_coadd P_coadd | C_mean P_mean | C_den  P_den');
     for (let i = 0; i < nb; i++) {
       const c = mc.curve[i]!, e = mm.curve[i]!, d = mdn.curve[i]!;
@@ -205,71 +201,104 @@ async function simField(det: Detector): Promise<void> {
   const { readFileSync, rmSync } = await import('node:fs');
   const band = 'F277W';
   const root = join(tmpdir(), `asteris-bench-sim-${process.pid}`);
-  const MB = 27.0; // depth-30 field: bins 27–32
-  const acc = { coadd: newAcc(MB), clip: newAcc(MB), den: newAcc(MB) };
-  let tDen = 0;
-  const spur = { coadd: 0, clip: 0, den: 0 };
+  const MB = 27.0; // the default sim depth is ≈ 30 AB (5σ, 0.2″ aperture): bins 27–32
+  type Key = 'coadd' | 'clip' | 'den';
+  const KEYS: Key[] = ['coadd', 'clip', 'den'];
+  const MODES = ['default', 'calibrated'] as const;
+  const acc = Object.fromEntries(MODES.map((md) => [md, { coadd: newAcc(MB), clip: newAcc(MB), den: newAcc(MB) }])) as Record<(typeof MODES)[number], Record<Key, Acc>>;
+  let tDen = 0, nDen = 0;
   const area = (SIZE * PIX_ARCSEC / 60) ** 2 * REAL;
   const csv = (p: string) => {
     const [head, ...rows] = readFileSync(p, 'utf8').trim().split('\n');
     const cols = head!.split(',');
     return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v])) as Record<string, string>);
   };
+  const products = async (dir: string) => {
+    const field = sim.loadField(dir);
+    const fb = field.bands.find((b) => b.name === band)!;
+    const { images, errs } = sim.readExposureStack(fb);
+    const t0 = performance.now();
+    const res = await denoiseStack(images, { model: model.path, tileSize: TILE, clipPartMode: a.rmode as 'median' | 'mean' });
+    tDen += performance.now() - t0; nDen++;
+    return { zp: fb.zeropoint ?? 27.4618, img: { coadd: res.coadd, clip: stackCoadd(images, errs, 'clipped-mean').image, den: res.denoised } as Record<Key, Image> };
+  };
+  const noise: Record<Key, Image[]> = { coadd: [], clip: [], den: [] };
+  const thCal = {} as Record<Key, number>;
+  const spurDef = {} as Record<Key, number>, spurCal = {} as Record<Key, number>;
+  let target = 0;
   try {
     for (let r = 0; r < REAL; r++) {
-      for (const noiseOnly of [false, true]) {
-        const fdir = join(root, `f${r}${noiseOnly ? 'n' : ''}`);
-        await sim.simulateField({
-          kind: 'asteris-field-spec', name: `bench${r}`, seed: 7101 + r + (noiseOnly ? 50 : 0), width: SIZE, height: SIZE, bands: [band], nexp: NEXP,
-          ...(noiseOnly ? { populations: { lowz: { enabled: false }, browndwarfs: { enabled: false }, highz: { enabled: false } } } : {}),
-        }, fdir, { workers: 0 });
-        let dir = fdir;
-        let injected: Array<{ x: number; y: number; mag: number }> = [];
-        if (!noiseOnly) {
-          dir = join(root, `i${r}`);
-          const res = sim.injectSources(fdir, dir, { n: Math.round(300 * (SIZE / 512) ** 2), mag: [MB, MB + nb * BIN], kind: 'point', seed: 9100 + r });
-          injected = res.sources.map((q) => ({ x: q.x, y: q.y, mag: q.mag }));
-        }
-        const field = sim.loadField(dir);
-        const fb = field.bands.find((b) => b.name === band)!;
-        const { images, errs } = sim.readExposureStack(fb);
-        const zp = fb.zeropoint ?? 27.4618;
-        const t0 = performance.now();
-        const res = await denoiseStack(images, { model: model.path, tileSize: TILE, clipPartMode: a.rmode as 'median' | 'mean' });
-        tDen += performance.now() - t0;
-        const clip = stackCoadd(images, errs, 'clipped-mean').image;
-        const truth = noiseOnly ? [] : csv(join(fdir, 'truth.csv')).map((t) => ({ x: Number(t.x), y: Number(t.y) }));
-        for (const [key, img] of [['coadd', res.coadd], ['clip', clip], ['den', res.denoised]] as const) {
-          const d = det.detect(img);
-          if (noiseOnly) { spur[key] += d.length; continue; }
-          const src = injected.map((q) => ({ ...q, flux: 0 }));
-          const { srcHit, detHit } = match(src, d);
-          const A = acc[key];
-          src.forEach((q, i) => { const b = binIn(A, q.mag); if (b >= 0 && b < nb) { A.inj[b]!++; if (srcHit[i]! >= 0) A.rec[b]!++; } });
-          d.forEach((q, j) => {
-            const m = q.flux > 0 ? zp - 2.5 * Math.log10(q.flux) : Infinity;
-            const b = Math.min(nb - 1, Math.max(0, binIn(A, m)));
-            A.det[b]!++;
-            const real = detHit[j]! >= 0 || truth.some((t) => Math.hypot(t.x - q.x, t.y - q.y) <= MATCH_R);
-            if (real) A.good[b]!++;
-          });
-        }
+      const fdir = join(root, `n${r}`);
+      await sim.simulateField({
+        kind: 'asteris-field-spec', name: `benchnoise${r}`, seed: 7151 + r, width: SIZE, height: SIZE, bands: [band], nexp: NEXP,
+        populations: { lowz: { enabled: false }, browndwarfs: { enabled: false }, highz: { enabled: false } },
+      }, fdir, { workers: 0 });
+      const { img } = await products(fdir);
+      for (const k of KEYS) noise[k].push(img[k]);
+    }
+    const spurAt = (k: Key, th?: number) => noise[k].reduce((n, im) => n + det.detect(im, th).length, 0) / area;
+    for (const k of KEYS) spurDef[k] = spurAt(k);
+    target = Math.max(spurDef.coadd, 1 / area);
+    const GRID = [1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 15, 20];
+    for (const k of KEYS) [thCal[k], spurCal[k]] = calibrate((th) => spurAt(k, th), GRID, target);
+    for (let r = 0; r < REAL; r++) {
+      const fdir = join(root, `f${r}`), dir = join(root, `i${r}`);
+      await sim.simulateField({ kind: 'asteris-field-spec', name: `bench${r}`, seed: 7101 + r, width: SIZE, height: SIZE, bands: [band], nexp: NEXP }, fdir, { workers: 0 });
+      const inj = sim.injectSources(fdir, dir, { n: Math.round(300 * (SIZE / 512) ** 2), mag: [MB, MB + nb * BIN], kind: 'point', seed: 9100 + r });
+      const src = inj.sources.map((q) => ({ x: q.x, y: q.y, mag: q.mag, flux: 0 }));
+      const truth = csv(join(fdir, 'truth.csv')).map((t) => ({ x: Number(t.x), y: Number(t.y) }));
+      const { zp, img } = await products(dir);
+      for (const k of KEYS) for (const md of MODES) {
+        const d = det.detect(img[k], md === 'default' ? undefined : thCal[k]);
+        const { srcHit, detHit } = match(src, d);
+        const A = acc[md][k];
+        src.forEach((q, i) => { const b = binIn(A, q.mag); if (b >= 0 && b < nb) { A.inj[b]!++; if (srcHit[i]! >= 0) A.rec[b]!++; } });
+        d.forEach((q, j) => {
+          const m = q.flux > 0 ? zp - 2.5 * Math.log10(q.flux) : Infinity;
+          const b = Math.min(nb - 1, Math.max(0, binIn(A, m)));
+          A.det[b]!++;
+          if (detHit[j]! >= 0 || truth.some((t) => Math.hypot(t.x - q.x, t.y - q.y) <= MATCH_R)) A.good[b]!++;
+        });
       }
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const mc = m90(acc.coadd), mi = m90(acc.clip), md = m90(acc.den);
-  log(`\n## part B: @asteris/sim field (${band}, ${REAL} × ${SIZE}², N = ${NEXP}, realistic noise + galaxies), injected points`);
-  log('  mag     C_coadd P_coadd | C_clip P_clip  | C_den  P_den');
-  for (let i = 0; i < nb; i++) {
-    const c = mc.curve[i]!, e = mi.curve[i]!, d = md.curve[i]!;
-    log(`  ${c.m.toFixed(3)}  ${c.c.toFixed(3)}  ${c.p.toFixed(3)}   | ${e.c.toFixed(3)}  ${e.p.toFixed(3)} | ${d.c.toFixed(3)}  ${d.p.toFixed(3)}`);
+  log(`\n## part B: @asteris/sim field (${band}, ${REAL} × ${SIZE}², N = ${NEXP}, galaxies + correlated noise + cosmic rays), injected points`);
+  for (const md of MODES) {
+    const mc = m90(acc[md].coadd), mi = m90(acc[md].clip), mdn = m90(acc[md].den);
+    log(`### ${md} threshold` + (md === 'default' ? '' : `: co-add ${thCal.coadd}σ, clipped mean ${thCal.clip}σ, denoised ${thCal.den}σ (noise-only spurious ≤ ${target.toFixed(1)}/arcmin²)`));
+    log('  mag     C_coadd P_coadd | C_clip P_clip  | C_den  P_den');
+    for (let i = 0; i < nb; i++) {
+      const c = mc.curve[i]!, e = mi.curve[i]!, d = mdn.curve[i]!;
+      log(`  ${c.m.toFixed(3)}  ${c.c.toFixed(3)}  ${c.p.toFixed(3)}   | ${e.c.toFixed(3)}  ${e.p.toFixed(3)} | ${d.c.toFixed(3)}  ${d.p.toFixed(3)}`);
+    }
+    log(`m90: co-add (same preprocessing) ${mc.m90.toFixed(2)}, sigma-clipped mean co-add (libs/stack) ${mi.m90.toFixed(2)}, denoised ${mdn.m90.toFixed(2)}`);
+    log(`DEPTH GAIN (sim field) [${md}] m90(den) − m90(coadd) = ${(mdn.m90 - mc.m90).toFixed(2)} mag; vs clipped mean ${(mdn.m90 - mi.m90).toFixed(2)} mag`);
   }
-  log(`m90: co-add (same preprocessing) ${mc.m90.toFixed(2)}, sigma-clipped mean co-add (libs/stack) ${mi.m90.toFixed(2)}, denoised ${md.m90.toFixed(2)}`);
-  log(`DEPTH GAIN (sim field) m90(den) − m90(coadd) = ${(md.m90 - mc.m90).toFixed(2)} mag; vs clipped mean ${(md.m90 - mi.m90).toFixed(2)} mag`);
-  log(`noise-only sim field: spurious per arcmin²: co-add ${(spur.coadd / area).toFixed(1)}, clipped mean ${(spur.clip / area).toFixed(1)}, denoised ${(spur.den / area).toFixed(1)}`);
-  log(`denoise wall time ${(tDen / (2 * REAL) / 1000).toFixed(2)} s per ${SIZE}² stack`);
+  log(`noise-only sim field spurious per arcmin²: default co-add ${spurDef.coadd.toFixed(1)}, clipped mean ${spurDef.clip.toFixed(1)}, denoised ${spurDef.den.toFixed(1)}; calibrated co-add ${spurCal.coadd.toFixed(1)}, clipped ${spurCal.clip.toFixed(1)}, denoised ${spurCal.den.toFixed(1)}`);
+  log(`denoise wall time ${(tDen / nDen / 1000).toFixed(2)} s per ${SIZE}² stack`);
+}
+
+/** Lowest threshold on the grid with rate ≤ target, refined by 4 bisection steps against the grid value below. */
+function calibrate(rate: (th: number) => number, grid: number[], target: number): [number, number] {
+  let prev = NaN;
+  for (const th of grid) {
+    const r = rate(th);
+    if (r <= target) {
+      if (Number.isNaN(prev)) return [th, r];
+      let lo = prev, hi = th, rHi = r;
+      for (let k = 0; k < 4; k++) {
+        const mid = Math.round(((lo + hi) / 2) * 100) / 100;
+        const rm = rate(mid);
+        if (rm <= target) { hi = mid; rHi = rm; } else lo = mid;
+      }
+      return [hi, rHi];
+    }
+    prev = th;
+  }
+  const last = grid[grid.length - 1]!;
+  return [last, rate(last)];
 }
 
 /** Truncated second-moment FWHM (r ≤ 4 px) about the true position, background already removed. */

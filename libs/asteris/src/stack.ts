@@ -14,7 +14,7 @@ export const ASTERIS_TS_VERSION = '0.1.0';
 export interface DenoiseOptions {
   /** 'lite' | 'asteris4' | 'asteris8' | path to an .onnx file */
   model: 'lite' | 'asteris4' | 'asteris8' | string;
-  /** tile edge (multiple of 8); default 512 for lite / custom, 256 for asteris4/8; reference 800 */
+  /** tile edge (multiple of 8); default 256; reference 800 */
   tileSize?: number;
   /** tile overlap fraction, default 0.1 (reference) */
   overlap?: number;
@@ -107,7 +107,7 @@ export async function denoiseStack(images: Image[], opts: DenoiseOptions): Promi
   let runner: TileRunner;
   let workers = 0;
   if (opts.runner) {
-    model = { name: opts.model, path: opts.model, sha256: 'injected', defaultTile: 512 };
+    model = { name: opts.model, path: opts.model, sha256: 'injected', defaultTile: 256 };
     runner = opts.runner;
   } else {
     model = resolveModel(opts.model, band);

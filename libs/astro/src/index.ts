@@ -5,3 +5,4 @@ export * from './igm.ts';
 export * from './sed.ts';
 export * from './cosmology.ts';
 export * from './uvlf.ts';
+export * from './coords.ts';

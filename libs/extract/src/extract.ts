@@ -148,7 +148,7 @@ export function deblendComponents(comps: Components, w: number, T: number, dopts
     const r = deblendObject(pix, dval, w, T, dopts);
     const done = Math.floor(pix[pix.length - 1]! / w); // pixels are in raster order
     if (r.groups.length === 1) {
-      objs.push({ pix: pix.slice(), dval: dval.slice(), flags: r.overflow ? FLAG_DEBLEND_OVERFLOW : 0, done });
+      objs.push({ pix, dval, flags: r.overflow ? FLAG_DEBLEND_OVERFLOW : 0, done }); // views into comps
     } else {
       r.groups.forEach((g, j) => {
         const gp = new Int32Array(g.length);
@@ -157,9 +157,14 @@ export function deblendComponents(comps: Components, w: number, T: number, dopts
         const core = r.core![j]!, soft = r.soft![j]!;
         const n = core.length + soft.pos.length;
         const mp = new Int32Array(n), mw = new Float32Array(n);
-        for (let i = 0; i < core.length; i++) { mp[i] = pix[core[i]!]!; mw[i] = dval[core[i]!]!; }
+        let cs = 0, csx = 0, csy = 0;
+        for (let i = 0; i < core.length; i++) {
+          const k = pix[core[i]!]!, v = dval[core[i]!]!;
+          mp[i] = k; mw[i] = v;
+          cs += v; csx += v * (k % w); csy += v * Math.floor(k / w);
+        }
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
-        objs.push({ pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, mom: { pix: mp, w: mw } });
+        objs.push({ pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } });
       });
     }
   }
@@ -195,7 +200,7 @@ export function* extractionPipeline(
   const lap = (name: string) => {
     if (!timing) return;
     const t = performance.now();
-    process.stderr.write(`extract: ${name} ${(t - tStage).toFixed(0)} ms\n`);
+    process.stderr.write(`extract: ${name} ${(t - tStage).toFixed(0)} ms, ${Object.entries(process.memoryUsage()).map(([k, v]) => `${k} ${(v / 2 ** 20).toFixed(0)}`).join(" ")} MiB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
     tStage = t;
   };
   const file = opts.file;
@@ -375,7 +380,7 @@ export function* extractionPipeline(
   // Cleaning on detection-value moments.
   if ((opts.clean ?? true) && objs.length > 1) {
     const cobj: CleanObject[] = objs.map((o) => {
-      const m = o.mom ? momentsOf(o.mom.pix, w, (i) => o.mom!.w[i]!) : momentsOf(o.pix, w, (i) => o.dval[i]!);
+      const m = o.mom ? momentsOf(o.mom.pix, w, (i) => o.mom!.w[i]!, undefined, { x: o.mom.cx, y: o.mom.cy }) : momentsOf(o.pix, w, (i) => o.dval[i]!);
       let fd = 0;
       for (const v of o.dval) fd += v;
       // abcor (SEP analyse.c): from the unfiltered values u (in detection units), Δarea = #(u > t₂) − #(u > t)
@@ -447,7 +452,7 @@ export function* extractionPipeline(
   const keepMaps = opts.maps ?? true;
   return {
     width: w, height: h, sources, segmentation: seg,
-    background: keepMaps ? (model ? backgroundMap(model, 'back') : new Float32Array(N).fill(constBack)) : new Float32Array(0),
+    background: keepMaps ? (backMap ? Float32Array.from(backMap) : model ? backgroundMap(model, 'back') : new Float32Array(N).fill(constBack)) : new Float32Array(0),
     rms: keepMaps ? (model ? backgroundMap(model, 'rms') : new Float32Array(N).fill(globalRms)) : new Float32Array(0),
     globalBack, globalRms, backgroundModel: model, threshold: T,
   };
@@ -466,8 +471,9 @@ export interface MeasureCtx {
 /** An object before measurement: footprint pixels (raster order), their detection values, flags. */
 export interface ObjPixels {
   pix: Int32Array; dval: Float32Array; flags: number; done: number; extra?: Int32Array;
-  /** deblended objects: pixels and weights (detection value × assignment probability) for the moments */
-  mom?: { pix: Int32Array; w: Float32Array };
+  /** deblended objects: pixels and weights (detection value × assignment probability) for the moments, and
+   *  the barycentre of the object's own pixels above its split level (SExtractor keeps it as the position) */
+  mom?: { pix: Int32Array; w: Float32Array; cx: number; cy: number };
 }
 
 /** Measures one object (id = its segmentation label). Pure: used in the main thread and in workers. */
@@ -498,7 +504,8 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   const mp = o.mom ? o.mom.pix : o.pix;
   const mw = o.mom ? o.mom.w : o.dval;
   const m = momentsOf(mp, w, (i) => mw[i]!,
-    (i) => { const k = mp[i]!; const v = sub[k]!; const vv = varAt(k); return (vv < Infinity ? vv : 0) + (gain > 0 && v > 0 ? v / gain : 0); });
+    (i) => { const k = mp[i]!; const v = sub[k]!; const vv = varAt(k); return (vv < Infinity ? vv : 0) + (gain > 0 && v > 0 ? v / gain : 0); },
+    o.mom ? { x: o.mom.cx, y: o.mom.cy } : undefined);
   const thetaDeg = (m.theta * 180) / Math.PI;
   // Apertures
   const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix, ...(gain > 0 ? { gain } : {}) };

@@ -74,6 +74,21 @@ describe('deblending', () => {
   });
 });
 
+describe('MASK_TYPE for FLUX_AUTO', () => {
+  it('CORRECT (mirroring the neighbour) recovers a blended source better than NONE and flags crowding', () => {
+    const f = mockField({ width: 90, height: 60, nSources: 0, seed: 12, noise: 0.3, sources: [
+      { x: 40, y: 30, flux: 4000, sigma: 1.6 }, { x: 47, y: 30, flux: 12000, sigma: 1.6 }] });
+    const run = (maskType: 'correct' | 'none') => {
+      const r = extractSources(img(90, 60, f.data), { background: 0, globalRms: 0.3, maskType });
+      return nearest(r.sources, 40, 30)[0]!;
+    };
+    const c = run('correct'), n = run('none');
+    expect(Math.abs(c.fluxAuto - 4000)).toBeLessThan(Math.abs(n.fluxAuto - 4000));
+    expect(Math.abs(c.fluxAuto / 4000 - 1)).toBeLessThan(0.1);
+    expect(c.flags & 1).toBe(1);
+  });
+});
+
 describe('moments', () => {
   it('a single-pixel source gets a = b = 1/√12 (singular-case rule)', () => {
     const w = 40;

@@ -67,11 +67,11 @@ describe('vs source-extractor 2.25 on the real PRIMER-UDS F444W cutout (1000×82
     for (const r of [c.medAuto, c.medAper5, c.medAper10]) expect(Math.abs(r - 1)).toBeLessThan(0.01);
     expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.02);
   });
-  it('S/N > 10 detections matched within 0.5 px: ≥ 96 % of the non-deblended ones, ≥ 85 % overall', () => {
-    // Known shortfall vs the issue's 99 % goal (docs/extract.md): SExtractor assigns the pixels below the
-    // deblending split levels at random and its cleaning differs in a few crowded places, which moves the
-    // barycentres of deblended objects by 0.5–2 px.
+  it('S/N > 10 detections matched within 0.5 px: ≥ 96 % of the non-deblended ones, ≥ 95 % overall', () => {
+    // Known shortfall vs the issue's 99 % goal (docs/extract.md): 5 of 126 are missed — 3 faint deblended
+    // pieces (SExtractor assigns their outer pixels at random) and 2 faint objects that our cleaning merges
+    // into a large neighbouring galaxy and SExtractor keeps.
     expect(c.matchedSingle / c.brightSingle).toBeGreaterThanOrEqual(0.96);
-    expect(c.matched / c.bright).toBeGreaterThanOrEqual(0.85);
+    expect(c.matched / c.bright).toBeGreaterThanOrEqual(0.95);
   });
 });

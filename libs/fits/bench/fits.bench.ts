@@ -1,12 +1,13 @@
 // npm run bench:fits — read/write speed of @asteris/fits relative to raw file I/O in the same run.
 // Images: 4096×4096 float32 (64 MiB) and 4096×4096 unsigned 16-bit (BITPIX 16 + BZERO 32768, 32 MiB).
 // Read ratio  = readFits(file) time / fs.readFileSync(file) time  (goal ≤ 1.5: decoding ≤ half a read).
-// Write ratio = writeFits(file) time / fs.writeFileSync(same bytes) time.
+// Write ratio = writeFits(file) time / @asteris/core writeFileAtomic(same bytes) time (both temp + fsync + rename).
 // Each figure is the minimum over several interleaved repetitions (page cache warm for both): on a shared,
 // loaded machine the minimum is the least noisy estimate; the ratio of medians is printed too.
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, renameSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Rng, writeFileAtomic } from '@asteris/core';
 import { encodeFits, readFits, writeFits, type ImageHdu, type WriteImageHdu } from '../src/index.ts';
 
 const N = 4096;
@@ -23,14 +24,9 @@ function time(fn: () => unknown): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-// seeded content (mulberry32) so runs are comparable
-let seed = 42;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// seeded content so runs are comparable
+const rng = new Rng(42);
+const rand = () => rng.random();
 
 const cases: { label: string; hdu: WriteImageHdu }[] = [
   { label: 'float32 4096x4096', hdu: { data: Float32Array.from({ length: N * N }, () => rand() * 100 - 5), shape: [N, N] } },
@@ -52,8 +48,8 @@ for (const c of cases) {
   for (let r = 0; r < REPS; r++) {
     rr.push(time(() => readFileSync(path)));
     fr.push(time(() => readFits(path)));
-    // raw write also renames, as writeFits does (atomic write)
-    rw.push(time(() => { writeFileSync(rawPath + '.tmp', bytes); renameSync(rawPath + '.tmp', rawPath); }));
+    // raw write is the same atomic write (temp sibling + fsync + rename) that writeFits streams into
+    rw.push(time(() => writeFileAtomic(rawPath, bytes)));
     fw.push(time(() => writeFits(path, [c.hdu])));
   }
   const [a, b, w1, w2] = [rr, fr, rw, fw].map((x) => Math.min(...x));

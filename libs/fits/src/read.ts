@@ -55,7 +55,15 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /** Reads every HDU of a FITS file (.fits, .fits.gz, tile-compressed extensions). */
 export function readFits(path: string): Hdu[] {
-  const buf = readFileSync(path);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new FitsError('is a directory, not a FITS file', { file: path });
+    if (code === 'ENOENT') throw new FitsError('no such file', { file: path });
+    throw err;
+  }
   try {
     return parseFits(buf, path, true);
   } catch (e) {

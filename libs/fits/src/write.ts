@@ -2,9 +2,7 @@
 // binary tables, multi-extension files. Header cards passed in are carried over (structural
 // keywords are regenerated). Files are written atomically: temp file in the same directory + rename.
 
-import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { writeAllSync, writeFileAtomicWith } from '@asteris/core';
 import { FitsError } from './errors.ts';
 import { Header } from './header.ts';
 import { flipSignBits, type Image } from './read.ts';
@@ -39,45 +37,25 @@ const BLOCK = 2880;
 /** Writes HDUs to `path` atomically; the first is the primary HDU (an empty primary is added before a table). */
 export function writeFits(path: string, hdus: WriteHdu[]): void {
   const parts = encodeParts(hdus, path);
-  // Stream: header, then the data converted to big-endian in cache-sized chunks, then zero padding.
-  const tmp = tmpName(path);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'w');
+  // Stream: header, then the data converted to big-endian in cache-sized chunks, then zero padding,
+  // into a temporary sibling that is fsynced and renamed over `path` (@asteris/core writeFileAtomicWith).
+  writeFileAtomicWith(path, (fd) => {
     const scratch = Buffer.allocUnsafeSlow(CHUNK);
     for (const p of parts) {
-      writeAll(fd, p.header);
+      writeAllSync(fd, p.header);
       const per = Math.max(1, Math.floor(CHUNK / p.bytesPer));
       for (let i0 = 0; i0 < p.count; i0 += per) {
         const i1 = Math.min(p.count, i0 + per);
         p.fill(scratch, 0, i0, i1);
-        writeAll(fd, scratch.subarray(0, (i1 - i0) * p.bytesPer));
+        writeAllSync(fd, scratch.subarray(0, (i1 - i0) * p.bytesPer));
       }
       const pad = padTo(p.dataLen) - p.dataLen;
-      if (pad) writeAll(fd, new Uint8Array(pad));
+      if (pad) writeAllSync(fd, new Uint8Array(pad));
     }
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) try { closeSync(fd); } catch { /* already closed */ }
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    throw e;
-  }
+  });
 }
 
 const CHUNK = 1 << 20;
-
-function writeAll(fd: number, b: Uint8Array): void {
-  let off = 0;
-  while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-}
-
-let tmpCounter = 0;
-function tmpName(path: string): string {
-  // unique per process, worker thread and call, so concurrent writers never share a temp file
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${threadId}.${++tmpCounter}.tmp`);
-}
 
 /** Writes an image as the primary HDU, or as an 'SCI' extension when extra HDUs follow. */
 export function writeImage(path: string, image: Image, extra: WriteHdu[] = []): void {
@@ -95,16 +73,8 @@ export function writeTable(
   writeFits(path, [{}, { table: columns, ...opts }]);
 }
 
-export function writeAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = tmpName(path);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    throw e;
-  }
-}
+/** Atomic file write (temp sibling + fsync + rename), shared from @asteris/core. */
+export { writeFileAtomic as writeAtomic } from '@asteris/core';
 
 function isTable(h: WriteHdu): h is WriteTableHdu {
   return (h as WriteTableHdu).table !== undefined;

@@ -6,12 +6,13 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { absoluteMagnitudeUV } from '@asteris/astro';
-import { logisticCompleteness, parseCsv, runLuminosityFunction, toCsv, writeLfProducts } from '../src/index.ts';
+import { parseCsv, toCsv } from '@asteris/core';
+import { logisticCompleteness, runLuminosityFunction, writeLfProducts } from '../src/index.ts';
 
 const out = process.argv[2] ?? 'out/lf-whitler';
 mkdirSync(out, { recursive: true });
 const csv = fileURLToPath(new URL('../test/data/whitler2025_candidates.csv', import.meta.url));
-const { header, rows } = parseCsv(readFileSync(csv, 'utf8'), csv);
+const { header, rows } = parseCsv(readFileSync(csv, 'utf8'), { file: csv });
 const col = (n: string) => header.indexOf(n);
 const cands = rows.flatMap((r) => {
   const z = r[col('zspec')] !== '' ? Number(r[col('zspec')]) : r[col('zphot')] !== '' ? Number(r[col('zphot')]) : NaN;

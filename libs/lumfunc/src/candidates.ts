@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { NIRCAM_UV_BANDS, absoluteMagnitudeUV, Cosmology, defaultCosmology, uvBandForRedshift } from '@asteris/astro';
-import { parseCsv } from './csv.ts';
+import { CsvError, parseCsv } from '@asteris/core';
 import { LumfuncError } from './errors.ts';
 import type { LfCandidate } from './binned.ts';
 
@@ -25,8 +25,18 @@ export function readCandidatesCsv(path: string, opts: { cosmo?: Cosmology; skipI
   } catch (e) {
     throw new LumfuncError(`cannot read candidates (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
   }
-  const { header, rows } = parseCsv(text, path);
+  const { header, rows } = readCsvText(text, path);
   return candidatesFromTable(header, rows, path, opts);
+}
+
+/** RFC 4180 CSV with a header row (@asteris/core), malformed input reported as a LumfuncError naming the file. */
+export function readCsvText(text: string, file?: string): { header: string[]; rows: string[][] } {
+  try {
+    return parseCsv(text, { file });
+  } catch (e) {
+    if (e instanceof CsvError) throw new LumfuncError(e.reason, file);
+    throw e;
+  }
 }
 
 export function candidatesFromTable(

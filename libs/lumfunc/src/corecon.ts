@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCsv } from './csv.ts';
+import { readCsvText } from './candidates.ts';
 import { LumfuncError } from './errors.ts';
 
 export interface PublishedPoint {
@@ -33,7 +33,7 @@ export function readCoreconPoints(path: string = CORECON_UVLF_CSV): PublishedPoi
   } catch (e) {
     throw new LumfuncError(`cannot read CoReCon CSV (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
   }
-  const { header, rows } = parseCsv(text, path);
+  const { header, rows } = readCsvText(text, path);
   const col = (name: string) => {
     const i = header.indexOf(name);
     if (i < 0) throw new LumfuncError(`missing column '${name}'`, path);

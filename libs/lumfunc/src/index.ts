@@ -1,6 +1,6 @@
 // Public API of @asteris/lumfunc (see docs/contracts.md and docs/lumfunc.md).
 export { LumfuncError } from './errors.ts';
-export { createRng, type Rng } from './rng.ts';
+export { createRng, type Rng } from '@asteris/core';
 export { gehrelsLimits, gammaP, lnGamma } from './poisson.ts';
 export {
   type CompletenessProduct, completenessAt, logisticCompleteness, readCompleteness, unitCompleteness, validateCompleteness,
@@ -16,8 +16,7 @@ export {
 export { CORECON_UVLF_CSV, type PublishedPoint, readCoreconPoints, selectPoints } from './corecon.ts';
 export { candidatesFromTable, readCandidatesCsv } from './candidates.ts';
 export { mockCandidates } from './mock.ts';
-export { parseCsv, toCsv } from './csv.ts';
-export { cornerSvg, completenessSvg, fitBand, type LfPanel, lfFigureSvg, svgToPng } from './plot.ts';
+export { cornerSvg, completenessMapSvg, completenessSvg, fitBand, type LfPanel, lfFigureSvg, svgToPng } from './plot.ts';
 export {
   DEFAULT_PUBLISHED_SOURCES, DEFAULT_Z_BINS, type LfResult, type LfRunOptions, type LfZBinResult, defaultMagnitudeEdges,
   publishedForBin, resultToCsv, resultToJson, runLuminosityFunction, writeLfProducts,

@@ -1,15 +1,15 @@
 // The LF stage: candidates + completeness → binned φ per z bin, Schechter/DPL posteriors, ρ_UV, products.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cosmology } from '@asteris/astro';
 import { type LfBin, type LfCandidate, binnedLF } from './binned.ts';
 import type { CompletenessProduct } from './completeness.ts';
 import { type Completeness, asFields, totalArea } from './veff.ts';
 import { type PublishedPoint, readCoreconPoints } from './corecon.ts';
-import { toCsv } from './csv.ts';
+import { toCsv, writeFileAtomic } from '@asteris/core';
 import { type LfFitResult, type LfModel, type ParamName, countsData, fitLF } from './fit.ts';
-import { cornerSvg, completenessSvg, lfFigureSvg, svgToPng } from './plot.ts';
+import { cornerSvg, completenessMapSvg, completenessSvg, lfFigureSvg, svgToPng } from './plot.ts';
 import { binEffectiveVolume } from './veff.ts';
 
 export interface LfRunOptions {
@@ -117,12 +117,6 @@ export function publishedForBin(all: PublishedPoint[], zLo: number, zHi: number,
   return out;
 }
 
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 /** Compact JSON form of the result (samples dropped; posterior summaries kept). */
 export function resultToJson(res: LfResult): unknown {
   return {
@@ -151,7 +145,7 @@ export function writeLfProducts(res: LfResult, comp: Completeness, outDir: strin
   const written: string[] = [];
   const put = (name: string, data: string | Buffer) => {
     const p = join(outDir, name);
-    writeAtomic(p, data);
+    writeFileAtomic(p, data);
     written.push(p);
   };
   const png = opts.png ?? true;
@@ -179,6 +173,9 @@ export function writeLfProducts(res: LfResult, comp: Completeness, outDir: strin
     const cs = completenessSvg(c, { title: `Completeness (${c.preset ?? 'injection–recovery'}, ${c.areaArcmin2} arcmin²)` });
     put(`${name}.svg`, cs);
     if (png) put(`${name}.png`, svgToPng(cs));
+    const map = completenessMapSvg(c, { title: `Completeness map (${c.preset ?? 'injection–recovery'})` });
+    put(`${name}_map.svg`, map);
+    if (png) put(`${name}_map.png`, svgToPng(map));
   });
   return written;
 }

@@ -4,7 +4,7 @@
 // per parameter from the walker-averaged autocorrelation function with Sokal's automatic window
 // (smallest M with M ≥ c·τ(M), c = 5), following emcee's `autocorr.integrated_time`.
 
-import { createRng } from './rng.ts';
+import { createRng } from '@asteris/core';
 
 export interface McmcOptions {
   nWalkers?: number;

@@ -5,7 +5,7 @@
 import { Cosmology, type LfParams, defaultCosmology, drawFromLF } from '@asteris/astro';
 import type { LfCandidate } from './binned.ts';
 import { type CompletenessProduct, completenessAt } from './completeness.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '@asteris/core';
 
 export function mockCandidates(
   truth: LfParams,

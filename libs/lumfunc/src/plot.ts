@@ -271,3 +271,67 @@ export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [num
   const legend = zLabels.map((z, i) => `<g transform="translate(520,${(opts.title ? 58 : 38) + 16 * i})"><line x1="0" x2="16" y1="-4" y2="-4" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"/><text x="22" y="0" text-anchor="start" font-size="11">${z}</text></g>`).join('');
   return svgString(el).replace(/<\/svg>$/, `<g aria-label="legend">${legend}</g></svg>`);
 }
+
+/** Completeness map: C(M_UV, z) as a heat map (M_UV on x, z on y) with the C = 0.5 contour. */
+export function completenessMapSvg(comp: CompletenessProduct, opts: { Mrange?: [number, number]; title?: string } = {}): string {
+  const [Mmin, Mmax] = opts.Mrange ?? [-23, -15];
+  const z0 = comp.zEdges[0];
+  const z1 = comp.zEdges[comp.zEdges.length - 1];
+  const nx = 80;
+  const ny = 40;
+  const values = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++) {
+    const z = z0 + ((j + 0.5) * (z1 - z0)) / ny;
+    for (let i = 0; i < nx; i++) values[j * nx + i] = completenessAt(comp, Mmin + ((i + 0.5) * (Mmax - Mmin)) / nx, z);
+  }
+  // C = 0.5 and 0.9 iso-lines: per z row, the first magnitude (bright → faint) where C drops below the level.
+  const levels: Array<{ level: number; M: number; z: number }> = [];
+  for (const level of [0.9, 0.5]) {
+    for (let j = 0; j <= 60; j++) {
+      const z = z0 + (j * (z1 - z0)) / 60;
+      let prevM = Mmin;
+      let prevC = completenessAt(comp, prevM, z);
+      for (let k = 1; k <= 400; k++) {
+        const M = Mmin + (k * (Mmax - Mmin)) / 400;
+        const C = completenessAt(comp, M, z);
+        if (prevC >= level && C < level) {
+          levels.push({ level, M: prevM + ((prevC - level) / (prevC - C)) * (M - prevM), z });
+          break;
+        }
+        prevM = M;
+        prevC = C;
+      }
+    }
+  }
+  const cells: Array<{ x1: number; x2: number; y1: number; y2: number; C: number }> = [];
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      cells.push({
+        x1: Mmin + (i * (Mmax - Mmin)) / nx, x2: Mmin + ((i + 1) * (Mmax - Mmin)) / nx,
+        y1: z0 + (j * (z1 - z0)) / ny, y2: z0 + ((j + 1) * (z1 - z0)) / ny, C: values[j * nx + i],
+      });
+    }
+  }
+  const el = Plot.plot({
+    document: newDocument(), width: 640, height: 400, marginLeft: 55, marginBottom: 45, marginTop: opts.title ? 40 : 20, marginRight: 20,
+    style: { fontFamily: FONT, fontSize: '12px', background: 'white' },
+    x: { domain: [Mmin, Mmax], label: 'M_UV (AB)', labelAnchor: 'center', labelArrow: 'none', labelOffset: 36, tickFormat: (d: number) => d.toFixed(0) },
+    y: { domain: [z0, z1], label: 'redshift', labelAnchor: 'center', labelArrow: 'none', tickFormat: (d: number) => d.toFixed(1) },
+    color: { type: 'linear', domain: [0, 1], scheme: 'viridis' },
+    marks: [
+      Plot.rect(cells, { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'C', stroke: 'C', strokeWidth: 0.6, inset: 0, ariaDescription: 'completeness-map' } as never),
+      Plot.line(levels.filter((d) => d.level === 0.5), { x: 'M', y: 'z', stroke: 'white', strokeWidth: 1.6, ariaDescription: 'completeness-contours' } as never),
+      Plot.line(levels.filter((d) => d.level === 0.9), { x: 'M', y: 'z', stroke: 'white', strokeWidth: 1.4, strokeDasharray: '5,3' } as never),
+      Plot.frame({ stroke: '#444' }),
+      ...(opts.title ? [Plot.text([opts.title], { frameAnchor: 'top', dy: -25, fontSize: 13, fontWeight: 'bold' } as never)] : []),
+    ],
+  } as never);
+  // colour bar (drawn by hand)
+  const stops = [0, 0.25, 0.5, 0.75, 1];
+  const viridis = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+  const bar = `<defs><linearGradient id="cbar" x1="0" x2="1" y1="0" y2="0">${stops.map((t, i) => `<stop offset="${t}" stop-color="${viridis[i]}"/>`).join('')}</linearGradient></defs>` +
+    `<g aria-label="colour bar" transform="translate(440,${opts.title ? 60 : 40})"><rect width="150" height="10" fill="url(#cbar)" stroke="#444" stroke-width="0.5"/>` +
+    stops.map((t) => `<text x="${t * 150}" y="22" font-size="10" text-anchor="middle" fill="white" stroke="black" stroke-width="0.3">${t}</text>`).join('') +
+    `<text x="75" y="-3" font-size="10" text-anchor="middle" fill="white" stroke="black" stroke-width="0.3">C (white: C = 0.5 solid, 0.9 dashed)</text></g>`;
+  return svgString(el).replace(/<\/svg>$/, `${bar}</svg>`);
+}

@@ -8,7 +8,9 @@ describe('ensemble MCMC (Goodman & Weare 2010 stretch move)', () => {
     const a = (x - 1) / s1, b = (y + 3) / s2;
     return -(a * a - 2 * r * a * b + b * b) / (2 * (1 - r * r));
   };
-  const res = runEnsembleMcmc(logp, { nWalkers: 32, nSteps: 3000, seed: 11, init: { centre: [0, 0], scale: [0.1, 0.1] } });
+  // 40 000 steps: the Monte-Carlo error of the means (~0.012 for σ = 2) stays well inside the 0.05 tolerance
+  // for any seed (3000 steps gave ~0.045, so the check passed or failed by the luck of the stream).
+  const res = runEnsembleMcmc(logp, { nWalkers: 32, nSteps: 40_000, seed: 11, init: { centre: [0, 0], scale: [0.1, 0.1] } });
 
   it('recovers means, widths and correlation of a known Gaussian', () => {
     const a = summarise(res.samples, 2, 0);

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  binnedLF, logisticCompleteness, mockCandidates, readCandidatesCsv, runLuminosityFunction, toCsv, unitCompleteness, writeLfProducts,
+  binnedLF, logisticCompleteness, mockCandidates, readCandidatesCsv, runLuminosityFunction, unitCompleteness, writeLfProducts,
 } from '../src/index.ts';
+import { toCsv } from '@asteris/core';
 
 const comp = logisticCompleteness({
   zEdges: [8.5, 9.5, 10.5], mEdges: Array.from({ length: 31 }, (_, i) => 26 + i * 0.15), m50: 29.4, width: 0.25, areaArcmin2: 150,
@@ -37,7 +38,8 @@ describe('LF products', () => {
     for (const f of ['lf.json', 'lf.csv', 'lf.svg', 'lf.png', 'completeness.svg', 'completeness.png', 'corner_z8.5-9.5_schechter.svg', 'corner_z9.5-10.5_dpl.png']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
-    expect(files.length).toBe(6 + 4 * 2);
+    expect(files.length).toBe(8 + 4 * 2);
+    expect(readFileSync(join(out, 'completeness_map.svg'), 'utf8')).toContain('aria-description="completeness-map"');
     expect(readFileSync(join(out, 'completeness.svg'), 'utf8')).toContain('aria-description="completeness-curve"');
     const corner = readFileSync(join(out, 'corner_z8.5-9.5_dpl.svg'), 'utf8');
     expect((corner.match(/aria-description="corner-hist"/g) ?? []).length).toBe(4);

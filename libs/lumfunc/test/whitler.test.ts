@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { absoluteMagnitudeUV } from '@asteris/astro';
-import { binnedLF, parseCsv, readCoreconPoints, selectPoints, unitCompleteness } from '../src/index.ts';
+import { parseCsv } from '@asteris/core';
+import { binnedLF, readCoreconPoints, selectPoints, unitCompleteness } from '../src/index.ts';
 
 const CSV = fileURLToPath(new URL('./data/whitler2025_candidates.csv', import.meta.url));
-const { header, rows } = parseCsv(readFileSync(CSV, 'utf8'), CSV);
+const { header, rows } = parseCsv(readFileSync(CSV, 'utf8'), { file: CSV });
 const col = (n: string) => header.indexOf(n);
 const cands = rows.flatMap((r) => {
   const z = r[col('zspec')] !== '' ? Number(r[col('zspec')]) : r[col('zphot')] !== '' ? Number(r[col('zphot')]) : NaN;

@@ -2,8 +2,8 @@
 // calibration and the catalogue product. See docs/photometry.md and docs/catalogue-columns.md.
 export { PhotometryError } from './errors.ts';
 export { createRng, type Rng } from './rng.ts';
-export { fft1d, fft2d, nextPow2 } from './psf/fft.ts';
-export { convolveImage, squaredKernel, type ConvolveOptions } from './psf/convolve.ts';
+export { fft1d, fft2d, fftRows, fftColumns, nextPow2 } from './psf/fft.ts';
+export { convolveImage, convolveImagePair, squaredKernel, type ConvolveOptions } from './psf/convolve.ts';
 export { type Psf, psfSum, normalisePsf, checkPsf, centroid, resamplePsf, cropPsf } from './psf/psf.ts';
 export { matchingKernel, type MatchingKernelOptions } from './psf/matching.ts';
 export { type EeTable, type EeModel, parseEeTable, loadEeTable, EE_TABLE_PATHS, eeFromTable, curveOfGrowth, halfLightRadius, eeModel } from './psf/ee.ts';
@@ -14,4 +14,5 @@ export {
   PHOT_FLAG_TRUNCATED, PHOT_FLAG_MASKED, PHOT_FLAG_UNMEASURED, PHOT_FLAG_KRON_CROWDED,
 } from './catalogue/catalogue.ts';
 export { writeCatalogueCsv, readCatalogueCsv, parseCatalogueCsv, catalogueToCsv, writeCatalogueFits, readCatalogueFits } from './catalogue/io.ts';
-export { forcedPhotometry, type ApertureFluxes, type BandInput, type Detection, type DetectionSource, type ForcedPhotometryOptions } from './phot/forced.ts';
+export { forcedPhotometry, preparePhotometry, measureBand, assembleCatalogue, type BandMeasurement, type BandPlan, type BandPixels, type PhotometryJob, type ApertureFluxes, type BandInput, type Detection, type DetectionSource, type ForcedPhotometryOptions } from './phot/forced.ts';
+export { forcedPhotometryParallel, type ParallelOptions } from './parallel/forced-parallel.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fft1d, fft2d } from '../src/psf/fft.ts';
-import { convolveImage } from '../src/psf/convolve.ts';
+import { convolveImage, convolveImagePair } from '../src/psf/convolve.ts';
 import { createRng } from '../src/rng.ts';
 
 describe('fft', () => {
@@ -70,5 +70,37 @@ describe('tiled FFT convolution', () => {
     }
     expect(maxErr).toBeLessThan(1e-4);
     expect(Number.isNaN(out[50 * w + 60])).toBe(true);
+  });
+
+  it('pair convolution (a ⊗ kA, b ⊗ kB in one complex FFT per tile) equals direct convolution of each', () => {
+    const rng = createRng(5);
+    const w = 230, h = 190, k = 9, c = (k - 1) / 2;
+    const a = Float32Array.from({ length: w * h }, () => rng.normal());
+    const b = Float32Array.from({ length: w * h }, () => 1 + rng.uniform());
+    a[40 * w + 70] = NaN; b[40 * w + 70] = NaN;
+    const ka = Float64Array.from({ length: k * k }, () => rng.uniform() - 0.3);
+    const kb = Float64Array.from({ length: k * k }, () => rng.uniform());
+    const [oa, ob] = convolveImagePair(a, b, w, h, { data: ka, size: k }, { data: kb, size: k }, { tile: 64 });
+    const direct = (d: Float32Array, kd: Float64Array, x: number, y: number): number => {
+      let s = 0;
+      for (let v = 0; v < k; v++) for (let u = 0; u < k; u++) {
+        const xx = x - (u - c), yy = y - (v - c);
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        const q = d[yy * w + xx];
+        if (q === q) s += kd[v * k + u] * q;
+      }
+      return s;
+    };
+    let maxErr = 0;
+    for (const [x, y] of [[0, 0], [229, 189], [55, 56], [56, 112], [120, 100], [71, 40], [3, 187], [228, 2]]) {
+      maxErr = Math.max(maxErr, Math.abs(oa[y * w + x] - direct(a, ka, x, y)), Math.abs(ob[y * w + x] - direct(b, kb, x, y)));
+    }
+    expect(maxErr).toBeLessThan(1e-4);
+    expect(Number.isNaN(oa[40 * w + 70]) && Number.isNaN(ob[40 * w + 70])).toBe(true);
+    // and the same as two separate tiled convolutions over the whole image
+    const ra = convolveImage(a, w, h, { data: ka, size: k }, { tile: 64 });
+    let maxAll = 0;
+    for (let i = 0; i < w * h; i++) if (ra[i] === ra[i]) maxAll = Math.max(maxAll, Math.abs(ra[i] - oa[i]));
+    expect(maxAll).toBeLessThan(1e-5);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { circleRectOverlap } from '@asteris/extract';
 import { calibrateEmptyApertures, convolveImage, createRng, fitPowerLaw, nmad, noiseFactor, type Psf } from '../src/index.ts';
+import { median, selectMedian } from '../src/noise/empty.ts';
 
 function gaussKernel(sigma: number, size: number): Psf {
   const c = (size - 1) / 2;
@@ -90,5 +91,15 @@ describe('empty-aperture calibration', () => {
   it('nmad of a normal sample ≈ σ', () => {
     const r = createRng(9);
     expect(nmad(Float64Array.from({ length: 20000 }, () => 3 * r.normal()))).toBeCloseTo(3, 1);
+  });
+
+  it('quickselect median = median of the sorted values (odd/even sizes, ties)', () => {
+    const r = createRng(10);
+    for (let t = 0; t < 3000; t++) {
+      const n = 1 + Math.floor(r.uniform() * 40);
+      const ties = t % 2 === 0;
+      const a = Float64Array.from({ length: n }, () => (ties ? Math.floor(r.uniform() * 4) : r.normal()));
+      expect(selectMedian(a.slice())).toBe(median(a.slice().sort()));
+    }
   });
 });

@@ -8,9 +8,10 @@ import { abMagFromNJy } from '@asteris/astro';
 import { isFieldSpec, loadField, readExposureStack, readSpecFile, simulateField, injectSources, bandPsf, type Field } from '@asteris/sim';
 import { coadd } from '@asteris/stack';
 import { denoiseStack, resolveModel } from '@asteris/asteris';
-import { extractSources, detectionImage, type Source } from '@asteris/extract';
+import { extractSources, detectionImage, type ExtractOptions, type Source } from '@asteris/extract';
+import { calibrateThreshold, falseDetections, negated } from './threshold.ts';
 import { forcedPhotometry, writeCatalogueCsv, writeCatalogueFits, loadEeTable, type BandInput } from '@asteris/photometry';
-import { readCatalogueCsv, loadPreset, selectCandidates, writeFollowUpPackage, BUILTIN_PRESETS, photozCatalogue, type Candidate } from '@asteris/select';
+import { readCatalogueCsv, loadPreset, selectCandidates, writeFollowUpPackage, BUILTIN_PRESETS, photozCatalogue, comparePriority, type Candidate, type SelectionResult } from '@asteris/select';
 import { runLuminosityFunction, writeLfProducts, readCandidatesCsv, readCompleteness, validateCompleteness, type CompletenessProduct } from '@asteris/lumfunc';
 import { renderReport, imageToPng, stretchLimits, cutout, type CandidateRow, type OverviewPanel } from '@asteris/report';
 import { ProductCache, type CacheEntry, type KeyParts } from './cache.ts';
@@ -121,7 +122,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
           return { n: res.sources.length };
         });
         const injField = loadField(join(inj.dir, 'field'));
-        const chain = await processField(`inj${r + 1}/`, injField, { stage, cfg, model, detectBands, presets, presetHash });
+        const chain = await processField(`inj${r + 1}/`, injField, { stage, cfg, model, detectBands, presets, presetHash, thresholds: main.thresholds });
         injectEntries.push({ field: injField, list: join(inj.dir, 'injected.csv'), chain });
       }
       const compEntry = await stage('completeness', 'completeness', {
@@ -204,7 +205,11 @@ interface ChainCtx {
   detectBands: string[];
   presets: string[];
   presetHash: string;
+  /** detection thresholds fixed by the main field (injected copies reuse them) */
+  thresholds?: Thresholds;
 }
+
+interface Thresholds { coadd: number; denoised: number }
 
 interface ChainProducts {
   fieldHash: string;
@@ -215,6 +220,7 @@ interface ChainProducts {
   photDir: string;
   selectDir: string;
   selectKey: string;
+  thresholds: Thresholds;
 }
 
 function bandHash(files: string[]): string {
@@ -255,35 +261,49 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
 
   // Detection on the inverse-variance-weighted sum of the detection bands (denoised when available).
   const detKey = ctx.detectBands.map((b) => imageKeys[b]).join(',');
+  // Detection. The co-add detection image uses the configured threshold (SExtractor's 1.5σ by default).
+  // A denoised detection image gets the lowest threshold at which its false-detection count (negated
+  // image) is no higher than the co-add's (threshold.ts); injected copies reuse the main field's thresholds.
   const det = await stage(`${prefix}detect`, 'detect', {
-    inputs: { images: detKey }, config: { bands: ctx.detectBands, mode: cfg.detectMode, extract: cfg.extract },
+    inputs: { images: detKey },
+    config: { bands: ctx.detectBands, mode: cfg.detectMode, extract: cfg.extract, thresholds: ctx.thresholds ?? 'calibrate' },
     codeVersion: codeVersion(['extract', 'fits', 'pipeline']),
   }, async (dir) => {
+    const base = { ...(cfg.extract as object), weight: { type: 'background' } } as ExtractOptions;
+    const t0 = typeof cfg.extract['threshold'] === 'number' ? (cfg.extract['threshold'] as number) : 1.5;
     const { image, rmsNoise } = detectionImageOf(ctx.detectBands.map((b) => images[b]!), Boolean(model), cfg.detectMode);
     writeFits(join(dir, 'detection.fits'), [
       { header: image.header, data: image.data, shape: [image.width, image.height] },
       { name: 'ERR', data: rmsNoise, shape: [image.width, image.height] },
     ]);
-    const res = extractSources(image, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
+    const co = model ? detectionImageOf(ctx.detectBands.map((b) => images[b]!), false, cfg.detectMode) : null;
+    let thresholds: Thresholds = { coadd: t0, denoised: t0 };
+    let calibration: unknown = null;
+    if (ctx.thresholds) thresholds = ctx.thresholds;
+    else if (co) {
+      const nFalseCoadd = falseDetections(co.image, base, t0);
+      const c = calibrateThreshold(image, base, Math.max(nFalseCoadd, 1), t0);
+      thresholds = { coadd: t0, denoised: c.threshold };
+      calibration = { nFalseCoadd, nFalseDenoised: c.nFalse, tried: c.tried };
+    }
+    const tMain = co ? thresholds.denoised : thresholds.coadd;
+    const res = extractSources(image, { ...base, threshold: tMain });
     writeFits(join(dir, 'segmentation.fits'), [{ header: image.header.clone(), data: res.segmentation, shape: [image.width, image.height] }]);
     writeFileAtomic(join(dir, 'sources.json'), JSON.stringify(res.sources));
-    // Same settings on every detection image: threshold in units of that image's own background RMS
-    // (SExtractor mesh map), so correlated noise in a denoised image shows up as lower purity.
     // Negated image: spurious detections of noise, for the purity estimate.
-    const neg = { ...image, data: image.data.map((v) => -v) as Float32Array };
-    const resNeg = extractSources(neg, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
+    const resNeg = extractSources(negated(image), { ...base, threshold: tMain, maps: false });
     writeFileAtomic(join(dir, 'sources_negative.json'), JSON.stringify(resNeg.sources));
     // The co-add detection image through the same extraction, for the depth comparison.
-    if (model) {
-      const co = detectionImageOf(ctx.detectBands.map((b) => images[b]!), false, cfg.detectMode);
-      const r2 = extractSources(co.image, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
+    if (co) {
+      const r2 = extractSources(co.image, { ...base, threshold: thresholds.coadd, maps: false });
       writeFileAtomic(join(dir, 'sources_coadd.json'), JSON.stringify(r2.sources));
-      const coNeg = { ...co.image, data: co.image.data.map((v) => -v) as Float32Array };
-      const r3 = extractSources(coNeg, { ...(cfg.extract as object), weight: { type: 'background' } } as Parameters<typeof extractSources>[1]);
+      const r3 = extractSources(negated(co.image), { ...base, threshold: thresholds.coadd, maps: false });
       writeFileAtomic(join(dir, 'sources_coadd_negative.json'), JSON.stringify(r3.sources));
     }
-    return { n: res.sources.length, nNegative: resNeg.sources.length };
+    writeFileAtomic(join(dir, 'thresholds.json'), JSON.stringify({ ...thresholds, calibration }, null, 2));
+    return { n: res.sources.length, nNegative: resNeg.sources.length, thresholds };
   });
+  const thresholds = JSON.parse(readFileSync(join(det.dir, 'thresholds.json'), 'utf8')) as Thresholds;
 
   const phot = await stage(`${prefix}photometry`, 'photometry', {
     inputs: { detect: det.key, images: Object.values(imageKeys).join(',') }, config: cfg.photometry,
@@ -321,56 +341,43 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
       { band: b.name, kind: 'coadd' as const, path: images[b.name]!.coadd },
       ...(images[b.name]!.denoised ? [{ band: b.name, kind: 'denoised' as const, path: images[b.name]!.denoised! }] : []),
     ]);
-    const merged = new Map<string, Candidate & { presetNames: string[] }>();
-    let nSel = 0;
+    const results: SelectionResult[] = [];
     for (const p of ctx.presets) {
       const res = selectCandidates(cat, loadPreset(p), { photoz: pz });
-      nSel += res.candidates.length;
-      const sub = join(dir, 'presets', res.preset.name);
-      await writeFollowUpPackage(res, sub, { images: prefix ? undefined : stampImages });
-      for (const c of res.candidates) {
-        const prev = merged.get(c.id);
-        if (prev) prev.presetNames.push(res.preset.name);
-        else merged.set(c.id, { ...c, presetNames: [res.preset.name] });
-      }
+      results.push(res);
+      if (ctx.presets.length > 1) await writeFollowUpPackage(res, join(dir, 'presets', res.preset.name), { images: prefix ? undefined : stampImages });
     }
-    // The union over presets is the sample the LF and the report use.
-    const first = ctx.presets.length === 1 ? join(dir, 'presets', loadPreset(ctx.presets[0]!).name) : null;
-    if (first) {
-      for (const f of ['candidates.csv', 'candidates.ecsv', 'candidates.reg', 'msa_targets.txt', 'selection_log.csv']) {
-        if (existsSync(join(first, f))) copyFileSync(join(first, f), join(dir, f));
-      }
-    } else {
-      writeFileAtomic(join(dir, 'candidates.csv'), unionCsv(dir, ctx.presets.map((p) => loadPreset(p).name)));
-    }
-    return { selected: merged.size, perPreset: nSel };
+    // The union over presets (one row per object, tagged with every preset that selected it) is the
+    // sample the LF and the report use, written as a full follow-up package.
+    const union = unionSelection(results);
+    await writeFollowUpPackage(union, dir, { images: prefix ? undefined : stampImages });
+    return { selected: union.candidates.length, perPreset: Object.fromEntries(results.map((r) => [r.preset.name, r.candidates.length])) };
   });
 
-  return { fieldHash, images, detectDir: det.dir, detectKey: det.key, photDir: phot.dir, selectDir: sel.dir, selectKey: sel.key };
+  return { fieldHash, images, detectDir: det.dir, detectKey: det.key, photDir: phot.dir, selectDir: sel.dir, selectKey: sel.key, thresholds: { coadd: thresholds.coadd, denoised: thresholds.denoised } };
 }
 
-/** Concatenates the per-preset candidates.csv files (one row per object: first preset wins). */
-export function unionCsv(dir: string, names: string[]): string {
-  let header: string | null = null;
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const n of names) {
-    const p = join(dir, 'presets', n, 'candidates.csv');
-    if (!existsSync(p)) continue;
-    const { records } = parseCsvRecords(readFileSync(p, 'utf8'), { file: p });
-    if (!records.length) continue;
-    const head = csvLine(records[0]!);
-    header ??= head;
-    if (head !== header) throw new Error(`${p}: candidate columns differ between presets`);
-    const idCol = Math.max(0, records[0]!.indexOf('id'));
-    for (const r of records.slice(1)) {
-      const id = r[idCol] ?? '';
-      if (seen.has(id)) continue;
-      seen.add(id);
-      lines.push(csvLine(r));
+/** Union of several presets' selections: each object once (highest priority first), tagged with every preset. */
+export function unionSelection(results: SelectionResult[]): SelectionResult {
+  if (results.length === 1) return results[0]!;
+  const byId = new Map<string, Candidate>();
+  const tags = new Map<string, string[]>();
+  for (const r of results) {
+    for (const c of r.candidates) {
+      tags.set(c.id, [...(tags.get(c.id) ?? []), r.preset.name]);
+      const prev = byId.get(c.id);
+      if (!prev || comparePriority(c, prev) < 0) byId.set(c.id, c);
     }
   }
-  return `${[header ?? 'id', ...lines].join('\n')}\n`;
+  const candidates = [...byId.values()].map((c) => ({ ...c, preset: tags.get(c.id)!.join('+') })).sort(comparePriority);
+  const first = results[0]!;
+  const name = results.map((r) => r.preset.name).join('+');
+  return {
+    ...first,
+    preset: { ...first.preset, name, citations: [...new Set(results.flatMap((r) => r.preset.citations))] },
+    candidates,
+    warnings: [...new Set(results.flatMap((r) => r.warnings))],
+  };
 }
 
 /**
@@ -404,6 +411,8 @@ export interface DepthSummary {
   m90: Record<string, number | null>;
   gain: number | null;
   nInjected: number;
+  /** detection thresholds (σ) used for the co-add and the denoised detection images */
+  thresholds: Thresholds;
 }
 
 export interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
@@ -492,7 +501,7 @@ function measureCompleteness(main: ChainProducts, inj: { field: Field; list: str
   if (isDenoised) add('co-add', foundCo, det0co, readSrc(main.detectDir, 'sources_coadd_negative.json'));
   add(isDenoised ? 'denoised' : 'co-add', foundDen, det0, readSrc(main.detectDir, 'sources_negative.json'));
   const gain = isDenoised && m90s['co-add'] !== null && m90s['denoised'] !== null ? m90s['denoised']! - m90s['co-add']! : null;
-  return { product, summary: { edges: magEdges, curves, m90: m90s, gain, nInjected: injMags.length } satisfies DepthSummary };
+  return { product, summary: { edges: magEdges, curves, m90: m90s, gain, nInjected: injMags.length, thresholds: main.thresholds } satisfies DepthSummary };
 }
 
 function bin(edges: number[], v: number): number {
@@ -570,7 +579,7 @@ function buildReport(field: Field, main: ChainProducts, depth: DepthSummary | nu
       areaArcmin2, nExposures: Object.fromEntries(field.bands.map((b) => [b.name, b.exposures.length])),
     },
     overview,
-    ...(depth ? { depth: { curves: depth.curves, m90: depth.m90, gain: depth.gain, note: `${depth.nInjected} injected high-z galaxies.` } } : {}),
+    ...(depth ? { depth: { curves: depth.curves, m90: depth.m90, gain: depth.gain, note: `${depth.nInjected} injected high-z galaxies. Detection thresholds: co-add ${depth.thresholds.coadd}σ, denoised ${depth.thresholds.denoised}σ (the lowest at which the denoised image has no more negative-image detections than the co-add).` } } : {}),
     candidates,
     ...(lfSvg ? { lfSvg } : {}),
     provenance: {

@@ -1,6 +1,7 @@
 // The self-contained HTML report: every figure inline (SVG markup or base64 PNG), no external
 // resources, so the file can be mailed or archived as is.
 import { depthCurvesSvg, pzSparklineSvg, type DepthCurve } from './plots.ts';
+import { sexagesimal } from '@asteris/astro';
 
 export interface OverviewPanel {
   band: string;
@@ -47,20 +48,8 @@ export function escapeHtml(s: string): string {
 const img = (png: Uint8Array, alt: string, cls = '') =>
   `<img class="${cls}" alt="${escapeHtml(alt)}" src="data:image/png;base64,${Buffer.from(png).toString('base64')}">`;
 
-/** Sexagesimal RA (h:m:s) and Dec (d:m:s) strings. */
-export function sexagesimal(ra: number, dec: number): [string, string] {
-  const fmt = (v: number, dp: number) => {
-    const a = Math.abs(v);
-    let d = Math.floor(a);
-    let m = Math.floor((a - d) * 60);
-    let s = ((a - d) * 60 - m) * 60;
-    if (Number(s.toFixed(dp)) >= 60) { s = 0; m += 1; }
-    if (m >= 60) { m = 0; d += 1; }
-    return `${String(d).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s.toFixed(dp).padStart(3 + dp, '0')}`;
-  };
-  const raH = (((ra % 360) + 360) % 360) / 15;
-  return [fmt(raH, 3), `${dec < 0 ? '-' : '+'}${fmt(dec, 2)}`];
-}
+// Sexagesimal RA/Dec ("hh:mm:ss.sss", "±dd:mm:ss.ss") is @asteris/astro's; re-exported for the report API.
+export { sexagesimal } from '@asteris/astro';
 
 const num = (v: number | null | undefined, dp: number) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(dp));
 

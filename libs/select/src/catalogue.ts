@@ -2,56 +2,45 @@
 // flux_<BAND>, fluxerr_<BAND>` in nJy). Column names are matched case-insensitively; `ID`, `RA`,
 // `DEC` (CEERS) work too.
 import { readFileSync, existsSync } from 'node:fs';
+import { CsvError, parseCsv, type CsvTable } from '@asteris/core';
 import { SelectError } from './errors.ts';
 
 export type Row = Record<string, number | string>;
 export interface Catalogue { columns: string[]; rows: Row[]; file?: string }
 
-/** Split one CSV line (RFC 4180 quotes). */
-function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (q) {
-      if (c === '"') { if (line[i + 1] === '"') { cur += '"'; i++; } else q = false; }
-      else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { out.push(cur); cur = ''; }
-    else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
-/** Parse CSV text; numeric-looking cells become numbers, empty cells NaN for numeric columns. */
+/**
+ * Parse CSV text (RFC 4180, via @asteris/core; '#' comment and blank lines skipped); numeric-looking
+ * cells become numbers, empty/nan/null/na cells NaN. Errors name the file and the physical line.
+ */
 export function parseCatalogueCsv(text: string, file?: string): Catalogue {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  if (lines.length === 0) throw new SelectError('catalogue is empty (no header line)', file);
-  const columns = splitCsv(lines[0]).map((s) => s.trim());
+  let table: CsvTable;
+  try {
+    table = parseCsv(text, { file });
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    throw new SelectError(e.code === 'empty' ? 'catalogue is empty (no header line)' : e.reason, file);
+  }
+  const columns = table.header;
   const seen = new Set<string>();
   for (const c of columns) {
     if (!c) throw new SelectError('empty column name in the header', file);
     if (seen.has(c)) throw new SelectError(`duplicate column '${c}'`, file);
     seen.add(c);
   }
-  const rows: Row[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const cells = splitCsv(lines[i]);
-    if (cells.length !== columns.length) throw new SelectError(`line ${i + 1} has ${cells.length} fields, header has ${columns.length}`, file);
+  const rows: Row[] = table.rows.map((cells) => {
     const r: Row = {};
     for (let j = 0; j < columns.length; j++) {
-      const s = cells[j].trim();
+      const s = cells[j]!.trim();
       const lower = s.toLowerCase();
-      if (s === '' || lower === 'nan' || lower === 'null' || lower === 'na') r[columns[j]] = NaN;
-      else if (lower === 'inf' || lower === 'infinity') r[columns[j]] = Infinity;
+      if (s === '' || lower === 'nan' || lower === 'null' || lower === 'na') r[columns[j]!] = NaN;
+      else if (lower === 'inf' || lower === 'infinity') r[columns[j]!] = Infinity;
       else {
         const v = Number(s);
-        r[columns[j]] = Number.isNaN(v) ? s : v;
+        r[columns[j]!] = Number.isNaN(v) ? s : v;
       }
     }
-    rows.push(r);
-  }
+    return r;
+  });
   return { columns, rows, file };
 }
 

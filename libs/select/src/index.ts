@@ -6,7 +6,7 @@ export * from './photoz.ts';
 export * from './templates.ts';
 export * from './nnls.ts';
 export * from './select.ts';
-export * from './rng.ts';
+export { Rng } from '@asteris/core';
 export * from './output.ts';
 export * from './stamps.ts';
 export * from './package.ts';

@@ -6,7 +6,7 @@ import {
   loadFilter, nJyFromAbMag, lymanBreakSed, balmerBreakSed, dustySed, strongLineSed, brownDwarfSed,
   observedSed, abMagFromNJy, type Sed, type BrownDwarfType,
 } from '@asteris/astro';
-import { Rng } from './rng.ts';
+import { Rng } from '@asteris/core';
 import { coarseWeights } from './templates.ts';
 import type { Catalogue, Row } from './catalogue.ts';
 import type { SelectionResult } from './select.ts';

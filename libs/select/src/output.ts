@@ -1,42 +1,12 @@
 // Follow-up package writers: candidates.csv / candidates.ecsv (astropy ECSV 1.0), DS9 regions,
 // NIRSpec MSA Planning Tool catalogue, selection log. All files are written atomically.
-import { writeFileSync, renameSync, mkdirSync, unlinkSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-import { abMagFromNJy, abMagErr, loadFilter, NIRCAM_BANDS, HST_BANDS } from '@asteris/astro';
+import { abMagFromNJy, abMagErr, loadFilter, NIRCAM_BANDS, HST_BANDS, raToHms, decToDms } from '@asteris/astro';
+import { toCsv } from '@asteris/core';
 import type { Candidate, SelectionResult } from './select.ts';
 
-/** Write a file atomically (temp file in the same directory + rename). */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    throw e;
-  }
-}
-
-/** RA in degrees → "hh:mm:ss.sss". */
-export function raToHms(ra: number): string {
-  if (!Number.isFinite(ra)) return '';
-  let s = (((ra % 360) + 360) % 360) / 15 * 3600;
-  s = Math.round(s * 1000) / 1000;
-  if (s >= 86400) s -= 86400;
-  const h = Math.floor(s / 3600), m = Math.floor((s - h * 3600) / 60), sec = s - h * 3600 - m * 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${sec.toFixed(3).padStart(6, '0')}`;
-}
-
-/** Dec in degrees → "±dd:mm:ss.ss". */
-export function decToDms(dec: number): string {
-  if (!Number.isFinite(dec)) return '';
-  const sign = dec < 0 ? '-' : '+';
-  let s = Math.round(Math.abs(dec) * 3600 * 100) / 100;
-  const d = Math.floor(s / 3600); s -= d * 3600;
-  const m = Math.floor(s / 60); s -= m * 60;
-  return `${sign}${String(d).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s.toFixed(2).padStart(5, '0')}`;
-}
+// Shared implementations (re-exported here for the public API of @asteris/select).
+export { writeFileAtomic as writeAtomic } from '@asteris/core';
+export { raToHms, decToDms } from '@asteris/astro';
 
 export interface Column { name: string; dtype: 'int64' | 'float64' | 'string'; unit?: string; description: string }
 export interface Table { columns: Column[]; rows: Array<Array<number | string>> }
@@ -109,15 +79,9 @@ function candidateRow(c: Candidate, rank: number, bands: string[], refBand: stri
   return row;
 }
 
-function csvCell(v: number | string): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
-  return /[",\n\r]/.test(v) || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
+/** RFC 4180 CSV of a table; non-finite numbers as nan/inf/-inf (astropy reads them back). */
 export function tableToCsv(t: Table): string {
-  const lines = [t.columns.map((c) => c.name).join(',')];
-  for (const row of t.rows) lines.push(row.map(csvCell).join(','));
-  return lines.join('\n') + '\n';
+  return toCsv(t.columns.map((c) => c.name), t.rows, { nonFinite: 'text' });
 }
 
 /** astropy ECSV 1.0 (comma-delimited), with units and descriptions in the YAML header. */

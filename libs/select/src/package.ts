@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { SelectionResult } from './select.ts';
-import { candidatesTable, tableToCsv, tableToEcsv, ds9Regions, msaTargetList, selectionLog, writeAtomic, sortBands } from './output.ts';
+import { candidatesTable, tableToCsv, tableToEcsv, ds9Regions, msaTargetList, selectionLog, sortBands } from './output.ts';
+import { writeFileAtomic } from '@asteris/core';
 import { candidatePanels, loadStampImages, parseImagesSpec, renderStamp } from './stamps.ts';
 import { SelectError } from './errors.ts';
 
@@ -17,7 +18,7 @@ export async function writeFollowUpPackage(res: SelectionResult, outDir: string,
   const images = spec.length ? await loadStampImages(spec) : [];
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
-  const put = (name: string, data: string | Uint8Array) => { const p = join(outDir, name); writeAtomic(p, data); written.push(p); };
+  const put = (name: string, data: string | Uint8Array) => { const p = join(outDir, name); writeFileAtomic(p, data); written.push(p); };
   const table = candidatesTable(res);
   put('candidates.csv', tableToCsv(table));
   put('candidates.ecsv', tableToEcsv(table, { preset: res.preset.name, citations: res.preset.citations.join(' | '), priority: 'priority_class ascending, then ref_mag ascending, then id' }));

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Header, tanWcs, writeFits } from '@asteris/fits';
 import { makeExposure, normaliseCorrelationKernel, type NoiseParams } from './noise.ts';
 import { psfKernel, type PsfKernel } from './psf/kernel.ts';
-import { blockSum, renderScene, type RenderSource } from './render.ts';
-import { deriveSeed, Rng } from './rng.ts';
+import { addPointExact, renderScene, type RenderSource } from './render.ts';
+import { deriveSeed, Rng } from '@asteris/core';
 
 export interface WcsSpec { crval: [number, number]; crpix0: [number, number]; scaleArcsec: number; rotationDeg: number }
 
@@ -79,37 +79,20 @@ function sciName(band: string, i: number): string {
   return `${band}/${band.toLowerCase()}_exp${String(i + 1).padStart(2, '0')}.fits`;
 }
 
-/** The pixel-scale PSF (block sum of the fine kernel), odd size, centred, sum 1. */
-export function pixelPsf(k: PsfKernel, os: number): { data: Float32Array; size: number } {
-  // pad the fine kernel so that its centre sub-pixel block maps to a centred output pixel
-  const half = Math.floor(((k.size - 1) / 2 + (os - 1) / 2) / os);
+/**
+ * The pixel-integrated PSF at `pixelScale` (odd size, centred on the central pixel, unit sum): the
+ * continuous PSF integrated over each pixel, i.e. an exactly rendered point source at a pixel centre.
+ */
+export function pixelPsf(k: PsfKernel, pixelScale: number): { data: Float32Array; size: number } {
+  const radius = ((k.size - 1) / 2) * k.pitch;
+  const half = Math.ceil(radius / pixelScale);
   const size = 2 * half + 1;
-  const fine = new Float32Array(size * os * size * os);
-  const fw = size * os;
-  const c = (k.size - 1) / 2;            // kernel centre (fine)
-  const fc = half * os + (os - 1) / 2;   // centre of the central output pixel (fine)
-  for (let j = 0; j < k.size; j++) {
-    for (let i = 0; i < k.size; i++) {
-      const x = i - c + fc, y = j - c + fc;
-      if (Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < fw && y < fw) fine[y * fw + x] += k.data[j * k.size + i];
-      else if (!Number.isInteger(x) || !Number.isInteger(y)) {
-        // odd/even mismatch: split bilinearly
-        const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
-        const v = k.data[j * k.size + i];
-        const put = (xx: number, yy: number, wgt: number) => { if (xx >= 0 && yy >= 0 && xx < fw && yy < fw) fine[yy * fw + xx] += v * wgt; };
-        put(x0, y0, (1 - fx) * (1 - fy)); put(x0 + 1, y0, fx * (1 - fy)); put(x0, y0 + 1, (1 - fx) * fy); put(x0 + 1, y0 + 1, fx * fy);
-      }
-    }
-  }
-  const data = blockSum(fine, size, size, os);
+  const data = new Float32Array(size * size);
+  addPointExact(data, size, size, half, half, 1, k, pixelScale, radius);
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i];
   for (let i = 0; i < data.length; i++) data[i] /= s;
   return { data, size };
-}
-
-function psf4(band: string, pixelScale: number, o: BandJob['psf']): PsfKernel {
-  return psfKernel(band, pixelScale / 4, { prefer: o.prefer, file: o.file, radiusArcsec: o.radiusArcsec });
 }
 
 export function runBandJob(job: BandJob): BandResult {
@@ -123,9 +106,7 @@ export function runBandJob(job: BandJob): BandResult {
   let psfFile: string | undefined;
   if (job.writePsf) {
     mkdirSync(join(job.outDir, 'psf'), { recursive: true });
-    // pixel-integrated PSF: point-sample 4× finer than the pixels, then sum 4×4 blocks
-    const fine = psf4(job.band, job.pixelScale, job.psf);
-    const pp = pixelPsf(fine, 4);
+    const pp = pixelPsf(psf, job.pixelScale);
     const h = new Header();
     h.set('FILTER', job.band, 'filter');
     h.set('PIXELSCL', job.pixelScale, '[arcsec] pixel scale of this PSF image');

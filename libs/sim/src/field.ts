@@ -54,7 +54,17 @@ function listExposures(dir: string, band: string): string[] {
 }
 
 /** Load and validate `<dir>/field.json` (no pixel data is read). */
-export function loadField(dirIn: string): Field {
+/**
+ * Reads a field directory. Problems with the field as a whole throw FieldError. With `opts.problems`,
+ * per-band problems (a listed exposure missing, a band without exposures, a missing PSF file) are
+ * collected there instead, so that a caller can report every problem of a field at once.
+ */
+export function loadField(dirIn: string, opts: { problems?: string[] } = {}): Field {
+  const collect = opts.problems;
+  const problem = (msg: string, file: string): void => {
+    const err = new FieldError(msg, file);
+    if (collect) collect.push(err.message); else throw err;
+  };
   const dir = resolve(dirIn);
   if (!existsSync(dir)) throw new FieldError('field directory does not exist', dir);
   if (!statSync(dir).isDirectory()) throw new FieldError('is not a directory (a field is a directory with field.json)', dir);
@@ -79,21 +89,21 @@ export function loadField(dirIn: string): Field {
     seen.add(bname);
     let exposures: string[];
     if (Array.isArray(bb.exposures)) {
-      exposures = bb.exposures.map((e: unknown, k: number) => {
+      exposures = bb.exposures.flatMap((e: unknown, k: number) => {
         if (typeof e !== 'string') throw new FieldError(`bands[${i}].exposures[${k}] must be a path string`, fj);
         const p = isAbsolute(e) ? e : join(dir, e);
-        if (!existsSync(p)) throw new FieldError(`exposure listed for band ${bname} does not exist`, p);
-        return p;
+        if (!existsSync(p)) { problem(`exposure listed for band ${bname} does not exist`, p); return []; }
+        return [p];
       });
     } else {
       exposures = listExposures(dir, bb.name);
       if (!exposures.length && bname !== bb.name) exposures = listExposures(dir, bname);
     }
-    if (!exposures.length) throw new FieldError(`band ${bname} has no exposures (expected ${join(dir, bb.name)}/*.fits or an "exposures" list)`, fj);
+    if (!exposures.length) problem(`band ${bname} has no exposures (expected ${join(dir, bb.name)}/*.fits or an "exposures" list)`, fj);
     let psfFile: string | undefined;
     if (typeof bb.psf === 'string' && bb.psf) {
       psfFile = isAbsolute(bb.psf) ? bb.psf : join(dir, bb.psf);
-      if (!existsSync(psfFile)) throw new FieldError(`PSF file for band ${bname} does not exist`, psfFile);
+      if (!existsSync(psfFile)) { problem(`PSF file for band ${bname} does not exist`, psfFile); psfFile = undefined; }
     }
     const unit = typeof bb.unit === 'string' && bb.unit ? bb.unit : 'MJy/sr';
     const zp = typeof bb.zeropoint === 'number' ? bb.zeropoint : undefined;

@@ -9,6 +9,6 @@ export { fitPsfModel, NIRCAM_FWHM_ARCSEC, type PsfModelParams } from './psf/mode
 export { makeExposure, DQ, DEFAULT_SKY_MJYSR, type NoiseParams } from './noise.ts';
 export { galaxySed, highzSed, brownDwarfSed, type SourceKind } from './sed.ts';
 export { type TruthSource } from './populations.ts';
-export { Rng, deriveSeed } from './rng.ts';
+export { Rng, deriveSeed } from '@asteris/core';
 export { injectSources, drawInjections, injectionCsv, bandPsf, renderPsf, type InjectOptions, type InjectResult, type InjectedSource, type InjectKind } from './inject.ts';
 export { stackFromMosaic, type MosaicStackOptions } from './mosaic.ts';

@@ -10,8 +10,9 @@ import { loadField, FieldError, type Field } from './field.ts';
 import { makeHighz } from './populations.ts';
 import { fileKernel, modelKernel, psfKernel, REPO_ROOT, type PsfKernel } from './psf/kernel.ts';
 import { renderScene, type RenderSource } from './render.ts';
-import { Rng } from './rng.ts';
-import { resolveOversample, writeTextAtomic } from './simulate.ts';
+import { Rng, toCsv, writeFileAtomic } from '@asteris/core';
+import { resolveOversample } from './simulate.ts';
+import { fmt } from './truth.ts';
 import { pixelPsf } from './bandjob.ts';
 
 export type InjectKind = 'point' | 'sersic' | 'highz';
@@ -46,13 +47,13 @@ export interface InjectResult { field: Field; sources: InjectedSource[]; listFil
 
 /**
  * The pixel-integrated PSF of a field band at sampling `pitch` (normally field.pixelScale): the PSF the
- * field used (recorded psfSource), else its PSF file, else the default for the band, point-sampled 4×
- * finer and summed over 4×4 blocks; odd size, centred, unit sum. For photometry / aperture corrections.
+ * field used (recorded psfSource), else its PSF file, else the default for the band, integrated over
+ * each `pitch` cell (exact, see pixelPsf); odd size, centred, unit sum. For photometry / aperture corrections.
  */
-export function bandPsf(field: Field, bandName: string, pitch: number): PsfKernel {
-  const fine = renderPsf(field, bandName, pitch / 4);
-  const pp = pixelPsf(fine, 4);
-  return { ...fine, data: Float64Array.from(pp.data), size: pp.size, pitch };
+export function bandPsf(field: Field, bandName: string, pitch: number = field.pixelScale): PsfKernel {
+  const k = renderPsf(field, bandName, pitch);
+  const pp = pixelPsf(k, pitch);
+  return { ...k, data: Float64Array.from(pp.data), size: pp.size, pitch };
 }
 
 /** Point-sampled PSF kernel at `pitch` for rendering into a field band (see psf/kernel.ts). */
@@ -117,17 +118,15 @@ export function drawInjections(field: Field, width: number, height: number, pixT
   return out;
 }
 
-function fmt(v: number, d: number): string { return Number.isFinite(v) ? String(Number(v.toFixed(d))) : ''; }
-
 export function injectionCsv(list: readonly InjectedSource[], bands: readonly string[]): string {
   const head = ['id', 'kind', 'x', 'y', 'ra', 'dec', 'z', 'M_UV', 'mag_in', 're_arcsec', 'sersic_n', 'axis_ratio', 'pa_deg', ...bands.flatMap((b) => [`flux_${b}`, `mag_${b}`])];
-  const rows = [head.join(',')];
+  const rows: string[][] = [];
   for (const s of list) {
     const r = [String(s.id), s.kind, fmt(s.x, 4), fmt(s.y, 4), fmt(s.ra, 8), fmt(s.dec, 8), fmt(s.z, 4), fmt(s.muv, 4), fmt(s.mag, 4), fmt(s.re, 5), fmt(s.n, 3), fmt(s.q, 4), fmt(s.pa, 2)];
     for (const b of bands) { const f = s.flux[b]; r.push(fmt(f, 6), f > 0 ? fmt(abMagFromNJy(f), 4) : ''); }
-    rows.push(r.join(','));
+    rows.push(r);
   }
-  return rows.join('\n') + '\n';
+  return toCsv(head, rows);
 }
 
 function toWriteHdus(hdus: Hdu[]): WriteHdu[] {
@@ -181,7 +180,7 @@ export function injectSources(fieldDir: string, outDir: string, opts: InjectOpti
   if (field.truthFile) copyFileSync(field.truthFile, join(out, relative(field.dir, field.truthFile)));
   const bands = field.bands.map((b) => b.name);
   const listFile = join(out, 'injected.csv');
-  writeTextAtomic(listFile, injectionCsv(list, bands));
+  writeFileAtomic(listFile, injectionCsv(list, bands));
   const meta = JSON.parse(readFileSync(join(field.dir, 'field.json'), 'utf8'));
   meta.injected = { file: 'injected.csv', n: list.length, kind: opts.kind, mag: opts.mag, seed: opts.seed ?? 1, from: field.dir };
   // exposure lists written relative to the new directory
@@ -193,6 +192,6 @@ export function injectSources(fieldDir: string, outDir: string, opts: InjectOpti
         ...(fb.psfFile ? { psf: (() => { const r = relative(field.dir, fb.psfFile!); return r.startsWith('..') ? `psf/${fb.psfFile!.split('/').pop()}` : r; })() } : {}) };
     });
   }
-  writeTextAtomic(join(out, 'field.json'), JSON.stringify(meta, null, 2) + '\n');
+  writeFileAtomic(join(out, 'field.json'), JSON.stringify(meta, null, 2) + '\n');
   return { field: loadField(out), sources: list, listFile };
 }

@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { nJyPerPixelScale, pixelAreaSr, readImage, Wcs, writeFits } from '@asteris/fits';
 import { FieldError, loadField, type Field } from './field.ts';
 import { drizzleKernel, DQ, normaliseCorrelationKernel } from './noise.ts';
-import { deriveSeed, Rng } from './rng.ts';
-import { FIELD_FORMAT, writeTextAtomic } from './simulate.ts';
+import { deriveSeed, Rng, writeFileAtomic } from '@asteris/core';
+import { FIELD_FORMAT } from './simulate.ts';
 
 export interface MosaicStackOptions {
   sci: string;
@@ -108,7 +108,7 @@ export function stackFromMosaic(opts: MosaicStackOptions): Field {
   const zp = unit === 'MJy/sr' && pixarSr ? -6.10 - 2.5 * Math.log10(pixarSr) : undefined;
   bands.push({ name: band, unit, zeropoint: zp, exposures, ...(opts.psf ? { psf: opts.psf } : {}), mosaic: { sci: resolve(opts.sci), weight: resolve(opts.weight), seed, nexp, correlation: opts.correlation ?? null } });
   const field = { ...meta, format: FIELD_FORMAT, name: opts.name ?? meta.name ?? 'semi-real', pixelScale: meta.pixelScale ?? Number(scaleArcsec.toFixed(6)), width: W, height: H, simulated: false, semiReal: true, bands };
-  writeTextAtomic(fj, JSON.stringify(field, null, 2) + '\n');
+  writeFileAtomic(fj, JSON.stringify(field, null, 2) + '\n');
   return loadField(out);
 }
 

@@ -11,7 +11,7 @@
 //                 in each dithered exposure) and snowballs; not part of ERR, like JWST cal products.
 // The depth fixes the total per-pixel σ per exposure; c, σ_read and σ_1f are fixed fractions of its variance.
 // ERR² = (sky + max(scene,0))/c + σ_read² + σ_1f²  — the variance of the noise actually added.
-import { Rng } from './rng.ts';
+import { Rng } from '@asteris/core';
 
 /** Zodiacal + thermal sky per band, MJy/sr (≈ Rigby+23 PASP 135, 048002 levels at moderate ecliptic latitude). */
 export const DEFAULT_SKY_MJYSR: Readonly<Record<string, number>> = Object.freeze({

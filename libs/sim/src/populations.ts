@@ -7,9 +7,9 @@
 //    (β ≈ −2.2 ± 0.25, Inoue+14 IGM, compact n = 1 discs);
 //  - explicit sources listed in the spec.
 import {
-  abMagFromNJy, bandFluxNJy, defaultCosmology, drawFromLF, loadFilter, nJyFromAbMag, type Filter, type LfParams,
+  abMagFromNJy, bandFluxNJy, defaultCosmology, drawFromLF, expectedCount, loadFilter, nJyFromAbMag, type Filter, type LfParams,
 } from '@asteris/astro';
-import { Rng } from './rng.ts';
+import { Rng } from '@asteris/core';
 import { brownDwarfSed, galaxySedSplit, galaxySedAt1500, highzSedSplit, splitBandFlux, type GalaxySedParams, type SourceKind, type SplitSed } from './sed.ts';
 import type { FieldSpec } from './spec.ts';
 
@@ -184,7 +184,10 @@ export function drawCatalogue(ctx: CatalogueContext, seed: number): TruthSource[
       const Mfaint = hz.mLimit - cosmo.distanceModulus(z1) + 2.5 * Math.log10(1 + z1);
       if (Mfaint <= hz.MBright) continue;
       const lf = lfAt(spec, 0.5 * (z1 + z2));
-      const draw = drawFromLF(lf, { Mbright: hz.MBright, Mfaint, z1, z2, areaArcmin2: ctx.areaArcmin2 * hz.oversample, cosmo }, () => rng.random());
+      const opt = { Mbright: hz.MBright, Mfaint, z1, z2, areaArcmin2: ctx.areaArcmin2 * hz.oversample, cosmo };
+      const mean = expectedCount(lf, opt);
+      if (mean > 2e5) throw new RangeError(`populations.highz: ${Math.round(mean)} galaxies expected in z ${z1.toFixed(2)}–${z2.toFixed(2)}; lower oversample or mLimit`);
+      const draw = drawFromLF(lf, opt, () => rng.random());
       for (const g of draw.galaxies) {
         const m1500 = g.M + cosmo.distanceModulus(g.z) - 2.5 * Math.log10(1 + g.z);
         if (m1500 > hz.mLimit) continue;

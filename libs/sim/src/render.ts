@@ -63,7 +63,7 @@ export function addSersic(canvas: Float32Array, cw: number, ch: number, os: numb
       let val = 0;
       if (rc <= R + 1) {
         // adaptive sub-sampling: fine near the (cuspy) centre, single sample in the outskirts
-        const sub = rc < 2.5 ? 9 : rc < re ? 3 : 1;
+        const sub = rc < 2.5 ? 9 : rc < re && rc < 8 ? 3 : 1;
         let acc = 0, cnt = 0;
         for (let b2 = 0; b2 < sub; b2++) {
           const dy = dy0 - 0.5 + (b2 + 0.5) / sub;
@@ -215,7 +215,7 @@ export function addPointExact(img: Float32Array, w: number, h: number, x: number
   if (stampBuf.length < n * n) stampBuf = new Float64Array(n * n * 2);
   const buf = stampBuf;
   const fwPx = psf.fwhm / pixelScale;
-  const sCore = Math.min(12, Math.max(4, Math.ceil(5 / fwPx)));
+  const sCore = Math.min(16, Math.max(6, Math.ceil(10 / fwPx)));
   let total = 0;
   for (let j = 0; j < n; j++) {
     const py = yc - R + j;

@@ -2,10 +2,11 @@
 // in the calling thread; bands are then rendered and their exposures written by a small worker pool
 // (one band per task, exposures streamed to disk one at a time). Seeds are derived per band and per
 // exposure, so the bytes do not depend on the number of workers or their scheduling.
-import { mkdirSync, writeFileSync, renameSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tanWcs } from '@asteris/fits';
+import { writeFileAtomic } from '@asteris/core';
 import { nJyFromAbMag } from '@asteris/astro';
 import { runBandJob, pixarSr, type BandJob, type BandResult } from './bandjob.ts';
 import { DEFAULT_SKY_MJYSR, drizzleKernel } from './noise.ts';
@@ -32,12 +33,6 @@ export interface SimulateResult {
   truth: TruthSource[];
   bands: BandResult[];
   seconds: number;
-}
-
-export function writeTextAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /** Per-exposure σ (nJy/pixel) that gives a 5σ point-source depth `depth` in a 0.2″-diameter aperture for `nexp` exposures. */
@@ -137,7 +132,7 @@ export async function simulateField(specInput: FieldSpecInput | FieldSpec, outDi
   const areaArcmin2 = (spec.width * spec.height * spec.pixelScale ** 2) / 3600;
   const truth = drawCatalogue({ spec, bands, pixToSky: (x, y) => w.pixelToSky(x, y), areaArcmin2 }, spec.seed);
   opts.onProgress?.(`catalogue: ${truth.length} sources`);
-  writeTextAtomic(join(dir, 'truth.csv'), truthCsv(truth, bands));
+  writeFileAtomic(join(dir, 'truth.csv'), truthCsv(truth, bands));
   const jobs = buildJobs(spec, truth, dir);
   const results = await runJobs(jobs, opts.workers ?? Math.min(2, jobs.length), opts.onProgress);
   const om = pixarSr(spec.pixelScale);
@@ -169,7 +164,7 @@ export async function simulateField(specInput: FieldSpecInput | FieldSpec, outDi
     counts: countKinds(truth),
     spec,
   };
-  writeTextAtomic(fieldJson, JSON.stringify(field, null, 2) + '\n');
+  writeFileAtomic(fieldJson, JSON.stringify(field, null, 2) + '\n');
   return { dir, fieldJson, truth, bands: results, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -133,6 +133,15 @@ export class SpecError extends Error {
 
 /** Validate and fill defaults; throws SpecError naming the file and each problem. */
 export function parseSpec(input: unknown, file?: string): FieldSpec {
+  // clearer messages than zod's union error for the most common mistake
+  const bands = (input as { bands?: unknown } | null)?.bands;
+  if (Array.isArray(bands)) {
+    bands.forEach((b, i) => {
+      const name = typeof b === 'string' ? b : (b as { name?: unknown } | null)?.name;
+      if (typeof name !== 'string') throw new SpecError(`bands[${i}]: expected a band name or { name, depth?, psf?, sky? }`, file);
+      if (!SUPPORTED_BANDS.includes(name.toUpperCase())) throw new SpecError(`bands[${i}]: band '${name}' is not supported (use ${SUPPORTED_BANDS.join(', ')})`, file);
+    });
+  }
   const r = fieldSpecSchema.safeParse(input);
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -1,8 +1,10 @@
 // truth.csv: one row per simulated source (docs/field-format.md).
 import { abMagFromNJy } from '@asteris/astro';
+import { toCsv } from '@asteris/core';
 import type { TruthSource } from './populations.ts';
 
-function fmt(v: number, digits: number): string {
+/** `v` rounded to `digits` decimals in its shortest form ('' when not finite). */
+export function fmt(v: number, digits: number): string {
   if (!Number.isFinite(v)) return '';
   return Number(v.toFixed(digits)).toString();
 }
@@ -11,7 +13,7 @@ export const TRUTH_COLUMNS = ['id', 'kind', 'x', 'y', 'ra', 'dec', 'z', 'M_UV', 
 
 export function truthCsv(sources: readonly TruthSource[], bands: readonly string[]): string {
   const head = [...TRUTH_COLUMNS, ...bands.flatMap((b) => [`flux_${b}`, `mag_${b}`])];
-  const lines = [head.join(',')];
+  const rows: string[][] = [];
   for (const s of sources) {
     const row = [String(s.id), s.kind, fmt(s.x, 4), fmt(s.y, 4), fmt(s.ra, 8), fmt(s.dec, 8), fmt(s.z, 4), fmt(s.muv, 4),
       fmt(s.re, 5), fmt(s.n, 3), fmt(s.q, 4), fmt(s.pa, 2), s.point ? '1' : '0', fmt(s.weight, 6)];
@@ -19,20 +21,7 @@ export function truthCsv(sources: readonly TruthSource[], bands: readonly string
       const f = s.flux[b];
       row.push(fmt(f, 6), f > 0 ? fmt(abMagFromNJy(f), 4) : '');
     }
-    lines.push(row.join(','));
+    rows.push(row);
   }
-  return lines.join('\n') + '\n';
-}
-
-/** Minimal CSV reader for the files this library writes (no quoted fields). */
-export function readSimpleCsv(text: string): Array<Record<string, string>> {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  if (!lines.length) return [];
-  const head = lines[0].split(',');
-  return lines.slice(1).map((l) => {
-    const v = l.split(',');
-    const r: Record<string, string> = {};
-    head.forEach((h, i) => { r[h] = v[i] ?? ''; });
-    return r;
-  });
+  return toCsv(head, rows);
 }

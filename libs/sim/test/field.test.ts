@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { readFits, writeFits, Header } from '@asteris/fits';
 import { abMagFromNJy } from '@asteris/astro';
-import { simulateField, loadField, readExposureStack, FieldError, SpecError, isFieldSpec, type FieldSpecInput } from '../src/index.ts';
-import { readSimpleCsv } from '../src/truth.ts';
+import { simulateField, loadField, readExposureStack, FieldError, SpecError, isFieldSpec, bandPsf, renderPsf, renderScene, type FieldSpecInput } from '../src/index.ts';
+import { parseCsvObjects } from '@asteris/core';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sim-field-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -88,8 +89,73 @@ describe('simulateField → field directory', () => {
     expect(s).toBeCloseTo(1, 5);
   });
 
+  it('bandPsf / psf/<BAND>.fits are the pixel-integrated PSF (= an exactly rendered point source at a pixel centre)', () => {
+    const f = loadField(a);
+    for (const name of ['F115W', 'F150W', 'F444W']) {
+      const k = bandPsf(f, name, 0.04);
+      const c = (k.size - 1) / 2;
+      const img = renderScene([{ x: c, y: c, flux: 1, point: true, n: NaN, re: 0, q: 1, pa: 0 }], k.size, k.size, 1, renderPsf(f, name, 0.04));
+      let peak = 0, s = 0;
+      for (const v of k.data) { peak = Math.max(peak, v); s += v; }
+      expect(s).toBeCloseTo(1, 6);
+      let isum = 0;
+      for (const v of img) isum += v;
+      for (let i = 0; i < img.length; i++) expect(Math.abs(img[i] / isum - k.data[i])).toBeLessThan(0.02 * peak);
+      const file = readFits(join(a, `psf/${name}.fits`))[0];
+      if (file.kind !== 'image') throw new Error('psf');
+      expect(file.shape[0]).toBe(k.size);
+      for (let i = 0; i < k.data.length; i++) expect(Math.abs(file.data![i] - k.data[i])).toBeLessThan(5e-3 * peak);
+    }
+  });
+
+  it('written ERR matches the noise in the files: differences of exposure pairs have median χ² = 0.455 (χ²₁) within 5 %', async () => {
+    // default noise and artefact rates, default populations (sources cancel in the differences)
+    const d = join(tmp, 'chi2');
+    await simulateField({ kind: 'asteris-field-spec', name: 'chi2', seed: 5, width: 160, height: 128, nexp: 4, bands: ['F115W', 'F444W'],
+      populations: { lowz: { magRange: [20, 30] } } }, d, { workers: 0 });
+    const f = loadField(d);
+    for (const band of f.bands) {
+      const st = readExposureStack(band);
+      const W = st.images[0].width, H = st.images[0].height;
+      const sky = (im: typeof st.images[0], x: number, y: number) => {
+        const h = im.header;
+        return h.getNumber('SIMSKY')! * (1 + h.getNumber('SIMSKYGX')! * (x / W - 0.5) + h.getNumber('SIMSKYGY')! * (y / H - 0.5)) - h.getNumber('SIMSKYSB')!;
+      };
+      const z2: number[] = [];
+      for (let e = 0; e + 1 < st.images.length; e += 2) {
+        const p = st.images[e], q = st.images[e + 1], ep = st.errs[e]!, eq = st.errs[e + 1]!;
+        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+          const i = y * W + x;
+          if (st.dqs[e]![i] || st.dqs[e + 1]![i]) continue;
+          const d = (p.data[i] - sky(p, x, y)) - (q.data[i] - sky(q, x, y));
+          z2.push((d * d) / (ep.data[i] ** 2 + eq.data[i] ** 2));
+        }
+      }
+      z2.sort((u, v) => u - v);
+      expect(Math.abs(z2[z2.length >> 1] / 0.4549 - 1), band.name).toBeLessThan(0.05);
+    }
+  });
+
+  it('astropy reads the exposures (verify passes) and its WCS puts truth sources at their catalogued RA/Dec', () => {
+    const rows = parseCsvObjects(readFileSync(join(a, 'truth.csv'), 'utf8')).slice(0, 5);
+    const py = [
+      'import sys, json', 'from astropy.io import fits', 'from astropy.wcs import WCS',
+      'h = fits.open(sys.argv[1]); h.verify("exception")',
+      'assert h[1].header["BUNIT"] == "MJy/sr" and h[1].name == "SCI" and h[2].name == "ERR" and h[3].name == "DQ"',
+      'w = WCS(h[1].header); pts = json.loads(sys.argv[2])',
+      'print(json.dumps([list(map(float, w.pixel_to_world_values(x, y))) for x, y in pts]))',
+    ].join('\n');
+    const r = spawnSync('/usr/bin/python3', ['-c', py, join(a, 'F200W/f200w_exp02.fits'), JSON.stringify(rows.map((x) => [Number(x.x), Number(x.y)]))], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const sky = JSON.parse(r.stdout) as number[][];
+    rows.forEach((row, i) => {
+      expect(sky[i][0]).toBeCloseTo(Number(row.ra), 7);
+      expect(sky[i][1]).toBeCloseTo(Number(row.dec), 7);
+    });
+  });
+
   it('truth.csv lists every source with kind, position, z, M_UV, size and per-band flux/mag', () => {
-    const rows = readSimpleCsv(readFileSync(join(a, 'truth.csv'), 'utf8'));
+    const rows = parseCsvObjects(readFileSync(join(a, 'truth.csv'), 'utf8'));
     const kinds = new Set(rows.map((r) => r.kind));
     for (const k of ['lowz', 'browndwarf', 'highz']) expect(kinds.has(k)).toBe(true);
     for (const r of rows) {
@@ -121,7 +187,7 @@ describe('simulateField → field directory', () => {
       noise: { skyVariation: 0, skyGradient: 0, artefacts: false, oneOverFFraction: 0 },
     }, d, { workers: 0 });
     const f = loadField(d);
-    const rows = readSimpleCsv(readFileSync(join(d, 'truth.csv'), 'utf8'));
+    const rows = parseCsvObjects(readFileSync(join(d, 'truth.csv'), 'utf8'));
     for (const band of f.bands) {
       const st = readExposureStack(band);
       const k = st.images[0].header.getNumber('PIXAR_SR')! * 1e15; // nJy per MJy/sr pixel

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFits } from '@asteris/fits';
 import { simulateField, injectSources, loadField, readExposureStack } from '../src/index.ts';
-import { readSimpleCsv } from '../src/truth.ts';
+import { parseCsvObjects } from '@asteris/core';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sim-inject-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ describe('injectSources', () => {
     expect(res.sources).toHaveLength(6);
     const f0 = loadField(base), f1 = loadField(out);
     expect(f1.bands.map((b) => b.name)).toEqual(f0.bands.map((b) => b.name));
-    const list = readSimpleCsv(readFileSync(res.listFile, 'utf8'));
+    const list = parseCsvObjects(readFileSync(res.listFile, 'utf8'));
     expect(list).toHaveLength(6);
     for (const [bi, band] of f0.bands.entries()) {
       const a = readExposureStack(band), b = readExposureStack(f1.bands[bi]);
@@ -65,7 +65,7 @@ describe('injectSources', () => {
     }
     void far;
     // injected point sources are exactly as bright as requested: flat f_ν, mag 26 → 144.5 nJy each
-    const list = readSimpleCsv(readFileSync(res.listFile, 'utf8'));
+    const list = parseCsvObjects(readFileSync(res.listFile, 'utf8'));
     for (const r of list) expect(Number(r.mag_F444W)).toBeCloseTo(26, 3);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Header, tanWcs, writeFits } from '@asteris/fits';
 import { stackFromMosaic, readExposureStack } from '../src/index.ts';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '@asteris/core';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sim-mosaic-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

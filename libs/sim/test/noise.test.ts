@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeExposure, normaliseCorrelationKernel, drizzleKernel, skyAt, type NoiseParams } from '../src/noise.ts';
 import { sigmaPerExposure } from '../src/simulate.ts';
 import { nJyFromAbMag } from '@asteris/astro';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '@asteris/core';
 
 const W = 256, H = 256;
 const base: NoiseParams = {

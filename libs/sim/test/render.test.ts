@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addSersic, autoOversample, blockSum, convolve2d, renderScene, sersicB, type RenderSource } from '../src/render.ts';
 import { modelKernel, psfKernel } from '../src/psf/kernel.ts';
 import { fitPsfModel, modelProfile, NIRCAM_FWHM_ARCSEC } from '../src/psf/model.ts';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '@asteris/core';
 
 describe('Sérsic b_n', () => {
   it('gives half the light inside r_e (numerical integral of the 1-D profile)', () => {

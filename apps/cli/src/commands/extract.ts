@@ -118,7 +118,8 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   // so that the extraction holds a single copy of the image (docs/extract.md, "Memory").
   if (opts.saturation === undefined) {
     opts.inPlace = true;
-    if ((threads ?? 2) > 1 && !(det.data.buffer instanceof SharedArrayBuffer)) {
+    const parallel = threads !== undefined ? threads > 1 : det.width * det.height >= 2048 * 2048; // as extractSourcesParallel
+    if (parallel && !(det.data.buffer instanceof SharedArrayBuffer)) {
       const sh = new Float32Array(new SharedArrayBuffer(det.data.byteLength));
       sh.set(det.data);
       det = { ...det, data: sh };

@@ -215,6 +215,6 @@ export function register(program: Command): void {
     .option('--minarea <px>', 'minimum detection area (default 5)')
     .option('--pixel-scale <arcsec>', 'pixel scale when the detection image has no WCS')
     .option('--no-meta', 'do not write the .meta.json sidecar')
-    .option('--threads <n>', 'worker threads for the bands (default min(2, cores); 1 = single-threaded; same bytes either way)')
+    .option('--threads <n>', 'worker threads for the bands (default 2 for big jobs on a machine that is not busy; 1 = single-threaded; same bytes either way)')
     .action(async (o: PhotometryCliOptions) => { await runPhotometry(o); });
 }

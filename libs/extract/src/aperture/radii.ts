@@ -98,25 +98,56 @@ export function fluxRadius(
   const inv = 1 / step;
   const sxs = new Float64Array(subpix);
   const sys2 = new Float64Array(subpix);
+  // Hot loop: bad-pixel tests inlined (no per-pixel option lookups); the arithmetic and the order of the
+  // additions into `prof` are unchanged. A pixel whose nearest sub-sample is already beyond rmax is skipped.
+  const mask = opts.mask, seg = opts.seg, segId = opts.segId ?? 0;
+  const lastSub = off + (subpix - 1) * sstep;
   for (let iy = ymin; iy <= ymax; iy++) {
     const dy = iy - y;
     if (Math.abs(dy) > rlim) continue;
     const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
     const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
-    for (let j = 0; j < subpix; j++) { const sy = dy + off + j * sstep; sys2[j] = sy * sy; }
+    let sy2min = Infinity, sy2max = 0;
+    for (let j = 0; j < subpix; j++) {
+      const sy = dy + off + j * sstep;
+      const q = sy * sy;
+      sys2[j] = q;
+      if (q < sy2min) sy2min = q;
+      if (q > sy2max) sy2max = q;
+    }
     const row = iy * width;
     for (let ix = xa; ix <= xb; ix++) {
       const k = row + ix;
-      if (isBad(data, k, opts)) { flags |= APER_HASMASKED; continue; }
-      const v = data[k]! * w;
+      const dk = data[k]!;
+      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (seg !== undefined && seg[k] !== 0 && seg[k] !== segId)) {
+        flags |= APER_HASMASKED;
+        continue;
+      }
       const dx = ix - x;
-      for (let i = 0; i < subpix; i++) sxs[i] = (dx + off + i * sstep) ** 2;
+      // nearest sub-sample column to the centre: skip the pixel when even it is outside rmax
+      const lo = dx + off, hi = dx + lastSub;
+      const nx = lo > 0 ? lo : hi < 0 ? hi : 0;
+      if (nx * nx + sy2min >= rmax2) continue;
+      const v = dk * w;
+      let sx2max = 0;
+      for (let i = 0; i < subpix; i++) { const sx = dx + off + i * sstep; const q = sx * sx; sxs[i] = q; if (q > sx2max) sx2max = q; }
+      // All sub-samples in one bin (bin index is monotonic in d²): the same additions without the square roots.
+      const dmax2 = sx2max + sy2max;
+      if (dmax2 < rmax2) {
+        const b0 = (Math.sqrt(nx * nx + sy2min) * inv) | 0;
+        const b1 = (Math.sqrt(dmax2) * inv) | 0;
+        if (b0 === b1) {
+          const bb = b0 < NB ? b0 : NB - 1;
+          for (let q = subpix * subpix; q > 0; q--) prof[bb]! += v;
+          continue;
+        }
+      }
       for (let j = 0; j < subpix; j++) {
         const sy2 = sys2[j]!;
         for (let i = 0; i < subpix; i++) {
           const d2 = sxs[i]! + sy2;
           if (d2 >= rmax2) continue;
-          const bin = Math.floor(Math.sqrt(d2) * inv);
+          const bin = (Math.sqrt(d2) * inv) | 0; // floor, d2 ≥ 0
           prof[bin < NB ? bin : NB - 1]! += v;
         }
       }

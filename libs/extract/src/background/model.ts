@@ -94,13 +94,14 @@ export function meshRows(
   const back = new Float32Array((j1 - j0) * nx);
   const sigma = new Float32Array((j1 - j0) * nx);
   const pearson = opts.pearson ?? 2.5;
+  const scratch = new Int32Array(4096); // QUANTIF_NMAXLEVELS: one histogram buffer for all meshes
   for (let j = j0; j < j1; j++) {
     const y0 = j * bh;
     const y1 = Math.min(height, y0 + bh);
     for (let i = 0; i < nx; i++) {
       const x0 = i * bw;
       const x1 = Math.min(width, x0 + bw);
-      const st = meshStats(data, width, x0, y0, x1, y1, opts.mask, opts.minGoodFrac ?? 0.5);
+      const st = meshStats(data, width, x0, y0, x1, y1, opts.mask, opts.minGoodFrac ?? 0.5, scratch);
       const r = histogramMode(st, pearson);
       back[(j - j0) * nx + i] = r.back;
       sigma[(j - j0) * nx + i] = r.sigma;

@@ -30,10 +30,11 @@ export interface MeshStat {
 /**
  * Statistics of one rectangular mesh [x0, x1) × [y0, y1) of `data` (width `w`).
  * Pixels are valid when finite and not masked (mask ≠ 0) and, if `variance` is given, its value < BIG.
+ * With `scratch` the returned histogram is a view into it (valid until the next call).
  */
 export function meshStats(
   data: Float32Array, w: number, x0: number, y0: number, x1: number, y1: number,
-  mask?: Uint8Array, minGoodFrac = 0.5,
+  mask?: Uint8Array, minGoodFrac = 0.5, scratch?: Int32Array,
 ): MeshStat {
   let mean = 0;
   let sig = 0;
@@ -84,7 +85,8 @@ export function meshStats(
   const qscale = f32(sigmaF > 0 ? (2 * QUANTIF_NSIGMA * sigmaF) / nlevels : 1);
   const qzero = f32(meanF - QUANTIF_NSIGMA * sigmaF);
   // Histogram of all valid pixels (SEP backhisto): bin = (int)(pix/qscale + 0.499999 − qzero/qscale).
-  const histo = new Int32Array(nlevels);
+  // `scratch` (≥ 4096 levels): reuse one histogram buffer across meshes instead of allocating per mesh.
+  const histo = scratch && scratch.length >= nlevels ? scratch.subarray(0, nlevels).fill(0) : new Int32Array(nlevels);
   const cste = f32(0.499999 - f32(qzero / qscale));
   for (let y = y0; y < y1; y++) {
     const row = y * w;

@@ -18,6 +18,7 @@ export interface Moments {
  */
 export function momentsOf(
   pix: ArrayLike<number>, w: number, wval: (i: number) => number, pvar?: (i: number) => number,
+  center?: { x: number; y: number },
 ): Moments {
   const n = pix.length;
   const ox = pix[0]! % w;
@@ -31,7 +32,13 @@ export function momentsOf(
     sxx += v * x * x; syy += v * y * y; sxy += v * x * y;
   }
   let mx: number, my: number, x2: number, y2: number, xy: number;
-  if (s > 0) {
+  if (s > 0 && center) {
+    // SExtractor analyse() "robust" case for deblended objects: moments about the previous barycentre
+    const xn = center.x - ox, yn = center.y - oy;
+    const xm = sx / s, ym = sy / s;
+    x2 = sxx / s + xn * xn - 2 * xm * xn; y2 = syy / s + yn * yn - 2 * ym * yn; xy = sxy / s + xn * yn - xm * yn - xn * ym;
+    mx = xn; my = yn;
+  } else if (s > 0) {
     mx = sx / s; my = sy / s;
     x2 = sxx / s - mx * mx; y2 = syy / s - my * my; xy = sxy / s - mx * my;
   } else {

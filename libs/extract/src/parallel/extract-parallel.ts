@@ -28,6 +28,13 @@ function chunks(weights: ArrayLike<number>, k: number): [number, number][] {
   return out;
 }
 
+/** A copy whose arrays own their buffers (structured clone of a view would send the whole buffer). */
+function compact(o: ObjPixels): ObjPixels {
+  const own = (a: Int32Array | Float32Array) => a.buffer.byteLength === a.byteLength;
+  if (own(o.pix) && own(o.dval)) return o;
+  return { ...o, pix: o.pix.slice(), dval: o.dval.slice() };
+}
+
 function subComps(c: Components, c0: number, c1: number): Components {
   const s = c.start[c0]!, e = c.start[c1]!;
   const start = new Int32Array(c1 - c0 + 1);
@@ -35,56 +42,104 @@ function subComps(c: Components, c0: number, c1: number): Components {
   return { n: c1 - c0, start, pix: c.pix.slice(s, e), val: c.val.slice(s, e) };
 }
 
+/** Lets pending worker messages (boot notices, results) be delivered: a macrotask turn of the event loop. */
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Dynamic scheduling of n equal-weight chunks: the main thread works through the queue chunk by chunk and,
+ * between chunks, hands the next chunk to any booted, idle worker. Workers that finish booting part-way
+ * through a stage join it (a worker boots tsx in-thread, which takes ~0.5–1 s). Results are kept in chunk
+ * order, so the outcome does not depend on which thread ran what.
+ */
+async function schedule<R>(
+  n: number, local: (c: number) => R, task: (c: number) => Record<string, unknown>, pool: ExtractPool,
+): Promise<R[]> {
+  const out = new Array<R>(n);
+  let next = 0;
+  let failure: Error | null = null;
+  let nLocal = 0;
+  const busy = new Set<number>();
+  const inflight: Promise<void>[] = [];
+  const dispatch = (): void => {
+    for (const wi of pool.ready) {
+      if (failure || next >= n || busy.has(wi)) continue;
+      const c = next++;
+      busy.add(wi);
+      inflight.push(pool.run<R>(wi, task(c)).then(
+        (r) => { out[c] = r; busy.delete(wi); dispatch(); },
+        (e: Error) => { failure = e; busy.delete(wi); },
+      ));
+    }
+  };
+  await tick();
+  while (next < n && !failure) {
+    dispatch();
+    if (next >= n) break;
+    const c = next++;
+    out[c] = local(c);
+    nLocal++;
+    await tick();
+  }
+  const tWait = performance.now();
+  while (inflight.length) await inflight.shift();
+  if (process.env.ASTERIS_EXTRACT_TIMING === '1') process.stderr.write(`extract:   ${n} chunks, ${nLocal} on the main thread, ready ${pool.ready.length}, waited ${(performance.now() - tWait).toFixed(0)} ms\n`);
+  if (failure) throw failure;
+  return out;
+}
+
+/** Number of chunks for a stage: enough for balance and for a late-booting worker to join. */
+const NCHUNK = 24;
+
 async function runParallel(req: StageRequest, pool: ExtractPool): Promise<ObjPixels[] | Source[] | MeshGrid> {
-  // Only workers that have finished booting take a share (start-up is slow on a busy machine); the main
-  // thread always takes one.
-  const ready = [...pool.ready];
-  if (!ready.length) return runInline(req);
-  const k = ready.length + 1;
   if (req.kind === 'meshes') {
     const { nx, ny } = meshGeometry(req.w, req.h, req.bopts);
-    const parts = chunks(new Float64Array(ny).fill(1), k);
-    const jobs = parts.slice(1).map(([a, b], i) => pool.run<MeshGrid>(ready[i]!, { kind: 'meshes', data: req.data, w: req.w, h: req.h, bopts: req.bopts, j0: a, j1: b }));
-    const mine = meshRows(req.data, req.w, req.h, req.bopts, parts[0]![0], parts[0]![1]);
-    const rest = await Promise.all(jobs);
+    const parts = chunks(new Float64Array(ny).fill(1), Math.min(NCHUNK, ny)).filter(([a, b]) => b > a);
+    const grids = await schedule<MeshGrid>(parts.length,
+      (c) => meshRows(req.data, req.w, req.h, req.bopts, parts[c]![0], parts[c]![1]),
+      (c) => ({ kind: 'meshes', data: req.data, w: req.w, h: req.h, bopts: req.bopts, j0: parts[c]![0], j1: parts[c]![1] }),
+      pool);
     const back = new Float32Array(nx * ny);
     const sigma = new Float32Array(nx * ny);
     let off = 0;
-    for (const g of [mine, ...rest]) { back.set(g.back, off); sigma.set(g.sigma, off); off += g.back.length; }
+    for (const g of grids) { back.set(g.back, off); sigma.set(g.sigma, off); off += g.back.length; }
     return { back, sigma };
   }
   if (req.kind === 'deblend') {
     const { comps } = req;
     const wts = new Float64Array(comps.n);
     for (let c = 0; c < comps.n; c++) { const n = comps.start[c + 1]! - comps.start[c]!; wts[c] = n * (n > 20 ? 4 : 1) + 8; }
-    const parts = chunks(wts, k);
-    const jobs = parts.slice(1).map(([a, b], i) => pool.run<ObjPixels[]>(ready[i]!, { kind: 'deblend', comps: subComps(comps, a, b), w: req.w, T: req.T, dopts: req.dopts }));
-    const mine = deblendComponents(comps, req.w, req.T, req.dopts, parts[0]![0], parts[0]![1]);
-    const rest = await Promise.all(jobs);
-    return mine.concat(...rest);
+    const parts = chunks(wts, NCHUNK).filter(([a, b]) => b > a);
+    const res = await schedule<ObjPixels[]>(parts.length,
+      (c) => deblendComponents(comps, req.w, req.T, req.dopts, parts[c]![0], parts[c]![1]),
+      (c) => ({ kind: 'deblend', comps: subComps(comps, parts[c]![0], parts[c]![1]), w: req.w, T: req.T, dopts: req.dopts }),
+      pool);
+    return ([] as ObjPixels[]).concat(...res);
   }
   const { objs, ctx } = req;
-  const wts = objs.map((o) => o.pix.length + 60);
-  const parts = chunks(wts, k);
-  const jobs = parts.slice(1).map(([a, b], i) => pool.run<Source[]>(ready[i]!, {
-    kind: 'measure', ctx, objs: objs.slice(a, b), ids: Array.from({ length: b - a }, (_, j) => a + j + 1),
-  }));
-  const [a0, b0] = parts[0]!;
-  const mine: Source[] = [];
-  for (let i = a0; i < b0; i++) mine.push(measureObject(ctx, objs[i]!, i + 1));
-  const rest = await Promise.all(jobs);
-  return mine.concat(...rest);
+  const parts = chunks(objs.map((o) => o.pix.length + 60), NCHUNK).filter(([a, b]) => b > a);
+  const res = await schedule<Source[]>(parts.length,
+    (c) => { const r: Source[] = []; for (let i = parts[c]![0]; i < parts[c]![1]; i++) r.push(measureObject(ctx, objs[i]!, i + 1)); return r; },
+    (c) => {
+      const [a, b] = parts[c]!;
+      return { kind: 'measure', ctx, objs: objs.slice(a, b).map(compact), ids: Array.from({ length: b - a }, (_, j) => a + j + 1) };
+    },
+    pool);
+  return ([] as Source[]).concat(...res);
 }
 
 /**
- * Parallel extraction using `threads` threads in all (default: available cores, at most 8). With
+ * Parallel extraction using `threads` threads in all (default: available cores, at most 8, for images of
+ * at least 2048² pixels, else 1). With
  * threads ≤ 1 it is the plain synchronous extractSources. Workers join each stage once booted
  * (`waitForWorkers` makes every stage use them, e.g. for tests).
  */
 export async function extractSourcesParallel(
   image: Image, opts: ExtractOptions = {}, par: { threads?: number; waitForWorkers?: boolean } = {},
 ): Promise<ExtractResult> {
-  const threads = Math.max(1, Math.min(8, par.threads ?? availableParallelism()));
+  // Default: all cores (at most 8) for images of ≥ 2048² pixels; smaller ones run on one thread, where
+  // booting a worker (tsx in-thread, ~0.5 s of CPU) costs more than it saves. An explicit `threads` is obeyed.
+  const dflt = image.width * image.height >= 2048 * 2048 ? availableParallelism() : 1;
+  const threads = Math.max(1, Math.min(8, par.threads ?? dflt));
   const g = extractionPipeline(image, opts, threads > 1);
   if (threads <= 1) {
     let r = g.next();

@@ -9,7 +9,9 @@ parentPort!.on('message', (m: { id: number; kind: string; [k: string]: unknown }
     let result: unknown;
     if (m.kind === 'deblend') {
       const a = m as unknown as { comps: Parameters<typeof deblendComponents>[0]; w: number; T: number; dopts: Parameters<typeof deblendComponents>[3] };
-      result = deblendComponents(a.comps, a.w, a.T, a.dopts);
+      // copy views into compact arrays: cloning a view would send its whole underlying buffer
+      result = deblendComponents(a.comps, a.w, a.T, a.dopts).map((o) => (o.pix.buffer.byteLength === o.pix.byteLength ? o
+        : { ...o, pix: o.pix.slice(), dval: o.dval.slice() }));
     } else if (m.kind === 'measure') {
       const a = m as unknown as { ctx: Parameters<typeof measureObject>[0]; objs: Parameters<typeof measureObject>[1][]; ids: number[] };
       result = a.objs.map((o, i) => measureObject(a.ctx, o, a.ids[i]!));

@@ -8,7 +8,7 @@ import { nJyPerPixelScale, type Image } from '@asteris/fits';
 import { PhotometryError } from '../errors.ts';
 import { catalogueColumns, magAB, magErrAB, PHOT_FLAG_KRON_CROWDED, PHOT_FLAG_MASKED, PHOT_FLAG_TRUNCATED,
   PHOT_FLAG_UNMEASURED, type Catalogue, type CatalogueRow } from '../catalogue/catalogue.ts';
-import { convolveImage, squaredKernel } from '../psf/convolve.ts';
+import { convolveImagePair, squaredKernel } from '../psf/convolve.ts';
 import { eeModel, halfLightRadius, type EeModel, type EeTable } from '../psf/ee.ts';
 import { matchingKernel, type MatchingKernelOptions } from '../psf/matching.ts';
 import { checkPsf, type Psf } from '../psf/psf.ts';
@@ -83,21 +83,66 @@ export interface ApertureFluxes {
   kronErr: Record<string, Float64Array>;
 }
 
-interface BandResult {
+/** What one band's measurement returns (plain data: it crosses the worker-thread boundary unchanged). */
+export interface BandMeasurement {
   name: string;
-  /** [source][radius] aperture flux / calibrated error (nJy) */
+  /** [radius][source] aperture flux / calibrated error (nJy) */
   aper: Float64Array[];
   aperErr: Float64Array[];
   aperFlags: Int32Array;
   kron: Float64Array;
   kronErr: Float64Array;
   kronCrowded: Uint8Array;
-  ee: EeModel;
   noise: NoiseCalibration;
   sigmaPix: number;
   sky: number;
   rescale: RescaleResult | null;
   kernelSize?: number;
+}
+
+interface BandResult extends BandMeasurement {
+  ee: EeModel;
+}
+
+/** Settings shared by every band (plain data, structured-cloneable). */
+export interface BandPlan {
+  width: number;
+  height: number;
+  radii: number[];
+  iTot: number;
+  calRadii: number[];
+  rescaleCell: number;
+  background: 'empty-median' | 'none';
+  noise: { nApertures?: number; buffer?: number; seed?: number; region?: { x0: number; x1: number; y0: number; y1: number } };
+  kernel?: MatchingKernelOptions;
+  targetName?: string;
+}
+
+/** One band's pixels as the measurement needs them (a BandInput, or its cloneable part in a worker). */
+export interface BandPixels {
+  name: string;
+  image: { data: ArrayLike<number> };
+  err?: { data: ArrayLike<number> };
+  psf?: Psf;
+}
+
+/** Validated inputs, the target PSF and the per-band plan of a forcedPhotometry call. */
+export interface PhotometryJob {
+  det: Detection;
+  bands: BandInput[];
+  opts: ForcedPhotometryOptions;
+  names: string[];
+  columns: Catalogue['columns'];
+  plan: BandPlan;
+  homogenise: boolean;
+  target?: BandInput;
+  refBand: BandInput;
+  /** nJy per data unit of every band */
+  scales: number[];
+  /** PSF each band is matched to (undefined: not convolved) */
+  matchTo: (Psf | undefined)[];
+  totalMode: 'kron' | 'psf';
+  kronSnrMin: number;
 }
 
 function nJyScale(band: BandInput): number {
@@ -114,11 +159,20 @@ function nJyScale(band: BandInput): number {
 
 /**
  * Forced photometry of every detection in every band. `det.segmentation` must have the shape of every
- * band image. `fitsScale` converts a header to nJy per data unit (pass `(h) => nJyPerPixelScale(h)`).
+ * band image. Single-threaded; `forcedPhotometryParallel` gives the same bytes on a worker pool.
  */
 export function forcedPhotometry(
   det: Detection, bands: BandInput[], opts: ForcedPhotometryOptions = {},
 ): Catalogue {
+  const job = preparePhotometry(det, bands, opts);
+  const log = opts.log ?? (() => {});
+  const measured = bands.map((b, k) =>
+    measureBand(b, job.scales[k], job.matchTo[k], det.sources, det.segmentation, job.plan, log, opts.noise?.select));
+  return assembleCatalogue(job, measured);
+}
+
+/** Validates the inputs and fixes everything that is common to the bands (radii, target PSF, units). */
+export function preparePhotometry(det: Detection, bands: BandInput[], opts: ForcedPhotometryOptions = {}): PhotometryJob {
   if (bands.length === 0) throw new PhotometryError('no bands given');
   const width = bands[0].image.width;
   const height = bands[0].image.height;
@@ -142,7 +196,6 @@ export function forcedPhotometry(
   if (radii.length === 0 || radii.some((r) => !(r > 0))) throw new PhotometryError(`aperture radii must be > 0 (got ${radii.join(', ')})`);
   const iTot = opts.totalAperture ?? radii.reduce((best, r, i) => (Math.abs(r - 4) < Math.abs(radii[best] - 4) ? i : best), 0);
   if (!(iTot >= 0 && iTot < radii.length)) throw new PhotometryError(`totalAperture ${iTot} is not an index into ${radii.length} radii`);
-  const rTot = radii[iTot];
   const totalMode = opts.total ?? 'kron';
   const kronSnrMin = opts.kronSnrMin ?? 10;
 
@@ -163,109 +216,136 @@ export function forcedPhotometry(
   }
   const refBand = target ?? bands[0];
   log(`photometry: ${det.sources.length} sources, ${bands.length} bands, ${homogenise ? `PSF-matched to ${target!.name}` : 'no PSF matching'}`);
-
-  // ---- per band
-  const results: BandResult[] = [];
-  const ns = det.sources.length;
+  const scales = bands.map(nJyScale);
+  const matchTo = bands.map((b) => (homogenise && b.psf && b !== target ? target!.psf : undefined));
   const extraRadii = opts.noise?.extraRadii ?? [1, 1.5, 2, 3, 5, 8, 12, 16];
   const calRadii = [...new Set([...radii, ...extraRadii])].sort((a, b) => a - b);
-  for (const b of bands) {
-    const s = nJyScale(b);
-    let data: Float32Array = new Float32Array(npx);
-    for (let i = 0; i < npx; i++) data[i] = b.image.data[i] * s;
-    let variance: Float32Array = new Float32Array(npx);
-    let sigmaPix: number;
-    if (b.err) {
-      for (let i = 0; i < npx; i++) {
-        const e = b.err.data[i] * s;
-        variance[i] = e > 0 && Number.isFinite(e) ? e * e : NaN;
-      }
-      const sig: number[] = [];
-      for (let i = 0; i < npx; i += 7) if (variance[i] > 0) sig.push(Math.sqrt(variance[i]));
-      sig.sort((x, y) => x - y);
-      sigmaPix = sig.length ? sig[Math.floor(sig.length / 2)] : NaN;
-    } else {
-      // constant per-pixel σ from the blank-sky pixels (NMAD), correlated-noise factor fixes the rest
-      const sky: number[] = [];
-      for (let i = 0; i < npx; i += 3) if (det.segmentation[i] === 0 && data[i] === data[i]) sky.push(data[i]);
-      sigmaPix = nmad(sky);
-      if (!(sigmaPix > 0)) throw new PhotometryError('cannot estimate the pixel noise (no blank finite pixels); give an error map', b.name);
-      variance.fill(sigmaPix * sigmaPix);
-      for (let i = 0; i < npx; i++) if (data[i] !== data[i]) variance[i] = NaN;
+  const n = opts.noise ?? {};
+  const plan: BandPlan = {
+    width, height, radii, iTot, calRadii, rescaleCell: n.rescaleCell ?? 128, background: opts.background ?? 'empty-median',
+    noise: { nApertures: n.nApertures, buffer: n.buffer, seed: n.seed, region: n.region }, kernel: opts.kernel,
+    targetName: target?.name,
+  };
+  return { det, bands, opts, names, columns, plan, homogenise, target, refBand, scales, matchTo, totalMode, kronSnrMin };
+}
+
+/**
+ * One band: nJy and variance → local noise equalisation → PSF matching (when `matchTo` is given) →
+ * empty-aperture calibration → circular and Kron apertures of every source. Pure: the same inputs give
+ * the same bytes in any thread.
+ */
+export function measureBand(
+  b: BandPixels, s: number, matchTo: Psf | undefined, sources: DetectionSource[], seg: Int32Array, plan: BandPlan,
+  log: (msg: string) => void = () => {}, select?: (x: number, y: number) => boolean,
+): BandMeasurement {
+  const { width, height, radii, iTot, calRadii } = plan;
+  const npx = width * height;
+  const ns = sources.length;
+  let data: Float32Array = new Float32Array(npx);
+  for (let i = 0; i < npx; i++) data[i] = b.image.data[i] * s;
+  let variance: Float32Array = new Float32Array(npx);
+  let sigmaPix: number;
+  if (b.err) {
+    for (let i = 0; i < npx; i++) {
+      const e = b.err.data[i] * s;
+      variance[i] = e > 0 && Number.isFinite(e) ? e * e : NaN;
     }
-    // pixels without a valid error (zero weight, NaN) are bad data too: NaN them so that neither the
-    // convolution nor the apertures use their values
-    for (let i = 0; i < npx; i++) if (!(variance[i] > 0)) { data[i] = NaN; variance[i] = NaN; }
-    const cell = opts.noise?.rescaleCell ?? 128;
-    const rescale = cell > 0 ? rescaleVarianceLocally(data, variance, det.segmentation, width, height, cell) : null;
-    let psf = b.psf;
-    let kernelSize: number | undefined;
-    if (homogenise && b.psf && b !== target) {
-      const kernel = matchingKernel(b.psf, target!.psf!, opts.kernel);
-      kernelSize = kernel.size;
-      data = convolveImage(data, width, height, kernel);
-      variance = convolveImage(variance, width, height, squaredKernel(kernel));
-      psf = target!.psf;
-      log(`  ${b.name}: PSF-matched to ${target!.name} (kernel ${kernel.size}×${kernel.size})`);
+    let ns7 = 0;
+    const sig = new Float64Array(Math.ceil(npx / 7));
+    for (let i = 0; i < npx; i += 7) if (variance[i] > 0) sig[ns7++] = Math.sqrt(variance[i]);
+    const sorted = sig.subarray(0, ns7).sort(); // typed-array sort: numeric ascending
+    sigmaPix = ns7 ? sorted[Math.floor(ns7 / 2)] : NaN;
+  } else {
+    // constant per-pixel σ from the blank-sky pixels (NMAD), correlated-noise factor fixes the rest
+    const sky: number[] = [];
+    for (let i = 0; i < npx; i += 3) if (seg[i] === 0 && data[i] === data[i]) sky.push(data[i]);
+    sigmaPix = nmad(sky);
+    if (!(sigmaPix > 0)) throw new PhotometryError('cannot estimate the pixel noise (no blank finite pixels); give an error map', b.name);
+    variance.fill(sigmaPix * sigmaPix);
+    for (let i = 0; i < npx; i++) if (data[i] !== data[i]) variance[i] = NaN;
+  }
+  // pixels without a valid error (zero weight, NaN) are bad data too: NaN them so that neither the
+  // convolution nor the apertures use their values
+  for (let i = 0; i < npx; i++) if (!(variance[i] > 0)) { data[i] = NaN; variance[i] = NaN; }
+  const cell = plan.rescaleCell;
+  const rescale = cell > 0 ? rescaleVarianceLocally(data, variance, seg, width, height, cell) : null;
+  let kernelSize: number | undefined;
+  if (matchTo && b.psf) {
+    const kernel = matchingKernel(b.psf, matchTo, plan.kernel);
+    kernelSize = kernel.size;
+    // data ⊗ K and variance ⊗ K² in one pass (one complex FFT per tile)
+    [data, variance] = convolveImagePair(data, variance, width, height, kernel, squaredKernel(kernel));
+    log(`  ${b.name}: PSF-matched to ${plan.targetName} (kernel ${kernel.size}×${kernel.size})`);
+  }
+  const noise = calibrateEmptyApertures(data, variance, seg, width, height, {
+    radii: calRadii, nApertures: plan.noise.nApertures, buffer: plan.noise.buffer, seed: plan.noise.seed,
+    region: plan.noise.region, select,
+  });
+  const fac = radii.map((r) => {
+    const f = noise.factor[calRadii.indexOf(r)];
+    return Number.isFinite(f) ? f : noiseFactor(noise, Math.PI * r * r);
+  });
+  let sky = 0;
+  if (plan.background === 'empty-median') {
+    const k = calRadii.reduce((best, r, i) => (Math.abs(r - 8) < Math.abs(calRadii[best] - 8) ? i : best), 0);
+    const m = noise.median[k];
+    if (Number.isFinite(m)) sky = m / (Math.PI * calRadii[k] * calRadii[k]);
+  }
+  log(`  ${b.name}: correlated-noise factor ${fac.map((f) => f.toFixed(2)).join(', ')} (α=${noise.alpha.toFixed(3)}, β=${noise.beta.toFixed(3)})`);
+  const aper = radii.map(() => new Float64Array(ns));
+  const aperErr = radii.map(() => new Float64Array(ns));
+  const aperFlags = new Int32Array(ns);
+  const kron = new Float64Array(ns).fill(NaN);
+  const kronErr = new Float64Array(ns).fill(NaN);
+  const kronCrowded = new Uint8Array(ns);
+  sources.forEach((src, i) => {
+    if (!(Number.isFinite(src.x) && Number.isFinite(src.y))) {
+      radii.forEach((_, j) => { aper[j][i] = NaN; aperErr[j][i] = NaN; });
+      aperFlags[i] |= PHOT_FLAG_UNMEASURED;
+      return;
     }
-    const ee = eeModel({ psf, table: opts.eeTable,
-      band: homogenise && psf === target?.psf ? target!.name : b.name, pixelScale: opts.pixelScale });
-    const noise = calibrateEmptyApertures(data, variance, det.segmentation, width, height, {
-      radii: calRadii, nApertures: opts.noise?.nApertures, buffer: opts.noise?.buffer, seed: opts.noise?.seed,
-      region: opts.noise?.region, select: opts.noise?.select,
-    });
-    const fac = radii.map((r) => {
-      const f = noise.factor[calRadii.indexOf(r)];
-      return Number.isFinite(f) ? f : noiseFactor(noise, Math.PI * r * r);
-    });
-    let sky = 0;
-    if ((opts.background ?? 'empty-median') === 'empty-median') {
-      const k = calRadii.reduce((best, r, i) => (Math.abs(r - 8) < Math.abs(calRadii[best] - 8) ? i : best), 0);
-      const m = noise.median[k];
-      if (Number.isFinite(m)) sky = m / (Math.PI * calRadii[k] * calRadii[k]);
-    }
-    log(`  ${b.name}: correlated-noise factor ${fac.map((f) => f.toFixed(2)).join(', ')} (α=${noise.alpha.toFixed(3)}, β=${noise.beta.toFixed(3)})`);
-    const aper = radii.map(() => new Float64Array(ns));
-    const aperErr = radii.map(() => new Float64Array(ns));
-    const aperFlags = new Int32Array(ns);
-    const kron = new Float64Array(ns).fill(NaN);
-    const kronErr = new Float64Array(ns).fill(NaN);
-    const kronCrowded = new Uint8Array(ns);
-    det.sources.forEach((src, i) => {
-      if (!(Number.isFinite(src.x) && Number.isFinite(src.y))) {
-        radii.forEach((_, j) => { aper[j][i] = NaN; aperErr[j][i] = NaN; });
-        aperFlags[i] |= PHOT_FLAG_UNMEASURED;
+    radii.forEach((r, j) => {
+      const res = sumCircle(data, width, height, src.x, src.y, r, { variance });
+      if (res.flags & 0x0040 /* ALLMASKED */) {
+        aper[j][i] = NaN; aperErr[j][i] = NaN;
+        if (j === iTot) aperFlags[i] |= PHOT_FLAG_UNMEASURED;
         return;
       }
-      radii.forEach((r, j) => {
-        const res = sumCircle(data, width, height, src.x, src.y, r, { variance });
-        if (res.flags & 0x0040 /* ALLMASKED */) {
-          aper[j][i] = NaN; aperErr[j][i] = NaN;
-          if (j === iTot) aperFlags[i] |= PHOT_FLAG_UNMEASURED;
-          return;
-        }
-        aper[j][i] = res.sum - sky * res.area;
-        aperErr[j][i] = Math.sqrt(res.sumVar) * fac[j];
-        if (j === iTot) {
-          if (res.flags & 0x0010) aperFlags[i] |= PHOT_FLAG_TRUNCATED;
-          if (res.flags & 0x0020) aperFlags[i] |= PHOT_FLAG_MASKED;
-        }
-      });
-      if (hasKron(src)) {
-        // Kron ellipse of the detection, other segments left out and the sum scaled to the full area
-        const res = sumEllipse(data, width, height, src.x, src.y, src.a, src.b, src.theta, src.kronRadius,
-          { variance, seg: det.segmentation, segId: src.id, maskMode: 'ignore' });
-        const full = Math.PI * src.a * src.b * src.kronRadius * src.kronRadius;
-        const frac = full > 0 ? res.area / full : 0;
-        if (frac < 0.9) kronCrowded[i] = 1;
-        if (frac > 0) {
-          kron[i] = (res.sum - sky * res.area) / frac;
-          kronErr[i] = (Math.sqrt(res.sumVar) / frac) * noiseFactor(noise, full);
-        }
+      aper[j][i] = res.sum - sky * res.area;
+      aperErr[j][i] = Math.sqrt(res.sumVar) * fac[j];
+      if (j === iTot) {
+        if (res.flags & 0x0010) aperFlags[i] |= PHOT_FLAG_TRUNCATED;
+        if (res.flags & 0x0020) aperFlags[i] |= PHOT_FLAG_MASKED;
       }
     });
-    results.push({ name: b.name, aper, aperErr, aperFlags, kron, kronErr, kronCrowded, ee, noise, sigmaPix, sky, rescale, kernelSize });
-  }
+    if (hasKron(src)) {
+      // Kron ellipse of the detection, other segments left out and the sum scaled to the full area
+      const res = sumEllipse(data, width, height, src.x, src.y, src.a, src.b, src.theta, src.kronRadius,
+        { variance, seg, segId: src.id, maskMode: 'ignore' });
+      const full = Math.PI * src.a * src.b * src.kronRadius * src.kronRadius;
+      const frac = full > 0 ? res.area / full : 0;
+      if (frac < 0.9) kronCrowded[i] = 1;
+      if (frac > 0) {
+        kron[i] = (res.sum - sky * res.area) / frac;
+        kronErr[i] = (Math.sqrt(res.sumVar) / frac) * noiseFactor(noise, full);
+      }
+    }
+  });
+  return { name: b.name, aper, aperErr, aperFlags, kron, kronErr, kronCrowded, noise, sigmaPix, sky, rescale, kernelSize };
+}
+
+/** EE models (main thread: they hold closures), totals, magnitudes and metadata. */
+export function assembleCatalogue(job: PhotometryJob, measured: BandMeasurement[]): Catalogue {
+  const { det, bands, opts, names, columns, plan, homogenise, target, refBand, totalMode, kronSnrMin } = job;
+  const { radii, iTot } = plan;
+  const rTot = radii[iTot];
+  const results: BandResult[] = measured.map((m, k) => {
+    const b = bands[k];
+    const psf = job.matchTo[k] ? target!.psf : b.psf;
+    const ee = eeModel({ psf, table: opts.eeTable,
+      band: homogenise && psf === target?.psf ? target!.name : b.name, pixelScale: opts.pixelScale });
+    return { ...m, ee };
+  });
 
   // ---- totals
   const ref = results[bands.indexOf(refBand)];

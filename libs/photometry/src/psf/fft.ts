@@ -56,19 +56,36 @@ export function fft1d(re: Float64Array, im: Float64Array, n: number, inverse = f
     }
   }
   const sgn = inverse ? 1 : -1;
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * step];
-        const wi = sgn * sin[k * step];
-        const a = start + k;
-        const b = a + half;
-        const xr = re[b] * wr - im[b] * wi;
-        const xi = re[b] * wi + im[b] * wr;
-        re[b] = re[a] - xr; im[b] = im[a] - xi;
-        re[a] += xr; im[a] += xi;
+  // Radix-2 stages fused in pairs ("radix-2²"): the two stages that build blocks of 2m and 4m from blocks
+  // of m are done in registers on the four values a0…a3 = s+k, s+k+m, s+k+2m, s+k+3m, with exactly the
+  // radix-2 arithmetic (same results bit for bit) and half the passes over memory.
+  let m = 1;
+  if (rev.length > 1 && (Math.round(Math.log2(n)) & 1)) {
+    for (let a = 0; a < n; a += 2) {
+      const xr = re[a + 1], xi = im[a + 1];
+      re[a + 1] = re[a] - xr; im[a + 1] = im[a] - xi;
+      re[a] += xr; im[a] += xi;
+    }
+    m = 2;
+  }
+  for (; 4 * m <= n; m *= 4) {
+    const s1 = n / (2 * m), s2 = n / (4 * m);
+    for (let start = 0; start < n; start += 4 * m) {
+      for (let k = 0; k < m; k++) {
+        const a0 = start + k, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m;
+        // stage 2m: (a0, a1) and (a2, a3) with w = exp(∓2πi k/2m)
+        let wr = cos[k * s1], wi = sgn * sin[k * s1];
+        let xr = re[a1] * wr - im[a1] * wi, xi = re[a1] * wi + im[a1] * wr;
+        const b1r = re[a0] - xr, b1i = im[a0] - xi, b0r = re[a0] + xr, b0i = im[a0] + xi;
+        xr = re[a3] * wr - im[a3] * wi; xi = re[a3] * wi + im[a3] * wr;
+        const b3r = re[a2] - xr, b3i = im[a2] - xi, b2r = re[a2] + xr, b2i = im[a2] + xi;
+        // stage 4m: (a0, a2) with exp(∓2πi k/4m), (a1, a3) with exp(∓2πi (k+m)/4m)
+        wr = cos[k * s2]; wi = sgn * sin[k * s2];
+        xr = b2r * wr - b2i * wi; xi = b2r * wi + b2i * wr;
+        re[a2] = b0r - xr; im[a2] = b0i - xi; re[a0] = b0r + xr; im[a0] = b0i + xi;
+        wr = cos[(k + m) * s2]; wi = sgn * sin[(k + m) * s2];
+        xr = b3r * wr - b3i * wi; xi = b3r * wi + b3i * wr;
+        re[a3] = b1r - xr; im[a3] = b1i - xi; re[a1] = b1r + xr; im[a1] = b1i + xi;
       }
     }
   }
@@ -79,14 +96,23 @@ export function fft1d(re: Float64Array, im: Float64Array, n: number, inverse = f
  * (divides by nx·ny) so ifft2(fft2(x)) = x.
  */
 export function fft2d(re: Float64Array, im: Float64Array, nx: number, ny: number, inverse = false): void {
-  const rowRe = new Float64Array(nx);
-  const rowIm = new Float64Array(nx);
-  for (let y = 0; y < ny; y++) {
-    const o = y * nx;
-    for (let x = 0; x < nx; x++) { rowRe[x] = re[o + x]; rowIm[x] = im[o + x]; }
-    fft1d(rowRe, rowIm, nx, inverse);
-    for (let x = 0; x < nx; x++) { re[o + x] = rowRe[x]; im[o + x] = rowIm[x]; }
+  fftRows(re, im, nx, 0, ny, inverse);
+  fftColumns(re, im, nx, ny, inverse);
+  if (inverse) {
+    const s = 1 / (nx * ny);
+    for (let i = 0; i < re.length; i++) { re[i] *= s; im[i] *= s; }
   }
+}
+
+/** 1-D FFTs (unnormalised) of rows y0 ≤ y < y1 of an nx-wide row-major complex array, in place. */
+export function fftRows(re: Float64Array, im: Float64Array, nx: number, y0: number, y1: number, inverse = false): void {
+  for (let y = y0; y < y1; y++) {
+    fft1d(re.subarray(y * nx, (y + 1) * nx), im.subarray(y * nx, (y + 1) * nx), nx, inverse);
+  }
+}
+
+/** 1-D FFTs (unnormalised) of all nx columns of an nx × ny row-major complex array, in place. */
+export function fftColumns(re: Float64Array, im: Float64Array, nx: number, ny: number, inverse = false): void {
   // columns in blocks of B: gathering B adjacent values per row keeps the reads cache-friendly
   const B = Math.min(16, nx);
   const colRe = new Float64Array(B * ny);
@@ -104,9 +130,5 @@ export function fft2d(re: Float64Array, im: Float64Array, nx: number, ny: number
       const o = y * nx + x0;
       for (let b = 0; b < nb; b++) { re[o + b] = colRe[b * ny + y]; im[o + b] = colIm[b * ny + y]; }
     }
-  }
-  if (inverse) {
-    const s = 1 / (nx * ny);
-    for (let i = 0; i < re.length; i++) { re[i] *= s; im[i] *= s; }
   }
 }

@@ -1,7 +1,8 @@
-// Seeded pseudo-random numbers: xoshiro128** (Blackman & Vigna 2018) seeded through splitmix32,
-// Gaussian deviates by the polar Box–Muller method (Marsaglia & Bray 1964). Every stream is an
-// object (no shared mutable global), and `deriveSeed` makes independent, schedule-free sub-streams
-// (per band, per exposure) so results do not depend on which worker ran what.
+// Seeded pseudo-random numbers for the whole workspace: xoshiro128** (Blackman & Vigna 2018) seeded
+// through splitmix32, Gaussian deviates by the polar Box–Muller method (Marsaglia & Bray 1964).
+// Every stream is an object (no shared mutable global); `deriveSeed` makes independent, schedule-free
+// sub-streams (per band, per exposure) so results do not depend on which worker ran what.
+// The output stream is frozen: @asteris/sim's byte-identical-by-seed fields depend on it.
 
 /** 32-bit hash (splitmix32 finaliser) used to derive stream seeds. */
 export function mix32(x: number): number {
@@ -44,6 +45,10 @@ export class Rng {
   /** Uniform in [0, 1) with 32 bits of resolution. */
   random(): number { return this.nextU32() / 4294967296; }
 
+  /** Same as `random()`: uniform in [0, 1). */
+  next(): number { return this.nextU32() / 4294967296; }
+
+  /** Uniform in [a, b). */
   uniform(a: number, b: number): number { return a + (b - a) * this.random(); }
 
   /** Integer in [0, n). */
@@ -103,9 +108,24 @@ export class Rng {
     let tot = 0;
     for (const w of weights) tot += w;
     let t = this.random() * tot;
-    for (let i = 0; i < weights.length; i++) { t -= weights[i]; if (t < 0) return i; }
+    for (let i = 0; i < weights.length; i++) { t -= weights[i]!; if (t < 0) return i; }
     return weights.length - 1;
   }
+
+  /** A uniformly chosen element of `xs` (non-empty). */
+  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
+
+  /** Shuffles `xs` in place (Fisher–Yates / Durstenfeld) and returns it. */
+  shuffle<T>(xs: T[]): T[] {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = xs[i]!; xs[i] = xs[j]!; xs[j] = t;
+    }
+    return xs;
+  }
 }
+
+/** Factory form of `new Rng(seed)`. */
+export function createRng(seed: number): Rng { return new Rng(seed); }
 
 function rotl(x: number, k: number): number { return (x << k) | (x >>> (32 - k)); }

@@ -1,0 +1,4 @@
+// Public API of @asteris/core: the small utilities every stage shares (see docs/contracts.md).
+export * from './rng.ts';
+export * from './csv.ts';
+export * from './atomic.ts';
