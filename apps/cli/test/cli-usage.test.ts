@@ -172,7 +172,7 @@ describe('more bad input (in-process)', () => {
   });
   // BUG: "<dir>: not valid JSON (EISDIR: illegal operation on a directory, read)" — not a JSON problem
   // (libs/sim/src/simulate.ts readSpecFile: read errors are reported as JSON errors).
-  it.fails('simulate with a directory as the spec calls it a directory, not invalid JSON', async () => {
+  it('simulate with a directory as the spec calls it a directory, not invalid JSON', async () => {
     const msg = expectOneLine(await cli('simulate', '--spec', fx.dirFits, '--out', join(T, 'out', 's2')), { names: fx.dirFits, problem: /directory/ });
     expect(msg).not.toMatch(/not valid JSON/);
   });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseCsv, toCsv } from '@asteris/core';
 import type { Wcs } from '@asteris/fits';
-import { readCandidatePositions, readInjected, unionCsv } from '../src/run.ts';
+import type { Candidate, SelectionResult } from '@asteris/select';
+import { readCandidatePositions, readInjected, unionSelection } from '../src/run.ts';
 
 const HEAD = ['rank', 'id', 'x', 'y', 'preset', 'reasons'];
 
@@ -19,18 +20,20 @@ describe('pipeline CSV products', () => {
   put('a', [[1, 'g1', 10.5, 20.25, 'a', 'low-z alt z=2.1, dchi2=3; "flag"'], [2, 'g2', 30, 40, 'a', '']]);
   put('b', [[1, 'g2', 30, 40, 'b', 'dup, of a'], [2, 'g3', 50, 60, 'b', 'multi\nline, note']]);
 
-  it('unionCsv keeps one row per id (first preset wins) and the quoted reasons intact', () => {
-    const t = parseCsv(unionCsv(dir, ['a', 'b']));
-    expect(t.header).toEqual(HEAD);
-    expect(t.rows.map((r) => r[1])).toEqual(['g1', 'g2', 'g3']);
-    expect(t.rows.map((r) => r[4])).toEqual(['a', 'a', 'b']);
-    expect(t.rows[0]![5]).toBe('low-z alt z=2.1, dchi2=3; "flag"');
-    expect(t.rows[2]![5]).toBe('multi\nline, note');
+  it('the union of presets keeps each object once, best priority first, tagged with every preset', () => {
+    const cand = (id: string, priorityClass: number, refMag: number): Candidate => ({ id, priorityClass, refMag, preset: '' } as unknown as Candidate);
+    const res = (name: string, cands: Candidate[]): SelectionResult =>
+      ({ preset: { name, citations: [`cite-${name}`] }, bands: [], all: [], candidates: cands, nDropped: 0, warnings: [] } as unknown as SelectionResult);
+    const u = unionSelection([res('a', [cand('g1', 2, 27), cand('g2', 1, 28)]), res('b', [cand('g2', 1, 28), cand('g3', 1, 26)])]);
+    expect(u.candidates.map((c) => c.id)).toEqual(['g3', 'g2', 'g1']);
+    expect(u.candidates.map((c) => c.preset)).toEqual(['b', 'a+b', 'a']);
+    expect(u.preset.name).toBe('a+b');
+    expect(u.preset.citations).toEqual(['cite-a', 'cite-b']);
   });
 
   it('candidate positions and injected rows are read by column name despite commas in quotes', () => {
     const f = join(dir, 'union.csv');
-    writeFileSync(f, unionCsv(dir, ['a', 'b']));
+    writeFileSync(f, toCsv(HEAD, [[1, 'g1', 10.5, 20.25, 'a', 'low-z alt z=2.1, dchi2=3; "flag"'], [2, 'g2', 30, 40, 'a+b', ''], [3, 'g3', 50, 60, 'b', 'multi\nline, note']]));
     // x/y columns present: the WCS is not consulted
     expect(readCandidatePositions(f, null as unknown as Wcs)).toEqual([{ x: 10.5, y: 20.25 }, { x: 30, y: 40 }, { x: 50, y: 60 }]);
     const inj = join(dir, 'injected.csv');

@@ -1,7 +1,7 @@
 // Catalogue input: CSV with the columns of docs/catalogue-columns.md (`id, ra, dec, …,
 // flux_<BAND>, fluxerr_<BAND>` in nJy). Column names are matched case-insensitively; `ID`, `RA`,
 // `DEC` (CEERS) work too.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { CsvError, parseCsv, type CsvTable } from '@asteris/core';
 import { SelectError } from './errors.ts';
 
@@ -46,6 +46,7 @@ export function parseCatalogueCsv(text: string, file?: string): Catalogue {
 
 export function readCatalogueCsv(path: string): Catalogue {
   if (!existsSync(path)) throw new SelectError('catalogue file not found', path);
+  if (statSync(path).isDirectory()) throw new SelectError('is a directory, not a catalogue file', path);
   return parseCatalogueCsv(readFileSync(path, 'utf8'), path);
 }
 

@@ -2,7 +2,7 @@
 // effective volumes. The same artificial sources (positions, shapes, SED-consistent fluxes) are added
 // to every exposure of every band; pixels away from them are left bit-for-bit unchanged. Noise is not
 // added (sources are noiseless, as in standard injection–recovery; the background noise is the field's).
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { readFits, writeFits, nJyPerPixelScale, Wcs, type Hdu, type WriteHdu } from '@asteris/fits';
 import { abMagFromNJy, defaultCosmology, nJyFromAbMag } from '@asteris/astro';
@@ -10,7 +10,7 @@ import { loadField, FieldError, type Field } from './field.ts';
 import { makeHighz } from './populations.ts';
 import { fileKernel, modelKernel, psfKernel, REPO_ROOT, type PsfKernel } from './psf/kernel.ts';
 import { renderScene, type RenderSource } from './render.ts';
-import { Rng, toCsv, writeFileAtomic } from '@asteris/core';
+import { Rng, toCsv, writeFileAtomic, TMP_MARK } from '@asteris/core';
 import { resolveOversample } from './simulate.ts';
 import { fmt } from './truth.ts';
 import { pixelPsf } from './bandjob.ts';
@@ -150,7 +150,23 @@ export function injectSources(fieldDir: string, outDir: string, opts: InjectOpti
     pixToSky = (x, y) => w.pixelToSky(x, y);
   } catch { /* no WCS: ra/dec left empty */ }
   const list = opts.sources ?? drawInjections(field, width, height, pixToSky, opts);
-  mkdirSync(out, { recursive: true });
+  if (existsSync(out) && readdirSync(out).length > 0) throw new FieldError('output directory exists and is not empty', out);
+  // Everything is written into a temporary sibling that becomes `out` only when complete, so a bad
+  // exposure (or a kill) never leaves a half-written field behind.
+  const finalOut = out;
+  const tmpOut = `${finalOut}${TMP_MARK}${process.pid}-${Math.random().toString(16).slice(2, 10)}`;
+  mkdirSync(tmpOut, { recursive: true });
+  try {
+    writeInjectedField(tmpOut);
+  } catch (err) {
+    rmSync(tmpOut, { recursive: true, force: true });
+    throw err;
+  }
+  if (existsSync(finalOut)) rmSync(finalOut, { recursive: true, force: true });
+  renameSync(tmpOut, finalOut);
+  return { field: loadField(finalOut), sources: list, listFile: join(finalOut, 'injected.csv') };
+
+  function writeInjectedField(out: string): void {
   for (const band of field.bands) {
     const os = resolveOversample(opts.oversample ?? 'auto', band.name, field.pixelScale);
     const psf = renderPsf(field, band.name, field.pixelScale / os);
@@ -193,5 +209,5 @@ export function injectSources(fieldDir: string, outDir: string, opts: InjectOpti
     });
   }
   writeFileAtomic(join(out, 'field.json'), JSON.stringify(meta, null, 2) + '\n');
-  return { field: loadField(out), sources: list, listFile };
+  }
 }

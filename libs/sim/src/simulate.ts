@@ -46,6 +46,7 @@ export function readSpecFile(path: string): FieldSpec {
   let raw: unknown;
   try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new SpecError('no such file', path);
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new SpecError('is a directory: give the spec file (e.g. data/demo/field.json)', path);
     throw new SpecError(`not valid JSON (${(e as Error).message})`, path);
   }
   return parseSpec(raw, path);

@@ -1,7 +1,8 @@
 // `asteris photometry --detect det.fits --band F115W=sci.fits[,err=|wht=…][,psf=…] … --out catalog.csv` (issue 4).
 // Detection on one image, forced multiband photometry on the same apertures (docs/photometry.md).
 import type { Command } from 'commander';
-import { existsSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '@asteris/core';
 import { UsageError } from '../errors.ts';
 
 export interface PhotometryCliOptions {
@@ -129,6 +130,13 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
     }
     const psf = s.psf ? loadPsf(fits, ph, s, pixelScale) : undefined;
     const nJyPerUnit = s.zp !== undefined ? 10 ** (-0.4 * (s.zp - 31.4)) : undefined;
+    if (nJyPerUnit === undefined) {
+      try {
+        fits.nJyPerPixelScale(image.header, s.sci);
+      } catch (e) {
+        throw new Error(`${s.sci}: cannot convert its pixel values to nJy (no usable BUNIT/PIXAR_SR or zero-point keyword); give the AB zero point in --band ${s.name}=${s.sci},zp=<AB zero point>`);
+      }
+    }
     return { name: s.name, image, err, psf, nJyPerUnit };
   });
   let eeTable;
@@ -152,17 +160,22 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
   }, { threads });
   log(`photometry: ${cat.rows.length} sources × ${bands.length} bands (${((Date.now() - t1) / 1000).toFixed(1)} s)\n`);
 
+  // Each file is written atomically; if any of them fails, the ones already written are removed so
+  // that no incomplete set of products is left behind.
   const written: string[] = [];
-  if (/\.fits$/i.test(o.out)) ph.writeCatalogueFits(o.out, cat);
-  else ph.writeCatalogueCsv(o.out, cat);
-  written.push(o.out);
-  if (o.fits) { ph.writeCatalogueFits(o.fits, cat); written.push(o.fits); }
-  if (o.meta !== false) {
-    const metaPath = o.out.replace(/\.(csv|fits)$/i, '.meta.json');
-    const tmp = `${metaPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ detect: o.detect, inputs: specs, ...cat.meta }, null, 2) + '\n');
-    renameSync(tmp, metaPath);
-    written.push(metaPath);
+  try {
+    if (/\.fits$/i.test(o.out)) ph.writeCatalogueFits(o.out, cat);
+    else ph.writeCatalogueCsv(o.out, cat);
+    written.push(o.out);
+    if (o.fits) { ph.writeCatalogueFits(o.fits, cat); written.push(o.fits); }
+    if (o.meta !== false) {
+      const metaPath = o.out.replace(/\.(csv|fits)$/i, '.meta.json');
+      writeFileAtomic(metaPath, JSON.stringify({ detect: o.detect, inputs: specs, ...cat.meta }, null, 2) + '\n');
+      written.push(metaPath);
+    }
+  } catch (err) {
+    for (const f of written) rmSync(f, { force: true });
+    throw err;
   }
   log(`wrote ${written.join(', ')}\n`);
   return written;

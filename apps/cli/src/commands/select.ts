@@ -25,6 +25,7 @@ export async function runSelect(catalog: string, o: SelectCliOptions, log: (s: s
     for (const im of sel.parseImagesSpec(o.images)) if (!existsSync(im.path)) throw new UsageError(`--images: no such file ${im.path} (band ${im.band})`);
   }
   const cat = sel.readCatalogueCsv(catalog);
+  if (cat.rows.length === 0) throw new sel.SelectError('the catalogue has a header but no rows: nothing to select', catalog);
   const hasRa = sel.findColumn(cat, 'ra', 'ALPHA_J2000') && sel.findColumn(cat, 'dec', 'DELTA_J2000');
   if (!hasRa) throw new sel.SelectError('no RA/Dec columns (need ra, dec in degrees) — the follow-up package needs sky positions', catalog);
   const loaded = presets.map((p) => sel.loadPreset(p));
