@@ -61,6 +61,6 @@ describe('asteris fits', () => {
     expect(r2.err).toMatch(/no HDU named 'SCI'/);
     const r3 = run('fits', 'info', join(ROOT, 'does-not-exist.fits'));
     expect(r3.code).toBe(1);
-    expect(r3.err).toMatch(/no such file or directory/);
+    expect(r3.err).toMatch(/does-not-exist.fits: no such file/);
   });
 });
