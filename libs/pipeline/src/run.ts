@@ -57,6 +57,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const used: { stage: string; key: string }[] = [];
   const startedAt = new Date().toISOString();
 
+  // Every stage's code version includes libs/pipeline, where its compute function lives.
   async function stage(label: string, name: string, parts: KeyParts, compute: (dir: string) => Promise<Record<string, unknown> | void>): Promise<CacheEntry> {
     const t0 = performance.now();
     rep.start(label);
@@ -74,7 +75,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     if (isFieldSpec(fieldDir)) {
       const specFile = join(fieldDir, 'field.json');
       const spec = readSpecFile(specFile);
-      const e = await stage('simulate', 'simulate', { inputs: { spec: hashFile(specFile) }, config: {}, codeVersion: codeVersion(['sim', 'astro', 'fits']) },
+      const e = await stage('simulate', 'simulate', { inputs: { spec: hashFile(specFile) }, config: {}, codeVersion: codeVersion(['sim', 'astro', 'fits', 'pipeline']) },
         async (dir) => { await simulateField(spec, dir, { workers: cfg.workers }); });
       fieldDir = e.dir;
     }
@@ -113,7 +114,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
       for (let r = 0; r < cfg.injection.rounds; r++) {
         const seed = cfg.injection.seed + r;
         const inj = await stage(`inject#${r + 1}`, 'inject', {
-          inputs: { field: main.fieldHash }, config: { ...cfg.injection, seed, rounds: undefined }, codeVersion: codeVersion(['sim', 'astro', 'fits']),
+          inputs: { field: main.fieldHash }, config: { ...cfg.injection, seed, rounds: undefined }, codeVersion: codeVersion(['sim', 'astro', 'fits', 'pipeline']),
         }, async (dir) => {
           const res = injectSources(field.dir, join(dir, 'field'), {
             n: cfg.injection.n, mag: cfg.injection.magRange, kind: 'highz', zRange: cfg.injection.zRange, seed,
@@ -142,7 +143,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     let lfDir: string | null = null;
     if (completenessFile) {
       const lfEntry = await stage('lf', 'lf', {
-        inputs: { select: main.selectKey, completeness: hashFile(completenessFile) }, config: { lf: cfg.lf, seed: cfg.seed, oversample: simOversample(field) }, codeVersion: codeVersion(['lumfunc', 'astro']),
+        inputs: { select: main.selectKey, completeness: hashFile(completenessFile) }, config: { lf: cfg.lf, seed: cfg.seed, oversample: simOversample(field) }, codeVersion: codeVersion(['lumfunc', 'astro', 'pipeline']),
       }, async (dir) => {
         const comp = readCompleteness(completenessFile!);
         // A simulated field whose high-z population was oversampled k× (sim spec) counts each candidate 1/k.
@@ -238,7 +239,7 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     const e = await stage(`${prefix}images:${band.name}`, 'images', {
       inputs: { exposures: h, model: model?.sha256 ?? 'none' },
       config: { denoiser: cfg.denoiser, coadd: cfg.coadd, tileSize: cfg.tileSize },
-      codeVersion: codeVersion(['stack', 'asteris', 'fits']),
+      codeVersion: codeVersion(['stack', 'asteris', 'fits', 'pipeline']),
     }, async (dir) => {
       const stack = readExposureStack(band);
       const co = coadd(stack.images, stack.errs, cfg.coadd);
@@ -307,7 +308,7 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
 
   const phot = await stage(`${prefix}photometry`, 'photometry', {
     inputs: { detect: det.key, images: Object.values(imageKeys).join(',') }, config: cfg.photometry,
-    codeVersion: codeVersion(['photometry', 'extract', 'fits']),
+    codeVersion: codeVersion(['photometry', 'extract', 'fits', 'pipeline']),
   }, async (dir) => {
     const sources = JSON.parse(readFileSync(join(det.dir, 'sources.json'), 'utf8')) as Source[];
     const seg = readImage(join(det.dir, 'segmentation.fits'));
@@ -333,7 +334,7 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
 
   const sel = await stage(`${prefix}select`, 'select', {
     inputs: { photometry: phot.key }, config: { presets: ctx.presets, presetHash: ctx.presetHash },
-    codeVersion: codeVersion(['select', 'astro']),
+    codeVersion: codeVersion(['select', 'astro', 'pipeline']),
   }, async (dir) => {
     const cat = readCatalogueCsv(join(phot.dir, 'catalogue.csv'));
     const pz = photozCatalogue(cat, { keepPz: true });
@@ -351,6 +352,19 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     // sample the LF and the report use, written as a full follow-up package.
     const union = unionSelection(results);
     await writeFollowUpPackage(union, dir, { images: prefix ? undefined : stampImages });
+    // P(z) of every candidate on the photo-z grid (for the report), thinned to ≤ 200 points.
+    const pzOut: Record<string, { z: number[]; p: number[] }> = {};
+    for (const c of union.candidates) {
+      const z = c.pz?.z;
+      const p = c.pz?.pz;
+      if (!z || !p) continue;
+      const step = Math.max(1, Math.ceil(z.length / 200));
+      const zi: number[] = [];
+      const pi: number[] = [];
+      for (let i = 0; i < z.length; i += step) { zi.push(Number(z[i]!.toFixed(4))); pi.push(Number(p[i]!.toPrecision(4))); }
+      pzOut[c.id] = { z: zi, p: pi };
+    }
+    writeFileAtomic(join(dir, 'pz.json'), JSON.stringify(pzOut));
     return { selected: union.candidates.length, perPreset: Object.fromEntries(results.map((r) => [r.preset.name, r.candidates.length])) };
   });
 
@@ -558,14 +572,17 @@ function buildReport(field: Field, main: ChainProducts, depth: DepthSummary | nu
     const { header: head, rows } = readCsvFile(cfile);
     const g = (c: string[], n: string) => { const i = head.indexOf(n); return i >= 0 ? c[i]! : ''; };
     const stampDirs = [main.selectDir, ...(existsSync(join(main.selectDir, 'presets')) ? readdirSafe(join(main.selectDir, 'presets')).map((p) => join(main.selectDir, 'presets', p)) : [])];
+    const pzFile = join(main.selectDir, 'pz.json');
+    const pzs = existsSync(pzFile) ? JSON.parse(readFileSync(pzFile, 'utf8')) as Record<string, { z: number[]; p: number[] }> : {};
     for (const c of rows.slice(0, 200)) {
       const id = g(c, 'id');
       const stamp = stampDirs.map((d) => join(d, 'stamps', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.png`)).find((p) => existsSync(p));
-      const num = (n: string) => { const v = Number(g(c, n)); return Number.isFinite(v) ? v : NaN; };
+      const num = (n: string) => { const t = g(c, n); const v = t === '' ? NaN : Number(t); return Number.isFinite(v) ? v : NaN; };
       candidates.push({
-        id, ra: num('ra'), dec: num('dec'), zPhot: num('z_phot'), zLo: num('z_lo'), zHi: num('z_hi'), pHighZ: num('p_z_gt_7'),
-        muv: num('M_UV'), mag: num('ref_mag'), snr: num('snr_det'), preset: g(c, 'preset'),
+        id, ra: num('ra'), dec: num('dec'), zPhot: num('z_phot'), zLo: num('z_lo68'), zHi: num('z_hi68'), pHighZ: num('p_z_gt7'),
+        muv: num('muv'), mag: num('ref_mag'), snr: num('snr_det'), preset: g(c, 'preset'),
         ...(stamp ? { stampPng: readFileSync(stamp) } : {}),
+        ...(pzs[id] ? { pz: pzs[id] } : {}),
       });
     }
   }
