@@ -53,6 +53,11 @@ describe.skipIf(!existsSync(MODEL))('asteris run end to end', () => {
     expect(first.stdout).toContain('report:');
     const html = readFileSync(join(outA, 'report', 'index.html'), 'utf8');
     for (const id of ['overview', 'depth', 'candidates', 'lf', 'provenance']) expect(html).toContain(`id="${id}"`);
+    // the candidate table has a row per candidate, each with its P(z) curve
+    const table = html.slice(html.indexOf('id="candidate-table"'), html.indexOf('</table>', html.indexOf('id="candidate-table"')));
+    const rows = table.split('<tr>').length - 2;
+    expect(rows).toBeGreaterThanOrEqual(2);
+    expect(table.split('<svg').length - 1).toBe(rows);
   });
 
   it('selects the bright high-z galaxies placed in the field', () => {
