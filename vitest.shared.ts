@@ -1,5 +1,6 @@
 // Shared vitest settings for every project in the workspace.
-// The default `forks` pool is required: onnxruntime-node breaks under vm pools (docs/ecosystem.md §8).
+// The default `forks` pool is required: onnxruntime-node fails under the vm pools (a cross-realm
+// "float32 tensor data must be Float32Array" error). Every project must have tests (no passWithNoTests).
 import { defineConfig } from 'vitest/config';
 
 export function projectConfig(opts: { testTimeout?: number } = {}) {
@@ -11,7 +12,6 @@ export function projectConfig(opts: { testTimeout?: number } = {}) {
       testTimeout: opts.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       reporters: ['default'],
-      passWithNoTests: true,
     },
   });
 }
