@@ -6,27 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/main.ts';
 import { makeFixtures, type Fixtures } from './cli-fixtures.ts';
-import { REPO, STACK_FRAME, errorLines, filesUnder } from './cli-harness.ts';
+import { REPO, STACK_FRAME, errorLines, filesUnder, runMain, type CliResult } from './cli-harness.ts';
 
-interface Run { code: number; stdout: string; stderr: string }
+type Run = CliResult;
 
 /** Runs `asteris ...args` in-process, capturing what it prints. */
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = '', stderr = '';
-  const put = (to: 'o' | 'e') => (chunk: unknown) => { if (to === 'o') stdout += String(chunk); else stderr += String(chunk); return true; };
-  vi.spyOn(process.stdout, 'write').mockImplementation(put('o') as typeof process.stdout.write);
-  vi.spyOn(process.stderr, 'write').mockImplementation(put('e') as typeof process.stderr.write);
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { stdout += `${a.join(' ')}\n`; });
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { stderr += `${a.join(' ')}\n`; });
-  try {
-    const code = await main(['node', 'asteris', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = (...args: string[]): Promise<Run> => runMain(args);
 
 /** One "asteris: error:" line naming `file` (when given), matching `problem`, exit `code`, no stack. */
 function expectOneLine(r: Run, o: { code?: number; names?: string; problem?: RegExp; maxLines?: number } = {}): string {

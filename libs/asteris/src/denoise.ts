@@ -14,10 +14,13 @@ export interface CoreOptions {
   overlap?: number;
   /** add back the bright clipped excess R (reference demo scripts: true) */
   restoreClipPart?: boolean;
-  /** how R combines the clipped excess over exposures: 'median' (reference) or 'mean' (flux-conserving) */
+  /** how R combines the clipped excess over exposures: 'median' (reference, default) or 'mean' (flux-conserving) */
   clipPartMode?: 'median' | 'mean';
+  /** global winsorisation threshold in σ (default 3) */
   clipSigma?: number;
+  /** exact 0 = missing, as the reference (default true) */
   zeroIsMissing?: boolean;
+  /** explicit per-exposure validity masks (1 = valid) */
   masks?: (Uint8Array | null)[];
   /** tiles in flight at once (match the runner's parallelism) */
   concurrency?: number;

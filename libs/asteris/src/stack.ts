@@ -4,37 +4,26 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Header, Image } from '@asteris/fits';
 import { AsterisError } from './errors.ts';
-import { denoiseFrames, type CoreResult } from './denoise.ts';
+import { denoiseFrames, type CoreOptions, type CoreResult } from './denoise.ts';
 import { inProcessRunner, poolRunner, type TileRunner } from './infer/runner.ts';
 import { resolveModel, type ResolvedModel } from './models.ts';
 import { tileGrid } from './tiling.ts';
 
 export const ASTERIS_TS_VERSION = '0.1.0';
 
-export interface DenoiseOptions {
+/** The preprocessing and tiling options of `denoiseFrames` (denoise.ts), plus model selection and threads. */
+export interface DenoiseOptions
+  extends Pick<CoreOptions, 'overlap' | 'restoreClipPart' | 'clipPartMode' | 'clipSigma' | 'zeroIsMissing' | 'masks' | 'onProgress'> {
   /** 'lite' | 'asteris4' | 'asteris8' | path to an .onnx file */
   model: 'lite' | 'asteris4' | 'asteris8' | string;
   /** tile edge (multiple of 8); default 256; reference 800 */
   tileSize?: number;
-  /** tile overlap fraction, default 0.1 (reference) */
-  overlap?: number;
-  /** add back the bright clipped excess R (default true) */
-  restoreClipPart?: boolean;
-  /** R from the 'median' (reference, default) or the 'mean' (flux-conserving) of the clipped excess */
-  clipPartMode?: 'median' | 'mean';
-  /** global winsorisation threshold in σ (default 3) */
-  clipSigma?: number;
-  /** exact 0 = missing, as the reference (default true) */
-  zeroIsMissing?: boolean;
-  /** explicit per-exposure validity masks (1 = valid) */
-  masks?: (Uint8Array | null)[];
   /** worker threads, each with its own ORT session and intraOpNumThreads 1; 0 = one in-process session (default: 2 when ≥ 2 tiles and cores) */
   workers?: number;
   /** frames T when the ONNX input shape does not fix it */
   frames?: number;
   /** filter name used to choose SW/LW ASTERIS models (default: header FILTER) */
   band?: string;
-  onProgress?: (done: number, total: number) => void;
   /** inject a runner (tests); bypasses model loading */
   runner?: TileRunner;
 }

@@ -13,17 +13,9 @@ import {
   uvLuminosityDensity,
   volumeRedshiftSampler,
 } from '../src/uvlf.ts';
+import { mulberry32 as coreMulberry32 } from '@asteris/core';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = (seed: number): (() => number) => coreMulberry32(seed).uniform;
 
 describe('LF shapes (astro-reference §D.1 formula tests)', () => {
   it('Schechter: φ(M*)/φ* = 0.3388 and φ(M*+1)/φ* = 1.5537 for α = −2', () => {

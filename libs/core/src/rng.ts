@@ -129,3 +129,42 @@ export class Rng {
 export function createRng(seed: number): Rng { return new Rng(seed); }
 
 function rotl(x: number, k: number): number { return (x << k) | (x >>> (32 - k)); }
+
+/** A small uniform + normal generator (the interface of `mulberry32`). */
+export interface SimpleRng {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Standard normal N(0, 1) (Box–Muller, the second value cached). */
+  normal(): number;
+}
+
+/**
+ * mulberry32 (T. Ettinger's 32-bit generator) with Box–Muller normals. Kept beside `Rng` because the
+ * seeded tests and benchmarks of stack, photometry and extract are pinned to its stream; new code
+ * should use `Rng`. Pure 32-bit integer arithmetic: the same seed gives the same sequence everywhere.
+ */
+export function mulberry32(seed: number): SimpleRng {
+  let a = seed >>> 0;
+  let spare: number | null = null;
+  const uniform = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = (): number => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    let u = uniform();
+    while (u <= 0) u = uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+  return { uniform, normal };
+}

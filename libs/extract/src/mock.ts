@@ -1,16 +1,10 @@
 // Seeded mock images for tests and the benchmark: circular/elliptical Gaussian sources on a flat
 // background with Gaussian noise. Same seed → same bytes.
+import { mulberry32 as coreMulberry32 } from '@asteris/core';
 
-/** mulberry32 PRNG → uniform [0, 1). */
+/** mulberry32 PRNG → uniform [0, 1) (the shared generator of @asteris/core). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return coreMulberry32(seed).uniform;
 }
 
 /** Standard normal deviates (Box–Muller) from a uniform generator. */

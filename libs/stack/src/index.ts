@@ -1,5 +1,5 @@
 export { coadd, coaddArrays, robustSigma, medianNoiseFactor, StackError, COADD_METHODS } from './coadd.ts';
 export type { CoaddMethod, CoaddOptions, CoaddArrays } from './coadd.ts';
 export { medianInPlace, selectKth } from './select.ts';
-export { mulberry32 } from './rng.ts';
-export type { Rng } from './rng.ts';
+export { mulberry32 } from '@asteris/core';
+export type { SimpleRng as Rng } from '@asteris/core';
