@@ -1,7 +1,8 @@
 // `asteris denoise <field> --model lite|asteris4|asteris8|<file.onnx> --out <dir>` (issue 5).
 // Per band: the ASTERIS-denoised image and the co-add from the same preprocessing (the fair
 // baseline), both on the exposures' pixel grid with provenance keys (docs/asteris.md).
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@asteris/core';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
@@ -63,9 +64,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
     summary.push({ band: band.name, exposures: images.length, frames, box, norm, nTiles, tileSize: ts, workers: wk, modelPath, modelSha256, seconds, secondsNet });
     log(`[denoise] ${band.name}: done in ${seconds.toFixed(1)} s (${((secondsNet * 1e6) / (images[0]!.width * images[0]!.height)).toFixed(1)} µs/pixel in the network stage)\n`);
   }
-  const tmp = join(o.out, `.denoise.json.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify({ field: field.name, model: o.model, bands: summary }, null, 2));
-  renameSync(tmp, join(o.out, 'denoise.json'));
+  writeFileAtomic(join(o.out, 'denoise.json'), JSON.stringify({ field: field.name, model: o.model, bands: summary }, null, 2));
 }
 
 export function register(program: Command): void {

@@ -3,7 +3,8 @@
 // inverse-variance-weighted (or χ-mean) stack, measurement on the stack. Writes DIR/catalogue.csv,
 // DIR/segmentation.fits and, with --check-images, DIR/background.fits and DIR/rms.fits.
 import type { Command } from 'commander';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@asteris/core';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
@@ -53,12 +54,6 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Writes text atomically (temp file in the same directory + rename). */
-function writeTextAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 export async function runExtract(images: string[], o: ExtractCliOptions): Promise<{ n: number; files: string[] }> {
   const fits = await import('@asteris/fits');
@@ -141,7 +136,7 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
       .map(csvCell).join(','));
   }
   const catPath = join(o.out, 'catalogue.csv');
-  writeTextAtomic(catPath, lines.join('\n') + '\n');
+  writeFileAtomic(catPath, lines.join('\n') + '\n');
   const segPath = join(o.out, 'segmentation.fits');
   const segHeader = det.header && typeof det.header.clone === 'function' ? det.header.clone() : undefined;
   fits.writeFits(segPath, [{ ...(segHeader ? { header: segHeader } : {}), data: res.segmentation, shape: [res.width, res.height] }]);

@@ -1,7 +1,8 @@
 // Catalogue I/O: CSV (header line of column names, one row per source, '.'-decimal, shortest round-trip
 // number formatting so CSV → number is exact; NaN written as 'NaN') and FITS binary table (via @asteris/fits).
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic as coreWriteFileAtomic } from '@asteris/core';
+
 import { Header, readFits, writeTable } from '@asteris/fits';
 import { PhotometryError } from '../errors.ts';
 import { bandsFromColumns, catalogueColumns, type Catalogue, type CatalogueRow, type ColumnSpec } from './catalogue.ts';
@@ -14,16 +15,11 @@ function formatNumber(v: number, type: 'int' | 'float'): string {
   return String(v);
 }
 
-/** Atomic write: temp file in the same directory, then rename. */
+/** Atomic write (@asteris/core), with the failure reported as a catalogue error naming the file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    coreWriteFileAtomic(path, data);
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw new PhotometryError(`cannot write catalogue (${(err as Error).message})`, undefined, path);
   }
 }
