@@ -3,12 +3,13 @@
 //   m90 of the co-add (same preprocessing) and of the denoised image with the same detector,
 //   spurious detections per arcmin² on noise-only stacks, forced-aperture photometry bias/scatter
 //   (S/N > 10), point-source FWHM change, seam residuals, speed (µs/pixel) as ratios to the co-add.
-// Options: --model lite|<file.onnx>  --nexp 8  --size 512  --real 2  --tile 512  --no-speed  --quick
+// Options: --model lite|<file.onnx>  --nexp 8  --size 512  --real 2  --tile 512  --no-speed  --quick  --opt-minarea 1
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { abMagFromNJy, pointSourceDetectionLimit } from '@asteris/astro';
 import { Header, type Image } from '@asteris/fits';
 import { coadd as stackCoadd, medianInPlace } from '@asteris/stack';
 import { axisTiles, denoiseStack, REPO_ROOT, resolveModel } from '../src/index.ts';
@@ -19,7 +20,7 @@ const { values: a } = parseArgs({
   options: {
     model: { type: 'string', default: 'lite' }, nexp: { type: 'string', default: '8' }, size: { type: 'string', default: '512' },
     real: { type: 'string', default: '2' }, tile: { type: 'string', default: '512' }, 'no-speed': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, detector: { type: 'string', default: 'auto' },
+    quick: { type: 'boolean', default: false }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
   },
 });
 const NEXP = Number(a.nexp), SIZE = Number(a.size), REAL = a.quick ? 1 : Number(a.real), TILE = Number(a.tile);
@@ -28,7 +29,11 @@ const SIGMA_EXP = 4.3;  // nJy/px per exposure → co-add 5σ point-source depth
 const PIX_ARCSEC = 0.04;
 const AP_R = 2.5;
 const AP_CORR = 1 - Math.exp(-(AP_R * AP_R) / (2 * PSF_SIGMA * PSF_SIGMA)); // Gaussian PSF encircled energy
+const PSF_FWHM = 2.3548 * PSF_SIGMA;
+const OPT_MINAREA = Number(a['opt-minarea']); // DETECT_MINAREA of the optimal (peak) detector
 const MATCH_R = 1.5;
+const GRID = [1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 15, 20];
+const GRID_LOW = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, ...GRID];
 const BIN = 0.25, M0 = 25.5, M1 = 30.5;
 const nb = Math.round((M1 - M0) / BIN);
 
@@ -107,18 +112,26 @@ async function main(): Promise<void> {
     }
     if (r === 0) seamMsg = await seams(m, res.denoised.data, res.coadd.data);
   }
-  const spurAt = (key: Key, th?: number) => noiseImgs[key].reduce((n, img) => n + det.detect(img, th).length, 0) / areaArcmin2;
+  const spurAt = (key: Key, th?: number, fw?: number) => noiseImgs[key].reduce((n, img) => n + det.detect(img, th, fw, fw ? OPT_MINAREA : undefined).length, 0) / areaArcmin2;
   const spurDefault = { coadd: spurAt('coadd'), mean: spurAt('mean'), den: spurAt('den') };
   // calibrated threshold: the lowest DETECT_THRESH at which the noise-only spurious rate is no higher
   // than the co-add's at the default threshold (at least one false detection over the whole area allowed)
   const target = Math.max(spurDefault.coadd, 1 / areaArcmin2);
-  const GRID = [1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 15, 20];
   const thCal = {} as Record<Key, number>;
   const spurCal = {} as Record<Key, number>;
   for (const key of KEYS) [thCal[key], spurCal[key]] = calibrate((th) => spurAt(key, th), GRID, target);
+  // optimal: a Gaussian filter matched to the PSF and, for every image alike, the lowest threshold
+  // (down to 0.5σ) with the same spurious-rate target. On the co-add this is the Neyman–Pearson
+  // detector for a known PSF in white noise, and for a static sky with exposure noise independent
+  // between exposures the co-add is a sufficient statistic of the stack: no image computed from the
+  // stack (a denoised one included) can be detected deeper at the same false-detection rate, up to
+  // the residual cost of searching unknown positions. m90(co-add, optimal) is the ceiling.
+  const thOpt = {} as Record<Key, number>;
+  const spurOpt = {} as Record<Key, number>;
+  for (const key of KEYS) [thOpt[key], spurOpt[key]] = calibrate((th) => spurAt(key, th, PSF_FWHM), GRID_LOW, target);
 
   // 2. injected stacks
-  const MODES = ['default', 'calibrated'] as const;
+  const MODES = ['default', 'calibrated', 'optimal'] as const;
   const acc = Object.fromEntries(MODES.map((md) => [md, { coadd: newAcc(), mean: newAcc(), den: newAcc() }])) as Record<(typeof MODES)[number], Record<Key, Acc>>;
   const phot = { coadd: [] as number[], mean: [] as number[], den: [] as number[] };
   const fwhm = { coadd: [] as number[], mean: [] as number[], den: [] as number[] };
@@ -134,7 +147,7 @@ async function main(): Promise<void> {
     const snrCo: number[] = [];
     for (const [key, img] of [['coadd', res.coadd], ['mean', plain], ['den', res.denoised]] as const) {
       for (const md of MODES) {
-        const d = det.detect(img, md === 'default' ? undefined : thCal[key]);
+        const d = md === 'default' ? det.detect(img) : md === 'calibrated' ? det.detect(img, thCal[key]) : det.detect(img, thOpt[key], PSF_FWHM, OPT_MINAREA);
         const { srcHit, detHit } = match(m.sources, d);
         const A = acc[md][key];
         m.sources.forEach((s, i) => { const b = binIn(A, s.mag); if (b >= 0 && b < nb) { A.inj[b]!++; if (srcHit[i]! >= 0) A.rec[b]!++; } });
@@ -160,10 +173,13 @@ async function main(): Promise<void> {
       });
     }
   }
+  const m90s = {} as Record<(typeof MODES)[number], Record<Key, number>>;
   for (const md of MODES) {
     const mc = m90(acc[md].coadd), mm = m90(acc[md].mean), mdn = m90(acc[md].den);
+    m90s[md] = { coadd: mc.m90, mean: mm.m90, den: mdn.m90 };
+    const th = md === 'optimal' ? thOpt : thCal;
     log(`\n## part A (controlled mock), ${md} detection threshold` + (md === 'default' ? ' (extractor default, same for all images)'
-      : `: co-add ${thCal.coadd}σ, plain mean ${thCal.mean}σ, denoised ${thCal.den}σ — lowest DETECT_THRESH with noise-only spurious rate ≤ ${target.toFixed(1)}/arcmin² (grid + bisection)`));
+      : `${md === 'optimal' ? ` with a PSF-matched Gaussian filter (FWHM ${PSF_FWHM.toFixed(2)} px)` : ''}: co-add ${th.coadd}σ, plain mean ${th.mean}σ, denoised ${th.den}σ — lowest DETECT_THRESH with noise-only spurious rate ≤ ${target.toFixed(1)}/arcmin² (grid + bisection)`));
     log('  mag     C_coadd P_coadd | C_mean P_mean | C_den  P_den');
     for (let i = 0; i < nb; i++) {
       const c = mc.curve[i]!, e = mm.curve[i]!, d = mdn.curve[i]!;
@@ -172,7 +188,12 @@ async function main(): Promise<void> {
     log(`m90: co-add (same preprocessing) ${mc.m90.toFixed(2)}, plain mean co-add (libs/stack) ${mm.m90.toFixed(2)}, denoised ${mdn.m90.toFixed(2)}`);
     log(`DEPTH GAIN [${md}] m90(den) − m90(coadd) = ${(mdn.m90 - mc.m90).toFixed(2)} mag   (goal ≥ +1.0)`);
   }
-  log(`\nnoise-only spurious detections per arcmin² (area ${areaArcmin2.toFixed(3)}): default threshold co-add ${spurDefault.coadd.toFixed(1)}, plain mean ${spurDefault.mean.toFixed(1)}, denoised ${spurDefault.den.toFixed(1)}; calibrated co-add ${spurCal.coadd.toFixed(1)}, denoised ${spurCal.den.toFixed(1)}`);
+  // the same ceiling from theory: matched-filter S/N and the Euler-characteristic rate of noise peaks
+  const np = pointSourceDetectionLimit({ sigmaPix: pixNoise.coadd, psfFwhmPx: PSF_FWHM, areaPx: REAL * SIZE * SIZE, falseDetections: target * areaArcmin2 });
+  log(`\nNeyman–Pearson limit (theory, @asteris/astro pointSourceDetectionLimit): threshold ${np.threshold.toFixed(2)}σ of the matched filter, S/N ${np.snr.toFixed(2)} at 90 % completeness → m90 = ${abMagFromNJy(np.flux).toFixed(2)} (measured with the optimal detector on the co-add: ${m90s.optimal.coadd.toFixed(2)})`);
+  log(`CEILING: m90(co-add, optimal detector) − m90(co-add, extractor default) = ${(m90s.optimal.coadd - m90s.default.coadd).toFixed(2)} mag — the most that any image computed from this stack can gain over the literal same-settings co-add at this false-detection rate`);
+  log(`denoised against the optimal co-add detector: ${(m90s.optimal.den - m90s.optimal.coadd).toFixed(2)} mag (both PSF-filtered, equal spurious rate)`);
+  log(`\nnoise-only spurious detections per arcmin² (area ${areaArcmin2.toFixed(3)}): default threshold co-add ${spurDefault.coadd.toFixed(1)}, plain mean ${spurDefault.mean.toFixed(1)}, denoised ${spurDefault.den.toFixed(1)}; calibrated co-add ${spurCal.coadd.toFixed(1)}, denoised ${spurCal.den.toFixed(1)}; optimal co-add ${spurOpt.coadd.toFixed(1)}, denoised ${spurOpt.den.toFixed(1)}`);
   const anc = robust(apNoise.coadd).nmad, and = robust(apNoise.den).nmad;
   log(`aperture (r=${AP_R}px) noise: co-add ${anc.toFixed(3)} nJy, denoised ${and.toFixed(3)} nJy → equivalent depth gain 2.5·log10(ratio) = ${(2.5 * Math.log10(anc / and)).toFixed(2)} mag`);
   log(`pixel noise (image − truth): co-add ${pixNoise.coadd.toFixed(3)} nJy/px, plain mean ${pixNoise.mean.toFixed(3)}, denoised ${pixNoise.den.toFixed(3)} nJy/px, ratio co-add/denoised ${(pixNoise.coadd / pixNoise.den).toFixed(2)}`);
@@ -202,9 +223,10 @@ async function simField(det: Detector): Promise<void> {
   const band = 'F277W';
   const root = join(tmpdir(), `asteris-bench-sim-${process.pid}`);
   const MB = 27.0; // the default sim depth is ≈ 30 AB (5σ, 0.2″ aperture): bins 27–32
+  const fwhmB = sim.NIRCAM_FWHM_ARCSEC[band]! / PIX_ARCSEC; // px, for the PSF-matched detection filter
   type Key = 'coadd' | 'clip' | 'den';
   const KEYS: Key[] = ['coadd', 'clip', 'den'];
-  const MODES = ['default', 'calibrated'] as const;
+  const MODES = ['default', 'calibrated', 'optimal'] as const;
   const acc = Object.fromEntries(MODES.map((md) => [md, { coadd: newAcc(MB), clip: newAcc(MB), den: newAcc(MB) }])) as Record<(typeof MODES)[number], Record<Key, Acc>>;
   let tDen = 0, nDen = 0;
   const area = (SIZE * PIX_ARCSEC / 60) ** 2 * REAL;
@@ -223,8 +245,8 @@ async function simField(det: Detector): Promise<void> {
     return { zp: fb.zeropoint ?? 27.4618, img: { coadd: res.coadd, clip: stackCoadd(images, errs, 'clipped-mean').image, den: res.denoised } as Record<Key, Image> };
   };
   const noise: Record<Key, Image[]> = { coadd: [], clip: [], den: [] };
-  const thCal = {} as Record<Key, number>;
-  const spurDef = {} as Record<Key, number>, spurCal = {} as Record<Key, number>;
+  const thCal = {} as Record<Key, number>, thOpt = {} as Record<Key, number>;
+  const spurDef = {} as Record<Key, number>, spurCal = {} as Record<Key, number>, spurOpt = {} as Record<Key, number>;
   let target = 0;
   try {
     for (let r = 0; r < REAL; r++) {
@@ -236,11 +258,11 @@ async function simField(det: Detector): Promise<void> {
       const { img } = await products(fdir);
       for (const k of KEYS) noise[k].push(img[k]);
     }
-    const spurAt = (k: Key, th?: number) => noise[k].reduce((n, im) => n + det.detect(im, th).length, 0) / area;
+    const spurAt = (k: Key, th?: number, fw?: number) => noise[k].reduce((n, im) => n + det.detect(im, th, fw, fw ? OPT_MINAREA : undefined).length, 0) / area;
     for (const k of KEYS) spurDef[k] = spurAt(k);
     target = Math.max(spurDef.coadd, 1 / area);
-    const GRID = [1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 15, 20];
     for (const k of KEYS) [thCal[k], spurCal[k]] = calibrate((th) => spurAt(k, th), GRID, target);
+    for (const k of KEYS) [thOpt[k], spurOpt[k]] = calibrate((th) => spurAt(k, th, fwhmB), GRID_LOW, target);
     for (let r = 0; r < REAL; r++) {
       const fdir = join(root, `f${r}`), dir = join(root, `i${r}`);
       await sim.simulateField({ kind: 'asteris-field-spec', name: `bench${r}`, seed: 7101 + r, width: SIZE, height: SIZE, bands: [band], nexp: NEXP }, fdir, { workers: 0 });
@@ -249,7 +271,7 @@ async function simField(det: Detector): Promise<void> {
       const truth = csv(join(fdir, 'truth.csv')).map((t) => ({ x: Number(t.x), y: Number(t.y) }));
       const { zp, img } = await products(dir);
       for (const k of KEYS) for (const md of MODES) {
-        const d = det.detect(img[k], md === 'default' ? undefined : thCal[k]);
+        const d = md === 'default' ? det.detect(img[k]) : md === 'calibrated' ? det.detect(img[k], thCal[k]) : det.detect(img[k], thOpt[k], fwhmB, OPT_MINAREA);
         const { srcHit, detHit } = match(src, d);
         const A = acc[md][k];
         src.forEach((q, i) => { const b = binIn(A, q.mag); if (b >= 0 && b < nb) { A.inj[b]!++; if (srcHit[i]! >= 0) A.rec[b]!++; } });
@@ -265,9 +287,12 @@ async function simField(det: Detector): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   log(`\n## part B: @asteris/sim field (${band}, ${REAL} × ${SIZE}², N = ${NEXP}, galaxies + correlated noise + cosmic rays), injected points`);
+  const m90s = {} as Record<(typeof MODES)[number], Record<Key, number>>;
   for (const md of MODES) {
     const mc = m90(acc[md].coadd), mi = m90(acc[md].clip), mdn = m90(acc[md].den);
-    log(`### ${md} threshold` + (md === 'default' ? '' : `: co-add ${thCal.coadd}σ, clipped mean ${thCal.clip}σ, denoised ${thCal.den}σ (noise-only spurious ≤ ${target.toFixed(1)}/arcmin²)`));
+    m90s[md] = { coadd: mc.m90, clip: mi.m90, den: mdn.m90 };
+    const th = md === 'optimal' ? thOpt : thCal;
+    log(`### ${md} threshold` + (md === 'default' ? '' : `${md === 'optimal' ? ` with a PSF-matched Gaussian filter (FWHM ${fwhmB.toFixed(2)} px, minarea ${OPT_MINAREA})` : ''}: co-add ${th.coadd}σ, clipped mean ${th.clip}σ, denoised ${th.den}σ (noise-only spurious ≤ ${target.toFixed(1)}/arcmin²)`));
     log('  mag     C_coadd P_coadd | C_clip P_clip  | C_den  P_den');
     for (let i = 0; i < nb; i++) {
       const c = mc.curve[i]!, e = mi.curve[i]!, d = mdn.curve[i]!;
@@ -276,7 +301,12 @@ async function simField(det: Detector): Promise<void> {
     log(`m90: co-add (same preprocessing) ${mc.m90.toFixed(2)}, sigma-clipped mean co-add (libs/stack) ${mi.m90.toFixed(2)}, denoised ${mdn.m90.toFixed(2)}`);
     log(`DEPTH GAIN (sim field) [${md}] m90(den) − m90(coadd) = ${(mdn.m90 - mc.m90).toFixed(2)} mag; vs clipped mean ${(mdn.m90 - mi.m90).toFixed(2)} mag`);
   }
-  log(`noise-only sim field spurious per arcmin²: default co-add ${spurDef.coadd.toFixed(1)}, clipped mean ${spurDef.clip.toFixed(1)}, denoised ${spurDef.den.toFixed(1)}; calibrated co-add ${spurCal.coadd.toFixed(1)}, clipped ${spurCal.clip.toFixed(1)}, denoised ${spurCal.den.toFixed(1)}`);
+  // correlated noise and a non-Gaussian PSF: the Gaussian filter is not the exact matched filter here,
+  // so the empirical ceiling is the deepest co-add over every detector tried
+  const best = Math.max(...MODES.flatMap((md) => [m90s[md].coadd, m90s[md].clip]).filter(Number.isFinite));
+  const bestDen = Math.max(...MODES.map((md) => m90s[md].den).filter(Number.isFinite));
+  log(`CEILING (sim field): deepest co-add over all detectors − co-add at the extractor default = ${(best - m90s.default.coadd).toFixed(2)} mag; deepest denoised against the deepest co-add ${(bestDen - best).toFixed(2)} mag`);
+  log(`noise-only sim field spurious per arcmin²: default co-add ${spurDef.coadd.toFixed(1)}, clipped mean ${spurDef.clip.toFixed(1)}, denoised ${spurDef.den.toFixed(1)}; calibrated co-add ${spurCal.coadd.toFixed(1)}, clipped ${spurCal.clip.toFixed(1)}, denoised ${spurCal.den.toFixed(1)}; optimal co-add ${spurOpt.coadd.toFixed(1)}, clipped ${spurOpt.clip.toFixed(1)}, denoised ${spurOpt.den.toFixed(1)}`);
   log(`denoise wall time ${(tDen / nDen / 1000).toFixed(2)} s per ${SIZE}² stack`);
 }
 

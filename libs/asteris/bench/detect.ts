@@ -9,8 +9,12 @@ import { medianInPlace } from '@asteris/stack';
 export interface Detection { x: number; y: number; flux: number }
 export interface Detector {
   name: string;
-  /** threshold: DETECT_THRESH in σ of the image's own background rms (default: the extractor's, 1.5) */
-  detect(img: Image, threshold?: number): Detection[];
+  /**
+   * threshold: DETECT_THRESH in σ of the image's own background rms (default: the extractor's, 1.5);
+   * psfFwhm: detect through a Gaussian filter of this FWHM (px) matched to the PSF instead of the
+   * extractor's default 3×3 kernel.
+   */
+  detect(img: Image, threshold?: number, psfFwhm?: number, minArea?: number): Detection[];
 }
 
 function robustStats(a: Float32Array): { med: number; sig: number } {
@@ -61,12 +65,12 @@ export function apertureSum(img: Float32Array, w: number, h: number, x: number, 
 export function fallbackDetector(opts: { thresh: number; minArea: number; psfSigma: number; apRadius: number; apCorr: number }): Detector {
   return {
     name: `fallback matched filter (thresh ${opts.thresh}σ, minarea ${opts.minArea})`,
-    detect(img, threshold) {
+    detect(img, threshold, psfFwhm) {
       const { width: w, height: h } = img;
       const { med } = robustStats(img.data);
       const sub = new Float32Array(img.data.length);
       for (let i = 0; i < sub.length; i++) sub[i] = Number.isFinite(img.data[i]!) ? img.data[i]! - med : 0;
-      const f = gaussianFilter(sub, w, h, opts.psfSigma);
+      const f = gaussianFilter(sub, w, h, psfFwhm ? psfFwhm / 2.3548 : opts.psfSigma);
       const { med: fm, sig: fs } = robustStats(f);
       const thr = fm + (threshold ?? opts.thresh) * fs;
       const label = new Int32Array(w * h);
@@ -105,12 +109,19 @@ export async function pipelineDetector(): Promise<Detector | null> {
   try {
     const ex = (await import('@asteris/extract')) as unknown as {
       extractSources?: (img: Image, opts?: Record<string, unknown>) => { sources: Array<{ x: number; y: number; fluxAuto: number }> };
+      gaussianKernel?: (fwhm: number) => unknown;
     };
-    if (typeof ex.extractSources !== 'function') return null;
-    const fn = ex.extractSources;
+    if (typeof ex.extractSources !== 'function' || typeof ex.gaussianKernel !== 'function') return null;
+    const fn = ex.extractSources, gk = ex.gaussianKernel;
     return {
       name: '@asteris/extract extractSources (default settings)',
-      detect: (img, threshold) => fn(img, threshold === undefined ? {} : { threshold }).sources.map((s) => ({ x: s.x, y: s.y, flux: s.fluxAuto })),
+      detect: (img, threshold, psfFwhm, minArea) => fn(img, {
+        maps: false,
+        ...(minArea ? { minArea } : {}),
+        ...(threshold === undefined ? {} : { threshold }),
+        // SExtractor FILTER_NAME gauss_*.conv: a normalised Gaussian of the PSF's FWHM (SExtractor manual §6.1)
+        ...(psfFwhm ? { kernel: gk(psfFwhm) } : {}),
+      }).sources.map((s) => ({ x: s.x, y: s.y, flux: s.fluxAuto })),
     };
   } catch {
     return null;

@@ -2,7 +2,7 @@
 // pitfalls fixed (§6.2; see docs/asteris.md "Deviations from the reference").
 import type { TileRunner } from './infer/runner.ts';
 import { AsterisError } from './errors.ts';
-import { cropCube, cubeFromFrames, validBox, type Box } from './preprocess/cube.ts';
+import { cubeFromFrames, validBoxOfFrames, type Box } from './preprocess/cube.ts';
 import { preprocessCube, SCALE_FACTOR, stackBias, type Normalisation } from './preprocess/normalise.ts';
 import { medianInPlace } from '@asteris/stack';
 import { tileGrid, tilingGeometry, type Tile } from './tiling.ts';
@@ -73,10 +73,12 @@ export async function denoiseFrames(
 ): Promise<CoreResult> {
   const t0 = performance.now();
   const T = runner.frames;
-  const full = cubeFromFrames(frames, width, height, { zeroIsMissing: opts.zeroIsMissing, masks: opts.masks });
-  const box = validBox(full);
+  // memory: one float32 copy of the (cropped) stack, normalised and binned in place; the rest is a
+  // few single images and the tiles in flight
+  const inOpts = { zeroIsMissing: opts.zeroIsMissing, masks: opts.masks };
+  const box = validBoxOfFrames(frames, width, height, inOpts);
   if (!box) throw new AsterisError('no pixel is valid in every exposure (the exposures do not overlap, or all are masked)');
-  const cube = box.x0 === 0 && box.y0 === 0 && box.x1 === width && box.y1 === height ? full : cropCube(full, box);
+  const cube = cubeFromFrames(frames, width, height, { ...inOpts, box });
   const pre = preprocessCube(cube, T, { clipSigma: opts.clipSigma, clipPartMode: opts.clipPartMode });
   const W = cube.width, H = cube.height, npix = W * H;
   const sf = pre.frames;

@@ -6,13 +6,13 @@ export { denoiseFrames, tileBias } from './denoise.ts';
 export type { CoreOptions, CoreResult } from './denoise.ts';
 export { axisTiles, tileGrid, tilingGeometry, roundUp } from './tiling.ts';
 export type { AxisTile, Tile } from './tiling.ts';
-export { cubeFromFrames, validBox, cropCube } from './preprocess/cube.ts';
+export { cubeFromFrames, validBox, validBoxOfFrames, cropCube } from './preprocess/cube.ts';
 export type { Cube, Box } from './preprocess/cube.ts';
 export {
-  winsorise, clipPartImage, normaliseInPlace, superFrameSizes, binSuperFrames, preprocessCube, temporalMean, stackBias, SCALE_FACTOR,
+  winsorise, clipPartImage, clipPartFromLimits, normaliseInPlace, superFrameSizes, binSuperFrames, preprocessCube, temporalMean, stackBias, SCALE_FACTOR,
 } from './preprocess/normalise.ts';
 export type { Normalisation, PreprocessResult } from './preprocess/normalise.ts';
-export { sigmaClipLimits, nanMedian, nanStd } from './preprocess/stats.ts';
+export { sigmaClipLimits, nanMedian, nanMedianSelect, kthFinite, nanStd } from './preprocess/stats.ts';
 export { inProcessRunner, poolRunner } from './infer/runner.ts';
 export type { TileRunner } from './infer/runner.ts';
 export { resolveModel, modelCandidates, nircamChannel, DEFAULT_MODEL_DIR, REPO_ROOT } from './models.ts';

@@ -6,3 +6,4 @@ export * from './sed.ts';
 export * from './cosmology.ts';
 export * from './uvlf.ts';
 export * from './coords.ts';
+export * from './detection.ts';

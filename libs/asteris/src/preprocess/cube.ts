@@ -23,6 +23,50 @@ export interface CubeInputOptions {
   zeroIsMissing?: boolean;
   /** explicit per-frame validity masks (1 = valid); ANDed with finiteness */
   masks?: (Uint8Array | null)[];
+  /** copy only this box (the cube is then box-sized), e.g. from validBoxOfFrames */
+  box?: Box;
+}
+
+/** Whether voxel i of frame t counts as valid under the cube's input rules. */
+function validator(frames: Float32Array[], npix: number, opts: CubeInputOptions): (t: number, i: number) => boolean {
+  const zeroIsMissing = opts.zeroIsMissing ?? true;
+  opts.masks?.forEach((m, t) => {
+    if (m && m.length !== npix) throw new AsterisError(`mask of exposure ${t} has ${m.length} pixels, expected ${npix}`);
+  });
+  return (t, i) => {
+    const v = frames[t]![i]!;
+    const m = opts.masks?.[t];
+    return Number.isFinite(v) && !(zeroIsMissing && v === 0) && !(m && m[i] === 0);
+  };
+}
+
+/**
+ * validBox(cubeFromFrames(frames, …)) computed straight from the frames, with one byte per pixel of
+ * scratch instead of a float32 copy of the stack.
+ */
+export function validBoxOfFrames(frames: Float32Array[], width: number, height: number, opts: CubeInputOptions = {}): Box | null {
+  const npix = width * height;
+  if (frames.length === 0) throw new AsterisError('empty exposure stack');
+  frames.forEach((f, t) => { if (f.length !== npix) throw new AsterisError(`exposure ${t} has ${f.length} pixels, expected ${width}×${height}`); });
+  const ok = validator(frames, npix, opts);
+  const all = new Uint8Array(npix).fill(1);
+  for (let t = 0; t < frames.length; t++) for (let p = 0; p < npix; p++) if (all[p] && !ok(t, p)) all[p] = 0;
+  return boxOf(all, width, height);
+}
+
+function boxOf(all: Uint8Array, width: number, height: number): Box | null {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!all[y * width + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (x1 < 0) return null;
+  return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
 /** Copies frames into a cube (float32), marking missing voxels NaN. Frames must share one grid. */
@@ -30,21 +74,22 @@ export function cubeFromFrames(frames: Float32Array[], width: number, height: nu
   const n = frames.length;
   if (n === 0) throw new AsterisError('empty exposure stack');
   const npix = width * height;
-  const zeroIsMissing = opts.zeroIsMissing ?? true;
-  const data = new Float32Array(n * npix);
+  frames.forEach((f, t) => { if (f.length !== npix) throw new AsterisError(`exposure ${t} has ${f.length} pixels, expected ${width}×${height}`); });
+  const ok = validator(frames, npix, opts);
+  const b = opts.box ?? { x0: 0, y0: 0, x1: width, y1: height };
+  const w = b.x1 - b.x0, h = b.y1 - b.y0, bpix = w * h;
+  const data = new Float32Array(n * bpix);
   for (let t = 0; t < n; t++) {
     const f = frames[t]!;
-    if (f.length !== npix) throw new AsterisError(`exposure ${t} has ${f.length} pixels, expected ${width}×${height}`);
-    const m = opts.masks?.[t] ?? null;
-    if (m && m.length !== npix) throw new AsterisError(`mask of exposure ${t} has ${m.length} pixels, expected ${npix}`);
-    const off = t * npix;
-    for (let i = 0; i < npix; i++) {
-      const v = f[i]!;
-      const bad = !Number.isFinite(v) || (zeroIsMissing && v === 0) || (m !== null && m[i] === 0);
-      data[off + i] = bad ? NaN : v;
+    const off = t * bpix;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = (y + b.y0) * width + x + b.x0;
+        data[off + y * w + x] = ok(t, i) ? f[i]! : NaN;
+      }
     }
   }
-  return { n, width, height, data };
+  return { n, width: w, height: h, data };
 }
 
 /**
@@ -58,18 +103,7 @@ export function validBox(c: Cube): Box | null {
     const off = t * npix;
     for (let p = 0; p < npix; p++) if (Number.isNaN(c.data[off + p]!)) all[p] = 0;
   }
-  let x0 = c.width, y0 = c.height, x1 = -1, y1 = -1;
-  for (let y = 0; y < c.height; y++) {
-    for (let x = 0; x < c.width; x++) {
-      if (!all[y * c.width + x]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  if (x1 < 0) return null;
-  return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+  return boxOf(all, c.width, c.height);
 }
 
 export function cropCube(c: Cube, b: Box): Cube {

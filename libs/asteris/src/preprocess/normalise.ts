@@ -4,7 +4,7 @@
 import { medianInPlace } from '@asteris/stack';
 import { AsterisError } from '../errors.ts';
 import type { Cube } from './cube.ts';
-import { nanMedian, nanStd, sigmaClipLimits } from './stats.ts';
+import { nanMedian, nanMedianSelect, nanStd, sigmaClipLimits } from './stats.ts';
 
 export const SCALE_FACTOR = 4;
 
@@ -67,7 +67,7 @@ export function clipPartImage(excess: Float32Array, n: number, npix: number, mod
 
 /** z-score and map to x/4 + 1 in place (§1.3.6): μ = median, σ = population std of the finite voxels. */
 export function normaliseInPlace(c: Cube): { mu: number; sigma: number } {
-  const mu = nanMedian(c.data);
+  const mu = nanMedianSelect(c.data);
   const sigma = nanStd(c.data);
   if (!(sigma > 0)) throw new AsterisError(`exposure stack has zero variance after clipping (σ = ${sigma}); cannot normalise`);
   const d = c.data;
@@ -94,11 +94,15 @@ export function superFrameSizes(n: number, T: number): number[] {
   return Array.from({ length: T }, (_, j) => q + (j >= s && j < s + r ? 1 : 0));
 }
 
-/** Contiguous nanmean binning of N frames into T super-frames (file order). All-missing → NaN. */
-export function binSuperFrames(c: Cube, T: number): Cube {
+/**
+ * Contiguous nanmean binning of N frames into T super-frames (file order). All-missing → NaN.
+ * inPlace: super-frame j is written over exposure j of the cube (safe: it only reads exposures ≥ j),
+ * and the result is a view of the cube's buffer, so no second stack is allocated.
+ */
+export function binSuperFrames(c: Cube, T: number, inPlace = false): Cube {
   const sizes = superFrameSizes(c.n, T);
   const npix = c.width * c.height;
-  const out = new Float32Array(T * npix);
+  const out = inPlace ? c.data.subarray(0, T * npix) : new Float32Array(T * npix);
   const sum = new Float64Array(npix);
   const cnt = new Uint16Array(npix);
   let t0 = 0;
@@ -134,12 +138,49 @@ export interface PreprocessResult {
  */
 export function preprocessCube(c: Cube, T: number, opts: { clipSigma?: number; clipPartMode?: 'median' | 'mean' } = {}): PreprocessResult {
   superFrameSizes(c.n, T); // fail early on N < T
-  const w = winsorise(c, opts.clipSigma ?? 3);
+  // the same steps as winsorise + clipPartImage + binSuperFrames, without their full-stack buffers:
+  // beyond the cube itself only a few single images are allocated (docs/asteris.md, memory)
+  const { lo, hi, iters, count } = sigmaClipLimits(c.data, opts.clipSigma ?? 3);
+  if (count === 0) throw new AsterisError('exposure stack has no valid pixels');
   const npix = c.width * c.height;
-  const clipPart = clipPartImage(w.excess, c.n, npix, opts.clipPartMode ?? 'median');
+  const clipPart = clipPartFromLimits(c, lo, hi, opts.clipPartMode ?? 'median');
+  const d = c.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v > hi) d[i] = hi; else if (v < lo) d[i] = lo; // NaN compares false and stays NaN
+  }
   const { mu, sigma } = normaliseInPlace(c);
-  const frames = binSuperFrames(c, T);
-  return { frames, clipPart, norm: { mu, sigma, lo: w.lo, hi: w.hi, clipIters: w.iters } };
+  const frames = binSuperFrames(c, T, true);
+  return { frames, clipPart, norm: { mu, sigma, lo, hi, clipIters: iters } };
+}
+
+/**
+ * clipPartImage of the excesses over [lo, hi], computed pixel by pixel from the unclipped cube
+ * (so the N×H×W excess stack is never stored).
+ */
+export function clipPartFromLimits(c: Cube, lo: number, hi: number, mode: 'median' | 'mean' = 'median'): Float32Array {
+  const n = c.n, npix = c.width * c.height, d = c.data;
+  const R = new Float32Array(npix);
+  const buf = new Float64Array(n);
+  for (let p = 0; p < npix; p++) {
+    let nz = 0;
+    for (let t = 0; t < n; t++) {
+      const v = d[t * npix + p]!;
+      // the excess is computed in float32, as the stored excess of winsorise is
+      const e = v > hi ? Math.fround(v - hi) : v < lo ? Math.fround(v - lo) : 0;
+      buf[t] = e;
+      if (e !== 0) nz++;
+    }
+    if (nz <= 1) continue;
+    if (mode === 'mean') {
+      let s = 0;
+      for (let t = 0; t < n; t++) s += buf[t]!;
+      R[p] = s / n;
+    } else {
+      R[p] = medianInPlace(buf, n);
+    }
+  }
+  return R;
 }
 
 /** Temporal nanmean image of a cube (NaN where no frame is valid). */

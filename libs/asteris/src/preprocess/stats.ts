@@ -61,3 +61,43 @@ export function nanStd(values: Float32Array): number {
   }
   return Math.sqrt(ss / n);
 }
+
+/** Sortable unsigned key of a float32 bit pattern (IEEE 754 order: flip all bits of negatives, the sign bit of positives). */
+function floatKey(bits: number): number {
+  return (bits & 0x80000000 ? ~bits : bits | 0x80000000) >>> 0;
+}
+
+/**
+ * The k-th smallest (0-based) finite value, by two 16-bit radix-histogram passes over the float32
+ * bit patterns: exact, O(65,536) extra memory, so a whole exposure stack needs no sorted copy.
+ */
+export function kthFinite(values: Float32Array, k: number): number {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const hist = new Float64Array(65536);
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) hist[floatKey(bits[i]!) >>> 16]!++;
+  let hi = 0, acc = 0;
+  while (hi < 65535 && acc + hist[hi]! <= k) acc += hist[hi++]!;
+  const r = k - acc;
+  hist.fill(0);
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i]!)) continue;
+    const key = floatKey(bits[i]!);
+    if (key >>> 16 === hi) hist[key & 0xffff]!++;
+  }
+  let lo = 0;
+  acc = 0;
+  while (lo < 65535 && acc + hist[lo]! <= r) acc += hist[lo++]!;
+  const key = ((hi << 16) | lo) >>> 0;
+  const out = new Uint32Array(1);
+  out[0] = key & 0x80000000 ? key & 0x7fffffff : ~key;
+  return new Float32Array(out.buffer)[0]!;
+}
+
+/** nanMedian of a float32 array without copying it (numpy semantics: mean of the two middle values for even counts). */
+export function nanMedianSelect(values: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
+  if (n === 0) return NaN;
+  const h = n >> 1;
+  return n % 2 ? kthFinite(values, h) : (kthFinite(values, h - 1) + kthFinite(values, h)) / 2;
+}

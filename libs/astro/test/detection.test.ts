@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '@asteris/core';
+import { abMagFromNJy, expectedNoisePeaks, normalQuantile, normalTail, pointSourceDetectionLimit } from '../src/index.ts';
+
+/** White noise of unit variance smoothed by a Gaussian of σ = s (periodic), rescaled to unit variance. */
+function smoothedNoise(n: number, s: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  const img = new Float64Array(n * n);
+  for (let i = 0; i < img.length; i++) img[i] = rng.normal();
+  const r = Math.ceil(4 * s);
+  const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * s * s)));
+  const tmp = new Float64Array(n * n), f = new Float64Array(n * n);
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+    let a = 0;
+    for (let i = -r; i <= r; i++) a += k[i + r]! * img[y * n + ((x + i + n) % n)]!;
+    tmp[y * n + x] = a;
+  }
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+    let a = 0;
+    for (let i = -r; i <= r; i++) a += k[i + r]! * tmp[((y + i + n) % n) * n + x]!;
+    f[y * n + x] = a;
+  }
+  let ss = 0;
+  for (const v of f) ss += v * v;
+  const sd = Math.sqrt(ss / f.length);
+  for (let i = 0; i < f.length; i++) f[i] = f[i]! / sd;
+  return f;
+}
+
+/** 8-connected components above t. */
+function excursions(f: Float64Array, n: number, t: number): number {
+  const lab = new Uint8Array(n * n);
+  const st: number[] = [];
+  let c = 0;
+  for (let p = 0; p < n * n; p++) {
+    if (lab[p] || f[p]! <= t) continue;
+    c++; lab[p] = 1; st.push(p);
+    while (st.length) {
+      const q = st.pop()!;
+      const qx = q % n, qy = (q - qx) / n;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const xx = qx + dx, yy = qy + dy;
+        if (xx < 0 || yy < 0 || xx >= n || yy >= n) continue;
+        const o = yy * n + xx;
+        if (!lab[o] && f[o]! > t) { lab[o] = 1; st.push(o); }
+      }
+    }
+  }
+  return c;
+}
+
+describe('normal distribution helpers', () => {
+  it('match tabulated values', () => {
+    expect(normalTail(0)).toBeCloseTo(0.5, 7);
+    expect(normalTail(1.959964)).toBeCloseTo(0.025, 6);
+    expect(normalTail(5)).toBeCloseTo(2.866516e-7, 9);
+    expect(normalTail(-1)).toBeCloseTo(0.8413447, 6);
+    expect(normalQuantile(0.9)).toBeCloseTo(1.2815516, 5);
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 6);
+    expect(() => normalQuantile(1)).toThrow(RangeError);
+  });
+});
+
+describe('noise peaks of a smoothed Gaussian field (Euler characteristic)', () => {
+  const n = 768;
+  it('predicts the number of excursions of white noise smoothed on a scale of 2.5 px within 20 %', () => {
+    const f = smoothedNoise(n, 2.5, 11);
+    for (const t of [2.5, 3]) {
+      const got = excursions(f, n, t), want = expectedNoisePeaks(t, 2.5, n * n);
+      expect(got / want).toBeGreaterThan(0.8);
+      expect(got / want).toBeLessThan(1.2);
+    }
+  });
+  it('gives the threshold for a given false-detection count to ≤ 0.25σ at a PSF-scale smoothing of 0.85 px', () => {
+    const f = smoothedNoise(n, 0.85, 12);
+    // the threshold at which the lattice field shows ≈ 30 excursions, against the formula's
+    let lo = 2, hi = 6;
+    for (let k = 0; k < 20; k++) { const mid = (lo + hi) / 2; if (excursions(f, n, mid) > 30) lo = mid; else hi = mid; }
+    let a = 1, b = 40;
+    for (let k = 0; k < 60; k++) { const mid = (a + b) / 2; if (expectedNoisePeaks(mid, 0.85, n * n) > 30) a = mid; else b = mid; }
+    expect(Math.abs(hi - b)).toBeLessThan(0.25);
+  });
+});
+
+describe('pointSourceDetectionLimit', () => {
+  it('matches a hand calculation (FWHM 2 px, σ 1.519 nJy/px, 2 × 512² px, one false detection)', () => {
+    const L = pointSourceDetectionLimit({ sigmaPix: 1.519, psfFwhmPx: 2, areaPx: 2 * 512 * 512, falseDetections: 1 });
+    const s = 2 / (2 * Math.sqrt(2 * Math.LN2));
+    // E[χ](t) = 1 at the threshold
+    expect(expectedNoisePeaks(L.threshold, s, 2 * 512 * 512)).toBeCloseTo(1, 6);
+    expect(L.threshold).toBeGreaterThan(4.6);
+    expect(L.threshold).toBeLessThan(5.0);
+    expect(L.snr).toBeCloseTo(L.threshold + 1.2815516, 5);
+    expect(L.fluxNoise).toBeCloseTo(1.519 * Math.sqrt(4 * Math.PI * (s * s + 1 / 12)), 9);
+    const m = abMagFromNJy(L.flux);
+    expect(m).toBeGreaterThan(27.6);
+    expect(m).toBeLessThan(27.9);
+  });
+  it('gets 2.5 log10 2 mag deeper when the noise halves, and shallower with more false detections allowed only logarithmically', () => {
+    const base = { psfFwhmPx: 2.5, areaPx: 1e6, falseDetections: 3 };
+    const a = pointSourceDetectionLimit({ sigmaPix: 2, ...base }), b = pointSourceDetectionLimit({ sigmaPix: 1, ...base });
+    expect(abMagFromNJy(b.flux) - abMagFromNJy(a.flux)).toBeCloseTo(2.5 * Math.log10(2), 9);
+    const c = pointSourceDetectionLimit({ sigmaPix: 1, ...base, falseDetections: 30 });
+    expect(c.threshold).toBeLessThan(b.threshold);
+    expect(b.threshold - c.threshold).toBeLessThan(0.6);
+  });
+  it('rejects nonsense input', () => {
+    expect(() => pointSourceDetectionLimit({ sigmaPix: 0, psfFwhmPx: 2, areaPx: 1, falseDetections: 1 })).toThrow(RangeError);
+    expect(() => pointSourceDetectionLimit({ sigmaPix: 1, psfFwhmPx: 2, areaPx: 1e4, falseDetections: 1, completeness: 1 })).toThrow(RangeError);
+  });
+});
