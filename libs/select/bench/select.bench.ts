@@ -53,5 +53,21 @@ for (const name of BUILTIN_PRESETS) {
   for (const b of m.byMag) {
     perMag.push(`| ${b.lo}–${b.hi} | ${b.nTrue} | ${b.nTrue ? ((100 * b.nRecovered) / b.nTrue).toFixed(0) + ' %' : '–'} | ${b.nSelected} | ${b.nSelected ? ((100 * b.nContaminants) / b.nSelected).toFixed(0) + ' %' : '–'} |`);
   }
+  // completeness by true redshift (S/N_det > 8) in four slices of the window up to the mock's z_max = 17,
+  // and the selected objects whose true z lies below / above the window (high-z, not contaminants)
+  const [z0, z1] = res.preset.zRange, zTop = Math.min(z1, 17);
+  const edges = [0, 1, 2, 3, 4].map((i) => z0 + ((zTop - z0) * i) / 4);
+  const byZ = edges.slice(0, -1).map((lo, i) => {
+    let nT = 0, nR = 0;
+    res.all.forEach((c, j) => {
+      const t = truth[j];
+      if (t.kind !== 'highz' || !(c.snrDet > 8) || t.z < lo || (i < 3 ? t.z >= edges[i + 1] : t.z > z1)) return;
+      nT++; if (c.selected) nR++;
+    });
+    return `${lo.toFixed(2)}–${(i < 3 ? edges[i + 1] : zTop).toFixed(2)}: ${nT ? ((100 * nR) / nT).toFixed(0) : '–'} % (${nR}/${nT})`;
+  });
+  let below = 0, above = 0;
+  res.all.forEach((c, j) => { const t = truth[j]; if (c.selected && c.snrDet > 8 && t.z >= 8) { if (t.z < z0) below++; else if (t.z > z1) above++; } });
+  perMag.push(`completeness by true z: ${byZ.join(', ')}; selected with true z ≥ 8 outside [${z0}, ${z1}]: ${below} below, ${above} above`);
 }
 console.log(perMag.join('\n'));

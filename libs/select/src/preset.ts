@@ -19,7 +19,16 @@ export const PresetSchema = z.object({
   /** Band whose magnitude goes into the MSA target list / priority ordering. */
   referenceBand: z.string(),
   /** (i) Lyman-break colour m_blue − m_red > min (blue band at its 2σ limit when S/N < 2). */
-  break: colour.extend({ min: z.number() }),
+  break: colour.extend({
+    min: z.number(),
+    /**
+     * Measure the break above the UV continuum instead of as a plain colour: subtract the colour that a
+     * power law f_ν ∝ λ^(β+2) has between the two break bands, with β from this red-side colour
+     * (clamped to betaRange). For β = −2 (flat f_ν) this is the plain colour. Used where the break
+     * colour rises slowly with z, so that the window's lower edge does not move with β.
+     */
+    continuum: colour.extend({ betaRange: z.tuple([z.number(), z.number()]) }).optional(),
+  }),
   /** (ii) flat red side: m_blue − m_red < max. */
   redColour: colour.extend({ max: z.number() }).optional(),
   /** Harikane+23: break colour > red colour + this. */
@@ -62,7 +71,8 @@ export function parsePreset(obj: unknown, source = 'preset'): Preset {
   }
   const p = r.data;
   p.requiredBands = p.requiredBands.map((b) => b.toUpperCase());
-  for (const b of [p.break.blue, p.break.red, p.referenceBand, ...p.detection.bands, ...(p.redColour ? [p.redColour.blue, p.redColour.red] : [])]) {
+  for (const b of [p.break.blue, p.break.red, p.referenceBand, ...p.detection.bands, ...(p.redColour ? [p.redColour.blue, p.redColour.red] : []),
+    ...(p.break.continuum ? [p.break.continuum.blue, p.break.continuum.red] : [])]) {
     if (!p.requiredBands.includes(b.toUpperCase())) throw new SelectError(`band ${b} is used by a criterion but not listed in requiredBands`, source);
   }
   return p;

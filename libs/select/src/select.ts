@@ -36,6 +36,7 @@ export interface Candidate {
   flux: Record<string, number>; fluxErr: Record<string, number>;   // nJy, all catalogue bands
   snrDet: number;
   breakColour: number; redColour: number; chi2Opt: number;
+  breakAboveContinuum: number; // break colour minus the UV-continuum colour (presets with break.continuum; else NaN)
   pz: PhotozResult | null;
   muv: number; muvBand: string | null; beta: number;
   refMag: number;             // AB magnitude in the preset's reference band
@@ -94,6 +95,25 @@ export function computeMuv(z: number, bands: string[], flux: Record<string, numb
   return { muv: absoluteMagnitudeUV(abMagFromNJy(flux[band]), z, { pivotA, beta, cosmo }), band, beta };
 }
 
+/**
+ * Colour m_blue − m_red that a power-law UV continuum f_ν ∝ λ^(β+2) has between the break bands, with β
+ * from the red-side colour of `cont` (pivot wavelengths) clamped to cont.betaRange; a non-positive flux
+ * in either red-side band gives the reddest β of the range. For β = −2 the colour is 0.
+ */
+export function breakContinuum(blue: string, red: string, cont: { blue: string; red: string; betaRange: [number, number] }, fContBlue: number, fContRed: number):
+  { beta: number; colour: number } {
+  const lb = loadFilter(blue).pivot, lr = loadFilter(red).pivot;
+  const lcb = loadFilter(cont.blue).pivot, lcr = loadFilter(cont.red).pivot;
+  const [bLo, bHi] = cont.betaRange;
+  let beta = bHi;
+  if (fContBlue > 0 && fContRed > 0) {
+    // m_a − m_b = 2.5 (β + 2) log10(λ_b / λ_a)
+    beta = -2 + (abMagFromNJy(fContBlue) - abMagFromNJy(fContRed)) / (2.5 * Math.log10(lcr / lcb));
+    beta = Math.min(bHi, Math.max(bLo, beta));
+  }
+  return { beta, colour: 2.5 * (beta + 2) * Math.log10(lr / lb) };
+}
+
 const FAMILY_LABEL: Record<string, string> = {
   'balmer-break': 'Balmer-break interloper',
   dusty: 'dusty interloper',
@@ -142,7 +162,7 @@ export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOpt
     for (const bc of bandCols) { flux[bc.band] = num(row[bc.flux]) * scale; fluxErr[bc.band] = num(row[bc.err]) * scale; }
     const c: Candidate = {
       index: i, id: idCol ? String(row[idCol]) : String(i + 1), ra: raCol ? num(row[raCol]) : NaN, dec: decCol ? num(row[decCol]) : NaN,
-      preset: preset.name, selected: false, reasons: [], notes: [], flux, fluxErr, snrDet: NaN, breakColour: NaN, redColour: NaN,
+      preset: preset.name, selected: false, reasons: [], notes: [], flux, fluxErr, snrDet: NaN, breakColour: NaN, breakAboveContinuum: NaN, redColour: NaN,
       chi2Opt: NaN, pz: null, muv: NaN, muvBand: null, beta: NaN, refMag: abMagFromNJy(flux[preset.referenceBand]), priorityClass: 0,
     };
     all.push(c);
@@ -172,7 +192,15 @@ export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOpt
     if (!(flux[br] > 0)) { c.reasons.push(`${br} not detected (flux ≤ 0)`); c.breakColour = NaN; }
     else {
       c.breakColour = abMagFromNJy(fBlue) - abMagFromNJy(flux[br]);
-      if (!(c.breakColour > preset.break.min)) c.reasons.push(`break ${bb}−${br} = ${fmt(c.breakColour)} ≤ ${preset.break.min}`);
+      const cont = preset.break.continuum;
+      if (cont) {
+        // break above the power-law UV continuum extrapolated from the red side (see breakContinuum)
+        const k = breakContinuum(preset.break.blue, preset.break.red, cont, flux[cont.blue], flux[cont.red]);
+        c.breakAboveContinuum = c.breakColour - k.colour;
+        if (!(c.breakAboveContinuum > preset.break.min)) {
+          c.reasons.push(`break ${bb}−${br} above the UV continuum = ${fmt(c.breakAboveContinuum)} ≤ ${preset.break.min} (colour ${fmt(c.breakColour)}, continuum ${fmt(k.colour)} for β = ${fmt(k.beta)} from ${cont.blue}−${cont.red})`);
+        }
+      } else if (!(c.breakColour > preset.break.min)) c.reasons.push(`break ${bb}−${br} = ${fmt(c.breakColour)} ≤ ${preset.break.min}`);
     }
     // (ii) red-side colour
     if (preset.redColour) {

@@ -6,14 +6,14 @@ import {
   loadFilter, bandFluxNJy, observedSed, lymanBreakSed, normaliseAtRest, absoluteMagnitude, nJyFromAbMag, apparentMagnitude,
 } from '@asteris/astro';
 import {
-  loadPreset, parsePreset, BUILTIN_PRESETS, selectCandidates, parseCatalogueCsv, SelectError, computeMuv, type Catalogue,
+  loadPreset, parsePreset, BUILTIN_PRESETS, selectCandidates, parseCatalogueCsv, SelectError, computeMuv, breakContinuum, type Catalogue,
 } from '../src/index.ts';
 
 const BANDS = ['F090W', 'F115W', 'F150W', 'F200W', 'F277W', 'F356W', 'F410M', 'F444W'];
 const SIG = 2; // nJy 1σ in every band (≈ 29.9 AB at 5σ)
 
-function galaxyRow(id: string, z: number, m1500: number, extra: Record<string, number> = {}) {
-  const sed = normaliseAtRest(observedSed(lymanBreakSed({ beta: -2 }), z), z, m1500);
+function galaxyRow(id: string, z: number, m1500: number, extra: Record<string, number> = {}, beta = -2) {
+  const sed = normaliseAtRest(observedSed(lymanBreakSed({ beta }), z), z, m1500);
   const row: Record<string, number | string> = { id, ra: 150.1, dec: 2.2 };
   for (const b of BANDS) { row[`flux_${b}`] = bandFluxNJy(loadFilter(b), sed); row[`fluxerr_${b}`] = SIG; }
   return { ...row, ...extra };
@@ -77,6 +77,26 @@ describe('selection', () => {
     expect(by.leak.reasons.join(' ')).toMatch(/detected blueward of the break: F090W S\/N = 10\.0/);
     expect(by.leak.reasons.join(' ')).toMatch(/χ²_opt = 100\.0 > 4/);
     expect(res.candidates.map((c) => c.id)).toEqual(['hz']);
+  });
+  it('F200W dropouts: the break is measured above the UV continuum, so the window starts at z ≈ 15.7 for any β', () => {
+    // flat f_ν (β = −2): the continuum colour is 0 and the cut is the plain Harikane+23 colour
+    const flat = breakContinuum('F200W', 'F277W', { blue: 'F277W', red: 'F444W', betaRange: [-3, -1] }, 10, 10);
+    expect(flat.beta).toBeCloseTo(-2, 10);
+    expect(flat.colour).toBeCloseTo(0, 10);
+    const p200 = loadPreset('f200w-dropout');
+    const rows = [galaxyRow('b25z158', 15.8, 26.5, {}, -2.5), galaxyRow('b25z155', 15.5, 26.5, {}, -2.5), galaxyRow('b17z158', 15.8, 26.5, {}, -1.7)];
+    const by = Object.fromEntries(selectCandidates(catalogue(rows), p200).all.map((c) => [c.id, c]));
+    // β = −2.5 at z = 15.8: plain F200W−F277W < 1 (it would fail a plain colour cut) but 1.1 above the continuum
+    expect(by.b25z158.breakColour).toBeLessThan(1);
+    expect(by.b25z158.breakAboveContinuum).toBeGreaterThan(1);
+    expect(by.b25z158.reasons).toEqual([]);
+    expect(by.b25z158.selected).toBe(true);
+    // the same galaxy at z = 15.5 (below the window) is rejected by the break, with the continuum in the reason
+    expect(by.b25z155.selected).toBe(false);
+    expect(by.b25z155.reasons.join(' ')).toMatch(/break F200W−F277W above the UV continuum = 0\.\d\d ≤ 1 \(colour 0\.\d\d, continuum -0\.\d\d for β = -2\.50 from F277W−F444W\)/);
+    // a red β = −1.7 galaxy at z = 15.8 passes with a smaller margin than its plain colour
+    expect(by.b17z158.breakAboveContinuum).toBeLessThan(by.b17z158.breakColour);
+    expect(by.b17z158.breakAboveContinuum).toBeGreaterThan(1);
   });
   it('a brown dwarf is rejected with the brown-dwarf reason', async () => {
     const { brownDwarfSed, normaliseToBand } = await import('@asteris/astro');
