@@ -29,7 +29,6 @@ try {
   // uses the fastest run of each (the least disturbed); CPU seconds (all threads) are printed as well.
   const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
   const child = fileURLToPath(new URL('./run-ours.ts', import.meta.url));
-  const threads = Number(process.env.EXTRACT_THREADS ?? 2);
   // CPU time of waited-for children (Linux /proc/self/stat cutime + cstime, clock ticks of 1/100 s)
   const childCpu = (): number => {
     try {
@@ -54,7 +53,7 @@ try {
   const f2 = (l: number[]) => l.map((v) => v.toFixed(2)).join(', ');
   const min = (l: number[]) => Math.min(...l);
   console.log(`source-extractor: wall ${f2(sxT)} s (CPU ${f2(sxCpu)} s), ${sxN} detections`);
-  console.log(`asteris extract : wall ${f2(ourT)} s (CPU ${f2(ourCpu)} s, all threads), ${threads} thread(s), ${ours.n} detections`);
+  console.log(`asteris extract : wall ${f2(ourT)} s (CPU ${f2(ourCpu)} s, all threads), ${ours.threads} thread(s) (EXTRACT_THREADS, default: defaultExtractThreads), ${ours.n} detections`);
   console.log(`  last run: read ${ours.readSeconds!.toFixed(2)} s + extract ${ours.extractSeconds!.toFixed(2)} s`);
   console.log(`wall-time ratio (ours / SExtractor), fastest of ${repeat}: ${(min(ourT) / min(sxT)).toFixed(2)}   CPU-time ratio: ${(min(ourCpu) / min(sxCpu)).toFixed(2)}   detection-count ratio: ${(ours.n! / sxN).toFixed(4)}`);
   console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((v) => v.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);

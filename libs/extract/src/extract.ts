@@ -8,12 +8,13 @@ import { ellipseCoeffs } from './aperture/sum.ts';
 import {
   backgroundMap, makeBackground, mapRow, meshGeometry, meshRows, rowScratch, type BackgroundModel, type BackgroundOptions,
 } from './background/model.ts';
-import { cleanObjects, type CleanObject } from './detect/clean.ts';
-import { deblendObject, type DeblendOptions } from './detect/deblend.ts';
-import { DEFAULT_KERNEL, convolveRows, matchedFilterRows, normaliseKernel, type Kernel } from './detect/filter.ts';
-import { scanComponents, type Components } from './detect/label.ts';
+import { cleanSequential, type CleanObject } from './detect/clean.ts';
+import { deblendSplit, pixelListOrder, type DeblendOptions } from './detect/deblend.ts';
+import { lutzChainOrder, mthreshSelect } from './detect/lutz.ts';
+import { DEFAULT_KERNEL, normaliseKernel, type DetectionSpec, type Kernel } from './detect/filter.ts';
+import { labelBand, mergeBands, type Band, type Components } from './detect/label.ts';
 import { ExtractError } from './errors.ts';
-import { momentsOf } from './measure/moments.ts';
+import { momentsOfArrays } from './measure/moments.ts';
 import { finiteMedian, varianceFromWeight, type WeightType } from './noise.ts';
 
 /** SExtractor FLAGS bits (Flagging.rst, astro-reference §A.9). */
@@ -134,22 +135,76 @@ function validOptions(o: ExtractOptions, file?: string): void {
 export type MeshGrid = { back: Float32Array; sigma: Float32Array };
 export type StageRequest =
   | { kind: 'meshes'; data: Float32Array; w: number; h: number; bopts: BackgroundOptions }
-  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions }
-  | { kind: 'measure'; ctx: MeasureCtx; objs: ObjPixels[] };
+  | { kind: 'subtract'; sub: Float32Array; w: number; h: number; model: BackgroundModel; mask: Uint8Array | null }
+  | { kind: 'scan'; spec: DetectionSpec; T: number; seg: Int32Array }
+  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; prep?: CleanPrep }
+  | { kind: 'measure'; ctx: MeasureCtx; objs: ObjPixels[]; comps?: Components };
+/** What a stage request returns. */
+export type StageResult = ObjPixels[] | Source[] | MeshGrid | Band[] | null;
 
-/** Deblends components c0..c1−1 (pure; used inline and in workers). */
-export function deblendComponents(comps: Components, w: number, T: number, dopts: DeblendOptions, c0 = 0, c1 = comps.n): ObjPixels[] {
+/**
+ * Unfiltered detection-unit values for CLEAN's abcor (SEP analyse.c): the background-subtracted image,
+ * divided by the pixel's σ when detection values are S/N ('variance': σ² from `variance`; 'matched': from
+ * `variance` or var0).
+ */
+export interface CleanPrep { sub: Float32Array; variance: Float32Array | null; var0: number; norm: 'none' | 'variance' | 'matched' }
+
+/**
+ * CLEAN's model of one object (astro-reference §A.6): moments of the filtered values (deblended objects:
+ * about their own barycentre, with the assignment probabilities as weights), Σ filtered values, pixel count
+ * and abcor. SEP analyse.c: Δarea = #(u > t₂) − #(u > t) with t₂ = (t + max u)/2 over the unfiltered
+ * values u; abcor = (Δarea < 0 ? Δarea : −1)/(2π·ln(t/t₂)·a·b), at most 1.
+ */
+export function cleanModel(o: ObjPixels, w: number, T: number, prep: CleanPrep, minarea: number): CleanObject {
+  const m = o.mom ? momentsOfArrays(o.mom.pix, w, o.mom.w, null, { x: o.mom.cx, y: o.mom.cy }) : momentsOfArrays(o.pix, w, o.dval, null);
+  let fd = 0;
+  for (const v of o.dval) fd += v;
+  const { sub, variance, var0, norm } = prep;
+  const u = (k: number) => {
+    const v = sub[k]!;
+    if (!(v === v)) return 0;
+    if (norm === 'none') return v;
+    const s2 = variance ? variance[k]! : var0;
+    return v / (s2 < Infinity ? Math.sqrt(s2) : Infinity);
+  };
+  let upeak = -Infinity;
+  for (const k of o.pix) { const v = u(k); if (v > upeak) upeak = v; }
+  const t2 = (T + upeak) / 2;
+  let dnpix = 0, area2 = 0;
+  for (const k of o.pix) { const v = u(k); if (v > T) dnpix++; if (v > t2) area2++; }
+  const darea = area2 - dnpix;
+  const t1t2 = T / t2;
+  let abcor = t1t2 > 0 ? (darea < 0 ? darea : -1) / (2 * Math.PI * Math.log(t1t2 < 1 ? t1t2 : 0.99) * m.a * m.b) : 1;
+  if (abcor > 1) abcor = 1;
+  // mthresh: selected in SExtractor's pixel-list order during deblending (detect/lutz.ts mthreshSelect)
+  const mthresh = o.mthresh ?? mthreshSelect(o.dval, null, T, minarea);
+  return { x: m.x, y: m.y, a: m.a, b: m.b, cxx: m.cxx, cyy: m.cyy, cxy: m.cxy, fdflux: fd, npix: o.pix.length, abcor, mthresh, done: o.done };
+}
+
+/**
+ * Deblends components c0..c1−1 (pure; used inline and in workers). With `dopts.cleanMinArea` each object
+ * also gets its CLEAN mthresh, and with `prep` its CLEAN model (`clean`).
+ */
+export function deblendComponents(
+  comps: Components, w: number, T: number, dopts: DeblendOptions, c0 = 0, c1 = comps.n, prep?: CleanPrep,
+): ObjPixels[] {
   const objs: ObjPixels[] = [];
+  const cm = dopts.cleanMinArea;
+  const add = (o: ObjPixels) => { if (prep && cm !== undefined) o.clean = cleanModel(o, w, T, prep, cm); objs.push(o); };
   for (let c = c0; c < c1; c++) {
     const s = comps.start[c]!;
     const e = comps.start[c + 1]!;
     const pix = comps.pix.subarray(s, e);
     const dval = comps.val.subarray(s, e);
-    const r = deblendObject(pix, dval, w, T, dopts);
-    const done = Math.floor(pix[pix.length - 1]! / w); // pixels are in raster order
-    if (r.groups.length === 1) {
-      objs.push({ pix, dval, flags: r.overflow ? FLAG_DEBLEND_OVERFLOW : 0, done }); // views into comps
+    const r = deblendSplit(pix, dval, w, T, dopts);
+    const last = pix[pix.length - 1]!; // pixels are in raster order: SExtractor's scan completes the
+    const done = Math.floor(last / w); // component at its last pixel, in the row after `done`
+    if (r === null || r === 'overflow') {
+      const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c }; // views into comps
+      if (cm !== undefined) o.mthresh = mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
+      add(o);
     } else {
+      const orders = cm !== undefined ? pixelListOrder(pix, w, r) : null;
       r.groups.forEach((g, j) => {
         const gp = new Int32Array(g.length);
         const gv = new Float32Array(g.length);
@@ -164,16 +219,34 @@ export function deblendComponents(comps: Components, w: number, T: number, dopts
           cs += v; csx += v * (k % w); csy += v * Math.floor(k / w);
         }
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
-        objs.push({ pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } });
+        const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
+        if (orders) o.mthresh = mthreshSelect(gv, orders[j]!, T, cm!);
+        add(o);
       });
     }
   }
   return objs;
 }
 
-export function runInline(req: StageRequest): ObjPixels[] | Source[] | MeshGrid {
+/** Subtracts the interpolated background from rows [y0, y1) of `sub` in place; masked pixels become NaN. */
+export function subtractBackgroundRows(
+  sub: Float32Array, w: number, model: BackgroundModel, mask: Uint8Array | null, y0: number, y1: number,
+): void {
+  const row = new Float32Array(w);
+  const sc = rowScratch(model);
+  for (let y = y0; y < y1; y++) {
+    const o = y * w;
+    mapRow(model, 'back', y, row, sc);
+    for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - row[x]!;
+    if (mask) for (let x = 0; x < w; x++) if (mask[o + x]) sub[o + x] = NaN;
+  }
+}
+
+export function runInline(req: StageRequest): StageResult {
   if (req.kind === 'meshes') return meshRows(req.data, req.w, req.h, req.bopts, 0, meshGeometry(req.w, req.h, req.bopts).ny);
-  if (req.kind === 'deblend') return deblendComponents(req.comps, req.w, req.T, req.dopts);
+  if (req.kind === 'subtract') { subtractBackgroundRows(req.sub, req.w, req.model, req.mask, 0, req.h); return null; }
+  if (req.kind === 'scan') return [labelBand(req.spec.w, 0, req.spec.h, req.spec, req.T, req.seg)];
+  if (req.kind === 'deblend') return deblendComponents(req.comps, req.w, req.T, req.dopts, 0, req.comps.n, req.prep);
   return req.objs.map((o, i) => measureObject(req.ctx, o, i + 1));
 }
 
@@ -192,7 +265,7 @@ export function extractSources(image: Image, opts: ExtractOptions = {}): Extract
  */
 export function* extractionPipeline(
   image: Image, opts: ExtractOptions, shared: boolean,
-): Generator<StageRequest, ExtractResult, ObjPixels[] | Source[] | MeshGrid> {
+): Generator<StageRequest, ExtractResult, StageResult> {
   const allocF32 = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
   // ASTERIS_EXTRACT_TIMING=1 prints stage wall times to stderr (for the benchmark).
   const timing = process.env.ASTERIS_EXTRACT_TIMING === '1';
@@ -219,8 +292,8 @@ export function* extractionPipeline(
   if (weight && weight.type !== 'background' && weight.data.length !== N) {
     throw new ExtractError(`weight map (${weight.type}) has ${weight.data.length} values, image is ${w}×${h}`, { file });
   }
-  let nFinite = 0;
-  for (let i = 0; i < N; i++) if (Number.isFinite(image.data[i]!)) nFinite++;
+  let nFinite = 0; // only "none at all" matters: stop at the first finite pixel
+  for (let i = 0; i < N; i++) if (Number.isFinite(image.data[i]!)) { nFinite = 1; break; }
   if (nFinite === 0) throw new ExtractError('image has no finite pixels (all NaN/Inf)', { file });
 
   // Variance from a weight map, and the mask of bad-weight pixels for the background statistics.
@@ -252,7 +325,7 @@ export function* extractionPipeline(
     meshSize: opts.backSize ?? 64, filterSize: opts.backFilterSize ?? 3,
     filterThresh: opts.backFilterThresh ?? 0, ...(mask ? { mask } : {}),
   };
-  type Sent = ObjPixels[] | Source[] | MeshGrid;
+  type Sent = StageResult;
   const meshModel = function* (): Generator<StageRequest, BackgroundModel, Sent> {
     const grid = (yield { kind: 'meshes', data: sub, w, h, bopts: meshOpts } as StageRequest) as MeshGrid;
     return makeBackground(sub, w, h, meshOpts, grid);
@@ -292,20 +365,16 @@ export function* extractionPipeline(
   }
 
   // Background-subtracted detection image (in place or a copy), and the measurement image.
-  const rowBuf = model ? new Float32Array(w) : null;
-  const sc = model ? rowScratch(model) : null;
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    if (backMap) {
-      for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - backMap[o + x]!;
-    } else if (model) {
-      mapRow(model, 'back', y, rowBuf!, sc!);
-      for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - rowBuf![x]!;
-    } else {
-      for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - constBack;
+  if (model && !backMap) {
+    yield { kind: 'subtract', sub, w, h, model, mask: mask ?? null } as StageRequest; // by rows, in parallel
+  } else {
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      if (backMap) for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - backMap[o + x]!;
+      else for (let x = 0; x < w; x++) sub[o + x] = sub[o + x]! - constBack;
     }
+    if (mask) for (let i = 0; i < N; i++) if (mask[i]) sub[i] = NaN;
   }
-  if (mask) for (let i = 0; i < N; i++) if (mask[i]) sub[i] = NaN;
   let meas = sub;
   if (opts.measureImage) {
     meas = allocF32(N);
@@ -336,79 +405,45 @@ export function* extractionPipeline(
   const filterType = opts.filter ?? 'conv';
   const kernel = filterType === 'none' ? { size: [1, 1] as [number, number], data: Float64Array.of(1) } : normaliseKernel(opts.kernel ?? DEFAULT_KERNEL);
   let T: number;
-  let rowFn: (y: number, out: Float32Array) => void;
-  if (filterType === 'matched') {
-    T = thresh; // S/N units
-    rowFn = (y, out) => matchedFilterRows(sub, w, h, kernel, variance, var0, y, y + 1, out);
-  } else {
-    const conv = (y: number, out: Float32Array) => convolveRows(sub, w, h, kernel, y, y + 1, out);
-    if (!relative) { T = thresh; rowFn = conv; }
-    else if (!perPixel) { T = thresh * globalRms; rowFn = conv; }
-    else {
-      T = thresh;
-      rowFn = (y, out) => {
-        conv(y, out);
-        const o = y * w;
-        for (let x = 0; x < w; x++) { const v = variance![o + x]!; out[x] = v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
-      };
-    }
-  }
+  let snr = false;
+  if (filterType === 'matched') T = thresh; // S/N units
+  else if (!relative) T = thresh;
+  else if (!perPixel) T = thresh * globalRms;
+  else { T = thresh; snr = true; }
   // σ per pixel when detection values are in S/N units (for quantities compared with T on unfiltered data)
-  const detNorm: ((k: number) => number) | null = filterType !== 'matched' && relative && perPixel
-    ? (k) => { const v = variance![k]!; return v < Infinity ? Math.sqrt(v) : Infinity; }
-    : filterType === 'matched' ? (k) => { const v = variance ? variance[k]! : var0; return v < Infinity ? Math.sqrt(v) : Infinity; } : null;
+  const norm: CleanPrep['norm'] = filterType !== 'matched' && relative && perPixel ? 'variance' : filterType === 'matched' ? 'matched' : 'none';
   const minarea = opts.minArea ?? 5;
   const apertures = opts.apertures ?? [5];
-  const seg = shared ? new Int32Array(new SharedArrayBuffer(4 * N)) : new Int32Array(N);
-  // Bad (NaN / masked) pixels are never part of a detection.
-  const detRow = (y: number, out: Float32Array) => {
-    rowFn(y, out);
-    const o = y * w;
-    for (let x = 0; x < w; x++) if (!(sub[o + x]! === sub[o + x]!)) out[x] = -Infinity;
-  };
+  // Write every page once now. A fresh buffer is mapped to the zero page; the scan reads it before writing,
+  // and each first write then costs a copy-on-write fault — with worker threads also a TLB shoot-down of the
+  // other cores (an inter-processor interrupt: very slow in a VM), which made 2 threads slower than 1.
+  const seg = (shared ? new Int32Array(new SharedArrayBuffer(4 * N)) : new Int32Array(N)).fill(0);
+  // Bad (NaN / masked) pixels are never part of a detection (detectionRowFn).
+  const spec: DetectionSpec = { w, h, sub, filter: filterType, kernel, snr, variance, var0 };
   lap('background');
-  const comps = scanComponents(w, h, detRow, T, minarea, seg);
+  const bands = (yield { kind: 'scan', spec, T, seg } as StageRequest) as Band[];
+  const comps = mergeBands(w, bands, minarea, seg, shared
+    ? { i32: (n) => new Int32Array(new SharedArrayBuffer(4 * n)), f32: (n) => new Float32Array(new SharedArrayBuffer(4 * n)) }
+    : undefined);
   lap('filter+label');
 
   // Deblend each component.
   interface Obj extends ObjPixels {}
   const nthresh = opts.deblendNThresh ?? 32;
   const mincont = opts.deblendMinCont ?? 0.005;
-  let objs = (yield { kind: 'deblend', comps, w, T, dopts: { nthresh, mincont, minarea } }) as Obj[];
+  const cleaning = opts.clean ?? true;
+  const dopts: DeblendOptions = { nthresh, mincont, minarea, ...(cleaning ? { cleanMinArea: minarea } : {}) };
+  const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm } : undefined;
+  let objs = (yield { kind: 'deblend', comps, w, T, dopts, ...(prep ? { prep } : {}) } as StageRequest) as Obj[];
 
   lap('deblend');
-  // Cleaning on detection-value moments.
-  if ((opts.clean ?? true) && objs.length > 1) {
-    const cobj: CleanObject[] = objs.map((o) => {
-      const m = o.mom ? momentsOf(o.mom.pix, w, (i) => o.mom!.w[i]!, undefined, { x: o.mom.cx, y: o.mom.cy }) : momentsOf(o.pix, w, (i) => o.dval[i]!);
-      let fd = 0;
-      for (const v of o.dval) fd += v;
-      // abcor (SEP analyse.c): from the unfiltered values u (in detection units), Δarea = #(u > t₂) − #(u > t)
-      // with t₂ = (t + max u)/2; abcor = (Δarea < 0 ? Δarea : −1)/(2π·ln(t/t₂)·a·b), clipped to ≤ 1.
-      const u = (k: number) => { const v = sub[k]!; if (!(v === v)) return 0; return detNorm ? v / detNorm(k) : v; };
-      let upeak = -Infinity;
-      for (const k of o.pix) { const v = u(k); if (v > upeak) upeak = v; }
-      const t2 = (T + upeak) / 2;
-      let dnpix = 0, area2 = 0;
-      for (const k of o.pix) { const v = u(k); if (v > T) dnpix++; if (v > t2) area2++; }
-      const darea = area2 - dnpix;
-      const t1t2 = T / t2;
-      let abcor = t1t2 > 0 ? (darea < 0 ? darea : -1) / (2 * Math.PI * Math.log(t1t2 < 1 ? t1t2 : 0.99) * m.a * m.b) : 1;
-      if (abcor > 1) abcor = 1;
-      const sorted = Float32Array.from(o.dval).sort();
-      const mthresh = sorted[Math.max(0, sorted.length - minarea)]! - T;
-      // clean-buffer extent (SExtractor clean_add): margin from the 3σ ellipse height or the footprint height
-      let ymin = Infinity, ymax = -Infinity;
-      for (const k of o.pix) { const yy = Math.floor(k / w); if (yy < ymin) ymin = yy; if (yy > ymax) ymax = yy; }
-      let hh1 = m.cyy - (m.cxy * m.cxy) / (4 * m.cxx);
-      hh1 = hh1 > 0 ? 1 / Math.sqrt(3 * hh1) : 0;
-      const hh2 = ymax - ymin + 1;
-      const margin = Math.trunc(Math.max(hh1, hh2) * 2 + 4 + 0.49999);
-      const cleanMargin = Math.max(0, ...apertures.map((d) => Math.trunc((d + 1) / 2) + 1));
-      const ycmax = Math.max(ymax + margin, Math.trunc(m.y + 0.49999) + cleanMargin);
-      return { x: m.x, y: m.y, a: m.a, b: m.b, cxx: m.cxx, cyy: m.cyy, cxy: m.cxy, fdflux: fd, npix: o.pix.length, abcor, mthresh, done: o.done, ycmax };
-    });
-    const into = cleanObjects(cobj, T, opts.cleanParam ?? 1);
+  // Cleaning (CLEAN models computed with the deblending, possibly in worker threads).
+  if (cleaning && objs.length > 1) {
+    const cobj: CleanObject[] = objs.map((o) => o.clean ?? cleanModel(o, w, T, prep!, minarea));
+    // SExtractor cleans objects as its scan completes them: detections by their last pixel, the pieces of
+    // a deblended detection in the order deblending released them (stable sort keeps that order).
+    const order = Int32Array.from(objs, (_, i) => i).sort((p, q) => (objs[p]!.seq ?? p) - (objs[q]!.seq ?? q) || p - q);
+    const into = cleanSequential(cobj, order, T, opts.cleanParam ?? 1);
     // SExtractor mergeobject(): the slave's pixels join the master's footprint (segmentation, FLUX_ISO,
     // area) but the master's position and moments are those measured before the merge.
     const merged: Obj[] = [];
@@ -421,7 +456,7 @@ export function* extractionPipeline(
       const nx = new Int32Array(ex.length + sl.pix.length + (sl.extra?.length ?? 0));
       nx.set(ex, 0); nx.set(sl.pix, ex.length); if (sl.extra) nx.set(sl.extra, ex.length + sl.pix.length);
       m.extra = nx;
-      m.flags |= sl.flags & ~FLAG_CROWDED;
+      m.flags |= sl.flags & ~(FLAG_CROWDED | FLAG_DEBLENDED); // mergeobject: not OBJ_MERGED, OBJ_CROWDED
     }
     objs = merged;
   }
@@ -447,7 +482,7 @@ export function* extractionPipeline(
     fracs: opts.fluxFrac ?? [0.5], aperSubpix: opts.aperSubpix ?? 5, maskType: opts.maskType ?? 'correct',
   };
   lap('clean+segmentation');
-  const sources = (yield { kind: 'measure', ctx, objs }) as Source[];
+  const sources = (yield { kind: 'measure', ctx, objs, comps }) as Source[];
   lap('measure');
   const keepMaps = opts.maps ?? true;
   return {
@@ -471,6 +506,14 @@ export interface MeasureCtx {
 /** An object before measurement: footprint pixels (raster order), their detection values, flags. */
 export interface ObjPixels {
   pix: Int32Array; dval: Float32Array; flags: number; done: number; extra?: Int32Array;
+  /** raster index of the last pixel of the detection it came from: SExtractor's completion order */
+  seq?: number;
+  /** CLEAN's mthresh as SExtractor selects it (set when cleaning) */
+  mthresh?: number;
+  /** CLEAN's model of the object (set when cleaning) */
+  clean?: CleanObject;
+  /** undeblended objects: index of the component whose arrays `pix` and `dval` view */
+  comp?: number;
   /** deblended objects: pixels and weights (detection value × assignment probability) for the moments, and
    *  the barycentre of the object's own pixels above its split level (SExtractor keeps it as the position) */
   mom?: { pix: Int32Array; w: Float32Array; cx: number; cy: number };
@@ -486,26 +529,28 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   let peak = -Infinity;
   let fluxIso = 0;
   let varIso = 0;
-  const visit = (k: number) => {
-    const x = k % w;
-    const y = (k - x) / w;
-    if (x < xmin) xmin = x; if (x > xmax) xmax = x; if (y < ymin) ymin = y; if (y > ymax) ymax = y;
-    const v = meas[k]!;
-    if (v === v) { fluxIso += v; const vv = varAt(k); if (vv < Infinity) varIso += vv; }
-    const dv = sub[k]!;
-    if (dv > peak) peak = dv;
-  };
-  for (let i = 0; i < n; i++) visit(o.pix[i]!);
-  if (o.extra) for (const k of o.extra) visit(k);
+  // footprint: own pixels, then those taken over by CLEAN (loops written out: no closure per pixel)
+  for (let part = 0; part < 2; part++) {
+    const list = part === 0 ? o.pix : o.extra;
+    if (!list) continue;
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!;
+      const x = k % w;
+      const y = (k - x) / w;
+      if (x < xmin) xmin = x; if (x > xmax) xmax = x; if (y < ymin) ymin = y; if (y > ymax) ymax = y;
+      const v = meas[k]!;
+      if (v === v) { fluxIso += v; const vv = variance ? variance[k]! : var0; if (vv < Infinity) varIso += vv; }
+      const dv = sub[k]!;
+      if (dv > peak) peak = dv;
+    }
+  }
   if (xmin === 0 || ymin === 0 || xmax === w - 1 || ymax === h - 1) flags |= FLAG_TRUNCATED;
   if (gain > 0 && fluxIso > 0) varIso += fluxIso / gain;
   // Barycentre and moments weighted by the filtered detection values over the isophotal footprint
   // (this is what SExtractor's X_IMAGE, X2_IMAGE… reproduce; see the SEP reference test).
   const mp = o.mom ? o.mom.pix : o.pix;
   const mw = o.mom ? o.mom.w : o.dval;
-  const m = momentsOf(mp, w, (i) => mw[i]!,
-    (i) => { const k = mp[i]!; const v = sub[k]!; const vv = varAt(k); return (vv < Infinity ? vv : 0) + (gain > 0 && v > 0 ? v / gain : 0); },
-    o.mom ? { x: o.mom.cx, y: o.mom.cy } : undefined);
+  const m = momentsOfArrays(mp, w, mw, { sub, variance, var0, gain }, o.mom ? { x: o.mom.cx, y: o.mom.cy } : undefined);
   const thetaDeg = (m.theta * 180) / Math.PI;
   // Apertures
   const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix, ...(gain > 0 ? { gain } : {}) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backgroundMap, histogramMode, makeBackground, meshStats, sigmaClipMode, mockField } from '../src/index.ts';
+import { backgroundMap, histogramMode, makeBackground, meshStats, sigmaClipMode, mockField, mulberry32 } from '../src/index.ts';
+import { medianWalk, medianWalkLoop } from '../src/background/stats.ts';
 
 describe('mesh mode estimator (astro-reference §A.11 test vectors)', () => {
   it('arange(100) → 49.5', () => {
@@ -68,5 +69,25 @@ describe('background maps', () => {
     expect(ms.nx).toBe(1);
     expect(ms.ny).toBe(1);
     expect(Math.abs(ms.globalBack - 3)).toBeLessThan(0.5);
+  });
+});
+
+describe('histogram median walk (backguess) by ranks', () => {
+  it('medianWalk equals the literal two-cursor walk on 3000 seeded histograms, ties and empty levels included', () => {
+    const rnd = mulberry32(11);
+    for (let t = 0; t < 3000; t++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      const h = new Int32Array(n);
+      const kind = t % 3; // sparse, small counts with many ties, peaked
+      for (let i = 0; i < n; i++) {
+        h[i] = kind === 0 ? (rnd() < 0.3 ? Math.floor(rnd() * 5) : 0)
+          : kind === 1 ? Math.floor(rnd() * 3)
+          : Math.round(50 * Math.exp(-(((i - n / 2) / (1 + n / 6)) ** 2)) * rnd());
+      }
+      const c0 = new Float64Array(n + 1);
+      for (let i = 0; i < n; i++) c0[i + 1] = c0[i]! + h[i]!;
+      const lcut = Math.floor(rnd() * n), hcut = lcut + Math.floor(rnd() * (n - lcut));
+      expect(medianWalk(c0, lcut, hcut)).toEqual(medianWalkLoop(h, lcut, hcut));
+    }
   });
 });

@@ -53,25 +53,28 @@ describe('vs source-extractor 2.25 on a seeded mock field (512², 300 Gaussian s
     expect(c.bright).toBeGreaterThan(100);
     expect(c.matched / c.bright).toBeGreaterThanOrEqual(0.99);
   });
-  it('median FLUX_AUTO and FLUX_APER ratios within 1 %; detection counts within 2 %', () => {
+  it('median FLUX_AUTO and FLUX_APER ratios within 1 %; detection counts within 1 %', () => {
     for (const r of [c.medAuto, c.medAper5, c.medAper10]) expect(Math.abs(r - 1)).toBeLessThan(0.01);
-    expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.02);
+    expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.01);
   });
 });
 
-describe('vs source-extractor 2.25 on the real PRIMER-UDS F444W cutout (1000×820, drizzled 0.04″)', () => {
-  const file = fileURLToPath(new URL('../../../data/external/mophongo_primer_uds_cutouts/uds-test-f444w_sci.fits', import.meta.url));
-  const img = readImage(file);
-  const c = compare(img.data, img.width, img.height);
-  it('median FLUX_AUTO and FLUX_APER ratios within 1 %; detection counts within 2 %', () => {
-    for (const r of [c.medAuto, c.medAper5, c.medAper10]) expect(Math.abs(r - 1)).toBeLessThan(0.01);
-    expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.02);
+// Real data: two PRIMER-UDS cutouts (1000×820, drizzled 0.04″). F444W is where the UDS mismatch was found
+// (96 % before deblending used SExtractor's MAXDEBAREA and CLEAN followed SExtractor's scan order and mthresh
+// selection, docs/extract.md); F115W (≈ 1700 detections, noisier) was not used while fixing it.
+for (const band of ['f444w', 'f115w']) {
+  describe(`vs source-extractor 2.25 on the real PRIMER-UDS ${band.toUpperCase()} cutout (1000×820, drizzled 0.04″)`, () => {
+    const file = fileURLToPath(new URL(`../../../data/external/mophongo_primer_uds_cutouts/uds-test-${band}_sci.fits`, import.meta.url));
+    const img = readImage(file);
+    const c = compare(img.data, img.width, img.height);
+    it('median FLUX_AUTO and FLUX_APER ratios within 1 %; detection counts within 1 %', () => {
+      for (const r of [c.medAuto, c.medAper5, c.medAper10]) expect(Math.abs(r - 1)).toBeLessThan(0.01);
+      expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.01);
+    });
+    it('≥ 99 % of S/N > 10 detections matched within 0.5 px (deblended ones included)', () => {
+      expect(c.bright).toBeGreaterThan(100);
+      expect(c.matched / c.bright).toBeGreaterThanOrEqual(0.99);
+      expect(c.matchedSingle / c.brightSingle).toBeGreaterThanOrEqual(0.99);
+    });
   });
-  it('S/N > 10 detections matched within 0.5 px: ≥ 96 % of the non-deblended ones, ≥ 95 % overall', () => {
-    // Known shortfall vs the issue's 99 % goal (docs/extract.md): 5 of 126 are missed — 3 faint deblended
-    // pieces (SExtractor assigns their outer pixels at random) and 2 faint objects that our cleaning merges
-    // into a large neighbouring galaxy and SExtractor keeps.
-    expect(c.matchedSingle / c.brightSingle).toBeGreaterThanOrEqual(0.96);
-    expect(c.matched / c.bright).toBeGreaterThanOrEqual(0.95);
-  });
-});
+}

@@ -70,15 +70,138 @@ export function kronRadius(
 
 /**
  * Radii enclosing the given fractions of `normFlux` (default: the flux within rmax), measured in circular
- * annuli of width rmax/64 with subpix×subpix sampling (SEP `flux_radius`; SExtractor FLUX_RADIUS).
+ * annuli of width rmax/64 with subpix×subpix sampling (SEP `flux_radius`; SExtractor FLUX_RADIUS, growth.c:
+ * 64 steps, 5×5 sub-pixels). The radius is interpolated linearly within the first annulus whose cumulative
+ * flux reaches the target.
+ *
+ * With `normFlux` the pixels are taken in order of the first annulus any of their sub-samples falls in: once
+ * every pixel that reaches annulus i has been sampled, the cumulative flux up to i is final, and sampling
+ * stops at the last annulus needed. Pixels farther out (most of the 6a disc) are never sub-sampled. The sums
+ * are the same as a full pass up to the order of the additions.
  */
 export function fluxRadius(
   data: Float32Array, width: number, height: number, x: number, y: number, rmax: number,
   fracs: number[], opts: RadiusOptions & { normFlux?: number; subpix?: number } = {},
 ): { radii: number[]; flags: number } {
+  if (!(rmax > 0)) return { radii: fracs.map(() => 0), flags: APER_NONPOSITIVE };
+  if (opts.normFlux === undefined) return fluxRadiusFull(data, width, height, x, y, rmax, fracs, opts);
   const NB = 64;
   const subpix = Math.max(1, opts.subpix ?? 5);
-  if (!(rmax > 0)) return { radii: fracs.map(() => 0), flags: APER_NONPOSITIVE };
+  const step = rmax / NB;
+  const prof = growProf(NB);
+  let flags = 0;
+  let xmin = Math.floor(x - rmax + 0.5);
+  let xmax = Math.ceil(x + rmax - 0.5);
+  let ymin = Math.floor(y - rmax + 0.5);
+  let ymax = Math.ceil(y + rmax - 0.5);
+  if (xmin < 0) { xmin = 0; flags |= APER_TRUNC; }
+  if (ymin < 0) { ymin = 0; flags |= APER_TRUNC; }
+  if (xmax > width - 1) { xmax = width - 1; flags |= APER_TRUNC; }
+  if (ymax > height - 1) { ymax = height - 1; flags |= APER_TRUNC; }
+  const sstep = 1 / subpix;
+  const off = -0.5 + 0.5 * sstep;
+  const lastSub = off + (subpix - 1) * sstep;
+  const rmax2 = rmax * rmax;
+  const rlim = rmax + 0.7072;
+  const inv = 1 / step;
+  const mask = opts.mask, seg = opts.seg, segId = opts.segId ?? 0;
+  // Pass 1: the first annulus b0 of each usable pixel (from its nearest sub-sample), counted per annulus.
+  const maxPix = (xmax - xmin + 1) * (ymax - ymin + 1);
+  const { keys, ks, order, count } = growPix(maxPix, NB);
+  count.fill(0, 0, NB + 1);
+  let np = 0;
+  for (let iy = ymin; iy <= ymax; iy++) {
+    const dy = iy - y;
+    if (Math.abs(dy) > rlim) continue;
+    const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
+    const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
+    const lo = dy + off, hi = dy + lastSub;
+    const ny = lo > 0 ? lo : hi < 0 ? hi : 0;
+    const sy2min = ny * ny;
+    const row = iy * width;
+    for (let ix = xa; ix <= xb; ix++) {
+      const k = row + ix;
+      const dk = data[k]!;
+      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (seg !== undefined && seg[k] !== 0 && seg[k] !== segId)) {
+        flags |= APER_HASMASKED;
+        continue;
+      }
+      const dx = ix - x;
+      const lx = dx + off, hx = dx + lastSub;
+      const nx = lx > 0 ? lx : hx < 0 ? hx : 0;
+      const d2 = nx * nx + sy2min;
+      if (d2 >= rmax2) continue;
+      let b0 = (Math.sqrt(d2) * inv) | 0;
+      if (b0 > NB - 1) b0 = NB - 1;
+      ks[np] = k; keys[np++] = b0; count[b0 + 1]!++;
+    }
+  }
+  for (let b = 0; b < NB; b++) count[b + 1]! += count[b]!;
+  const fill = growFill(NB);
+  for (let b = 0; b < NB; b++) fill[b] = count[b]!;
+  for (let i = 0; i < np; i++) order[fill[keys[i]!]!++] = i;
+  // Pass 2: annulus by annulus, sub-sample the pixels that first reach it, then test the fractions.
+  const w = sstep * sstep;
+  const radii = fracs.map(() => NaN);
+  let left = fracs.length;
+  const targets = fracs.map((f) => f * opts.normFlux!);
+  let cum = 0, prev = 0;
+  for (let b = 0; b < NB && left > 0; b++) {
+    for (let q = count[b]!; q < count[b + 1]!; q++) {
+      const k = ks[order[q]!]!;
+      const ix = k % width, iy = (k - ix) / width;
+      sampleInto(prof, data[k]! * w, ix - x, iy - y, subpix, off, sstep, rmax2, inv, NB);
+    }
+    prev = cum;
+    cum += prof[b]!;
+    for (let j = 0; j < fracs.length; j++) {
+      if (!Number.isNaN(radii[j]!)) continue; // found at an earlier annulus
+      const target = targets[j]!;
+      if (cum >= target) {
+        const dv = cum - prev;
+        const t = dv > 0 ? (target - prev) / dv : 0;
+        radii[j] = step * (b + t);
+        left--;
+      }
+    }
+  }
+  for (let j = 0; j < fracs.length; j++) if (Number.isNaN(radii[j]!)) radii[j] = rmax;
+  return { radii, flags };
+}
+
+/** Adds the sub-samples of one pixel (offset dx, dy from the centre, value v per sample) to the annuli. */
+function sampleInto(prof: Float64Array, v: number, dx: number, dy: number, subpix: number, off: number, sstep: number, rmax2: number, inv: number, NB: number): void {
+  for (let j = 0; j < subpix; j++) {
+    const sy = dy + off + j * sstep;
+    const sy2 = sy * sy;
+    for (let i = 0; i < subpix; i++) {
+      const sx = dx + off + i * sstep;
+      const d2 = sx * sx + sy2;
+      if (d2 >= rmax2) continue;
+      const bin = (Math.sqrt(d2) * inv) | 0; // floor, d2 ≥ 0
+      prof[bin < NB ? bin : NB - 1]! += v;
+    }
+  }
+}
+
+// per-thread scratch for fluxRadius
+let sProf = new Float64Array(64);
+let sKeys = new Int32Array(1024), sKs = new Int32Array(1024), sOrder = new Int32Array(1024), sCount = new Int32Array(65), sFill = new Int32Array(64);
+function growProf(nb: number): Float64Array { if (sProf.length < nb) sProf = new Float64Array(nb); sProf.fill(0, 0, nb); return sProf; }
+function growFill(nb: number): Int32Array { if (sFill.length < nb) sFill = new Int32Array(nb); return sFill; }
+function growPix(n: number, nb: number) {
+  if (sKeys.length < n) { sKeys = new Int32Array(2 * n); sKs = new Int32Array(2 * n); sOrder = new Int32Array(2 * n); }
+  if (sCount.length < nb + 1) sCount = new Int32Array(nb + 1);
+  return { keys: sKeys, ks: sKs, order: sOrder, count: sCount };
+}
+
+/** fluxRadius without a normalising flux: the full profile within rmax (its total is the norm). */
+function fluxRadiusFull(
+  data: Float32Array, width: number, height: number, x: number, y: number, rmax: number,
+  fracs: number[], opts: RadiusOptions & { normFlux?: number; subpix?: number } = {},
+): { radii: number[]; flags: number } {
+  const NB = 64;
+  const subpix = Math.max(1, opts.subpix ?? 5);
   const step = rmax / NB;
   const prof = new Float64Array(NB);
   let flags = 0;
@@ -96,25 +219,12 @@ export function fluxRadius(
   const rmax2 = rmax * rmax;
   const rlim = rmax + 0.7072;
   const inv = 1 / step;
-  const sxs = new Float64Array(subpix);
-  const sys2 = new Float64Array(subpix);
-  // Hot loop: bad-pixel tests inlined (no per-pixel option lookups); the arithmetic and the order of the
-  // additions into `prof` are unchanged. A pixel whose nearest sub-sample is already beyond rmax is skipped.
   const mask = opts.mask, seg = opts.seg, segId = opts.segId ?? 0;
-  const lastSub = off + (subpix - 1) * sstep;
   for (let iy = ymin; iy <= ymax; iy++) {
     const dy = iy - y;
     if (Math.abs(dy) > rlim) continue;
     const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
     const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
-    let sy2min = Infinity, sy2max = 0;
-    for (let j = 0; j < subpix; j++) {
-      const sy = dy + off + j * sstep;
-      const q = sy * sy;
-      sys2[j] = q;
-      if (q < sy2min) sy2min = q;
-      if (q > sy2max) sy2max = q;
-    }
     const row = iy * width;
     for (let ix = xa; ix <= xb; ix++) {
       const k = row + ix;
@@ -123,34 +233,7 @@ export function fluxRadius(
         flags |= APER_HASMASKED;
         continue;
       }
-      const dx = ix - x;
-      // nearest sub-sample column to the centre: skip the pixel when even it is outside rmax
-      const lo = dx + off, hi = dx + lastSub;
-      const nx = lo > 0 ? lo : hi < 0 ? hi : 0;
-      if (nx * nx + sy2min >= rmax2) continue;
-      const v = dk * w;
-      let sx2max = 0;
-      for (let i = 0; i < subpix; i++) { const sx = dx + off + i * sstep; const q = sx * sx; sxs[i] = q; if (q > sx2max) sx2max = q; }
-      // All sub-samples in one bin (bin index is monotonic in d²): the same additions without the square roots.
-      const dmax2 = sx2max + sy2max;
-      if (dmax2 < rmax2) {
-        const b0 = (Math.sqrt(nx * nx + sy2min) * inv) | 0;
-        const b1 = (Math.sqrt(dmax2) * inv) | 0;
-        if (b0 === b1) {
-          const bb = b0 < NB ? b0 : NB - 1;
-          for (let q = subpix * subpix; q > 0; q--) prof[bb]! += v;
-          continue;
-        }
-      }
-      for (let j = 0; j < subpix; j++) {
-        const sy2 = sys2[j]!;
-        for (let i = 0; i < subpix; i++) {
-          const d2 = sxs[i]! + sy2;
-          if (d2 >= rmax2) continue;
-          const bin = (Math.sqrt(d2) * inv) | 0; // floor, d2 ≥ 0
-          prof[bin < NB ? bin : NB - 1]! += v;
-        }
-      }
+      sampleInto(prof, dk * w, ix - x, dy, subpix, off, sstep, rmax2, inv, NB);
     }
   }
   let tot = 0;

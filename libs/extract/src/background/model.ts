@@ -95,6 +95,7 @@ export function meshRows(
   const sigma = new Float32Array((j1 - j0) * nx);
   const pearson = opts.pearson ?? 2.5;
   const scratch = new Int32Array(4096); // QUANTIF_NMAXLEVELS: one histogram buffer for all meshes
+  const sums = new Float64Array(3 * 4097); // and one set of prefix sums
   for (let j = j0; j < j1; j++) {
     const y0 = j * bh;
     const y1 = Math.min(height, y0 + bh);
@@ -102,7 +103,7 @@ export function meshRows(
       const x0 = i * bw;
       const x1 = Math.min(width, x0 + bw);
       const st = meshStats(data, width, x0, y0, x1, y1, opts.mask, opts.minGoodFrac ?? 0.5, scratch);
-      const r = histogramMode(st, pearson);
+      const r = histogramMode(st, pearson, sums);
       back[(j - j0) * nx + i] = r.back;
       sigma[(j - j0) * nx + i] = r.sigma;
     }
@@ -202,11 +203,41 @@ export function makeBackground(
   };
 }
 
-/** Reusable scratch for row interpolation. */
-export interface RowScratch { node: Float32Array; dnode: Float32Array; u: Float32Array }
+/** Reusable scratch for row interpolation (with the per-column node index and offset, which do not depend on y). */
+export interface RowScratch { node: Float32Array; dnode: Float32Array; u: Float32Array; xl?: Int32Array; dx?: Float32Array }
 export function rowScratch(model: BackgroundModel): RowScratch {
   const n = Math.max(1, model.nx);
-  return { node: new Float32Array(n), dnode: new Float32Array(n), u: new Float32Array(n) };
+  const sc: RowScratch = { node: new Float32Array(n), dnode: new Float32Array(n), u: new Float32Array(n) };
+  if (model.nx >= 2) {
+    const { bw, nx, width } = model;
+    const xl = new Int32Array(width), dx = new Float32Array(width);
+    const xstep = f32(1 / bw);
+    const half = Math.floor(bw / 2);
+    for (let x = 0; x < width; x++) {
+      // interval: switch to the next node pair at the mid-point between nodes (as SEP), extrapolate outside
+      let l = Math.floor((x - half) / bw);
+      if (l < 0) l = 0;
+      else if (l > nx - 2) l = nx - 2;
+      xl[x] = l;
+      dx[x] = f32((x + 0.5) * xstep - 0.5 - l);
+    }
+    sc.xl = xl; sc.dx = dx;
+  }
+  return sc;
+}
+
+/** Spline coefficients of one row of nodes (splineCoeffs on contiguous arrays, without closures). */
+function splineRow(node: Float32Array, dnode: Float32Array, u: Float32Array, n: number): void {
+  dnode[0] = 0;
+  u[0] = 0;
+  for (let i = 1; i < n - 1; i++) {
+    let t = f32(-1 / (dnode[i - 1]! + 4));
+    dnode[i] = t;
+    t = f32(t * f32(u[i - 1]! - 6 * f32(node[i + 1]! + node[i - 1]! - 2 * node[i]!)));
+    u[i] = t;
+  }
+  dnode[n - 1] = 0;
+  for (let i = n - 2; i >= 1; i--) dnode[i] = f32((dnode[i]! * dnode[i + 1]! + u[i]!) / 6);
 }
 
 /**
@@ -217,7 +248,7 @@ export function rowScratch(model: BackgroundModel): RowScratch {
 export function mapRow(
   model: BackgroundModel, which: 'back' | 'rms', y: number, out: Float32Array, scratch = rowScratch(model),
 ): void {
-  const { nx, ny, bw, bh, width } = model;
+  const { nx, ny, bh, width } = model;
   const vals = which === 'back' ? model.back : model.sigma;
   const dvals = which === 'back' ? model.dback : model.dsigma;
   const { node, dnode, u } = scratch;
@@ -235,7 +266,7 @@ export function mapRow(
     for (let x = 0; x < nx; x++) {
       node[x] = cdy * vals[lo + x]! + dy * vals[hi + x]! + cdy3 * dvals[lo + x]! + dy3 * dvals[hi + x]!;
     }
-    if (nx > 1) splineCoeffs((i) => node[i]!, nx, (i, v) => { dnode[i] = v; }, (i) => dnode[i]!, u);
+    if (nx > 1) splineRow(node, dnode, u, nx);
   } else {
     for (let x = 0; x < nx; x++) { node[x] = vals[x]!; dnode[x] = dvals[x]!; }
   }
@@ -243,14 +274,10 @@ export function mapRow(
     out.fill(node[0]!, 0, width);
     return;
   }
-  const xstep = f32(1 / bw);
-  const half = Math.floor(bw / 2);
+  const xlA = scratch.xl ?? rowScratch(model).xl!, dxA = scratch.dx ?? rowScratch(model).dx!;
   for (let x = 0; x < width; x++) {
-    // interval: switch to the next node pair at the mid-point between nodes (as SEP), extrapolate outside
-    let xl = Math.floor((x - half) / bw);
-    if (xl < 0) xl = 0;
-    else if (xl > nx - 2) xl = nx - 2;
-    const dx = f32((x + 0.5) * xstep - 0.5 - xl);
+    const xl = xlA[x]!;
+    const dx = dxA[x]!;
     const cdx = 1 - dx;
     out[x] = cdx * (node[xl]! + (cdx * cdx - 1) * dnode[xl]!) + dx * (node[xl + 1]! + (dx * dx - 1) * dnode[xl + 1]!);
   }

@@ -36,44 +36,18 @@ export function meshStats(
   data: Float32Array, w: number, x0: number, y0: number, x1: number, y1: number,
   mask?: Uint8Array, minGoodFrac = 0.5, scratch?: Int32Array,
 ): MeshStat {
-  let mean = 0;
-  let sig = 0;
-  let npix = 0;
   const total = (x1 - x0) * (y1 - y0);
-  for (let y = y0; y < y1; y++) {
-    const row = y * w;
-    for (let x = x0; x < x1; x++) {
-      const k = row + x;
-      const v = data[k]!;
-      if (!(v > -BIG && v < BIG) || (mask && mask[k] !== 0)) continue;
-      mean += v;
-      sig += v * v;
-      npix++;
-    }
-  }
   const bad: MeshStat = { good: false, mean: -BIG, sigma: -BIG, nlevels: 0, qzero: 0, qscale: 0, histo: null };
+  // pass 1: mean and σ of the valid pixels
+  let [mean, sig, npix] = moments(data, w, x0, y0, x1, y1, mask, -BIG, BIG);
   if (npix < total * minGoodFrac || npix === 0) return bad;
   mean /= npix;
   let s2 = sig / npix - mean * mean;
   let sigma = s2 > 0 ? Math.sqrt(s2) : 0;
+  // pass 2: the same within mean ± 2σ
   const lcut = f32(mean - 2 * sigma);
   const hcut = f32(mean + 2 * sigma);
-  mean = 0;
-  sig = 0;
-  npix = 0;
-  for (let y = y0; y < y1; y++) {
-    const row = y * w;
-    for (let x = x0; x < x1; x++) {
-      const k = row + x;
-      const v = data[k]!;
-      if (!(v > -BIG && v < BIG) || (mask && mask[k] !== 0)) continue;
-      if (v <= hcut && v >= lcut) {
-        mean += v;
-        sig += v * v;
-        npix++;
-      }
-    }
-  }
+  [mean, sig, npix] = moments(data, w, x0, y0, x1, y1, mask, lcut, hcut);
   if (npix === 0) return bad;
   mean /= npix;
   s2 = sig / npix - mean * mean;
@@ -84,16 +58,15 @@ export function meshStats(
   if (nlevels > QUANTIF_NMAXLEVELS) nlevels = QUANTIF_NMAXLEVELS;
   const qscale = f32(sigmaF > 0 ? (2 * QUANTIF_NSIGMA * sigmaF) / nlevels : 1);
   const qzero = f32(meanF - QUANTIF_NSIGMA * sigmaF);
-  // Histogram of all valid pixels (SEP backhisto): bin = (int)(pix/qscale + 0.499999 − qzero/qscale).
+  // pass 3: histogram of all valid pixels (SEP backhisto): bin = (int)(pix/qscale + 0.499999 − qzero/qscale).
   // `scratch` (≥ 4096 levels): reuse one histogram buffer across meshes instead of allocating per mesh.
   const histo = scratch && scratch.length >= nlevels ? scratch.subarray(0, nlevels).fill(0) : new Int32Array(nlevels);
   const cste = f32(0.499999 - f32(qzero / qscale));
   for (let y = y0; y < y1; y++) {
     const row = y * w;
-    for (let x = x0; x < x1; x++) {
-      const k = row + x;
+    for (let k = row + x0, ke = row + x1; k < ke; k++) {
       const v = data[k]!;
-      if (!(v > -BIG && v < BIG) || (mask && mask[k] !== 0)) continue;
+      if (!(v > -BIG && v < BIG) || (mask !== undefined && mask[k] !== 0)) continue;
       const bin = Math.trunc(f32(f32(v / qscale) + cste));
       if (bin >= 0 && bin < nlevels) histo[bin]!++;
     }
@@ -102,13 +75,54 @@ export function meshStats(
 }
 
 /**
+ * Σv, Σv² and the count of the valid pixels of a mesh with lo ≤ v ≤ hi (valid: −BIG < v < BIG, not
+ * masked); the additions are in raster order, as in SExtractor.
+ */
+function moments(
+  data: Float32Array, w: number, x0: number, y0: number, x1: number, y1: number, mask: Uint8Array | undefined,
+  lo: number, hi: number,
+): [number, number, number] {
+  let s = 0, s2 = 0, n = 0;
+  for (let y = y0; y < y1; y++) {
+    const row = y * w;
+    if (mask === undefined) {
+      for (let k = row + x0, ke = row + x1; k < ke; k++) {
+        const v = data[k]!;
+        if (v > -BIG && v < BIG && v >= lo && v <= hi) { s += v; s2 += v * v; n++; }
+      }
+    } else {
+      for (let k = row + x0, ke = row + x1; k < ke; k++) {
+        const v = data[k]!;
+        if (v > -BIG && v < BIG && v >= lo && v <= hi && mask[k] === 0) { s += v; s2 += v * v; n++; }
+      }
+    }
+  }
+  return [s, s2, n];
+}
+
+/**
  * SExtractor `backguess`: iterative ±3σ clipping of the mesh histogram around its interpolated median,
  * then the mode rule. Returns the background and σ in data units (−BIG for bad meshes).
+ *
+ * Each iteration needs the count, Σi·h and Σi²·h over [lcut, hcut] (prefix sums: the values are integers
+ * below 2⁵³, so they equal SExtractor's running sums exactly) and the median walk of `backguess`: two
+ * cursors move in from both ends, the one with the smaller partial sum advancing (the upper one on ties),
+ * until they meet. That walk is the merge of the two non-decreasing partial-sum sequences, so where it
+ * stops follows from ranks (`medianWalk`) without visiting every level.
  */
-export function histogramMode(m: MeshStat, pearson = 2.5): { back: number; sigma: number } {
+export function histogramMode(m: MeshStat, pearson = 2.5, scratch?: Float64Array): { back: number; sigma: number } {
   if (!m.good || !m.histo) return { back: -BIG, sigma: -BIG };
   const histo = m.histo;
-  const nlevelsm1 = m.nlevels - 1;
+  const nl = m.nlevels;
+  const nlevelsm1 = nl - 1;
+  const need = 3 * (nl + 1);
+  const buf = scratch && scratch.length >= need ? scratch : new Float64Array(need);
+  const c0 = buf.subarray(0, nl + 1), c1 = buf.subarray(nl + 1, 2 * (nl + 1)), c2 = buf.subarray(2 * (nl + 1), need);
+  c0[0] = 0; c1[0] = 0; c2[0] = 0;
+  for (let i = 0; i < nl; i++) {
+    const h = histo[i]!;
+    c0[i + 1] = c0[i]! + h; c1[i + 1] = c1[i]! + h * i; c2[i + 1] = c2[i]! + h * i * i;
+  }
   let lcut = 0;
   let hcut = nlevelsm1;
   let sig = 10 * nlevelsm1;
@@ -117,29 +131,26 @@ export function histogramMode(m: MeshStat, pearson = 2.5): { back: number; sigma
   let med = m.mean;
   for (let n = 100; n-- > 0 && sig >= 0.1 && Math.abs(sig / sig1 - 1) > EPS;) {
     sig1 = sig;
-    let sum = 0;
-    mea = 0;
-    sig = 0;
-    let lowsum = 0;
-    let highsum = 0;
-    let hilow = lcut;
-    let hihigh = hcut;
-    for (let i = lcut; i <= hcut; i++) {
-      if (lowsum < highsum) lowsum += histo[hilow++]!;
-      else highsum += histo[hihigh--]!;
-      const pix = histo[i]!;
-      sum += pix;
-      const dpix = pix * i;
-      mea += dpix;
-      sig += dpix * i;
-    }
-    if (hihigh >= 0) {
-      const hl = histo[hilow] ?? 0;
-      const hh = histo[hihigh] ?? 0;
-      const den = 2 * (hl > hh ? hl : hh);
-      med = hihigh + 0.5 + (den > 0 ? (highsum - lowsum) / den : 0);
+    const empty = hcut < lcut;
+    const sum = empty ? 0 : c0[hcut + 1]! - c0[lcut]!;
+    mea = empty ? 0 : c1[hcut + 1]! - c1[lcut]!;
+    sig = empty ? 0 : c2[hcut + 1]! - c2[lcut]!;
+    if (hcut >= lcut) {
+      const K = medianWalkLow(c0, lcut, hcut);
+      const M = hcut - lcut + 1 - K;
+      const hilow = lcut + K, hihigh = hcut - M;
+      const lowsum = c0[hilow]! - c0[lcut]!, highsum = c0[hcut + 1]! - c0[hcut + 1 - M]!;
+      if (hihigh >= 0) {
+        const hl = histo[hilow] ?? 0;
+        const hh = histo[hihigh] ?? 0;
+        const den = 2 * (hl > hh ? hl : hh);
+        med = hihigh + 0.5 + (den > 0 ? (highsum - lowsum) / den : 0);
+      } else {
+        med = 0;
+      }
     } else {
-      med = 0;
+      // empty range: backguess's loop does not run, the cursors stay at the ends
+      med = hcut >= 0 ? hcut + 0.5 : 0;
     }
     if (sum) {
       mea /= sum;
@@ -160,6 +171,45 @@ export function histogramMode(m: MeshStat, pearson = 2.5): { back: number; sigma
     back = m.qzero + mea * m.qscale;
   }
   return { back: f32(back), sigma: f32(sig * m.qscale) };
+}
+
+/**
+ * Where `backguess`'s median walk over levels [lcut, hcut] stops, given the prefix counts c0 (c0[i] = Σ_{j<i}
+ * h[j]). The walk takes N = hcut − lcut + 1 steps; at each, with P_k the sum of the k lowest levels taken and
+ * Q_m that of the m highest, the low cursor advances if P_k < Q_m, else the high one. That is a merge of
+ * the non-decreasing sequences P and Q with ties to Q: P_k is taken at step k + #{m : Q_m ≤ P_k}, so the
+ * number K of low steps is the number of k whose step is < N (binary searches on the prefix sums).
+ */
+export function medianWalk(c0: Float64Array, lcut: number, hcut: number): { hilow: number; hihigh: number; lowsum: number; highsum: number } {
+  const K = medianWalkLow(c0, lcut, hcut);
+  const N = hcut - lcut + 1, M = N - K;
+  return { hilow: lcut + K, hihigh: hcut - M, lowsum: c0[lcut + K]! - c0[lcut]!, highsum: c0[hcut + 1]! - c0[hcut + 1 - M]! };
+}
+
+/** The number K of low-cursor steps of the walk (see medianWalk); plain loops, nothing allocated. */
+function medianWalkLow(c0: Float64Array, lcut: number, hcut: number): number {
+  const N = hcut - lcut + 1;
+  const base = c0[lcut]!, top = c0[hcut + 1]!;
+  // largest k ∈ [0, N] with k + #{m ∈ [0, N] : Q_m ≤ P_k} ≤ N − 1 (increasing in k)
+  let lo = 0, hi = N;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const pk = c0[lcut + mid]! - base;
+    let a = 0, b = N + 1; // #{m : Q_m ≤ pk}, Q_m = top − c0[hcut + 1 − m]
+    while (a < b) { const mm = (a + b) >> 1; if (top - c0[hcut + 1 - mm]! <= pk) a = mm + 1; else b = mm; }
+    if (mid + a <= N - 1) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** The literal median walk of `backguess` (reference for `medianWalk`). */
+export function medianWalkLoop(histo: ArrayLike<number>, lcut: number, hcut: number): { hilow: number; hihigh: number; lowsum: number; highsum: number } {
+  let lowsum = 0, highsum = 0, hilow = lcut, hihigh = hcut;
+  for (let i = lcut; i <= hcut; i++) {
+    if (lowsum < highsum) lowsum += histo[hilow++]!;
+    else highsum += histo[hihigh--]!;
+  }
+  return { hilow, hihigh, lowsum, highsum };
 }
 
 function median(sorted: Float64Array): number {

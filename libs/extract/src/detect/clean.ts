@@ -1,10 +1,12 @@
-// Cleaning (SExtractor CLEAN/CLEAN_PARAM; SEP src/clean.c; astro-reference §A.6). Each object is modelled
-// as I(r) = A·(1 + α r²)^(−β) with A = F/(2π·a·b·abcor), α = ((A/t)^(1/β) − 1)·π·a·b/npix, β = CLEAN_PARAM,
-// r² = cxx·Δx² + cyy·Δy² + cxy·ΔxΔy. A fainter object within CLEAN_ZONE·(a₁ + a₂) (= 10) of a brighter one
-// is merged into it when the bright profile at the faint centre exceeds the faint object's `mthresh`
-// (value above the threshold of its minarea-th brightest pixel). With `window`, two objects are compared only
-// if the one completed first is still in a SExtractor-like raster clean buffer when the other completes
-// (off by default: comparing all pairs matches SExtractor 2.25's counts better on real data).
+// Cleaning (SExtractor CLEAN/CLEAN_PARAM; SExtractor 2.x clean.c and scan.c; SEP src/clean.c; astro-reference
+// §A.6). Each object is modelled as I(r) = A·(1 + α r²)^(−β) with A = F/(2π·a·b·abcor),
+// α = ((A/t)^(1/β) − 1)·π·a·b/npix, β = CLEAN_PARAM, r² = cxx·Δx² + cyy·Δy² + cxy·ΔxΔy. A fainter object
+// within CLEAN_ZONE·(a₁ + a₂) (= 10) of a brighter one is merged into it when the bright profile at the faint
+// centre exceeds the faint object's `mthresh` (value above the threshold of its minarea-th brightest pixel,
+// as examineiso selects it: detect/lutz.ts mthreshSelect).
+//  * `cleanSequential` (used by the extraction) runs this the way SExtractor does: objects in the order the
+//    scan completes them, each compared with the objects kept so far, merged fluxes and areas carried on.
+//  * `cleanObjects` (kept for callers of the earlier API) compares all pairs in order of decreasing flux.
 
 export interface CleanObject {
   x: number; y: number; a: number; b: number; cxx: number; cyy: number; cxy: number;
@@ -72,6 +74,109 @@ export function cleanObjects(objs: CleanObject[], t: number, beta = 1, zone = 10
     }
   }
   // resolve chains (a merged object's target may itself have been merged)
+  for (let i = 0; i < n; i++) {
+    let r = into[i]!;
+    if (r < 0) continue;
+    while (into[r]! >= 0) r = into[r]!;
+    into[i] = r;
+  }
+  return into;
+}
+
+/**
+ * CLEAN as SExtractor 2.x runs it (clean.c `clean`, scan.c `sortit`; astro-reference §A.6), object by
+ * object in the order the scan completes them (`order`, indices into `objs`). Each newcomer is compared
+ * with the objects kept so far, in the order of SExtractor's clean list (appended at the end; a removed
+ * object's slot takes the last one):
+ *  - a fainter kept object (Σ detection values) whose `mthresh` the newcomer's profile exceeds at its
+ *    centre goes on the newcomer's "menu";
+ *  - if a brighter (or equal) kept object's profile exceeds the newcomer's `mthresh` at the newcomer's
+ *    centre, the newcomer is merged into the first such object and its menu is forgotten;
+ *  - otherwise the newcomer swallows its menu and is kept.
+ * A merge adds the slave's flux and pixel count to the master (mergeobject), which changes the master's
+ * profile amplitude and slope for later comparisons; positions, shapes, abcor and mthresh stay.
+ * Returns for each object the index of the object it ends up in, or −1 if it survives.
+ */
+export function cleanSequential(objs: CleanObject[], order: ArrayLike<number>, t: number, beta = 1, zone = 10): Int32Array {
+  const n = objs.length;
+  const into = new Int32Array(n).fill(-1);
+  if (n < 2) return into;
+  const fd = Float64Array.from(objs, (o) => o.fdflux);
+  const np = Float64Array.from(objs, (o) => o.npix);
+  // the clean list, with each member's slot
+  const list: number[] = [];
+  const slot = new Int32Array(n).fill(-1);
+  // spatial index of list members: objects with a ≤ SMALL_A in a grid, larger ones in a short list
+  const SMALL_A = 4, CELL = 64;
+  const grid = new Map<number, number[]>();
+  const big: number[] = [];
+  const cellKey = (cx: number, cy: number) => cx * 1048576 + cy;
+  const cellOf = (o: CleanObject) => cellKey(Math.floor(o.x / CELL), Math.floor(o.y / CELL));
+  const add = (i: number) => {
+    slot[i] = list.length; list.push(i);
+    const o = objs[i]!;
+    if (!(o.a <= SMALL_A)) { big.push(i); return; }
+    const k = cellOf(o);
+    const b = grid.get(k);
+    if (b) b.push(i); else grid.set(k, [i]);
+  };
+  const remove = (i: number) => {
+    const s = slot[i]!, lastI = list.pop()!;
+    if (lastI !== i) { list[s] = lastI; slot[lastI] = s; }
+    slot[i] = -1;
+    const o = objs[i]!;
+    const arr = !(o.a <= SMALL_A) ? big : grid.get(cellOf(o))!;
+    arr.splice(arr.indexOf(i), 1);
+  };
+  // profile of object j at offset (dx, dy) from its centre: A·(1 + α r²)^(−β), 0 unless 1 < 1 + α r² < 1e10
+  const profile = (j: number, dx: number, dy: number) => {
+    const o = objs[j]!;
+    const unit = Math.PI * o.a * o.b;
+    const amp = fd[j]! / (2 * unit * o.abcor);
+    const alpha = (Math.pow(amp / t, 1 / beta) - 1) * unit / np[j]!;
+    const val = 1 + alpha * (o.cxx * dx * dx + o.cyy * dy * dy + o.cxy * dx * dy);
+    return val > 1 ? Math.fround(val < 1e10 ? amp * Math.pow(val, -beta) : 0) : -Infinity;
+  };
+  const cand: number[] = [];
+  const menu: number[] = [];
+  for (let q = 0; q < order.length; q++) {
+    const i = order[q]!;
+    const oi = objs[i]!;
+    // candidates within the clean zone, visited in list order
+    cand.length = 0;
+    const reach = zone * (oi.a + SMALL_A);
+    if (reach < Infinity) {
+      const cx0 = Math.floor((oi.x - reach) / CELL), cx1 = Math.floor((oi.x + reach) / CELL);
+      const cy0 = Math.floor((oi.y - reach) / CELL), cy1 = Math.floor((oi.y + reach) / CELL);
+      for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) {
+        const b = grid.get(cellKey(cx, cy));
+        if (b) for (const j of b) cand.push(j);
+      }
+    }
+    for (const j of big) cand.push(j);
+    cand.sort((p, r) => slot[p]! - slot[r]!);
+    menu.length = 0;
+    let eater = -1;
+    for (const j of cand) {
+      const oj = objs[j]!;
+      const dx = oi.x - oj.x, dy = oi.y - oj.y;
+      const rl = oi.a + oj.a;
+      if (!(dx * dx + dy * dy < rl * rl * zone * zone)) continue;
+      if (fd[j]! < fd[i]!) {
+        if (profile(i, dx, dy) > oj.mthresh) menu.push(j); // the newcomer will eat it
+      } else if (profile(j, dx, dy) > oi.mthresh) { eater = j; break; } // the newcomer is eaten
+    }
+    if (eater >= 0) {
+      into[i] = eater; fd[eater]! += fd[i]!; np[eater]! += np[i]!;
+      continue;
+    }
+    for (let m = menu.length - 1; m >= 0; m--) {
+      const v = menu[m]!;
+      into[v] = i; fd[i]! += fd[v]!; np[i]! += np[v]!;
+      remove(v);
+    }
+    add(i);
+  }
   for (let i = 0; i < n; i++) {
     let r = into[i]!;
     if (r < 0) continue;

@@ -83,28 +83,57 @@ export function convolveRows(
   }
 }
 
+/** data[p] with NaN counted as 0 (pixels outside the detection contribute nothing). */
+function nz(data: Float32Array, p: number): number { const x = data[p]!; return x === x ? x : 0; }
+
 /** Fast path for 3×3 kernels (the SExtractor default); same result as the general loop. */
 function convolve3x3(data: Float32Array, w: number, h: number, kd: Float64Array, y0: number, y1: number, out: Float32Array): void {
   const k00 = kd[0]!, k01 = kd[1]!, k02 = kd[2]!, k10 = kd[3]!, k11 = kd[4]!, k12 = kd[5]!, k20 = kd[6]!, k21 = kd[7]!, k22 = kd[8]!;
-  const v = (p: number) => { const x = data[p]!; return x === x ? x : 0; };
   for (let y = y0; y < y1; y++) {
     const o = (y - y0) * w;
     const hasUp = y > 0, hasDn = y < h - 1;
     const ru = (y - 1) * w, rc = y * w, rd = (y + 1) * w;
+    if (hasUp && hasDn) {
+      // Interior of an interior row: the same additions in the same order without the NaN tests; a NaN
+      // input makes the sum NaN, and only those pixels are redone with NaN counted as 0.
+      for (let x = 1; x < w - 1; x++) {
+        let s = k11 * data[rc + x]!;
+        s += k10 * data[rc + x - 1]!;
+        s += k12 * data[rc + x + 1]!;
+        s += k01 * data[ru + x]!;
+        s += k00 * data[ru + x - 1]!;
+        s += k02 * data[ru + x + 1]!;
+        s += k21 * data[rd + x]!;
+        s += k20 * data[rd + x - 1]!;
+        s += k22 * data[rd + x + 1]!;
+        if (s !== s) {
+          s = k11 * nz(data, rc + x) + k10 * nz(data, rc + x - 1);
+          s += k12 * nz(data, rc + x + 1);
+          s += k01 * nz(data, ru + x);
+          s += k00 * nz(data, ru + x - 1);
+          s += k02 * nz(data, ru + x + 1);
+          s += k21 * nz(data, rd + x);
+          s += k20 * nz(data, rd + x - 1);
+          s += k22 * nz(data, rd + x + 1);
+        }
+        out[o + x] = s;
+      }
+    }
     for (let x = 0; x < w; x++) {
+      if (hasUp && hasDn && x > 0 && x < w - 1) { x = w - 2; continue; } // done above
       const hasL = x > 0, hasR = x < w - 1;
-      let s = k11 * v(rc + x);
-      if (hasL) s += k10 * v(rc + x - 1);
-      if (hasR) s += k12 * v(rc + x + 1);
+      let s = k11 * nz(data, rc + x);
+      if (hasL) s += k10 * nz(data, rc + x - 1);
+      if (hasR) s += k12 * nz(data, rc + x + 1);
       if (hasUp) {
-        s += k01 * v(ru + x);
-        if (hasL) s += k00 * v(ru + x - 1);
-        if (hasR) s += k02 * v(ru + x + 1);
+        s += k01 * nz(data, ru + x);
+        if (hasL) s += k00 * nz(data, ru + x - 1);
+        if (hasR) s += k02 * nz(data, ru + x + 1);
       }
       if (hasDn) {
-        s += k21 * v(rd + x);
-        if (hasL) s += k20 * v(rd + x - 1);
-        if (hasR) s += k22 * v(rd + x + 1);
+        s += k21 * nz(data, rd + x);
+        if (hasL) s += k20 * nz(data, rd + x - 1);
+        if (hasR) s += k22 * nz(data, rd + x + 1);
       }
       out[o + x] = s;
     }
@@ -151,4 +180,39 @@ export function matchedFilterRows(
     const o = (y - y0) * w;
     for (let x = 0; x < w; x++) out[o + x] = den[x]! > 0 ? num[x]! / Math.sqrt(den[x]!) : 0;
   }
+}
+
+/** Everything needed to compute detection rows (plain data: it can be sent to worker threads). */
+export interface DetectionSpec {
+  w: number; h: number;
+  /** background-subtracted detection image (NaN = bad) */ sub: Float32Array;
+  /** 'conv' and 'none' use `kernel` (normalised; 1×1 for 'none'); 'matched' is the matched-filter S/N */
+  filter: 'conv' | 'matched' | 'none';
+  kernel: Kernel;
+  /** divide the convolved value by the pixel's σ (relative threshold with a weight map) */
+  snr: boolean;
+  variance: Float32Array | null; var0: number;
+}
+
+/**
+ * Row function of the detection image (astro-reference §A.3): the filtered value (or S/N), with NaN and
+ * masked pixels set to −∞ so that they are never detected.
+ */
+export function detectionRowFn(spec: DetectionSpec): (y: number, out: Float32Array) => void {
+  return (y, out) => detectionRow(spec, y, out);
+}
+
+/** Row y of the detection image (see detectionRowFn) into out[0..w). */
+export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array): void {
+  const { w, h, sub, kernel, variance, var0 } = spec;
+  if (spec.filter === 'matched') matchedFilterRows(sub, w, h, kernel, variance, var0, y, y + 1, out);
+  else {
+    convolveRows(sub, w, h, kernel, y, y + 1, out);
+    if (spec.snr) {
+      const o = y * w;
+      for (let x = 0; x < w; x++) { const v = variance![o + x]!; out[x] = v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
+    }
+  }
+  const o = y * w;
+  for (let x = 0; x < w; x++) if (!(sub[o + x]! === sub[o + x]!)) out[x] = -Infinity;
 }

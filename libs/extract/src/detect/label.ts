@@ -1,3 +1,4 @@
+import { detectionRow, type DetectionSpec } from './filter.ts';
 // Thresholding and 8-connected labelling (astro-reference §A.4). SExtractor/SEP use Lutz's one-pass
 // algorithm; here a raster scan with union–find over provisional labels gives the same components
 // (8-connectivity), followed by the DETECT_MINAREA cut.
@@ -13,23 +14,22 @@ export interface Components {
   val: Float32Array;
 }
 
-class GrowI32 {
-  a: Int32Array;
-  n = 0;
-  constructor(cap: number) { this.a = new Int32Array(Math.max(16, cap)); }
-  push(v: number): void {
-    if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    this.a[this.n++] = v;
-  }
+/** Union–find root with path compression. */
+function rootOf(parent: Int32Array, a: number): number {
+  let r = a;
+  while (parent[r] !== r) r = parent[r]!;
+  while (parent[a] !== r) { const nx = parent[a]!; parent[a] = r; a = nx; }
+  return r;
 }
-class GrowF32 {
-  a: Float32Array;
-  n = 0;
-  constructor(cap: number) { this.a = new Float32Array(Math.max(16, cap)); }
-  push(v: number): void {
-    if (this.n === this.a.length) { const b = new Float32Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    this.a[this.n++] = v;
-  }
+
+/** Unites the sets of a and b; the smaller root (the earlier label) becomes the root. Returns it. */
+function unite(parent: Int32Array, a: number, b: number): number {
+  const ra = rootOf(parent, a);
+  const rb = rootOf(parent, b);
+  if (ra === rb) return ra;
+  if (ra < rb) { parent[rb] = ra; return ra; }
+  parent[ra] = rb;
+  return rb;
 }
 
 /**
@@ -40,29 +40,42 @@ export function scanComponents(
   w: number, h: number, rowFn: (y: number, out: Float32Array) => void, T: number, minarea: number,
   seg: Int32Array,
 ): Components {
+  return mergeBands(w, [labelBand(w, 0, h, rowFn, T, seg)], minarea, seg);
+}
+
+/** Provisional labels of the rows [y0, y1) of an image (see labelBand). */
+export interface Band {
+  y0: number; y1: number;
+  /** number of provisional labels and their union–find parents (local to the band) */
+  nlab: number; parent: Int32Array;
+  /** on pixels (y·w + x, raster order) and their detection values */
+  on: Int32Array; val: Float32Array;
+}
+
+/**
+ * Labels rows [y0, y1) on their own: a raster union–find over provisional labels, 8-connected within the
+ * band (the row above y0 is not looked at). `seg` rows y0..y1−1 receive local label + 1. Bands of one
+ * image can be labelled independently (in parallel) and joined by mergeBands.
+ */
+export function labelBand(
+  w: number, y0: number, y1: number, rows: ((y: number, out: Float32Array) => void) | DetectionSpec, T: number, seg: Int32Array,
+): Band {
   const row = new Float32Array(w);
   let parent = new Int32Array(1024);
   let nlab = 0;
-  const onIdx = new GrowI32((w * h) >> 5);
-  const onVal = new GrowF32((w * h) >> 5);
-  const find = (a: number): number => {
-    let r = a;
-    while (parent[r] !== r) r = parent[r]!;
-    while (parent[a] !== r) { const nx = parent[a]!; parent[a] = r; a = nx; }
-    return r;
-  };
-  const union = (a: number, b: number): number => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) { parent[rb] = ra; return ra; }
-    parent[ra] = rb;
-    return rb;
-  };
-  for (let y = 0; y < h; y++) {
-    rowFn(y, row);
+  // on-pixel lists, grown by doubling (written inline: a method call per pixel would box the values)
+  let cap = Math.max(1024, (w * (y1 - y0)) >> 5);
+  let onIdx = new Int32Array(cap);
+  let onVal = new Float32Array(cap);
+  let non = 0;
+  // a spec, not a closure, in the hot path: a new closure per band would make V8 deoptimize the loop
+  const spec = typeof rows === 'function' ? null : rows;
+  const rowFn = typeof rows === 'function' ? rows : null;
+  for (let y = y0; y < y1; y++) {
+    if (spec) detectionRow(spec, y, row); else rowFn!(y, row);
     const base = y * w;
     const prev = base - w;
+    const up = y > y0;
     for (let x = 0; x < w; x++) {
       const v = row[x]!;
       if (!(v > T)) continue;
@@ -70,10 +83,10 @@ export function scanComponents(
       // neighbours already visited: W, NW, N, NE (labels stored as label + 1)
       let lab = -1;
       if (x > 0 && seg[k - 1]! > 0) lab = seg[k - 1]! - 1;
-      if (y > 0) {
-        if (x > 0 && seg[prev + x - 1]! > 0) { const l = seg[prev + x - 1]! - 1; lab = lab < 0 ? l : union(lab, l); }
-        if (seg[prev + x]! > 0) { const l = seg[prev + x]! - 1; lab = lab < 0 ? l : union(lab, l); }
-        if (x < w - 1 && seg[prev + x + 1]! > 0) { const l = seg[prev + x + 1]! - 1; lab = lab < 0 ? l : union(lab, l); }
+      if (up) {
+        if (x > 0 && seg[prev + x - 1]! > 0) { const l = seg[prev + x - 1]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
+        if (seg[prev + x]! > 0) { const l = seg[prev + x]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
+        if (x < w - 1 && seg[prev + x + 1]! > 0) { const l = seg[prev + x + 1]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
       }
       if (lab < 0) {
         if (nlab === parent.length) { const b = new Int32Array(parent.length * 2); b.set(parent); parent = b; }
@@ -81,19 +94,74 @@ export function scanComponents(
         lab = nlab++;
       }
       seg[k] = lab + 1;
-      onIdx.push(k);
-      onVal.push(v);
+      if (non === cap) {
+        cap *= 2;
+        const a = new Int32Array(cap); a.set(onIdx); onIdx = a;
+        const b = new Float32Array(cap); b.set(onVal); onVal = b;
+      }
+      onIdx[non] = k;
+      onVal[non++] = v;
     }
   }
-  // Resolve roots and sizes.
-  const size = new Int32Array(nlab);
-  const pix = onIdx.a;
-  const npon = onIdx.n;
-  for (let i = 0; i < npon; i++) {
-    const r = find(seg[pix[i]!]! - 1);
-    seg[pix[i]!] = r + 1;
-    size[r]!++;
+  return { y0, y1, nlab, parent: parent.slice(0, nlab), on: onIdx.slice(0, non), val: onVal.slice(0, non) };
+}
+
+/**
+ * Joins consecutive bands (in row order, covering the rows they were labelled for) into components:
+ * provisional labels are offset band by band, the pixels of each band's first row are united with their
+ * NW/N/NE neighbours in the band above, then roots (the smallest label of a component, i.e. that of its
+ * first pixel in raster order), sizes and the DETECT_MINAREA cut are resolved as in a single pass. The
+ * result does not depend on how the rows were cut into bands. `alloc` allocates the output arrays
+ * (SharedArrayBuffers for worker threads).
+ */
+export function mergeBands(
+  w: number, bands: Band[], minarea: number, seg: Int32Array,
+  alloc: { i32: (n: number) => Int32Array; f32: (n: number) => Float32Array } = { i32: (n) => new Int32Array(n), f32: (n) => new Float32Array(n) },
+): Components {
+  let nlab = 0;
+  const offs = bands.map((b) => { const o = nlab; nlab += b.nlab; return o; });
+  const parent = new Int32Array(nlab);
+  bands.forEach((b, i) => { const o = offs[i]!; for (let l = 0; l < b.nlab; l++) parent[o + l] = b.parent[l]! + o; });
+  const find = (a: number): number => {
+    let r = a;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[a] !== r) { const nx = parent[a]!; parent[a] = r; a = nx; }
+    return r;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a), rb = find(b);
+    if (ra < rb) parent[rb] = ra; else if (rb < ra) parent[ra] = rb;
+  };
+  // global label of an on pixel: its band's local label + offset (bands are in row order)
+  for (let bi = 1; bi < bands.length; bi++) {
+    const b = bands[bi]!, above = bands[bi - 1]!;
+    if (above.y1 !== b.y0 || b.y0 === 0) continue;
+    const rowStart = b.y0 * w, rowEnd = rowStart + w, prev = rowStart - w;
+    const o = offs[bi]!, oa = offs[bi - 1]!;
+    for (let i = 0; i < b.on.length; i++) {
+      const k = b.on[i]!;
+      if (k >= rowEnd) break;
+      const x = k - rowStart;
+      const me = seg[k]! - 1 + o;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= w) continue;
+        const s = seg[prev + xx]!;
+        if (s > 0) union(me, s - 1 + oa);
+      }
+    }
   }
+  // Resolve roots and sizes; seg temporarily holds the global root + 1.
+  const size = new Int32Array(nlab);
+  bands.forEach((b, bi) => {
+    const o = offs[bi]!;
+    for (let i = 0; i < b.on.length; i++) {
+      const k = b.on[i]!;
+      const r = find(seg[k]! - 1 + o);
+      seg[k] = r + 1;
+      size[r]!++;
+    }
+  });
   const id = new Int32Array(nlab).fill(-1);
   let n = 0;
   for (let r = 0; r < nlab; r++) if (parent[r] === r && size[r]! >= minarea) id[r] = n++;
@@ -101,16 +169,18 @@ export function scanComponents(
   for (let r = 0; r < nlab; r++) if (id[r]! >= 0) start[id[r]! + 1] = size[r]!;
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
   const fill = start.slice(0, n);
-  const outPix = new Int32Array(start[n]!);
-  const outVal = new Float32Array(start[n]!);
-  for (let i = 0; i < npon; i++) {
-    const k = pix[i]!;
-    const c = id[seg[k]! - 1]!;
-    if (c < 0) { seg[k] = 0; continue; }
-    const p = fill[c]!++;
-    outPix[p] = k;
-    outVal[p] = onVal.a[i]!;
-    seg[k] = c + 1;
+  const outPix = alloc.i32(start[n]!);
+  const outVal = alloc.f32(start[n]!);
+  for (const b of bands) {
+    for (let i = 0; i < b.on.length; i++) {
+      const k = b.on[i]!;
+      const c = id[seg[k]! - 1]!;
+      if (c < 0) { seg[k] = 0; continue; }
+      const p = fill[c]!++;
+      outPix[p] = k;
+      outVal[p] = b.val[i]!;
+      seg[k] = c + 1;
+    }
   }
   return { n, start, pix: outPix, val: outVal };
 }

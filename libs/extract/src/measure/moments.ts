@@ -20,6 +20,30 @@ export function momentsOf(
   pix: ArrayLike<number>, w: number, wval: (i: number) => number, pvar?: (i: number) => number,
   center?: { x: number; y: number },
 ): Moments {
+  const wts = new Float64Array(pix.length);
+  for (let i = 0; i < wts.length; i++) wts[i] = wval(i);
+  let vars: Float64Array | null = null;
+  if (pvar) { vars = new Float64Array(pix.length); for (let i = 0; i < vars.length; i++) vars[i] = pvar(i); }
+  return momentsCore(pix, w, wts, vars, null, center);
+}
+
+/**
+ * momentsOf with the weights in an array and the pixel variances given as the noise model of the
+ * extraction (σ² from `variance` or var0, plus I/gain for positive I = sub[k]) — no callbacks in the loop.
+ */
+export function momentsOfArrays(
+  pix: ArrayLike<number>, w: number, weights: ArrayLike<number>,
+  noise: { sub: Float32Array; variance: Float32Array | null; var0: number; gain: number } | null,
+  center?: { x: number; y: number },
+): Moments {
+  return momentsCore(pix, w, weights, null, noise, center);
+}
+
+function momentsCore(
+  pix: ArrayLike<number>, w: number, wts: ArrayLike<number>, vars: ArrayLike<number> | null,
+  noise: { sub: Float32Array; variance: Float32Array | null; var0: number; gain: number } | null,
+  center?: { x: number; y: number },
+): Moments {
   const n = pix.length;
   const ox = pix[0]! % w;
   const oy = (pix[0]! - ox) / w;
@@ -27,7 +51,7 @@ export function momentsOf(
   for (let i = 0; i < n; i++) {
     const x = (pix[i]! % w) - ox;
     const y = Math.floor(pix[i]! / w) - oy;
-    const v = wval(i);
+    const v = wts[i]!;
     s += v; sx += v * x; sy += v * y;
     sxx += v * x * x; syy += v * y * y; sxy += v * x * y;
   }
@@ -64,11 +88,18 @@ export function momentsOf(
   else theta = xy === 0 ? 0 : (Math.sign(xy) * Math.PI) / 4;
   const det = x2 * y2 - xy * xy;
   let errx2 = 0, erry2 = 0, errxy = 0;
-  if (pvar && s !== 0) {
+  if ((vars || noise) && s !== 0) {
     for (let i = 0; i < n; i++) {
-      const dx = (pix[i]! % w) - ox - mx;
-      const dy = Math.floor(pix[i]! / w) - oy - my;
-      const vv = pvar(i);
+      const k = pix[i]!;
+      const dx = (k % w) - ox - mx;
+      const dy = Math.floor(k / w) - oy - my;
+      let vv: number;
+      if (vars) vv = vars[i]!;
+      else {
+        const nv = noise!.variance ? noise!.variance[k]! : noise!.var0;
+        const iv = noise!.sub[k]!;
+        vv = (nv < Infinity ? nv : 0) + (noise!.gain > 0 && iv > 0 ? iv / noise!.gain : 0);
+      }
       errx2 += vv * dx * dx; erry2 += vv * dy * dy; errxy += vv * dx * dy;
     }
     const s2 = s * s;

@@ -1,28 +1,27 @@
 // A minimal worker-thread pool for the extraction (one outstanding task per worker). Workers run the
-// TypeScript sources through tsx (execArgv ['--import', 'tsx']).
+// TypeScript sources through tsx (worker-boot.mjs registers it in the thread). Each worker raises a flag in
+// shared memory once booted, so that the main thread can see it between two chunks of work without
+// returning to the event loop.
 import { Worker } from 'node:worker_threads';
 
 export class ExtractPool {
   private workers: Worker[] = [];
-  /** indices of workers that have finished booting (loading tsx and the extraction code) */
-  readonly ready: number[] = [];
+  /** ready[i] = 1 once worker i has loaded the extraction code */
+  readonly ready: Int32Array;
   private readyWaiters: (() => void)[] = [];
-
-  /** Resolves once every worker has booted. */
-  whenReady(): Promise<void> {
-    if (this.ready.length === this.size) return Promise.resolve();
-    return new Promise((res) => this.readyWaiters.push(res));
-  }
+  private nReady = 0;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
   constructor(readonly size: number) {
+    this.ready = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, size)));
     for (let i = 0; i < size; i++) {
-      const wk = new Worker(new URL('./worker-boot.mjs', import.meta.url), { execArgv: ['--import', 'tsx'] });
+      const wk = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+        execArgv: ['--import', 'tsx'], workerData: { ready: this.ready, index: i },
+      });
       wk.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string; ready?: boolean }) => {
         if (m.ready) {
-          this.ready.push(i);
-          if (this.ready.length === this.size) { for (const r of this.readyWaiters.splice(0)) r(); }
+          if (++this.nReady === this.size) { for (const r of this.readyWaiters.splice(0)) r(); }
           return;
         }
         const p = this.pending.get(m.id);
@@ -33,6 +32,15 @@ export class ExtractPool {
       wk.on('error', (e) => { for (const p of this.pending.values()) p.reject(e); this.pending.clear(); });
       this.workers.push(wk);
     }
+  }
+
+  /** Whether worker i has booted (readable at any time, no event-loop turn needed). */
+  isReady(i: number): boolean { return Atomics.load(this.ready, i) === 1; }
+
+  /** Resolves once every worker has booted. */
+  whenReady(): Promise<void> {
+    if (this.nReady === this.size) return Promise.resolve();
+    return new Promise((res) => this.readyWaiters.push(res));
   }
 
   run<T>(worker: number, task: Record<string, unknown>): Promise<T> {
