@@ -50,19 +50,19 @@ export function clipPartImage(excess: Float32Array, n: number, npix: number, mod
   const buf = new Float64Array(n);
   for (let p = 0; p < npix; p++) {
     let nz = 0;
-    for (let t = 0; t < n; t++) if (excess[t * npix + p] !== 0) nz++;
-    if (nz <= 1) continue;
-    if (mode === 'mean') {
-      // flux-conserving variant (not the reference): the mean excess over all N exposures
-      let s = 0;
-      for (let t = 0; t < n; t++) s += excess[t * npix + p]!;
-      R[p] = s / n;
-      continue;
-    }
-    for (let t = 0; t < n; t++) buf[t] = excess[t * npix + p]!;
-    R[p] = medianInPlace(buf, n);
+    for (let t = 0; t < n; t++) { const e = excess[t * npix + p]!; buf[t] = e; if (e !== 0) nz++; }
+    R[p] = pixelClipPart(buf, n, nz, mode);
   }
   return R;
+}
+
+/** The R rule for one pixel's N excesses in buf (nz of them non-zero); 'mean' is the flux-conserving variant (not the reference). */
+function pixelClipPart(buf: Float64Array, n: number, nz: number, mode: 'median' | 'mean'): number {
+  if (nz <= 1) return 0;
+  if (mode === 'median') return medianInPlace(buf, n);
+  let s = 0;
+  for (let t = 0; t < n; t++) s += buf[t]!;
+  return s / n;
 }
 
 /** z-score and map to x/4 + 1 in place (§1.3.6): μ = median, σ = population std of the finite voxels. */
@@ -171,14 +171,7 @@ export function clipPartFromLimits(c: Cube, lo: number, hi: number, mode: 'media
       buf[t] = e;
       if (e !== 0) nz++;
     }
-    if (nz <= 1) continue;
-    if (mode === 'mean') {
-      let s = 0;
-      for (let t = 0; t < n; t++) s += buf[t]!;
-      R[p] = s / n;
-    } else {
-      R[p] = medianInPlace(buf, n);
-    }
+    R[p] = pixelClipPart(buf, n, nz, mode);
   }
   return R;
 }

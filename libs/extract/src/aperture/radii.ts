@@ -35,14 +35,8 @@ export function kronRadius(
   const hx = r * Math.sqrt(a * a * c * c + b * b * s * s);
   const hy = r * Math.sqrt(a * a * s * s + b * b * c * c);
   let flags = 0;
-  let xmin = Math.floor(x - hx + 0.5);
-  let xmax = Math.ceil(x + hx - 0.5);
-  let ymin = Math.floor(y - hy + 0.5);
-  let ymax = Math.ceil(y + hy - 0.5);
-  if (xmin < 0) { xmin = 0; flags |= APER_TRUNC; }
-  if (ymin < 0) { ymin = 0; flags |= APER_TRUNC; }
-  if (xmax > width - 1) { xmax = width - 1; flags |= APER_TRUNC; }
-  if (ymax > height - 1) { ymax = height - 1; flags |= APER_TRUNC; }
+  const { xmin, xmax, ymin, ymax, trunc } = radiusWindow(x, y, hx, hy, width, height);
+  flags |= trunc;
   const r2 = r * r;
   let r1 = 0;
   let v1 = 0;
@@ -90,14 +84,8 @@ export function fluxRadius(
   const step = rmax / NB;
   const prof = growProf(NB);
   let flags = 0;
-  let xmin = Math.floor(x - rmax + 0.5);
-  let xmax = Math.ceil(x + rmax - 0.5);
-  let ymin = Math.floor(y - rmax + 0.5);
-  let ymax = Math.ceil(y + rmax - 0.5);
-  if (xmin < 0) { xmin = 0; flags |= APER_TRUNC; }
-  if (ymin < 0) { ymin = 0; flags |= APER_TRUNC; }
-  if (xmax > width - 1) { xmax = width - 1; flags |= APER_TRUNC; }
-  if (ymax > height - 1) { ymax = height - 1; flags |= APER_TRUNC; }
+  const { xmin, xmax, ymin, ymax, trunc } = radiusWindow(x, y, rmax, rmax, width, height);
+  flags |= trunc;
   const sstep = 1 / subpix;
   const off = -0.5 + 0.5 * sstep;
   const lastSub = off + (subpix - 1) * sstep;
@@ -205,14 +193,8 @@ function fluxRadiusFull(
   const step = rmax / NB;
   const prof = new Float64Array(NB);
   let flags = 0;
-  let xmin = Math.floor(x - rmax + 0.5);
-  let xmax = Math.ceil(x + rmax - 0.5);
-  let ymin = Math.floor(y - rmax + 0.5);
-  let ymax = Math.ceil(y + rmax - 0.5);
-  if (xmin < 0) { xmin = 0; flags |= APER_TRUNC; }
-  if (ymin < 0) { ymin = 0; flags |= APER_TRUNC; }
-  if (xmax > width - 1) { xmax = width - 1; flags |= APER_TRUNC; }
-  if (ymax > height - 1) { ymax = height - 1; flags |= APER_TRUNC; }
+  const { xmin, xmax, ymin, ymax, trunc } = radiusWindow(x, y, rmax, rmax, width, height);
+  flags |= trunc;
   const sstep = 1 / subpix;
   const off = -0.5 + 0.5 * sstep;
   const w = sstep * sstep;
@@ -254,4 +236,18 @@ function fluxRadiusFull(
     return rmax;
   });
   return { radii, flags };
+}
+
+/** Pixel window of half-widths (hx, hy) about (x, y), clipped to the image; trunc = APER_TRUNC when clipped (SExtractor kron_radius / flux_radius). */
+function radiusWindow(x: number, y: number, hx: number, hy: number, width: number, height: number): { xmin: number; xmax: number; ymin: number; ymax: number; trunc: number } {
+  let trunc = 0;
+  let xmin = Math.floor(x - hx + 0.5);
+  let xmax = Math.ceil(x + hx - 0.5);
+  let ymin = Math.floor(y - hy + 0.5);
+  let ymax = Math.ceil(y + hy - 0.5);
+  if (xmin < 0) { xmin = 0; trunc = APER_TRUNC; }
+  if (ymin < 0) { ymin = 0; trunc = APER_TRUNC; }
+  if (xmax > width - 1) { xmax = width - 1; trunc = APER_TRUNC; }
+  if (ymax > height - 1) { ymax = height - 1; trunc = APER_TRUNC; }
+  return { xmin, xmax, ymin, ymax, trunc };
 }

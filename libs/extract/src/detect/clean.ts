@@ -73,14 +73,7 @@ export function cleanObjects(objs: CleanObject[], t: number, beta = 1, zone = 10
       }
     }
   }
-  // resolve chains (a merged object's target may itself have been merged)
-  for (let i = 0; i < n; i++) {
-    let r = into[i]!;
-    if (r < 0) continue;
-    while (into[r]! >= 0) r = into[r]!;
-    into[i] = r;
-  }
-  return into;
+  return resolveChains(into);
 }
 
 /**
@@ -177,7 +170,12 @@ export function cleanSequential(objs: CleanObject[], order: ArrayLike<number>, t
     }
     add(i);
   }
-  for (let i = 0; i < n; i++) {
+  return resolveChains(into);
+}
+
+/** Resolves merge chains in place (a merged object's target may itself have been merged). */
+function resolveChains(into: Int32Array): Int32Array {
+  for (let i = 0; i < into.length; i++) {
     let r = into[i]!;
     if (r < 0) continue;
     while (into[r]! >= 0) r = into[r]!;
