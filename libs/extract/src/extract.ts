@@ -8,9 +8,10 @@ import { ellipseCoeffs } from './aperture/sum.ts';
 import {
   backgroundMap, makeBackground, mapRow, meshGeometry, meshRows, rowScratch, type BackgroundModel, type BackgroundOptions,
 } from './background/model.ts';
-import { cleanSequential, type CleanObject } from './detect/clean.ts';
+import { cleanModels, cleanSequential, type CleanModels } from './detect/clean.ts';
 import { deblendSplit, pixelListOrder, type DeblendOptions } from './detect/deblend.ts';
 import { lutzChainOrder, mthreshSelect } from './detect/lutz.ts';
+import { segRunsFromFootprints, segRunsToArray, segStamp, type SegRuns, type SegStamp } from './detect/segmap.ts';
 import { DEFAULT_KERNEL, normaliseKernel, type DetectionSpec, type Kernel } from './detect/filter.ts';
 import { labelBand, mergeBands, type Band, type Components } from './detect/label.ts';
 import { ExtractError } from './errors.ts';
@@ -99,7 +100,13 @@ export interface Source {
 export interface ExtractResult {
   width: number; height: number;
   sources: Source[];
-  /** 0 = sky, id = 1..n */ segmentation: Int32Array;
+  /**
+   * Segmentation map, 0 = sky, id = 1..n: built from `segmentationRuns` on first access (a full-size Int32
+   * image; write large maps from the runs with segRunsRange instead).
+   */
+  readonly segmentation: Int32Array;
+  /** the segmentation map as row runs (always present; a few bytes per object row) */
+  segmentationRuns: SegRuns;
   /** full-resolution maps (empty arrays when opts.maps === false) */
   background: Float32Array; rms: Float32Array;
   globalBack: number; globalRms: number;
@@ -136,11 +143,15 @@ export type MeshGrid = { back: Float32Array; sigma: Float32Array };
 export type StageRequest =
   | { kind: 'meshes'; data: Float32Array; w: number; h: number; bopts: BackgroundOptions }
   | { kind: 'subtract'; sub: Float32Array; w: number; h: number; model: BackgroundModel; mask: Uint8Array | null }
-  | { kind: 'scan'; spec: DetectionSpec; T: number; seg: Int32Array }
+  | { kind: 'scan'; spec: DetectionSpec; T: number }
   | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; prep?: CleanPrep }
+  /** measure consumes `objs`: each entry is released once measured (memory, docs/extract.md) */
   | { kind: 'measure'; ctx: MeasureCtx; objs: ObjPixels[]; comps?: Components };
 /** What a stage request returns. */
-export type StageResult = ObjPixels[] | Source[] | MeshGrid | Band[] | null;
+export type StageResult = ObjPixels[] | Deblended | Source[] | MeshGrid | Band[] | null;
+
+/** Deblending output: the objects and, when cleaning, their CLEAN models (row i ↔ objs[i]). */
+export interface Deblended { objs: ObjPixels[]; models: CleanModels | null }
 
 /**
  * Unfiltered detection-unit values for CLEAN's abcor (SEP analyse.c): the background-subtracted image,
@@ -155,7 +166,7 @@ export interface CleanPrep { sub: Float32Array; variance: Float32Array | null; v
  * and abcor. SEP analyse.c: Δarea = #(u > t₂) − #(u > t) with t₂ = (t + max u)/2 over the unfiltered
  * values u; abcor = (Δarea < 0 ? Δarea : −1)/(2π·ln(t/t₂)·a·b), at most 1.
  */
-export function cleanModel(o: ObjPixels, w: number, T: number, prep: CleanPrep, minarea: number): CleanObject {
+export function cleanModelInto(out: CleanModels, row: number, o: ObjPixels, w: number, T: number, prep: CleanPrep, minarea: number): void {
   const m = o.mom ? momentsOfArrays(o.mom.pix, w, o.mom.w, null, { x: o.mom.cx, y: o.mom.cy }) : momentsOfArrays(o.pix, w, o.dval, null);
   let fd = 0;
   for (const v of o.dval) fd += v;
@@ -178,19 +189,21 @@ export function cleanModel(o: ObjPixels, w: number, T: number, prep: CleanPrep, 
   if (abcor > 1) abcor = 1;
   // mthresh: selected in SExtractor's pixel-list order during deblending (detect/lutz.ts mthreshSelect)
   const mthresh = o.mthresh ?? mthreshSelect(o.dval, null, T, minarea);
-  return { x: m.x, y: m.y, a: m.a, b: m.b, cxx: m.cxx, cyy: m.cyy, cxy: m.cxy, fdflux: fd, npix: o.pix.length, abcor, mthresh, done: o.done };
+  out.x[row] = m.x; out.y[row] = m.y; out.a[row] = m.a; out.b[row] = m.b;
+  out.cxx[row] = m.cxx; out.cyy[row] = m.cyy; out.cxy[row] = m.cxy;
+  out.fdflux[row] = fd; out.npix[row] = o.pix.length; out.abcor[row] = abcor; out.mthresh[row] = mthresh;
 }
 
 /**
  * Deblends components c0..c1−1 (pure; used inline and in workers). With `dopts.cleanMinArea` each object
- * also gets its CLEAN mthresh, and with `prep` its CLEAN model (`clean`).
+ * also gets its CLEAN mthresh, and with `prep` its CLEAN model (a row of `models`).
  */
 export function deblendComponents(
   comps: Components, w: number, T: number, dopts: DeblendOptions, c0 = 0, c1 = comps.n, prep?: CleanPrep,
-): ObjPixels[] {
+): Deblended {
   const objs: ObjPixels[] = [];
   const cm = dopts.cleanMinArea;
-  const add = (o: ObjPixels) => { if (prep && cm !== undefined) o.clean = cleanModel(o, w, T, prep, cm); objs.push(o); };
+  const add = (o: ObjPixels) => { objs.push(o); };
   for (let c = c0; c < c1; c++) {
     const s = comps.start[c]!;
     const e = comps.start[c + 1]!;
@@ -225,7 +238,12 @@ export function deblendComponents(
       });
     }
   }
-  return objs;
+  let models: CleanModels | null = null;
+  if (prep && cm !== undefined) {
+    models = cleanModels(objs.length);
+    for (let i = 0; i < objs.length; i++) cleanModelInto(models, i, objs[i]!, w, T, prep, cm);
+  }
+  return { objs, models };
 }
 
 /** Subtracts the interpolated background from rows [y0, y1) of `sub` in place; masked pixels become NaN. */
@@ -245,9 +263,13 @@ export function subtractBackgroundRows(
 export function runInline(req: StageRequest): StageResult {
   if (req.kind === 'meshes') return meshRows(req.data, req.w, req.h, req.bopts, 0, meshGeometry(req.w, req.h, req.bopts).ny);
   if (req.kind === 'subtract') { subtractBackgroundRows(req.sub, req.w, req.model, req.mask, 0, req.h); return null; }
-  if (req.kind === 'scan') return [labelBand(req.spec.w, 0, req.spec.h, req.spec, req.T, req.seg)];
+  if (req.kind === 'scan') return [labelBand(req.spec.w, 0, req.spec.h, req.spec, req.T)];
   if (req.kind === 'deblend') return deblendComponents(req.comps, req.w, req.T, req.dopts, 0, req.comps.n, req.prep);
-  return req.objs.map((o, i) => measureObject(req.ctx, o, i + 1));
+  const objs = req.objs;
+  const out: Source[] = new Array(objs.length);
+  for (let i = 0; i < objs.length; i++) { out[i] = measureObject(req.ctx, objs[i]!, i + 1); (objs as (ObjPixels | null)[])[i] = null; }
+  objs.length = 0;
+  return out;
 }
 
 /** Runs the whole extraction on `image` (physical units; background is subtracted internally). */
@@ -273,6 +295,7 @@ export function* extractionPipeline(
   const lap = (name: string) => {
     if (!timing) return;
     const t = performance.now();
+    if (process.env.ASTERIS_EXTRACT_GC === '1') (globalThis as { gc?: () => void }).gc?.(); // with node --expose-gc: live sizes
     process.stderr.write(`extract: ${name} ${(t - tStage).toFixed(0)} ms, ${Object.entries(process.memoryUsage()).map(([k, v]) => `${k} ${(v / 2 ** 20).toFixed(0)}`).join(" ")} MiB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
     tStage = t;
   };
@@ -414,15 +437,12 @@ export function* extractionPipeline(
   const norm: CleanPrep['norm'] = filterType !== 'matched' && relative && perPixel ? 'variance' : filterType === 'matched' ? 'matched' : 'none';
   const minarea = opts.minArea ?? 5;
   const apertures = opts.apertures ?? [5];
-  // Write every page once now. A fresh buffer is mapped to the zero page; the scan reads it before writing,
-  // and each first write then costs a copy-on-write fault — with worker threads also a TLB shoot-down of the
-  // other cores (an inter-processor interrupt: very slow in a VM), which made 2 threads slower than 1.
-  const seg = (shared ? new Int32Array(new SharedArrayBuffer(4 * N)) : new Int32Array(N)).fill(0);
   // Bad (NaN / masked) pixels are never part of a detection (detectionRowFn).
   const spec: DetectionSpec = { w, h, sub, filter: filterType, kernel, snr, variance, var0 };
   lap('background');
-  const bands = (yield { kind: 'scan', spec, T, seg } as StageRequest) as Band[];
-  const comps = mergeBands(w, bands, minarea, seg, shared
+  // Labelling holds two rows of labels, not a label image (detect/label.ts).
+  const bands = (yield { kind: 'scan', spec, T } as StageRequest) as Band[];
+  const comps = mergeBands(w, bands, minarea, shared
     ? { i32: (n) => new Int32Array(new SharedArrayBuffer(4 * n)), f32: (n) => new Float32Array(new SharedArrayBuffer(4 * n)) }
     : undefined);
   lap('filter+label');
@@ -434,16 +454,18 @@ export function* extractionPipeline(
   const cleaning = opts.clean ?? true;
   const dopts: DeblendOptions = { nthresh, mincont, minarea, ...(cleaning ? { cleanMinArea: minarea } : {}) };
   const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm } : undefined;
-  let objs = (yield { kind: 'deblend', comps, w, T, dopts, ...(prep ? { prep } : {}) } as StageRequest) as Obj[];
+  const deb = (yield { kind: 'deblend', comps, w, T, dopts, ...(prep ? { prep } : {}) } as StageRequest) as Deblended;
+  let objs = deb.objs as Obj[];
 
   lap('deblend');
   // Cleaning (CLEAN models computed with the deblending, possibly in worker threads).
   if (cleaning && objs.length > 1) {
-    const cobj: CleanObject[] = objs.map((o) => o.clean ?? cleanModel(o, w, T, prep!, minarea));
+    const models = deb.models!;
     // SExtractor cleans objects as its scan completes them: detections by their last pixel, the pieces of
     // a deblended detection in the order deblending released them (stable sort keeps that order).
     const order = Int32Array.from(objs, (_, i) => i).sort((p, q) => (objs[p]!.seq ?? p) - (objs[q]!.seq ?? q) || p - q);
-    const into = cleanSequential(cobj, order, T, opts.cleanParam ?? 1);
+    const into = cleanSequential(models, order, T, opts.cleanParam ?? 1);
+    deb.models = null; // CLEAN's models are done with
     // SExtractor mergeobject(): the slave's pixels join the master's footprint (segmentation, FLUX_ISO,
     // area) but the master's position and moments are those measured before the merge.
     const merged: Obj[] = [];
@@ -461,11 +483,11 @@ export function* extractionPipeline(
     objs = merged;
   }
 
-  // Order by the first pixel in raster order for stable ids; rewrite the segmentation.
+  // Order by the first pixel in raster order for stable ids; the segmentation as row runs (detect/segmap.ts).
   // (pixel lists are in raster order: components from the raster scan, deblended groups by ascending position)
   objs.sort((p, q) => p.pix[0]! - q.pix[0]!);
-  seg.fill(0);
-  objs.forEach((o, i) => { for (const k of o.pix) seg[k] = i + 1; if (o.extra) for (const k of o.extra) seg[k] = i + 1; });
+  const seg = segRunsFromFootprints(w, h, objs.length, (i) => [objs[i]!.pix, objs[i]!.extra],
+    shared ? (n) => new Int32Array(new SharedArrayBuffer(4 * n)) : undefined);
 
   // Saturation (raw pixel values) is flagged here; everything else is measured per object.
   if (opts.saturation !== undefined) {
@@ -485,8 +507,11 @@ export function* extractionPipeline(
   const sources = (yield { kind: 'measure', ctx, objs, comps }) as Source[];
   lap('measure');
   const keepMaps = opts.maps ?? true;
+  let segArray: Int32Array | null = null;
   return {
-    width: w, height: h, sources, segmentation: seg,
+    width: w, height: h, sources,
+    get segmentation() { return (segArray ??= segRunsToArray(seg)); },
+    segmentationRuns: seg,
     background: keepMaps ? (backMap ? Float32Array.from(backMap) : model ? backgroundMap(model, 'back') : new Float32Array(N).fill(constBack)) : new Float32Array(0),
     rms: keepMaps ? (model ? backgroundMap(model, 'rms') : new Float32Array(N).fill(globalRms)) : new Float32Array(0),
     globalBack, globalRms, backgroundModel: model, threshold: T,
@@ -498,7 +523,8 @@ export interface MeasureCtx {
   w: number; h: number;
   /** background-subtracted detection image */ sub: Float32Array;
   /** background-subtracted measurement image (may be `sub`) */ meas: Float32Array;
-  seg: Int32Array; variance: Float32Array | null; var0: number; globalRms: number; gain: number;
+  /** segmentation (row runs): neighbours are masked in Kron radius, FLUX_AUTO and FLUX_RADIUS */
+  seg: SegRuns; variance: Float32Array | null; var0: number; globalRms: number; gain: number;
   apertures: number[]; kfact: number; kmin: number; fracs: number[]; aperSubpix: number;
   maskType: 'correct' | 'blank' | 'none';
 }
@@ -510,8 +536,6 @@ export interface ObjPixels {
   seq?: number;
   /** CLEAN's mthresh as SExtractor selects it (set when cleaning) */
   mthresh?: number;
-  /** CLEAN's model of the object (set when cleaning) */
-  clean?: CleanObject;
   /** undeblended objects: index of the component whose arrays `pix` and `dval` view */
   comp?: number;
   /** deblended objects: pixels and weights (detection value × assignment probability) for the moments, and
@@ -565,16 +589,19 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   // Kron radius (detection image, neighbours excluded) and FLUX_AUTO (measurement image, neighbours mirrored).
   let kf = kmin;
   if (m.a > 0 && m.b > 0) {
-    const kr = kronRadius(sub, w, h, m.x, m.y, m.a, m.b, thetaDeg, 6, maskType === 'none' ? {} : { seg, segId: id });
+    const kr = kronRadius(sub, w, h, m.x, m.y, m.a, m.b, thetaDeg, 6,
+      maskType === 'none' ? {} : { segStamp: ellipseStamp(seg, m.x, m.y, 6 * m.a, 6 * m.b, m.theta, 1), segId: id });
     if (kr.flags & APER_TRUNC) flags |= FLAG_APER_TRUNC;
     if (kr.kronRadius > 0) kf = Math.max(kfact * kr.kronRadius, kmin);
   }
-  const auto = autoFlux(meas, varAt, seg, id, w, h, m.x, m.y, m.a * kf, m.b * kf, m.theta, gain, maskType);
+  // (2 px margin: FLUX_AUTO's mirrored pixels may fall one pixel outside the ellipse's box)
+  const autoSeg = ellipseStamp(seg, m.x, m.y, m.a * kf, m.b * kf, m.theta, 2);
+  const auto = autoFlux(meas, varAt, autoSeg, id, w, h, m.x, m.y, m.a * kf, m.b * kf, m.theta, gain, maskType);
   flags |= auto.flags;
   const fluxAutoErr = Math.sqrt(Math.max(0, auto.var));
   // FLUX_RADIUS within 6·a normalised by FLUX_AUTO (SEP reference procedure), then windowed centroid.
   const rmax = Math.max(6 * m.a, 1);
-  const segOpt = maskType === 'none' ? {} : { seg, segId: id };
+  const segOpt = maskType === 'none' ? {} : { segStamp: segStamp(seg, Math.floor(m.x - rmax) - 1, Math.floor(m.y - rmax) - 1, Math.ceil(m.x + rmax) + 1, Math.ceil(m.y + rmax) + 1), segId: id };
   const fr = fluxRadius(meas, w, h, m.x, m.y, rmax, fracs, { normFlux: auto.flux, ...segOpt });
   const i50 = fracs.indexOf(0.5);
   const r50 = i50 >= 0 ? fr.radii[i50]! : fluxRadius(meas, w, h, m.x, m.y, rmax, [0.5], { normFlux: auto.flux, ...segOpt }).radii[0]!;
@@ -593,6 +620,15 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   };
 }
 
+/** The segmentation window around an ellipse (semi-axes A, B, angle theta rad) plus `margin` pixels. */
+function ellipseStamp(seg: SegRuns, x: number, y: number, A: number, B: number, theta: number, margin: number): SegStamp {
+  const c = Math.cos(theta), s = Math.sin(theta);
+  const hx = Math.sqrt(A * A * c * c + B * B * s * s) + margin, hy = Math.sqrt(A * A * s * s + B * B * c * c) + margin;
+  // NaN axes (degenerate objects) measure nothing: an empty window
+  if (!(hx < Infinity && hy < Infinity)) return segStamp(seg, 0, 0, -1, -1);
+  return segStamp(seg, Math.floor(x - hx), Math.floor(y - hy), Math.ceil(x + hx), Math.ceil(y + hy));
+}
+
 /**
  * FLUX_AUTO: whole pixels with centres inside the Kron ellipse (semi-axes A, B, angle theta rad). Pixels
  * of other objects (or NaN) are replaced by their mirror through the centre when that one is clean
@@ -600,7 +636,7 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
  * were replaced or dropped; FLAGS 16 when the ellipse leaves the image.
  */
 function autoFlux(
-  data: Float32Array, varAt: (k: number) => number, seg: Int32Array, id: number, w: number, h: number,
+  data: Float32Array, varAt: (k: number) => number, seg: SegStamp, id: number, w: number, h: number,
   x: number, y: number, A: number, B: number, theta: number, gain: number,
   maskType: 'correct' | 'blank' | 'none' = 'correct',
 ): { flux: number; var: number; flags: number } {
@@ -617,6 +653,7 @@ function autoFlux(
   if (x1 > w - 1) { x1 = w - 1; flags |= FLAG_APER_TRUNC; }
   if (y1 > h - 1) { y1 = h - 1; flags |= FLAG_APER_TRUNC; }
   let sum = 0, v2 = 0, n = 0, nrep = 0, ndrop = 0;
+  const sd = seg.data, sx0 = seg.x0, sy0 = seg.y0, sw = seg.sw;
   for (let iy = y0; iy <= y1; iy++) {
     const dy = iy - y;
     for (let ix = x0; ix <= x1; ix++) {
@@ -625,14 +662,14 @@ function autoFlux(
       n++;
       let k = iy * w + ix;
       let v = data[k]!;
-      const sg = seg[k]!;
+      const sg = sd[(iy - sy0) * sw + ix - sx0]!;
       const neighbour = sg !== 0 && sg !== id && maskType !== 'none';
       if (neighbour && maskType === 'blank') { nrep++; continue; }
       if (neighbour || !(v === v)) {
         nrep++;
         const mx = Math.round(2 * x - ix), my = Math.round(2 * y - iy);
         const mk = my * w + mx;
-        if (mx < 0 || my < 0 || mx >= w || my >= h || (seg[mk] !== 0 && seg[mk] !== id) || !(data[mk]! === data[mk]!)) { ndrop++; continue; }
+        if (mx < 0 || my < 0 || mx >= w || my >= h || (sd[(my - sy0) * sw + mx - sx0] !== 0 && sd[(my - sy0) * sw + mx - sx0] !== id) || !(data[mk]! === data[mk]!)) { ndrop++; continue; }
         k = mk;
         v = data[k]!;
       }

@@ -8,7 +8,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng, writeFileAtomic } from '@asteris/core';
-import { encodeFits, readFits, writeFits, type ImageHdu, type WriteImageHdu } from '../src/index.ts';
+import { encodeFits, readFits, writeFits, type ImageHdu, type WriteImageHdu, type WriteImageData } from '../src/index.ts';
 
 const N = 4096;
 const REPS = Number(process.env.BENCH_REPS ?? 9);
@@ -42,7 +42,7 @@ for (const c of cases) {
   writeFits(path, [c.hdu]);
   // check correctness once
   const back = readFits(path)[0] as ImageHdu;
-  const src = c.hdu.data!;
+  const src = c.hdu.data as WriteImageData;
   for (let i = 0; i < src.length; i += 9973) if (back.data![i] !== src[i]) throw new Error(`mismatch at ${i}`);
   const rr: number[] = [], fr: number[] = [], rw: number[] = [], fw: number[] = [];
   for (let r = 0; r < REPS; r++) {

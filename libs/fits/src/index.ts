@@ -7,7 +7,7 @@ export {
 } from './read.ts';
 export {
   writeFits, writeImage, writeTable, encodeFits, writeAtomic,
-  type WriteHdu, type WriteImageHdu, type WriteTableHdu, type WriteImageData,
+  type WriteHdu, type WriteImageHdu, type Int32Source, type WriteTableHdu, type WriteImageData,
 } from './write.ts';
 export { type TableColumn, type TypedColumn, type ColumnInfo, type WriteColumn } from './table.ts';
 export { Wcs, tanWcs, type WcsParams, type Sip } from './wcs.ts';

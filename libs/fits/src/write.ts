@@ -10,10 +10,17 @@ import { encodeBinTable, isStructuralTableKey, type WriteColumn } from './table.
 
 export type WriteImageData = Float32Array | Float64Array | Int16Array | Int32Array | Uint8Array | Uint16Array;
 
+/**
+ * Int32 image data produced on demand, for maps too large to hold in memory (e.g. a segmentation kept as
+ * row runs): `read(i0, i1, out)` writes elements [i0, i1) (FITS order, NAXIS1 fastest) into out[0 .. i1 − i0).
+ * Written as BITPIX 32 in chunks of about 1 MB.
+ */
+export interface Int32Source { kind: 'int32-source'; length: number; read(i0: number, i1: number, out: Int32Array): void }
+
 export interface WriteImageHdu {
   header?: Header;
   name?: string;
-  data?: WriteImageData | null;
+  data?: WriteImageData | Int32Source | null;
   /** [NAXIS1, NAXIS2, ...]; default [data.length] */
   shape?: number[];
   /** Stored type; default from the array type (Float32→−32, Float64→−64, Int16/Uint16→16, Int32→32, Uint8→8). */
@@ -134,9 +141,28 @@ function defaultBitpix(d: WriteImageData): -32 | -64 | 8 | 16 | 32 {
   throw new FitsError('unsupported image data array type');
 }
 
+function isSource(d: unknown): d is Int32Source {
+  return !!d && (d as Int32Source).kind === 'int32-source';
+}
+
 function encodeImageHdu(
   hdu: WriteImageHdu, primary: boolean, file: string | undefined, index: number,
 ): Part {
+  if (isSource(hdu.data)) {
+    // streamed Int32 data: the header of an Int32 image of the same shape, the data from the source
+    const src = hdu.data;
+    if (hdu.bitpix !== undefined && hdu.bitpix !== 32) throw new FitsError(`an Int32 source is written as BITPIX 32 (got ${hdu.bitpix})`, { file, hdu: index });
+    const shape = hdu.shape ?? [src.length];
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n !== src.length) throw new FitsError(`shape ${shape.join('×')} does not match ${src.length} data values`, { file, hdu: index });
+    return {
+      header: imageHeader(hdu, primary, 32, shape, 1, 0, undefined).toBytes(), dataLen: n * 4, count: n, bytesPer: 4,
+      fill: (out: Buffer, off: number, i0: number, i1: number) => {
+        src.read(i0, i1, new Int32Array(out.buffer, out.byteOffset + off, i1 - i0));
+        out.subarray(off, off + (i1 - i0) * 4).swap32();
+      },
+    };
+  }
   const data = hdu.data ?? null;
   const shape = data ? (hdu.shape ?? [data.length]) : [];
   const n = shape.reduce((a, b) => a * b, 1);
@@ -160,29 +186,6 @@ function encodeImageHdu(
     }
     if (!(bscale > 0) || !Number.isFinite(bzero)) throw new FitsError('invalid bscale/bzero', { file, hdu: index });
   }
-
-  const h = new Header();
-  if (primary) h.set('SIMPLE', true, 'conforms to FITS standard');
-  else h.set('XTENSION', 'IMAGE', 'Image extension');
-  h.set('BITPIX', bitpix, 'array data type');
-  h.set('NAXIS', shape.length, 'number of array dimensions');
-  shape.forEach((s, i) => h.set(`NAXIS${i + 1}`, s));
-  if (primary) h.set('EXTEND', true);
-  else {
-    h.set('PCOUNT', 0, 'number of parameters');
-    h.set('GCOUNT', 1, 'number of groups');
-  }
-  if (bscale !== 1) h.set('BSCALE', bscale);
-  if (bzero !== 0) h.set('BZERO', bzero);
-  if (blank !== undefined) h.set('BLANK', blank);
-  if (hdu.header) {
-    for (const c of hdu.header.cards) {
-      if (c.value !== undefined && (STRUCTURAL.test(c.key) || isStructuralTableKey(c.key))) continue;
-      if (c.key === 'EXTNAME' && hdu.name) continue;
-      h.cards.push({ ...c, raw: c.raw ? [...c.raw] : undefined });
-    }
-  }
-  if (hdu.name) h.insertAfter(primary ? 'EXTEND' : 'GCOUNT', 'EXTNAME', hdu.name, 'extension name');
 
   const bp = Math.abs(bitpix) / 8;
   const dataLen = data ? n * bp : 0;
@@ -237,5 +240,34 @@ function encodeImageHdu(
     else if (bp === 4) region.swap32();
     else if (bp === 8) region.swap64();
   };
-  return { header: h.toBytes(), dataLen, count: data ? n : 0, bytesPer: bp, fill };
+  return { header: imageHeader(hdu, primary, bitpix, shape, bscale, bzero, blank).toBytes(), dataLen, count: data ? n : 0, bytesPer: bp, fill };
+}
+
+/** The header of an image HDU: structural keywords, then the caller's cards (structural ones regenerated). */
+function imageHeader(
+  hdu: WriteImageHdu, primary: boolean, bitpix: number, shape: number[], bscale: number, bzero: number, blank: number | undefined,
+): Header {
+  const h = new Header();
+  if (primary) h.set('SIMPLE', true, 'conforms to FITS standard');
+  else h.set('XTENSION', 'IMAGE', 'Image extension');
+  h.set('BITPIX', bitpix, 'array data type');
+  h.set('NAXIS', shape.length, 'number of array dimensions');
+  shape.forEach((s, i) => h.set(`NAXIS${i + 1}`, s));
+  if (primary) h.set('EXTEND', true);
+  else {
+    h.set('PCOUNT', 0, 'number of parameters');
+    h.set('GCOUNT', 1, 'number of groups');
+  }
+  if (bscale !== 1) h.set('BSCALE', bscale);
+  if (bzero !== 0) h.set('BZERO', bzero);
+  if (blank !== undefined) h.set('BLANK', blank);
+  if (hdu.header) {
+    for (const c of hdu.header.cards) {
+      if (c.value !== undefined && (STRUCTURAL.test(c.key) || isStructuralTableKey(c.key))) continue;
+      if (c.key === 'EXTNAME' && hdu.name) continue;
+      h.cards.push({ ...c, raw: c.raw ? [...c.raw] : undefined });
+    }
+  }
+  if (hdu.name) h.insertAfter(primary ? 'EXTEND' : 'GCOUNT', 'EXTNAME', hdu.name, 'extension name');
+  return h;
 }

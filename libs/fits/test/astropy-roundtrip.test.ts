@@ -59,6 +59,8 @@ describe('astropy reads what we write', () => {
       { name: 'U8', data: u8, shape: [w, h] },
       { name: 'Q16', data: q, shape: [w, h], bitpix: 16, bscale: 0.5, bzero: 100 },
       { name: 'F32AS64', data: f32, shape: [w, h], bitpix: -64 },
+      // streamed Int32 data (how large segmentation maps are written): read in pieces of 7 elements
+      { name: 'I32SRC', data: { kind: 'int32-source', length: n, read: (i0: number, i1: number, out: Int32Array) => { for (let i = i0; i < i1; i++) out[i - i0] = i32[i]!; } }, shape: [w, h] },
       { name: 'CAT', table: { id: Int32Array.from([1, 2, 3]), mag: Float64Array.from([25.5, NaN, 31]),
         f: Float32Array.from([1.5, -2, 0]), s: Int16Array.from([-1, 0, 7]), b: Uint8Array.from([0, 128, 255]),
         ok: [true, false, true], label: ['alpha', "it's", ''] }, units: { mag: 'mag' } },
@@ -68,8 +70,8 @@ describe('astropy reads what we write', () => {
     // no warnings about our cards (astropy.wcs 'datfix' notes the original file's DD/MM/YY DATE-OBS)
     expect(a.warnings.filter((m) => !m.includes('datfix'))).toEqual([]);
     const ours = readFits(path);
-    expect(a.hdus.map((x) => x.name)).toEqual(['PRIMARY', 'F64', 'I16', 'U16', 'I32', 'U8', 'Q16', 'F32AS64', 'CAT']);
-    for (let k = 0; k < 8; k++) {
+    expect(a.hdus.map((x) => x.name)).toEqual(['PRIMARY', 'F64', 'I16', 'U16', 'I32', 'U8', 'Q16', 'F32AS64', 'I32SRC', 'CAT']);
+    for (let k = 0; k < 9; k++) {
       const o = ours[k] as ImageHdu;
       expect(a.hdus[k].shape).toEqual([w, h]);
       same(o.data!, a.hdus[k].data!);
@@ -77,6 +79,8 @@ describe('astropy reads what we write', () => {
     same(Float32Array.from(f32), a.hdus[0].data!);
     same(q, a.hdus[6].data!);
     same(u16, a.hdus[3].data!);
+    same(i32, a.hdus[8].data!);
+    expect(a.hdus[8].header.BITPIX).toBe(32);
     // header values as astropy sees them
     const p = a.hdus[0].header;
     expect(p.ORIGIN).toBe('asteris test');
@@ -95,7 +99,7 @@ describe('astropy reads what we write', () => {
       expect(Math.abs(dec - a.hdus[0].sky![i][1]) * 3600 / 0.04).toBeLessThan(1e-6);
     });
     // table
-    const cols = a.hdus[8].columns!;
+    const cols = a.hdus[9].columns!;
     expect(cols.id).toEqual([1, 2, 3]);
     expect(cols.mag).toEqual([25.5, null, 31]);
     expect(cols.f).toEqual([1.5, -2, 0]);
@@ -103,7 +107,7 @@ describe('astropy reads what we write', () => {
     expect(cols.b).toEqual([0, 128, 255]);
     expect(cols.ok).toEqual([true, false, true]);
     expect(cols.label).toEqual(['alpha', "it's", '']);
-    expect(a.hdus[8].header.TUNIT2).toBe('mag');
+    expect(a.hdus[9].header.TUNIT2).toBe('mag');
   });
 
   it('writeTable output and a re-written real int16 image pass verify and read back equal', () => {

@@ -87,7 +87,10 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   for (const k of Object.keys(opts)) if (opts[k] === undefined) delete opts[k];
   const threads = num(o.threads, 'threads', (n) => Number.isInteger(n) && n >= 1);
 
-  let det = read(images[0]!);
+  // One image is read straight into shared memory (extract's readImageShared: no second copy for BITPIX
+  // −32), ready for worker threads if the image is large enough to use them.
+  const threadsFor = (w: number, h: number) => threads ?? ex.defaultExtractThreads(w, h);
+  let det = images.length === 1 ? ex.readImageShared(images[0]!, hdu ? { hdu: /^\d+$/.test(hdu) ? Number(hdu) : hdu } : {}) : read(images[0]!);
   const file = images.length === 1 ? images[0]! : `${images.length}-band detection stack`;
   if (images.length > 1) {
     const mode = o.detectMode ?? 'ivw';
@@ -113,8 +116,7 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   // so that the extraction holds a single copy of the image (docs/extract.md, "Memory").
   if (opts.saturation === undefined) {
     opts.inPlace = true;
-    const parallel = threads !== undefined ? threads > 1 : det.width * det.height >= 2048 * 2048; // as extractSourcesParallel
-    if (parallel && !(det.data.buffer instanceof SharedArrayBuffer)) {
+    if (threadsFor(det.width, det.height) > 1 && !(det.data.buffer instanceof SharedArrayBuffer)) {
       const sh = new Float32Array(new SharedArrayBuffer(det.data.byteLength));
       sh.set(det.data);
       det = { ...det, data: sh };
@@ -139,7 +141,10 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   writeFileAtomic(catPath, lines.join('\n') + '\n');
   const segPath = join(o.out, 'segmentation.fits');
   const segHeader = det.header && typeof det.header.clone === 'function' ? det.header.clone() : undefined;
-  fits.writeFits(segPath, [{ ...(segHeader ? { header: segHeader } : {}), data: res.segmentation, shape: [res.width, res.height] }]);
+  // streamed from the row runs: the full-size Int32 map is never built (docs/extract.md, "Memory")
+  const runs = res.segmentationRuns;
+  const segData = { kind: 'int32-source' as const, length: res.width * res.height, read: (i0: number, i1: number, out: Int32Array) => ex.segRunsRange(runs, i0, i1, out) };
+  fits.writeFits(segPath, [{ ...(segHeader ? { header: segHeader } : {}), data: segData, shape: [res.width, res.height] }]);
   const files = [catPath, segPath];
   if (o.checkImages) {
     const b = join(o.out, 'background.fits');
@@ -179,7 +184,7 @@ export function register(program: Command): void {
     .option('--back-filtersize <n>', 'BACK_FILTERSIZE (default 3)')
     .option('--gain <e/unit>', 'gain for the source Poisson error term (default none)')
     .option('--saturation <level>', 'SATUR_LEVEL for FLAGS 4')
-    .option('--threads <n>', 'threads (default: all cores)')
+    .option('--threads <n>', 'threads (default: 1 up to 32 Mpx, else all cores, at most 8)')
     .option('--check-images', 'also write background.fits and rms.fits')
     .action(async (images: string[], o: ExtractCliOptions) => {
       const r = await runExtract(images, o);

@@ -1,20 +1,21 @@
 // Kron radius and flux radius (SExtractor Photom.rst "FLUX_AUTO", "FLUX_RADIUS"; SEP `kron_radius`,
 // `flux_radius`).
 
+import { fullStamp, type SegStamp } from '../detect/segmap.ts';
 import { APER_ALLMASKED, APER_HASMASKED, APER_NONPOSITIVE, APER_TRUNC, ellipseCoeffs } from './sum.ts';
 
 export interface RadiusOptions {
   mask?: Uint8Array;
+  /** full-size segmentation map: pixels with seg ≠ 0 and seg ≠ segId are left out */
   seg?: Int32Array;
+  /** or a window of it that covers the measurement window (detect/segmap.ts segStamp) */
+  segStamp?: SegStamp;
   segId?: number;
 }
 
-function isBad(data: Float32Array, k: number, opts: RadiusOptions): boolean {
-  const v = data[k]!;
-  if (!(v === v)) return true;
-  if (opts.mask && opts.mask[k] !== 0) return true;
-  if (opts.seg && opts.seg[k] !== 0 && opts.seg[k] !== (opts.segId ?? 0)) return true;
-  return false;
+/** The segmentation as a stamp (the full map is a stamp at the origin), or undefined. */
+function stampOf(opts: RadiusOptions, width: number, height: number): SegStamp | undefined {
+  return opts.segStamp ?? (opts.seg ? fullStamp(opts.seg, width, height) : undefined);
 }
 
 /**
@@ -42,16 +43,20 @@ export function kronRadius(
   let v1 = 0;
   let n = 0;
   let nbad = 0;
+  const mask = opts.mask, st = stampOf(opts, width, height), segId = opts.segId ?? 0;
+  const sd = st?.data;
   for (let iy = ymin; iy <= ymax; iy++) {
     const dy = iy - y;
+    const srow = st ? (iy - st.y0) * st.sw - st.x0 : 0;
     for (let ix = xmin; ix <= xmax; ix++) {
       const dx = ix - x;
       const q = cxx * dx * dx + cyy * dy * dy + cxy * dx * dy;
       if (q > r2) continue;
       n++;
       const k = iy * width + ix;
-      if (isBad(data, k, opts)) { nbad++; continue; }
       const v = data[k]!;
+      if (!(v === v) || (mask !== undefined && mask[k] !== 0)) { nbad++; continue; }
+      if (sd !== undefined) { const sv = sd[srow + ix]!; if (sv !== 0 && sv !== segId) { nbad++; continue; } }
       r1 += Math.sqrt(q) * v;
       v1 += v;
     }
@@ -92,7 +97,8 @@ export function fluxRadius(
   const rmax2 = rmax * rmax;
   const rlim = rmax + 0.7072;
   const inv = 1 / step;
-  const mask = opts.mask, seg = opts.seg, segId = opts.segId ?? 0;
+  const mask = opts.mask, st = stampOf(opts, width, height), segId = opts.segId ?? 0;
+  const sd = st?.data;
   // Pass 1: the first annulus b0 of each usable pixel (from its nearest sub-sample), counted per annulus.
   const maxPix = (xmax - xmin + 1) * (ymax - ymin + 1);
   const { keys, ks, order, count } = growPix(maxPix, NB);
@@ -107,10 +113,11 @@ export function fluxRadius(
     const ny = lo > 0 ? lo : hi < 0 ? hi : 0;
     const sy2min = ny * ny;
     const row = iy * width;
+    const srow = st ? (iy - st.y0) * st.sw - st.x0 : 0;
     for (let ix = xa; ix <= xb; ix++) {
       const k = row + ix;
       const dk = data[k]!;
-      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (seg !== undefined && seg[k] !== 0 && seg[k] !== segId)) {
+      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (sd !== undefined && sd[srow + ix] !== 0 && sd[srow + ix] !== segId)) {
         flags |= APER_HASMASKED;
         continue;
       }
@@ -201,17 +208,19 @@ function fluxRadiusFull(
   const rmax2 = rmax * rmax;
   const rlim = rmax + 0.7072;
   const inv = 1 / step;
-  const mask = opts.mask, seg = opts.seg, segId = opts.segId ?? 0;
+  const mask = opts.mask, st = stampOf(opts, width, height), segId = opts.segId ?? 0;
+  const sd = st?.data;
   for (let iy = ymin; iy <= ymax; iy++) {
     const dy = iy - y;
     if (Math.abs(dy) > rlim) continue;
     const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
     const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
     const row = iy * width;
+    const srow = st ? (iy - st.y0) * st.sw - st.x0 : 0;
     for (let ix = xa; ix <= xb; ix++) {
       const k = row + ix;
       const dk = data[k]!;
-      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (seg !== undefined && seg[k] !== 0 && seg[k] !== segId)) {
+      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (sd !== undefined && sd[srow + ix] !== 0 && sd[srow + ix] !== segId)) {
         flags |= APER_HASMASKED;
         continue;
       }

@@ -19,6 +19,30 @@ export interface CleanObject {
   done?: number; ycmax?: number;
 }
 
+/** The CLEAN models of n objects as columns (no JS object per model: the extraction holds one per detection). */
+export interface CleanModels {
+  n: number;
+  x: Float64Array; y: Float64Array; a: Float64Array; b: Float64Array; cxx: Float64Array; cyy: Float64Array; cxy: Float64Array;
+  fdflux: Float64Array; npix: Float64Array; abcor: Float64Array; mthresh: Float64Array;
+}
+
+/** The quantities of a CLEAN model, in the order rows are packed (parallel/pack.ts). */
+export const CLEAN_KEYS = ['x', 'y', 'a', 'b', 'cxx', 'cyy', 'cxy', 'fdflux', 'npix', 'abcor', 'mthresh'] as const;
+
+/** Columns for n models (zero-filled). */
+export function cleanModels(n: number): CleanModels {
+  const m = { n } as CleanModels;
+  for (const k of CLEAN_KEYS) m[k] = new Float64Array(n);
+  return m;
+}
+
+/** Columns from model objects. */
+export function cleanModelsOf(objs: CleanObject[]): CleanModels {
+  const m = cleanModels(objs.length);
+  objs.forEach((o, i) => { for (const k of CLEAN_KEYS) m[k][i] = o[k]; });
+  return m;
+}
+
 /**
  * Returns for each object the index of the object it is merged into, or −1 if it survives.
  * `t` is the detection threshold (detection units). Objects with a merged target resolve transitively.
@@ -90,12 +114,14 @@ export function cleanObjects(objs: CleanObject[], t: number, beta = 1, zone = 10
  * profile amplitude and slope for later comparisons; positions, shapes, abcor and mthresh stay.
  * Returns for each object the index of the object it ends up in, or −1 if it survives.
  */
-export function cleanSequential(objs: CleanObject[], order: ArrayLike<number>, t: number, beta = 1, zone = 10): Int32Array {
-  const n = objs.length;
+export function cleanSequential(models: CleanModels | CleanObject[], order: ArrayLike<number>, t: number, beta = 1, zone = 10): Int32Array {
+  const m = Array.isArray(models) ? cleanModelsOf(models) : models;
+  const n = m.n;
   const into = new Int32Array(n).fill(-1);
   if (n < 2) return into;
-  const fd = Float64Array.from(objs, (o) => o.fdflux);
-  const np = Float64Array.from(objs, (o) => o.npix);
+  const { x: X, y: Y, a: A, b: B, cxx: CXX, cyy: CYY, cxy: CXY, abcor: ABC, mthresh: MT } = m;
+  const fd = Float64Array.from(m.fdflux);
+  const np = Float64Array.from(m.npix);
   // the clean list, with each member's slot
   const list: number[] = [];
   const slot = new Int32Array(n).fill(-1);
@@ -104,12 +130,11 @@ export function cleanSequential(objs: CleanObject[], order: ArrayLike<number>, t
   const grid = new Map<number, number[]>();
   const big: number[] = [];
   const cellKey = (cx: number, cy: number) => cx * 1048576 + cy;
-  const cellOf = (o: CleanObject) => cellKey(Math.floor(o.x / CELL), Math.floor(o.y / CELL));
+  const cellOf = (i: number) => cellKey(Math.floor(X[i]! / CELL), Math.floor(Y[i]! / CELL));
   const add = (i: number) => {
     slot[i] = list.length; list.push(i);
-    const o = objs[i]!;
-    if (!(o.a <= SMALL_A)) { big.push(i); return; }
-    const k = cellOf(o);
+    if (!(A[i]! <= SMALL_A)) { big.push(i); return; }
+    const k = cellOf(i);
     const b = grid.get(k);
     if (b) b.push(i); else grid.set(k, [i]);
   };
@@ -117,30 +142,28 @@ export function cleanSequential(objs: CleanObject[], order: ArrayLike<number>, t
     const s = slot[i]!, lastI = list.pop()!;
     if (lastI !== i) { list[s] = lastI; slot[lastI] = s; }
     slot[i] = -1;
-    const o = objs[i]!;
-    const arr = !(o.a <= SMALL_A) ? big : grid.get(cellOf(o))!;
+    const arr = !(A[i]! <= SMALL_A) ? big : grid.get(cellOf(i))!;
     arr.splice(arr.indexOf(i), 1);
   };
   // profile of object j at offset (dx, dy) from its centre: A·(1 + α r²)^(−β), 0 unless 1 < 1 + α r² < 1e10
   const profile = (j: number, dx: number, dy: number) => {
-    const o = objs[j]!;
-    const unit = Math.PI * o.a * o.b;
-    const amp = fd[j]! / (2 * unit * o.abcor);
+    const unit = Math.PI * A[j]! * B[j]!;
+    const amp = fd[j]! / (2 * unit * ABC[j]!);
     const alpha = (Math.pow(amp / t, 1 / beta) - 1) * unit / np[j]!;
-    const val = 1 + alpha * (o.cxx * dx * dx + o.cyy * dy * dy + o.cxy * dx * dy);
+    const val = 1 + alpha * (CXX[j]! * dx * dx + CYY[j]! * dy * dy + CXY[j]! * dx * dy);
     return val > 1 ? Math.fround(val < 1e10 ? amp * Math.pow(val, -beta) : 0) : -Infinity;
   };
   const cand: number[] = [];
   const menu: number[] = [];
   for (let q = 0; q < order.length; q++) {
     const i = order[q]!;
-    const oi = objs[i]!;
+    const xi = X[i]!, yi = Y[i]!, ai = A[i]!;
     // candidates within the clean zone, visited in list order
     cand.length = 0;
-    const reach = zone * (oi.a + SMALL_A);
+    const reach = zone * (ai + SMALL_A);
     if (reach < Infinity) {
-      const cx0 = Math.floor((oi.x - reach) / CELL), cx1 = Math.floor((oi.x + reach) / CELL);
-      const cy0 = Math.floor((oi.y - reach) / CELL), cy1 = Math.floor((oi.y + reach) / CELL);
+      const cx0 = Math.floor((xi - reach) / CELL), cx1 = Math.floor((xi + reach) / CELL);
+      const cy0 = Math.floor((yi - reach) / CELL), cy1 = Math.floor((yi + reach) / CELL);
       for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) {
         const b = grid.get(cellKey(cx, cy));
         if (b) for (const j of b) cand.push(j);
@@ -151,13 +174,12 @@ export function cleanSequential(objs: CleanObject[], order: ArrayLike<number>, t
     menu.length = 0;
     let eater = -1;
     for (const j of cand) {
-      const oj = objs[j]!;
-      const dx = oi.x - oj.x, dy = oi.y - oj.y;
-      const rl = oi.a + oj.a;
+      const dx = xi - X[j]!, dy = yi - Y[j]!;
+      const rl = ai + A[j]!;
       if (!(dx * dx + dy * dy < rl * rl * zone * zone)) continue;
       if (fd[j]! < fd[i]!) {
-        if (profile(i, dx, dy) > oj.mthresh) menu.push(j); // the newcomer will eat it
-      } else if (profile(j, dx, dy) > oi.mthresh) { eater = j; break; } // the newcomer is eaten
+        if (profile(i, dx, dy) > MT[j]!) menu.push(j); // the newcomer will eat it
+      } else if (profile(j, dx, dy) > MT[i]!) { eater = j; break; } // the newcomer is eaten
     }
     if (eater >= 0) {
       into[i] = eater; fd[eater]! += fd[i]!; np[eater]! += np[i]!;

@@ -34,13 +34,12 @@ function unite(parent: Int32Array, a: number, b: number): number {
 
 /**
  * Scans rows 0..h−1: `rowFn(y, out)` writes the detection values of row y; pixels with value > T are "on".
- * `seg` (w·h, zero-filled) receives component ids 1..n (0 = sky) for components with ≥ minarea pixels.
+ * Returns the components with ≥ minarea pixels (ids 0..n−1 in order of their first pixel).
  */
 export function scanComponents(
   w: number, h: number, rowFn: (y: number, out: Float32Array) => void, T: number, minarea: number,
-  seg: Int32Array,
 ): Components {
-  return mergeBands(w, [labelBand(w, 0, h, rowFn, T, seg)], minarea, seg);
+  return mergeBands(w, [labelBand(w, 0, h, rowFn, T)], minarea);
 }
 
 /** Provisional labels of the rows [y0, y1) of an image (see labelBand). */
@@ -48,25 +47,30 @@ export interface Band {
   y0: number; y1: number;
   /** number of provisional labels and their union–find parents (local to the band) */
   nlab: number; parent: Int32Array;
-  /** on pixels (y·w + x, raster order) and their detection values */
-  on: Int32Array; val: Float32Array;
+  /** on pixels (y·w + x, raster order), their detection values and provisional labels */
+  on: Int32Array; val: Float32Array; lab: Int32Array;
 }
 
 /**
  * Labels rows [y0, y1) on their own: a raster union–find over provisional labels, 8-connected within the
- * band (the row above y0 is not looked at). `seg` rows y0..y1−1 receive local label + 1. Bands of one
- * image can be labelled independently (in parallel) and joined by mergeBands.
+ * band (the row above y0 is not looked at). Only two rows of labels are held (the previous and the current
+ * one), so labelling needs no full-size label image. Bands of one image can be labelled independently (in
+ * parallel) and joined by mergeBands.
  */
 export function labelBand(
-  w: number, y0: number, y1: number, rows: ((y: number, out: Float32Array) => void) | DetectionSpec, T: number, seg: Int32Array,
+  w: number, y0: number, y1: number, rows: ((y: number, out: Float32Array) => void) | DetectionSpec, T: number,
 ): Band {
   const row = new Float32Array(w);
+  // label + 1 of each pixel of the previous and the current row (0 = off)
+  let prevLab = new Int32Array(w);
+  let curLab = new Int32Array(w);
   let parent = new Int32Array(1024);
   let nlab = 0;
   // on-pixel lists, grown by doubling (written inline: a method call per pixel would box the values)
   let cap = Math.max(1024, (w * (y1 - y0)) >> 5);
   let onIdx = new Int32Array(cap);
   let onVal = new Float32Array(cap);
+  let onLab = new Int32Array(cap);
   let non = 0;
   // a spec, not a closure, in the hot path: a new closure per band would make V8 deoptimize the loop
   const spec = typeof rows === 'function' ? null : rows;
@@ -74,48 +78,47 @@ export function labelBand(
   for (let y = y0; y < y1; y++) {
     if (spec) detectionRow(spec, y, row); else rowFn!(y, row);
     const base = y * w;
-    const prev = base - w;
-    const up = y > y0;
     for (let x = 0; x < w; x++) {
       const v = row[x]!;
-      if (!(v > T)) continue;
-      const k = base + x;
-      // neighbours already visited: W, NW, N, NE (labels stored as label + 1)
+      if (!(v > T)) { curLab[x] = 0; continue; }
+      // neighbours already visited: W, NW, N, NE (prevLab is all zero on the band's first row)
       let lab = -1;
-      if (x > 0 && seg[k - 1]! > 0) lab = seg[k - 1]! - 1;
-      if (up) {
-        if (x > 0 && seg[prev + x - 1]! > 0) { const l = seg[prev + x - 1]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
-        if (seg[prev + x]! > 0) { const l = seg[prev + x]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
-        if (x < w - 1 && seg[prev + x + 1]! > 0) { const l = seg[prev + x + 1]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
-      }
+      if (x > 0 && curLab[x - 1]! > 0) lab = curLab[x - 1]! - 1;
+      if (x > 0 && prevLab[x - 1]! > 0) { const l = prevLab[x - 1]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
+      if (prevLab[x]! > 0) { const l = prevLab[x]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
+      if (x < w - 1 && prevLab[x + 1]! > 0) { const l = prevLab[x + 1]! - 1; lab = lab < 0 ? l : unite(parent, lab, l); }
       if (lab < 0) {
         if (nlab === parent.length) { const b = new Int32Array(parent.length * 2); b.set(parent); parent = b; }
         parent[nlab] = nlab;
         lab = nlab++;
       }
-      seg[k] = lab + 1;
+      curLab[x] = lab + 1;
       if (non === cap) {
         cap *= 2;
         const a = new Int32Array(cap); a.set(onIdx); onIdx = a;
         const b = new Float32Array(cap); b.set(onVal); onVal = b;
+        const c = new Int32Array(cap); c.set(onLab); onLab = c;
       }
-      onIdx[non] = k;
-      onVal[non++] = v;
+      onIdx[non] = base + x;
+      onVal[non] = v;
+      onLab[non++] = lab;
     }
+    const t = prevLab; prevLab = curLab; curLab = t;
   }
-  return { y0, y1, nlab, parent: parent.slice(0, nlab), on: onIdx.slice(0, non), val: onVal.slice(0, non) };
+  return { y0, y1, nlab, parent: parent.slice(0, nlab), on: onIdx.slice(0, non), val: onVal.slice(0, non), lab: onLab.slice(0, non) };
 }
 
 /**
  * Joins consecutive bands (in row order, covering the rows they were labelled for) into components:
  * provisional labels are offset band by band, the pixels of each band's first row are united with their
- * NW/N/NE neighbours in the band above, then roots (the smallest label of a component, i.e. that of its
- * first pixel in raster order), sizes and the DETECT_MINAREA cut are resolved as in a single pass. The
- * result does not depend on how the rows were cut into bands. `alloc` allocates the output arrays
- * (SharedArrayBuffers for worker threads).
+ * NW/N/NE neighbours in the last row of the band above, then roots (the smallest label of a component, i.e.
+ * that of its first pixel in raster order), sizes and the DETECT_MINAREA cut are resolved as in a single
+ * pass. The result does not depend on how the rows were cut into bands. The bands are consumed: their
+ * arrays are released as they are copied out. `alloc` allocates the output arrays (SharedArrayBuffers for
+ * worker threads).
  */
 export function mergeBands(
-  w: number, bands: Band[], minarea: number, seg: Int32Array,
+  w: number, bands: Band[], minarea: number,
   alloc: { i32: (n: number) => Int32Array; f32: (n: number) => Float32Array } = { i32: (n) => new Int32Array(n), f32: (n) => new Float32Array(n) },
 ): Components {
   let nlab = 0;
@@ -132,33 +135,39 @@ export function mergeBands(
     const ra = find(a), rb = find(b);
     if (ra < rb) parent[rb] = ra; else if (rb < ra) parent[ra] = rb;
   };
-  // global label of an on pixel: its band's local label + offset (bands are in row order)
+  // Band seams: global label (+1) of each pixel of the last row of the band above, then the first row's
+  // pixels of the band below are united with their NW/N/NE neighbours there.
+  const above = new Int32Array(w);
   for (let bi = 1; bi < bands.length; bi++) {
-    const b = bands[bi]!, above = bands[bi - 1]!;
-    if (above.y1 !== b.y0 || b.y0 === 0) continue;
+    const b = bands[bi]!, up = bands[bi - 1]!;
+    if (up.y1 !== b.y0 || b.y0 === 0) continue;
     const rowStart = b.y0 * w, rowEnd = rowStart + w, prev = rowStart - w;
     const o = offs[bi]!, oa = offs[bi - 1]!;
+    let first = up.on.length;
+    while (first > 0 && up.on[first - 1]! >= prev) first--;
+    for (let i = first; i < up.on.length; i++) above[up.on[i]! - prev] = up.lab[i]! + oa + 1;
     for (let i = 0; i < b.on.length; i++) {
       const k = b.on[i]!;
       if (k >= rowEnd) break;
       const x = k - rowStart;
-      const me = seg[k]! - 1 + o;
+      const me = b.lab[i]! + o;
       for (let dx = -1; dx <= 1; dx++) {
         const xx = x + dx;
         if (xx < 0 || xx >= w) continue;
-        const s = seg[prev + xx]!;
-        if (s > 0) union(me, s - 1 + oa);
+        const s = above[xx]!;
+        if (s > 0) union(me, s - 1);
       }
     }
+    for (let i = first; i < up.on.length; i++) above[up.on[i]! - prev] = 0;
   }
-  // Resolve roots and sizes; seg temporarily holds the global root + 1.
+  // Resolve roots and sizes; each band's labels become global roots.
   const size = new Int32Array(nlab);
   bands.forEach((b, bi) => {
     const o = offs[bi]!;
-    for (let i = 0; i < b.on.length; i++) {
-      const k = b.on[i]!;
-      const r = find(seg[k]! - 1 + o);
-      seg[k] = r + 1;
+    const lab = b.lab;
+    for (let i = 0; i < lab.length; i++) {
+      const r = find(lab[i]! + o);
+      lab[i] = r;
       size[r]!++;
     }
   });
@@ -171,16 +180,16 @@ export function mergeBands(
   const fill = start.slice(0, n);
   const outPix = alloc.i32(start[n]!);
   const outVal = alloc.f32(start[n]!);
+  const none32 = new Int32Array(0), noneF = new Float32Array(0);
   for (const b of bands) {
     for (let i = 0; i < b.on.length; i++) {
-      const k = b.on[i]!;
-      const c = id[seg[k]! - 1]!;
-      if (c < 0) { seg[k] = 0; continue; }
+      const c = id[b.lab[i]!]!;
+      if (c < 0) continue;
       const p = fill[c]!++;
-      outPix[p] = k;
+      outPix[p] = b.on[i]!;
       outVal[p] = b.val[i]!;
-      seg[k] = c + 1;
     }
+    b.on = none32; b.val = noneF; b.lab = none32; // consumed
   }
   return { n, start, pix: outPix, val: outVal };
 }

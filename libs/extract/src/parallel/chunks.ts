@@ -12,7 +12,7 @@ import { packObjs, packSources, sharedObj, type PackedObjs, type SharedObjs } fr
 export type ChunkTask =
   | { kind: 'meshes'; data: Float32Array; w: number; h: number; bopts: BackgroundOptions; bounds: Int32Array }
   | { kind: 'subtract'; sub: Float32Array; w: number; model: BackgroundModel; mask: Uint8Array | null; bounds: Int32Array }
-  | { kind: 'scan'; spec: DetectionSpec; T: number; seg: Int32Array; bounds: Int32Array }
+  | { kind: 'scan'; spec: DetectionSpec; T: number; bounds: Int32Array }
   | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; prep?: CleanPrep; bounds: Int32Array }
   | { kind: 'measure'; ctx: MeasureCtx; objs: SharedObjs; bounds: Int32Array; na: number; nf: number };
 
@@ -22,7 +22,7 @@ export function runChunk(t: ChunkTask, c: number): { back: Float32Array; sigma: 
   switch (t.kind) {
     case 'meshes': return meshRows(t.data, t.w, t.h, t.bopts, a, b);
     case 'subtract': subtractBackgroundRows(t.sub, t.w, t.model, t.mask, a, b); return null;
-    case 'scan': return labelBand(t.spec.w, a, b, t.spec, t.T, t.seg);
+    case 'scan': return labelBand(t.spec.w, a, b, t.spec, t.T);
     case 'deblend': return packObjs(deblendComponents(t.comps, t.w, t.T, t.dopts, a, b, t.prep));
     case 'measure': {
       const out = [];

@@ -6,13 +6,14 @@
 import { availableParallelism } from 'node:os';
 import type { Image } from '@asteris/fits';
 import {
-  extractionPipeline, runInline, type ExtractOptions, type ExtractResult, type MeshGrid, type ObjPixels,
+  extractionPipeline, runInline, type Deblended, type ExtractOptions, type ExtractResult, type MeshGrid, type ObjPixels,
   type Source, type StageRequest, type StageResult,
 } from '../extract.ts';
 import { meshGeometry } from '../background/model.ts';
 import type { Band } from '../detect/label.ts';
 import { runChunk, type ChunkTask } from './chunks.ts';
-import { shareObjs, unpackObjs, unpackSources, type PackedObjs } from './pack.ts';
+import { cleanModels } from '../detect/clean.ts';
+import { packedCount, shareObjs, unpackObjs, unpackSources, type PackedObjs } from './pack.ts';
 import { ExtractPool } from './pool.ts';
 
 /** Bounds of k contiguous chunks of about equal total weight over n items (k + 1 values). */
@@ -94,15 +95,20 @@ async function runParallel(req: StageRequest, pool: ExtractPool): Promise<StageR
       const wts = new Float64Array(comps.n);
       for (let c = 0; c < comps.n; c++) { const n = comps.start[c + 1]! - comps.start[c]!; wts[c] = n * (n > 20 ? 4 : 1) + 8; }
       const res = (await runStage(pool, { ...req, bounds: chunkBounds(wts, 48) })) as PackedObjs[];
-      const out: ObjPixels[] = [];
-      for (const p of res) for (const o of unpackObjs(p, comps)) out.push(o);
-      return out;
+      const objs: ObjPixels[] = [];
+      let n = 0;
+      for (const p of res) n += packedCount(p);
+      const models = req.prep && req.dopts.cleanMinArea !== undefined ? cleanModels(n) : null;
+      for (const p of res) unpackObjs(p, comps, objs, models, objs.length);
+      return { objs, models } satisfies Deblended;
     }
     case 'measure': {
       const { objs, ctx } = req;
       const shared = shareObjs(objs, req.comps ?? { n: 0, start: new Int32Array(1), pix: new Int32Array(0), val: new Float32Array(0) });
       const na = ctx.apertures.length, nf = ctx.fracs.length;
-      const res = (await runStage(pool, { kind: 'measure', ctx, objs: shared, bounds: chunkBounds(objs.map((o) => o.pix.length + 60), 48), na, nf })) as Float64Array[];
+      const bounds = chunkBounds(objs.map((o) => o.pix.length + 60), 48);
+      objs.length = 0; // consumed: the shared copy is what the threads measure
+      const res = (await runStage(pool, { kind: 'measure', ctx, objs: shared, bounds, na, nf })) as Float64Array[];
       const out: Source[] = [];
       for (const p of res) for (const s of unpackSources(p, na, nf)) out.push(s);
       return out;

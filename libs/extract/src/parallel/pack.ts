@@ -1,18 +1,21 @@
 // Flat, transferable encodings of the per-object data that crosses threads (one message per chunk instead of
 // thousands of small objects). Every number is stored as a float64 (int32 and float32 values round-trip
 // exactly), so an unpacked object equals the one that was packed.
-import type { CleanObject } from '../detect/clean.ts';
+import { CLEAN_KEYS, type CleanModels } from '../detect/clean.ts';
 import type { Components } from '../detect/label.ts';
-import type { ObjPixels, Source } from '../extract.ts';
+import type { Deblended, ObjPixels, Source } from '../extract.ts';
 
 /** Deblended objects of one chunk: a header row per object plus pooled pixel arrays. */
 export interface PackedObjs { head: Float64Array; i32: Int32Array; f32: Float32Array }
 
 const OH = 22; // header fields per object
-const CLEAN_KEYS = ['x', 'y', 'a', 'b', 'cxx', 'cyy', 'cxy', 'fdflux', 'npix', 'abcor', 'mthresh'] as const;
 
-/** Packs deblending output; undeblended objects (views into `comps`) are sent as their component index. */
-export function packObjs(objs: ObjPixels[]): PackedObjs {
+/**
+ * Packs deblending output (with each object's CLEAN model row, if any); undeblended objects (views into
+ * `comps`) are sent as their component index.
+ */
+export function packObjs(deb: Deblended): PackedObjs {
+  const { objs, models } = deb;
   let ni = 0, nf = 0;
   for (const o of objs) if (o.comp === undefined) { const m = o.mom ? o.mom.pix.length : 0; ni += o.pix.length + m; nf += o.pix.length + m; }
   const head = new Float64Array(objs.length * OH);
@@ -24,8 +27,8 @@ export function packObjs(objs: ObjPixels[]): PackedObjs {
     head[h] = o.comp ?? -1; head[h + 1] = o.pix.length; head[h + 2] = o.mom ? m : -1;
     head[h + 3] = o.flags; head[h + 4] = o.done; head[h + 5] = o.seq ?? NaN; head[h + 6] = o.mthresh ?? NaN;
     head[h + 7] = o.mom ? o.mom.cx : 0; head[h + 8] = o.mom ? o.mom.cy : 0;
-    head[h + 9] = o.clean ? 1 : 0;
-    if (o.clean) CLEAN_KEYS.forEach((k, i) => { head[h + 10 + i] = o.clean![k]; });
+    head[h + 9] = models ? 1 : 0;
+    if (models) CLEAN_KEYS.forEach((k, i) => { head[h + 10 + i] = models[k][j]!; });
     if (o.comp === undefined) {
       i32.set(o.pix, pi); f32.set(o.dval, pi);
       if (o.mom) { i32.set(o.mom.pix, pi + o.pix.length); f32.set(o.mom.w, pi + o.pix.length); }
@@ -35,9 +38,15 @@ export function packObjs(objs: ObjPixels[]): PackedObjs {
   return { head, i32, f32 };
 }
 
-export function unpackObjs(p: PackedObjs, comps: Components): ObjPixels[] {
+/** Number of objects in a packed chunk. */
+export function packedCount(p: PackedObjs): number { return p.head.length / OH; }
+
+/**
+ * Unpacks a chunk into `out`, and its CLEAN model rows into `models` from row `row` (the chunk's first
+ * object's index in the whole list) when the chunk carries them.
+ */
+export function unpackObjs(p: PackedObjs, comps: Components, out: ObjPixels[], models: CleanModels | null, row: number): void {
   const n = p.head.length / OH;
-  const out: ObjPixels[] = [];
   let pi = 0;
   for (let j = 0; j < n; j++) {
     const h = j * OH, hd = p.head;
@@ -52,17 +61,11 @@ export function unpackObjs(p: PackedObjs, comps: Components): ObjPixels[] {
     const mm = m > 0 ? m : 0;
     if (!Number.isNaN(hd[h + 5]!)) o.seq = hd[h + 5]!;
     if (!Number.isNaN(hd[h + 6]!)) o.mthresh = hd[h + 6]!;
-    if (hd[h + 9] === 1) {
-      const c = {} as CleanObject;
-      CLEAN_KEYS.forEach((k, i) => { c[k] = hd[h + 10 + i]!; });
-      c.done = o.done;
-      o.clean = c;
-    }
+    if (hd[h + 9] === 1 && models) CLEAN_KEYS.forEach((k, i) => { models[k][row + j] = hd[h + 10 + i]!; });
     if (m >= 0) o.mom = { pix: p.i32.subarray(pi + np, pi + np + mm), w: p.f32.subarray(pi + np, pi + np + mm), cx: hd[h + 7]!, cy: hd[h + 8]! };
     if (comp >= 0) o.comp = comp; else pi += np + mm;
     out.push(o);
   }
-  return out;
 }
 
 /**
