@@ -578,12 +578,13 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   const thetaDeg = (m.theta * 180) / Math.PI;
   // Apertures
   const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix, ...(gain > 0 ? { gain } : {}) };
-  const fluxAper: number[] = [];
-  const fluxAperErr: number[] = [];
-  for (const d of apertures) {
-    const r = sumCircle(meas, w, h, m.x, m.y, d / 2, aperOpts);
-    fluxAper.push(r.sum);
-    fluxAperErr.push(Math.sqrt(Math.max(0, r.sumVar)));
+  // (arrays of their exact length: a pushed-to [] reserves 17 slots, and the catalogue holds one per source)
+  const fluxAper = new Array<number>(apertures.length);
+  const fluxAperErr = new Array<number>(apertures.length);
+  for (let i = 0; i < apertures.length; i++) {
+    const r = sumCircle(meas, w, h, m.x, m.y, apertures[i]! / 2, aperOpts);
+    fluxAper[i] = r.sum;
+    fluxAperErr[i] = Math.sqrt(Math.max(0, r.sumVar));
     if (r.flags & APER_TRUNC) flags |= FLAG_APER_TRUNC;
   }
   // Kron radius (detection image, neighbours excluded) and FLUX_AUTO (measurement image, neighbours mirrored).

@@ -6,7 +6,7 @@ export { meshStats, histogramMode, sigmaClipMode } from './background/stats.ts';
 export { DEFAULT_KERNEL, gaussianKernel, parseConv, normaliseKernel, convolveRows, matchedFilterRows } from './detect/filter.ts';
 export type { Kernel } from './detect/filter.ts';
 export { scanComponents } from './detect/label.ts';
-export { segRunsFromFootprints, segRunsRange, segRunsToArray, segStamp, fullStamp } from './detect/segmap.ts';
+export { segRunsFromFootprints, segRunsRange, segRunsSource, segRunsToArray, segStamp, fullStamp } from './detect/segmap.ts';
 export type { SegRuns, SegStamp } from './detect/segmap.ts';
 export { deblendObject } from './detect/deblend.ts';
 export { cleanObjects } from './detect/clean.ts';

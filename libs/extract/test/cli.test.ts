@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '@asteris/fits';
 import { runExtract } from '../../../apps/cli/src/commands/extract.ts';
+import { extractSources } from '../src/index.ts';
 
 const img = fileURLToPath(new URL('../../../data/external/sep_sextractor_reference/image.fits', import.meta.url));
 
@@ -22,10 +23,28 @@ describe('asteris extract', () => {
       let max = 0;
       for (const v of seg.data) if (v > max) max = v;
       expect(max).toBe(r.n);
+      // the file is streamed from the row runs: it equals the library's full map pixel for pixel
+      const lib = extractSources(readImage(img), { apertures: [5, 10] });
+      expect(seg.data.length).toBe(lib.segmentation.length);
+      let diff = 0;
+      for (let i = 0; i < seg.data.length; i++) if (seg.data[i] !== lib.segmentation[i]) diff++;
+      expect(diff).toBe(0);
       expect(existsSync(join(out, 'background.fits'))).toBe(true);
       expect(readdirTmp(out)).toEqual([]);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+  it('with 2 threads writes the same catalogue and segmentation as with 1', async () => {
+    const o1 = mkdtempSync(join(tmpdir(), 'asteris-extract-cli-'));
+    const o2 = mkdtempSync(join(tmpdir(), 'asteris-extract-cli-'));
+    try {
+      await runExtract([img], { out: o1, threads: '1' });
+      await runExtract([img], { out: o2, threads: '2' });
+      for (const f of ['catalogue.csv', 'segmentation.fits']) expect(readFileSync(join(o2, f)).equals(readFileSync(join(o1, f)))).toBe(true);
+    } finally {
+      rmSync(o1, { recursive: true, force: true });
+      rmSync(o2, { recursive: true, force: true });
     }
   });
   it('rejects inconsistent noise maps and bad options with clear messages', async () => {

@@ -8,7 +8,7 @@ import { abMagFromNJy } from '@asteris/astro';
 import { isFieldSpec, loadField, readExposureStack, readSpecFile, simulateField, injectSources, bandPsf, type Field } from '@asteris/sim';
 import { coadd } from '@asteris/stack';
 import { denoiseStack, resolveModel } from '@asteris/asteris';
-import { extractSources, detectionImage, type ExtractOptions, type Source } from '@asteris/extract';
+import { extractSources, detectionImage, segRunsSource, type ExtractOptions, type Source } from '@asteris/extract';
 import { calibrateThreshold, falseDetections, negated } from './threshold.ts';
 import { forcedPhotometry, writeCatalogueCsv, writeCatalogueFits, loadEeTable, type BandInput } from '@asteris/photometry';
 import { readCatalogueCsv, loadPreset, selectCandidates, writeFollowUpPackage, BUILTIN_PRESETS, photozCatalogue, comparePriority, type Candidate, type SelectionResult } from '@asteris/select';
@@ -289,7 +289,7 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     }
     const tMain = co ? thresholds.denoised : thresholds.coadd;
     const res = extractSources(image, { ...base, threshold: tMain });
-    writeFits(join(dir, 'segmentation.fits'), [{ header: image.header.clone(), data: res.segmentation, shape: [image.width, image.height] }]);
+    writeFits(join(dir, 'segmentation.fits'), [{ header: image.header.clone(), data: segRunsSource(res.segmentationRuns), shape: [image.width, image.height] }]);
     writeFileAtomic(join(dir, 'sources.json'), JSON.stringify(res.sources));
     // Negated image: spurious detections of noise, for the purity estimate.
     const resNeg = extractSources(negated(image), { ...base, threshold: tMain, maps: false });

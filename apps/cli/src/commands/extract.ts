@@ -4,7 +4,7 @@
 // DIR/segmentation.fits and, with --check-images, DIR/background.fits and DIR/rms.fits.
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '@asteris/core';
+import { writeAllSync, writeFileAtomicWith } from '@asteris/core';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
@@ -130,21 +130,25 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   const aps = (opts.apertures as number[] | undefined) ?? [5];
   const head = ['id', 'x', 'y', 'ra', 'dec', 'xwin', 'ywin', 'a', 'b', 'theta', 'kron_radius', 'flux_iso', 'fluxerr_iso',
     'flux_auto', 'fluxerr_auto', ...aps.flatMap((d) => [`flux_aper_${d}`, `fluxerr_aper_${d}`]), 'flux_radius', 'npix', 'peak', 'flags', 'snr'];
-  const lines = [head.join(',')];
-  for (const s of res.sources) {
+  // written in blocks of rows (no catalogue-sized string), atomically
+  const row = (s: (typeof res.sources)[number]) => {
     const [ra, dec] = wcs ? wcs.pixelToSky(s.x, s.y) : [NaN, NaN];
-    lines.push([s.id, s.x, s.y, ra, dec, s.xwin, s.ywin, s.a, s.b, s.theta, s.kronRadius, s.fluxIso, s.fluxIsoErr,
+    return [s.id, s.x, s.y, ra, dec, s.xwin, s.ywin, s.a, s.b, s.theta, s.kronRadius, s.fluxIso, s.fluxIsoErr,
       s.fluxAuto, s.fluxAutoErr, ...s.fluxAper.flatMap((f, i) => [f, s.fluxAperErr[i]]), s.fluxRadius, s.npix, s.peak, s.flags, s.snr]
-      .map(csvCell).join(','));
-  }
+      .map(csvCell).join(',');
+  };
   const catPath = join(o.out, 'catalogue.csv');
-  writeFileAtomic(catPath, lines.join('\n') + '\n');
+  writeFileAtomicWith(catPath, (fd) => {
+    writeAllSync(fd, Buffer.from(head.join(',') + '\n'));
+    for (let i0 = 0; i0 < res.sources.length; i0 += 2000) {
+      const block = res.sources.slice(i0, i0 + 2000).map(row);
+      writeAllSync(fd, Buffer.from(block.join('\n') + '\n'));
+    }
+  });
   const segPath = join(o.out, 'segmentation.fits');
   const segHeader = det.header && typeof det.header.clone === 'function' ? det.header.clone() : undefined;
   // streamed from the row runs: the full-size Int32 map is never built (docs/extract.md, "Memory")
-  const runs = res.segmentationRuns;
-  const segData = { kind: 'int32-source' as const, length: res.width * res.height, read: (i0: number, i1: number, out: Int32Array) => ex.segRunsRange(runs, i0, i1, out) };
-  fits.writeFits(segPath, [{ ...(segHeader ? { header: segHeader } : {}), data: segData, shape: [res.width, res.height] }]);
+  fits.writeFits(segPath, [{ ...(segHeader ? { header: segHeader } : {}), data: ex.segRunsSource(res.segmentationRuns), shape: [res.width, res.height] }]);
   const files = [catPath, segPath];
   if (o.checkImages) {
     const b = join(o.out, 'background.fits');

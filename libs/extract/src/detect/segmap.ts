@@ -93,6 +93,11 @@ export function segRunsRange(s: SegRuns, i0: number, i1: number, out: Int32Array
   }
 }
 
+/** The map as streamed FITS data (an @asteris/fits Int32Source): writeFits never builds the full map. */
+export function segRunsSource(s: SegRuns): { kind: 'int32-source'; length: number; read(i0: number, i1: number, out: Int32Array): void } {
+  return { kind: 'int32-source', length: s.width * s.height, read: (i0, i1, out) => segRunsRange(s, i0, i1, out) };
+}
+
 /** The full map (width·height Int32). */
 export function segRunsToArray(s: SegRuns, alloc: Alloc = plain): Int32Array {
   const { width: w, height: h } = s;

@@ -38,6 +38,8 @@ function evenBounds(n: number, k: number): Int32Array {
   return Int32Array.from({ length: m + 1 }, (_, i) => Math.floor((i * n) / m));
 }
 
+const EMPTY = new Float64Array(0);
+
 const timing = () => process.env.ASTERIS_EXTRACT_TIMING === '1';
 
 /**
@@ -110,7 +112,10 @@ async function runParallel(req: StageRequest, pool: ExtractPool): Promise<StageR
       objs.length = 0; // consumed: the shared copy is what the threads measure
       const res = (await runStage(pool, { kind: 'measure', ctx, objs: shared, bounds, na, nf })) as Float64Array[];
       const out: Source[] = [];
-      for (const p of res) for (const s of unpackSources(p, na, nf)) out.push(s);
+      for (let c = 0; c < res.length; c++) {
+        for (const s of unpackSources(res[c]!, na, nf)) out.push(s);
+        res[c] = EMPTY; // released as unpacked: the peak is at the end of this stage
+      }
       return out;
     }
   }

@@ -144,14 +144,16 @@ export function unpackSources(p: Float64Array, na: number, nf: number): Source[]
   for (let j = 0; j * S < p.length; j++) {
     let k = j * S;
     const g = () => p[k++]!;
-    const id = g(), x = g(), y = g(), xwin = g(), ywin = g(), x2 = g(), y2 = g(), xy = g(), errx2 = g(), erry2 = g(), errxy = g();
+    // integer fields as small integers (`| 0`), as measureObject makes them: a float64 read stays a boxed
+    // double in the object (16 bytes more each)
+    const id = g() | 0, x = g(), y = g(), xwin = g(), ywin = g(), x2 = g(), y2 = g(), xy = g(), errx2 = g(), erry2 = g(), errxy = g();
     const cxx = g(), cyy = g(), cxy = g(), a = g(), b = g(), theta = g(), kronRadius = g();
     const fluxIso = g(), fluxIsoErr = g(), fluxAuto = g(), fluxAutoErr = g();
     const fluxAper: number[] = []; for (let i = 0; i < na; i++) fluxAper.push(g());
     const fluxAperErr: number[] = []; for (let i = 0; i < na; i++) fluxAperErr.push(g());
     const fluxRadius = g();
     const fluxRadii: number[] = []; for (let i = 0; i < nf; i++) fluxRadii.push(g());
-    const npix = g(), peak = g(), xmin = g(), xmax = g(), ymin = g(), ymax = g(), flags = g(), snr = g();
+    const npix = g() | 0, peak = g(), xmin = g() | 0, xmax = g() | 0, ymin = g() | 0, ymax = g() | 0, flags = g() | 0, snr = g();
     // same key order as measureObject's literal
     out.push({
       id, x, y, xwin, ywin, x2, y2, xy, errx2, erry2, errxy, cxx, cyy, cxy, a, b, theta, kronRadius,
