@@ -1,7 +1,7 @@
 // The segmentation as row runs (detect/segmap.ts) against a plain Int32 map filled pixel by pixel, and
 // the labelling (two rows of labels, no label image) against a brute-force flood fill.
 import { describe, expect, it } from 'vitest';
-import { mockField, mulberry32, scanComponents, segRunsFromFootprints, segRunsRange, segRunsToArray, segStamp } from '../src/index.ts';
+import { extractSources, mockField, mulberry32, scanComponents, segRunsFromFootprints, segRunsRange, segRunsToArray, segStamp } from '../src/index.ts';
 
 /** Random non-overlapping footprints (raster-ordered lists) on a w×h grid, some split into two lists. */
 function footprints(w: number, h: number, seed: number): { lists: Int32Array[][]; map: Int32Array } {
@@ -96,5 +96,39 @@ describe('labelling without a label image', () => {
       expect(Array.from(c.pix.subarray(c.start[i]!, c.start[i + 1]!))).toEqual(kept[i]);
       expect(Array.from(c.val.subarray(c.start[i]!, c.start[i + 1]!))).toEqual(kept[i]!.map((k) => f.data[k]!));
     }
+  });
+});
+
+describe('extraction memory', () => {
+  it('allocates no typed array of even a quarter of the image (inPlace, maps: false), and builds the full map only when read', () => {
+    // Every typed array made while the extraction runs is seen through subclasses of the global
+    // constructors. The old extraction allocated an Int32 label/segmentation image (w·h elements) and fails.
+    const w = 1536, h = 1536, N = w * h;
+    const big: string[] = [];
+    const G = globalThis as unknown as Record<string, unknown>;
+    const orig = { Int32Array: G.Int32Array, Float32Array: G.Float32Array, Float64Array: G.Float64Array, Uint8Array: G.Uint8Array };
+    const spy = (name: keyof typeof orig) => {
+      const Base = orig[name] as new (...a: unknown[]) => { length: number };
+      return class extends Base {
+        constructor(...a: unknown[]) { super(...a); if (this.length >= N / 4) big.push(`${name}(${this.length})`); }
+      };
+    };
+    let res: ReturnType<typeof extractSources>;
+    let nImage = 0;
+    try {
+      for (const k of Object.keys(orig) as (keyof typeof orig)[]) G[k] = spy(k);
+      const f = mockField({ width: w, height: h, nSources: 2800, seed: 3, noise: 1, background: 5, fluxRange: [5, 5000], sigmaRange: [0.8, 2.5] });
+      nImage = big.length; // the mock's own arrays (the image among them)
+      res = extractSources({ width: w, height: h, data: f.data, header: null as never }, { apertures: [5, 10], maps: false, inPlace: true });
+    } finally {
+      Object.assign(G, orig);
+    }
+    expect(res.sources.length).toBeGreaterThan(1500);
+    expect(big.slice(nImage)).toEqual([]);
+    // the runs are a small fraction of a full map; the map is built on first read, once
+    const r = res.segmentationRuns;
+    expect(r.x0.byteLength * 3 + r.rowStart.byteLength).toBeLessThan(0.1 * N * 4);
+    expect(res.segmentation.length).toBe(N);
+    expect(res.segmentation).toBe(res.segmentation);
   });
 });
