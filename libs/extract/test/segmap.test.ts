@@ -62,6 +62,24 @@ describe('segmentation row runs', () => {
   }
 });
 
+describe('segmentation windows larger than the scratch buffer', () => {
+  it('a window over a whole 1100×1000 map (> 2²⁰ pixels, its own array) equals the map, and small ones still do', () => {
+    const w = 1100, h = 1000;
+    const { lists, map } = footprints(w, h, 8);
+    const runs = segRunsFromFootprints(w, h, lists.length, (i) => lists[i]!);
+    const big = segStamp(runs, -5, -5, w + 5, h + 5);
+    expect([big.x0, big.y0, big.sw, big.sh]).toEqual([0, 0, w, h]);
+    let diff = 0;
+    for (let i = 0; i < w * h; i++) if (big.data[i] !== map[i]) diff++;
+    expect(diff).toBe(0);
+    const small = segStamp(runs, 10, 20, 60, 70);
+    let d2 = 0;
+    for (let y = 20; y <= 70; y++) for (let x = 10; x <= 60; x++) if (small.data[(y - 20) * 51 + x - 10] !== map[y * w + x]) d2++;
+    expect(d2).toBe(0);
+    expect(small.data).not.toBe(big.data);
+  });
+});
+
 describe('labelling without a label image', () => {
   it('finds the 8-connected components of a brute-force flood fill, with the minimum-area cut', () => {
     const w = 120, h = 90;

@@ -115,10 +115,14 @@ export function fullStamp(seg: Int32Array, width: number, height: number): SegSt
 }
 
 let scratch = new Int32Array(4096);
+/** Windows up to this many pixels reuse the scratch buffer; larger ones (huge objects) get their own. */
+const SCRATCH_MAX = 1 << 20;
 
 /**
  * The window [xa, xb] × [ya, yb] (inclusive, clipped to the image) of the map. The stamp's array is a
- * per-thread scratch buffer, valid until the next call.
+ * per-thread scratch buffer, valid until the next call. A window is never larger than the image: an object
+ * whose Kron ellipse covers the whole field costs one Int32 image while it is measured (4 MiB and up are
+ * allocated for that call only, not kept).
  */
 export function segStamp(s: SegRuns, xa: number, ya: number, xb: number, yb: number): SegStamp {
   if (xa < 0) xa = 0;
@@ -127,8 +131,12 @@ export function segStamp(s: SegRuns, xa: number, ya: number, xb: number, yb: num
   if (yb > s.height - 1) yb = s.height - 1;
   const sw = Math.max(0, xb - xa + 1), sh = Math.max(0, yb - ya + 1);
   const n = sw * sh;
-  if (scratch.length < n) scratch = new Int32Array(Math.max(n, 2 * scratch.length));
-  const data = scratch;
+  let data: Int32Array;
+  if (n > SCRATCH_MAX) data = new Int32Array(n);
+  else {
+    if (scratch.length < n) scratch = new Int32Array(Math.min(SCRATCH_MAX, Math.max(n, 2 * scratch.length)));
+    data = scratch;
+  }
   data.fill(0, 0, n);
   for (let y = ya; y <= yb; y++) {
     const a = s.rowStart[y]!, b = s.rowStart[y + 1]!;
