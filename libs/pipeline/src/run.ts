@@ -3,7 +3,7 @@
 // user-facing products into the output directory.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
-import { readImage, writeFits, Wcs, nJyPerPixelScale, type Image } from '@asteris/fits';
+import { readFits, readImage, selectImageHdu, writeFits, Wcs, nJyPerPixelScale, type Image } from '@asteris/fits';
 import { abMagFromNJy } from '@asteris/astro';
 import { isFieldSpec, loadField, readExposureStack, readSpecFile, simulateField, injectSources, bandPsf, type Field } from '@asteris/sim';
 import { coadd } from '@asteris/stack';
@@ -311,8 +311,9 @@ async function processField(prefix: string, field: Field, ctx: ChainCtx): Promis
     codeVersion: codeVersion(['photometry', 'extract', 'fits', 'pipeline']),
   }, async (dir) => {
     const sources = JSON.parse(readFileSync(join(det.dir, 'sources.json'), 'utf8')) as Source[];
-    const seg = readImage(join(det.dir, 'segmentation.fits'));
-    const segmentation = Int32Array.from(seg.data);
+    // labels from the Int32 HDU's exact values (readImage's float32 would round labels above 2²⁴)
+    const segPath = join(det.dir, 'segmentation.fits');
+    const segmentation = Int32Array.from(selectImageHdu(readFits(segPath), undefined, segPath).data!);
     const bands: BandInput[] = field.bands.map((b) => {
       const files = images[b.name]!;
       const image = readImage(files.denoised ?? files.coadd);
