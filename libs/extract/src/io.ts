@@ -3,7 +3,7 @@
 // image exists once, already visible to the worker threads, instead of as a private copy plus a shared
 // one (docs/extract.md, "Memory").
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { imageFromHdu, parseFits, readImage, selectImageHdu, type Image } from '@asteris/fits';
+import { FitsError, imageFromHdu, parseFits, readImage, selectImageHdu, type Image } from '@asteris/fits';
 
 /** readImage, with the pixel data in a SharedArrayBuffer (zero-copy for BITPIX −32; others are copied). */
 export function readImageShared(path: string, opts: { hdu?: number | string } = {}): Image {
@@ -11,13 +11,18 @@ export function readImageShared(path: string, opts: { hdu?: number | string } = 
   try { fd = openSync(path, 'r'); } catch { return share(readImage(path, opts)); } // readImage words the error
   let bytes: Uint8Array;
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) return share(readImage(path, opts)); // a directory, a device…: readImage words the error
+    const size = st.size;
     bytes = new Uint8Array(new SharedArrayBuffer(size));
     for (let off = 0; off < size;) {
       const n = readSync(fd, bytes, off, size - off, off);
       if (n <= 0) break;
       off += n;
     }
+  } catch (e) {
+    if (e instanceof Error && 'code' in e) throw new FitsError(`cannot read (${(e as NodeJS.ErrnoException).code})`, { file: path });
+    throw e;
   } finally {
     closeSync(fd);
   }

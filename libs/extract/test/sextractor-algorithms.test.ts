@@ -2,7 +2,10 @@
 // the deblending branch area (MAXDEBAREA), Lutz's pixel-list order, the CLEAN mthresh selection, CLEAN in
 // scan order, and the band-parallel labelling and FLUX_RADIUS that must not change results.
 import { describe, expect, it } from 'vitest';
-import { readImage } from '@asteris/fits';
+import { FitsError, readImage } from '@asteris/fits';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   deblendObject, fluxRadius, mockField, mulberry32, readImageShared, scanComponents,
@@ -146,5 +149,19 @@ describe('readImageShared', () => {
     expect(b.data.buffer instanceof SharedArrayBuffer).toBe(true);
     expect([b.width, b.height]).toEqual([a.width, a.height]);
     expect(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength))).toBe(true);
+  });
+  it('names the file and the problem for a directory, a missing file and a non-FITS file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asteris-shared-'));
+    try {
+      const txt = join(dir, 'notes.txt');
+      writeFileSync(txt, 'not a FITS file\n');
+      for (const [p, msg] of [[dir, /is a directory/], [join(dir, 'none.fits'), /no such file/], [txt, /not a FITS file/]] as const) {
+        expect(() => readImageShared(p)).toThrow(FitsError);
+        expect(() => readImageShared(p)).toThrow(msg);
+        try { readImageShared(p); } catch (e) { expect(String((e as Error).message)).toContain(p); }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
