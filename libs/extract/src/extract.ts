@@ -15,7 +15,7 @@ import { segRunsFromFootprints, segRunsToArray, segStamp, type SegRuns, type Seg
 import { DEFAULT_KERNEL, normaliseKernel, type DetectionSpec, type Kernel } from './detect/filter.ts';
 import { labelBand, mergeBands, type Band, type Components } from './detect/label.ts';
 import { ExtractError } from './errors.ts';
-import { momentsOfArrays } from './measure/moments.ts';
+import { momentsOfArrays, momentsRow, momentsTable, putMoments, type Moments, type MomentsTable } from './measure/moments.ts';
 import { finiteMedian, varianceFromWeight, type WeightType } from './noise.ts';
 
 /** SExtractor FLAGS bits (Flagging.rst, astro-reference §A.9). */
@@ -144,14 +144,22 @@ export type StageRequest =
   | { kind: 'meshes'; data: Float32Array; w: number; h: number; bopts: BackgroundOptions }
   | { kind: 'subtract'; sub: Float32Array; w: number; h: number; model: BackgroundModel; mask: Uint8Array | null }
   | { kind: 'scan'; spec: DetectionSpec; T: number }
-  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; prep?: CleanPrep }
+  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; noise: MomentNoise; prep?: CleanPrep }
   /** measure consumes `objs`: each entry is released once measured (memory, docs/extract.md) */
   | { kind: 'measure'; ctx: MeasureCtx; objs: ObjPixels[]; comps?: Components };
 /** What a stage request returns. */
 export type StageResult = ObjPixels[] | Deblended | Source[] | MeshGrid | Band[] | null;
 
-/** Deblending output: the objects and, when cleaning, their CLEAN models (row i ↔ objs[i]). */
-export interface Deblended { objs: ObjPixels[]; models: CleanModels | null }
+/**
+ * Deblending output: the objects, their moments (row objs[i].row; computed once, here) and, when cleaning,
+ * their CLEAN models (row i ↔ objs[i]).
+ */
+export interface Deblended { objs: ObjPixels[]; moments: MomentsTable; models: CleanModels | null }
+
+/** The noise model of the moment errors: σ² from `variance` or var0, plus I/gain for positive I = sub[k]. */
+export interface MomentNoise { sub: Float32Array; variance: Float32Array | null; var0: number; gain: number }
+
+const EMPTY_F32 = new Float32Array(0);
 
 /**
  * Unfiltered detection-unit values for CLEAN's abcor (SEP analyse.c): the background-subtracted image,
@@ -166,8 +174,7 @@ export interface CleanPrep { sub: Float32Array; variance: Float32Array | null; v
  * and abcor. SEP analyse.c: Δarea = #(u > t₂) − #(u > t) with t₂ = (t + max u)/2 over the unfiltered
  * values u; abcor = (Δarea < 0 ? Δarea : −1)/(2π·ln(t/t₂)·a·b), at most 1.
  */
-export function cleanModelInto(out: CleanModels, row: number, o: ObjPixels, w: number, T: number, prep: CleanPrep, minarea: number): void {
-  const m = o.mom ? momentsOfArrays(o.mom.pix, w, o.mom.w, null, { x: o.mom.cx, y: o.mom.cy }) : momentsOfArrays(o.pix, w, o.dval, null);
+export function cleanModelInto(out: CleanModels, row: number, o: ObjPixels, m: Moments, T: number, prep: CleanPrep, minarea: number): void {
   let fd = 0;
   for (const v of o.dval) fd += v;
   const { sub, variance, var0, norm } = prep;
@@ -195,11 +202,13 @@ export function cleanModelInto(out: CleanModels, row: number, o: ObjPixels, w: n
 }
 
 /**
- * Deblends components c0..c1−1 (pure; used inline and in workers). With `dopts.cleanMinArea` each object
- * also gets its CLEAN mthresh, and with `prep` its CLEAN model (a row of `models`).
+ * Deblends components c0..c1−1 (pure; used inline and in workers) and measures each object's moments (the
+ * catalogue's, with errors from `noise`: rows 0.. of `moments`, objs[i].row = i). With `dopts.cleanMinArea`
+ * each object also gets its CLEAN mthresh, and with `prep` its CLEAN model (a row of `models`). The objects
+ * come back without their detection values (no longer needed: that frees the components' values).
  */
 export function deblendComponents(
-  comps: Components, w: number, T: number, dopts: DeblendOptions, c0 = 0, c1 = comps.n, prep?: CleanPrep,
+  comps: Components, w: number, T: number, dopts: DeblendOptions, noise: MomentNoise, c0 = 0, c1 = comps.n, prep?: CleanPrep,
 ): Deblended {
   const objs: ObjPixels[] = [];
   const cm = dopts.cleanMinArea;
@@ -213,7 +222,7 @@ export function deblendComponents(
     const last = pix[pix.length - 1]!; // pixels are in raster order: SExtractor's scan completes the
     const done = Math.floor(last / w); // component at its last pixel, in the row after `done`
     if (r === null || r === 'overflow') {
-      const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c }; // views into comps
+      const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c, row: 0 }; // views into comps
       if (cm !== undefined) o.mthresh = mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
       add(o);
     } else {
@@ -232,18 +241,26 @@ export function deblendComponents(
           cs += v; csx += v * (k % w); csy += v * Math.floor(k / w);
         }
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
-        const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
+        const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, row: 0, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
         if (orders) o.mthresh = mthreshSelect(gv, orders[j]!, T, cm!);
         add(o);
       });
     }
   }
-  let models: CleanModels | null = null;
-  if (prep && cm !== undefined) {
-    models = cleanModels(objs.length);
-    for (let i = 0; i < objs.length; i++) cleanModelInto(models, i, objs[i]!, w, T, prep, cm);
+  // Moments (deblended objects: of their pixels and probability-weighted leftovers, about their own
+  // barycentre; SExtractor analyse()), then the CLEAN model from the same moments.
+  const moments = momentsTable(objs.length);
+  const models = prep && cm !== undefined ? cleanModels(objs.length) : null;
+  for (let i = 0; i < objs.length; i++) {
+    const o = objs[i]!;
+    const m = o.mom ? momentsOfArrays(o.mom.pix, w, o.mom.w, noise, { x: o.mom.cx, y: o.mom.cy }) : momentsOfArrays(o.pix, w, o.dval, noise);
+    putMoments(moments, i, m);
+    if (models) cleanModelInto(models, i, o, m, T, prep!, cm!);
+    o.row = i;
+    o.mom = undefined;
+    o.dval = EMPTY_F32;
   }
-  return { objs, models };
+  return { objs, moments, models };
 }
 
 /** Subtracts the interpolated background from rows [y0, y1) of `sub` in place; masked pixels become NaN. */
@@ -264,7 +281,7 @@ export function runInline(req: StageRequest): StageResult {
   if (req.kind === 'meshes') return meshRows(req.data, req.w, req.h, req.bopts, 0, meshGeometry(req.w, req.h, req.bopts).ny);
   if (req.kind === 'subtract') { subtractBackgroundRows(req.sub, req.w, req.model, req.mask, 0, req.h); return null; }
   if (req.kind === 'scan') return [labelBand(req.spec.w, 0, req.spec.h, req.spec, req.T)];
-  if (req.kind === 'deblend') return deblendComponents(req.comps, req.w, req.T, req.dopts, 0, req.comps.n, req.prep);
+  if (req.kind === 'deblend') return deblendComponents(req.comps, req.w, req.T, req.dopts, req.noise, 0, req.comps.n, req.prep);
   const objs = req.objs;
   const out: Source[] = new Array(objs.length);
   for (let i = 0; i < objs.length; i++) { out[i] = measureObject(req.ctx, objs[i]!, i + 1); (objs as (ObjPixels | null)[])[i] = null; }
@@ -454,8 +471,10 @@ export function* extractionPipeline(
   const cleaning = opts.clean ?? true;
   const dopts: DeblendOptions = { nthresh, mincont, minarea, ...(cleaning ? { cleanMinArea: minarea } : {}) };
   const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm } : undefined;
-  const deb = (yield { kind: 'deblend', comps, w, T, dopts, ...(prep ? { prep } : {}) } as StageRequest) as Deblended;
+  const noise: MomentNoise = { sub, variance, var0, gain: opts.gain ?? 0 };
+  const deb = (yield { kind: 'deblend', comps, w, T, dopts, noise, ...(prep ? { prep } : {}) } as StageRequest) as Deblended;
   let objs = deb.objs as Obj[];
+  comps.val = EMPTY_F32; // the detection values are done with (moments and CLEAN models are measured)
 
   lap('deblend');
   // Cleaning (CLEAN models computed with the deblending, possibly in worker threads).
@@ -500,7 +519,7 @@ export function* extractionPipeline(
   }
   const [kfact, kmin] = opts.autoParams ?? [2.5, 3.5];
   const ctx: MeasureCtx = {
-    w, h, sub, meas, seg, variance, var0, globalRms, gain: opts.gain ?? 0, apertures, kfact, kmin,
+    w, h, sub, meas, seg, moments: deb.moments, variance, var0, globalRms, gain: opts.gain ?? 0, apertures, kfact, kmin,
     fracs: opts.fluxFrac ?? [0.5], aperSubpix: opts.aperSubpix ?? 5, maskType: opts.maskType ?? 'correct',
   };
   lap('clean+segmentation');
@@ -524,14 +543,22 @@ export interface MeasureCtx {
   /** background-subtracted detection image */ sub: Float32Array;
   /** background-subtracted measurement image (may be `sub`) */ meas: Float32Array;
   /** segmentation (row runs): neighbours are masked in Kron radius, FLUX_AUTO and FLUX_RADIUS */
-  seg: SegRuns; variance: Float32Array | null; var0: number; globalRms: number; gain: number;
+  seg: SegRuns;
+  /** the objects' moments, measured at deblending (row ObjPixels.row) */
+  moments: MomentsTable;
+  variance: Float32Array | null; var0: number; globalRms: number; gain: number;
   apertures: number[]; kfact: number; kmin: number; fracs: number[]; aperSubpix: number;
   maskType: 'correct' | 'blank' | 'none';
 }
 
-/** An object before measurement: footprint pixels (raster order), their detection values, flags. */
+/**
+ * An object before measurement: footprint pixels (raster order), flags, and its row in the moments table.
+ * Its detection values `dval` (and `mom`) are only there while it is being deblended.
+ */
 export interface ObjPixels {
   pix: Int32Array; dval: Float32Array; flags: number; done: number; extra?: Int32Array;
+  /** row of the object's moments (Deblended.moments, MeasureCtx.moments) */
+  row: number;
   /** raster index of the last pixel of the detection it came from: SExtractor's completion order */
   seq?: number;
   /** CLEAN's mthresh as SExtractor selects it (set when cleaning) */
@@ -571,10 +598,9 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   if (xmin === 0 || ymin === 0 || xmax === w - 1 || ymax === h - 1) flags |= FLAG_TRUNCATED;
   if (gain > 0 && fluxIso > 0) varIso += fluxIso / gain;
   // Barycentre and moments weighted by the filtered detection values over the isophotal footprint
-  // (this is what SExtractor's X_IMAGE, X2_IMAGE… reproduce; see the SEP reference test).
-  const mp = o.mom ? o.mom.pix : o.pix;
-  const mw = o.mom ? o.mom.w : o.dval;
-  const m = momentsOfArrays(mp, w, mw, { sub, variance, var0, gain }, o.mom ? { x: o.mom.cx, y: o.mom.cy } : undefined);
+  // (this is what SExtractor's X_IMAGE, X2_IMAGE… reproduce; see the SEP reference test), measured when
+  // the object was deblended (deblendComponents).
+  const m = momentsRow(ctx.moments, o.row);
   const thetaDeg = (m.theta * 180) / Math.PI;
   // Apertures
   const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix, ...(gain > 0 ? { gain } : {}) };

@@ -111,3 +111,32 @@ function momentsCore(
     errx2, erry2, errxy, flux: s, singular,
   };
 }
+
+/** The moments a catalogue row reports, in the order of a table's columns. */
+export const MOMENT_KEYS = ['x', 'y', 'x2', 'y2', 'xy', 'a', 'b', 'theta', 'cxx', 'cyy', 'cxy', 'errx2', 'erry2', 'errxy'] as const;
+export type MomentKey = (typeof MOMENT_KEYS)[number];
+/** Moments of many objects as columns (row i = object i): computed once, when the objects are deblended. */
+export type MomentsTable = { n: number } & { [K in MomentKey]: Float64Array };
+
+/** A table of n rows; `alloc` allocates the columns (SharedArrayBuffers for worker threads). */
+export function momentsTable(n: number, alloc: (n: number) => Float64Array = (k) => new Float64Array(k)): MomentsTable {
+  const t = { n } as MomentsTable;
+  for (const k of MOMENT_KEYS) t[k] = alloc(n);
+  return t;
+}
+
+/** Writes m into row `row`. */
+export function putMoments(t: MomentsTable, row: number, m: Moments): void {
+  t.x[row] = m.x; t.y[row] = m.y; t.x2[row] = m.x2; t.y2[row] = m.y2; t.xy[row] = m.xy;
+  t.a[row] = m.a; t.b[row] = m.b; t.theta[row] = m.theta; t.cxx[row] = m.cxx; t.cyy[row] = m.cyy; t.cxy[row] = m.cxy;
+  t.errx2[row] = m.errx2; t.erry2[row] = m.erry2; t.errxy[row] = m.errxy;
+}
+
+/** Row `row` as an object. */
+export function momentsRow(t: MomentsTable, row: number): Record<MomentKey, number> {
+  return {
+    x: t.x[row]!, y: t.y[row]!, x2: t.x2[row]!, y2: t.y2[row]!, xy: t.xy[row]!, a: t.a[row]!, b: t.b[row]!,
+    theta: t.theta[row]!, cxx: t.cxx[row]!, cyy: t.cyy[row]!, cxy: t.cxy[row]!,
+    errx2: t.errx2[row]!, erry2: t.erry2[row]!, errxy: t.errxy[row]!,
+  };
+}

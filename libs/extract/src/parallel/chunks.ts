@@ -2,7 +2,7 @@
 // the workers run the same code on chunk indices they take from a shared counter, so which thread ran a
 // chunk never changes the result.
 import { meshRows, type BackgroundModel, type BackgroundOptions } from '../background/model.ts';
-import type { CleanPrep, MeasureCtx } from '../extract.ts';
+import type { CleanPrep, MeasureCtx, MomentNoise } from '../extract.ts';
 import { deblendComponents, measureObject, subtractBackgroundRows } from '../extract.ts';
 import type { DeblendOptions } from '../detect/deblend.ts';
 import type { DetectionSpec } from '../detect/filter.ts';
@@ -13,7 +13,7 @@ export type ChunkTask =
   | { kind: 'meshes'; data: Float32Array; w: number; h: number; bopts: BackgroundOptions; bounds: Int32Array }
   | { kind: 'subtract'; sub: Float32Array; w: number; model: BackgroundModel; mask: Uint8Array | null; bounds: Int32Array }
   | { kind: 'scan'; spec: DetectionSpec; T: number; bounds: Int32Array }
-  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; prep?: CleanPrep; bounds: Int32Array }
+  | { kind: 'deblend'; comps: Components; w: number; T: number; dopts: DeblendOptions; noise: MomentNoise; prep?: CleanPrep; bounds: Int32Array }
   | { kind: 'measure'; ctx: MeasureCtx; objs: SharedObjs; bounds: Int32Array; na: number; nf: number };
 
 /** Chunk c of a task, in the form that crosses threads (typed arrays, transferable). */
@@ -23,7 +23,7 @@ export function runChunk(t: ChunkTask, c: number): { back: Float32Array; sigma: 
     case 'meshes': return meshRows(t.data, t.w, t.h, t.bopts, a, b);
     case 'subtract': subtractBackgroundRows(t.sub, t.w, t.model, t.mask, a, b); return null;
     case 'scan': return labelBand(t.spec.w, a, b, t.spec, t.T);
-    case 'deblend': return packObjs(deblendComponents(t.comps, t.w, t.T, t.dopts, a, b, t.prep));
+    case 'deblend': return packObjs(deblendComponents(t.comps, t.w, t.T, t.dopts, t.noise, a, b, t.prep));
     case 'measure': {
       const out = [];
       for (let j = a; j < b; j++) out.push(measureObject(t.ctx, sharedObj(t.objs, j), j + 1));

@@ -13,6 +13,7 @@ import { meshGeometry } from '../background/model.ts';
 import type { Band } from '../detect/label.ts';
 import { runChunk, type ChunkTask } from './chunks.ts';
 import { cleanModels } from '../detect/clean.ts';
+import { momentsTable } from '../measure/moments.ts';
 import { packedCount, shareObjs, unpackObjs, unpackSources, type PackedObjs } from './pack.ts';
 import { ExtractPool } from './pool.ts';
 
@@ -101,8 +102,10 @@ async function runParallel(req: StageRequest, pool: ExtractPool): Promise<StageR
       let n = 0;
       for (const p of res) n += packedCount(p);
       const models = req.prep && req.dopts.cleanMinArea !== undefined ? cleanModels(n) : null;
-      for (const p of res) unpackObjs(p, comps, objs, models, objs.length);
-      return { objs, models } satisfies Deblended;
+      // the moments are read by every thread during the measurement: shared memory
+      const moments = momentsTable(n, (k) => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, k))).subarray(0, k));
+      for (const p of res) unpackObjs(p, comps, objs, moments, models, objs.length);
+      return { objs, moments, models } satisfies Deblended;
     }
     case 'measure': {
       const { objs, ctx } = req;

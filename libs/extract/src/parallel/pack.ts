@@ -4,117 +4,101 @@
 import { CLEAN_KEYS, type CleanModels } from '../detect/clean.ts';
 import type { Components } from '../detect/label.ts';
 import type { Deblended, ObjPixels, Source } from '../extract.ts';
+import { MOMENT_KEYS, type MomentsTable } from '../measure/moments.ts';
 
-/** Deblended objects of one chunk: a header row per object plus pooled pixel arrays. */
-export interface PackedObjs { head: Float64Array; i32: Int32Array; f32: Float32Array }
+const EMPTY_F32 = new Float32Array(0);
 
-const OH = 22; // header fields per object
+/** Deblended objects of one chunk: a header row per object (with its moments and CLEAN model) plus pooled pixels. */
+export interface PackedObjs { head: Float64Array; i32: Int32Array }
+
+const NM = MOMENT_KEYS.length;
+const OH = 7 + CLEAN_KEYS.length + NM; // header fields per object
 
 /**
- * Packs deblending output (with each object's CLEAN model row, if any); undeblended objects (views into
- * `comps`) are sent as their component index.
+ * Packs deblending output (each object's moments and CLEAN model row, if any); undeblended objects (views
+ * into `comps`) are sent as their component index, the others with their pixels.
  */
 export function packObjs(deb: Deblended): PackedObjs {
-  const { objs, models } = deb;
-  let ni = 0, nf = 0;
-  for (const o of objs) if (o.comp === undefined) { const m = o.mom ? o.mom.pix.length : 0; ni += o.pix.length + m; nf += o.pix.length + m; }
+  const { objs, models, moments } = deb;
+  let ni = 0;
+  for (const o of objs) if (o.comp === undefined) ni += o.pix.length;
   const head = new Float64Array(objs.length * OH);
-  const i32 = new Int32Array(ni), f32 = new Float32Array(nf);
+  const i32 = new Int32Array(ni);
   let pi = 0;
   objs.forEach((o, j) => {
     const h = j * OH;
-    const m = o.mom ? o.mom.pix.length : 0;
-    head[h] = o.comp ?? -1; head[h + 1] = o.pix.length; head[h + 2] = o.mom ? m : -1;
-    head[h + 3] = o.flags; head[h + 4] = o.done; head[h + 5] = o.seq ?? NaN; head[h + 6] = o.mthresh ?? NaN;
-    head[h + 7] = o.mom ? o.mom.cx : 0; head[h + 8] = o.mom ? o.mom.cy : 0;
-    head[h + 9] = models ? 1 : 0;
-    if (models) CLEAN_KEYS.forEach((k, i) => { head[h + 10 + i] = models[k][j]!; });
-    if (o.comp === undefined) {
-      i32.set(o.pix, pi); f32.set(o.dval, pi);
-      if (o.mom) { i32.set(o.mom.pix, pi + o.pix.length); f32.set(o.mom.w, pi + o.pix.length); }
-      pi += o.pix.length + m;
-    }
+    head[h] = o.comp ?? -1; head[h + 1] = o.pix.length; head[h + 2] = o.flags; head[h + 3] = o.done;
+    head[h + 4] = o.seq ?? NaN; head[h + 5] = o.mthresh ?? NaN; head[h + 6] = models ? 1 : 0;
+    if (models) CLEAN_KEYS.forEach((k, i) => { head[h + 7 + i] = models[k][j]!; });
+    MOMENT_KEYS.forEach((k, i) => { head[h + 7 + CLEAN_KEYS.length + i] = moments[k][o.row]!; });
+    if (o.comp === undefined) { i32.set(o.pix, pi); pi += o.pix.length; }
   });
-  return { head, i32, f32 };
+  return { head, i32 };
 }
 
 /** Number of objects in a packed chunk. */
 export function packedCount(p: PackedObjs): number { return p.head.length / OH; }
 
 /**
- * Unpacks a chunk into `out`, and its CLEAN model rows into `models` from row `row` (the chunk's first
- * object's index in the whole list) when the chunk carries them.
+ * Unpacks a chunk into `out`, its moments into `moments` and its CLEAN model rows into `models` (when the
+ * chunk carries them), from row `row`: the chunk's first object's index in the whole list.
  */
-export function unpackObjs(p: PackedObjs, comps: Components, out: ObjPixels[], models: CleanModels | null, row: number): void {
+export function unpackObjs(
+  p: PackedObjs, comps: Components, out: ObjPixels[], moments: MomentsTable, models: CleanModels | null, row: number,
+): void {
   const n = p.head.length / OH;
+  const hd = p.head;
   let pi = 0;
   for (let j = 0; j < n; j++) {
-    const h = j * OH, hd = p.head;
-    const comp = hd[h]!, np = hd[h + 1]!, m = hd[h + 2]!;
-    let o: ObjPixels;
-    if (comp >= 0) {
-      const s = comps.start[comp]!, e = comps.start[comp + 1]!;
-      o = { pix: comps.pix.subarray(s, e), dval: comps.val.subarray(s, e), flags: hd[h + 3]!, done: hd[h + 4]! };
-    } else {
-      o = { pix: p.i32.subarray(pi, pi + np), dval: p.f32.subarray(pi, pi + np), flags: hd[h + 3]!, done: hd[h + 4]! };
-    }
-    const mm = m > 0 ? m : 0;
-    if (!Number.isNaN(hd[h + 5]!)) o.seq = hd[h + 5]!;
-    if (!Number.isNaN(hd[h + 6]!)) o.mthresh = hd[h + 6]!;
-    if (hd[h + 9] === 1 && models) CLEAN_KEYS.forEach((k, i) => { models[k][row + j] = hd[h + 10 + i]!; });
-    if (m >= 0) o.mom = { pix: p.i32.subarray(pi + np, pi + np + mm), w: p.f32.subarray(pi + np, pi + np + mm), cx: hd[h + 7]!, cy: hd[h + 8]! };
-    if (comp >= 0) o.comp = comp; else pi += np + mm;
+    const h = j * OH;
+    const comp = hd[h]!, np = hd[h + 1]!;
+    const pix = comp >= 0 ? comps.pix.subarray(comps.start[comp]!, comps.start[comp + 1]!) : p.i32.subarray(pi, pi + np);
+    const o: ObjPixels = { pix, dval: EMPTY_F32, flags: hd[h + 2]!, done: hd[h + 3]!, row: row + j };
+    if (!Number.isNaN(hd[h + 4]!)) o.seq = hd[h + 4]!;
+    if (!Number.isNaN(hd[h + 5]!)) o.mthresh = hd[h + 5]!;
+    if (hd[h + 6] === 1 && models) CLEAN_KEYS.forEach((k, i) => { models[k][row + j] = hd[h + 7 + i]!; });
+    MOMENT_KEYS.forEach((k, i) => { moments[k][row + j] = hd[h + 7 + CLEAN_KEYS.length + i]!; });
+    if (comp >= 0) o.comp = comp; else pi += np;
     out.push(o);
   }
 }
 
 /**
  * All objects to measure, in SharedArrayBuffers so that every thread reads them without a copy:
- * undeblended objects still point into the component arrays; the rest (deblended pixels, moment weights,
- * pixels taken over by CLEAN) are pooled.
+ * undeblended objects still point into the component pixels; the rest (deblended pixels, pixels taken
+ * over by CLEAN) are pooled. Moments are read from the shared moments table (MeasureCtx).
  */
-export interface SharedObjs { head: Float64Array; i32: Int32Array; f32: Float32Array; comps: Components }
-// header: component (−1: pooled), flags, done, int offset, pixel count, moment count (−1: none), cx, cy,
-// extra (CLEAN) count, float offset
-const SH = 10;
+export interface SharedObjs { head: Float64Array; i32: Int32Array; comps: Components }
+// header: component (−1: pooled), flags, done, int offset, pixel count, extra (CLEAN) count, moments row
+const SH = 7;
 
 export function shareObjs(objs: ObjPixels[], comps: Components): SharedObjs {
-  let ni = 0, nf = 0;
-  for (const o of objs) {
-    const m = o.mom ? o.mom.pix.length : 0;
-    if (o.comp === undefined) { ni += o.pix.length; nf += o.pix.length; }
-    ni += m + (o.extra?.length ?? 0); nf += m;
-  }
+  let ni = 0;
+  for (const o of objs) ni += (o.comp === undefined ? o.pix.length : 0) + (o.extra?.length ?? 0);
   const head = new Float64Array(new SharedArrayBuffer(8 * SH * Math.max(1, objs.length)));
-  const i32 = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, ni))), f32 = new Float32Array(new SharedArrayBuffer(4 * Math.max(1, nf)));
-  let pi = 0, pf = 0;
+  const i32 = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, ni)));
+  let pi = 0;
   objs.forEach((o, j) => {
     const h = j * SH;
-    const m = o.mom ? o.mom.pix.length : -1;
     const ne = o.extra?.length ?? 0;
     head[h] = o.comp ?? -1; head[h + 1] = o.flags; head[h + 2] = o.done; head[h + 3] = pi; head[h + 4] = o.pix.length;
-    head[h + 5] = m; head[h + 6] = o.mom ? o.mom.cx : 0; head[h + 7] = o.mom ? o.mom.cy : 0; head[h + 8] = ne; head[h + 9] = pf;
-    if (o.comp === undefined) { i32.set(o.pix, pi); f32.set(o.dval, pf); pi += o.pix.length; pf += o.pix.length; }
-    if (o.mom) { i32.set(o.mom.pix, pi); f32.set(o.mom.w, pf); pi += m; pf += m; }
+    head[h + 5] = ne; head[h + 6] = o.row;
+    if (o.comp === undefined) { i32.set(o.pix, pi); pi += o.pix.length; }
     if (ne) { i32.set(o.extra!, pi); pi += ne; }
   });
-  return { head, i32, f32, comps };
+  return { head, i32, comps };
 }
 
 /** Object j of a SharedObjs (views, no copy). */
 export function sharedObj(s: SharedObjs, j: number): ObjPixels {
   const h = j * SH, hd = s.head;
-  const comp = hd[h]!, np = hd[h + 4]!, m = hd[h + 5]!, ne = hd[h + 8]!;
-  let pi = hd[h + 3]!, pf = hd[h + 9]!;
-  let o: ObjPixels;
-  if (comp >= 0) {
-    const st = s.comps.start[comp]!, e = s.comps.start[comp + 1]!;
-    o = { pix: s.comps.pix.subarray(st, e), dval: s.comps.val.subarray(st, e), flags: hd[h + 1]!, done: hd[h + 2]!, comp };
-  } else {
-    o = { pix: s.i32.subarray(pi, pi + np), dval: s.f32.subarray(pf, pf + np), flags: hd[h + 1]!, done: hd[h + 2]! };
-    pi += np; pf += np;
-  }
-  if (m >= 0) { o.mom = { pix: s.i32.subarray(pi, pi + m), w: s.f32.subarray(pf, pf + m), cx: hd[h + 6]!, cy: hd[h + 7]! }; pi += m; }
+  const comp = hd[h]!, np = hd[h + 4]!, ne = hd[h + 5]!;
+  let pi = hd[h + 3]!;
+  let pix: Int32Array;
+  if (comp >= 0) pix = s.comps.pix.subarray(s.comps.start[comp]!, s.comps.start[comp + 1]!);
+  else { pix = s.i32.subarray(pi, pi + np); pi += np; }
+  const o: ObjPixels = { pix, dval: EMPTY_F32, flags: hd[h + 1]!, done: hd[h + 2]!, row: hd[h + 6]! };
+  if (comp >= 0) o.comp = comp;
   if (ne) o.extra = s.i32.subarray(pi, pi + ne);
   return o;
 }
