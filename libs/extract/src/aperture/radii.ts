@@ -88,49 +88,15 @@ export function fluxRadius(
   const subpix = Math.max(1, opts.subpix ?? 5);
   const step = rmax / NB;
   const prof = growProf(NB);
-  let flags = 0;
-  const { xmin, xmax, ymin, ymax, trunc } = radiusWindow(x, y, rmax, rmax, width, height);
-  flags |= trunc;
   const sstep = 1 / subpix;
   const off = -0.5 + 0.5 * sstep;
-  const lastSub = off + (subpix - 1) * sstep;
   const rmax2 = rmax * rmax;
-  const rlim = rmax + 0.7072;
   const inv = 1 / step;
-  const mask = opts.mask, st = stampOf(opts, width, height), segId = opts.segId ?? 0;
-  const sd = st?.data;
-  // Pass 1: the first annulus b0 of each usable pixel (from its nearest sub-sample), counted per annulus.
-  const maxPix = (xmax - xmin + 1) * (ymax - ymin + 1);
-  const { keys, ks, order, count } = growPix(maxPix, NB);
+  const { np, flags, ks, keys } = usablePixels(data, width, height, x, y, rmax, subpix, NB, opts);
+  // pixels ordered by their first annulus (counting sort)
+  const { order, count } = growPix(np, NB);
   count.fill(0, 0, NB + 1);
-  let np = 0;
-  for (let iy = ymin; iy <= ymax; iy++) {
-    const dy = iy - y;
-    if (Math.abs(dy) > rlim) continue;
-    const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
-    const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
-    const lo = dy + off, hi = dy + lastSub;
-    const ny = lo > 0 ? lo : hi < 0 ? hi : 0;
-    const sy2min = ny * ny;
-    const row = iy * width;
-    const srow = st ? (iy - st.y0) * st.sw - st.x0 : 0;
-    for (let ix = xa; ix <= xb; ix++) {
-      const k = row + ix;
-      const dk = data[k]!;
-      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (sd !== undefined && sd[srow + ix] !== 0 && sd[srow + ix] !== segId)) {
-        flags |= APER_HASMASKED;
-        continue;
-      }
-      const dx = ix - x;
-      const lx = dx + off, hx = dx + lastSub;
-      const nx = lx > 0 ? lx : hx < 0 ? hx : 0;
-      const d2 = nx * nx + sy2min;
-      if (d2 >= rmax2) continue;
-      let b0 = (Math.sqrt(d2) * inv) | 0;
-      if (b0 > NB - 1) b0 = NB - 1;
-      ks[np] = k; keys[np++] = b0; count[b0 + 1]!++;
-    }
-  }
+  for (let i = 0; i < np; i++) count[keys[i]! + 1]!++;
   for (let b = 0; b < NB; b++) count[b + 1]! += count[b]!;
   const fill = growFill(NB);
   for (let b = 0; b < NB; b++) fill[b] = count[b]!;
@@ -162,6 +128,58 @@ export function fluxRadius(
   }
   for (let j = 0; j < fracs.length; j++) if (Number.isNaN(radii[j]!)) radii[j] = rmax;
   return { radii, flags };
+}
+
+/**
+ * The pixels FLUX_RADIUS samples, in raster order: within rmax (+ half a pixel diagonal) of (x, y), finite,
+ * not masked, not a neighbour's, and with their nearest sub-sample inside rmax (a pixel whose nearest
+ * sub-sample is outside adds nothing). With each, the first annulus that sub-sample falls in. Fills the
+ * per-thread scratch `ks` (pixel indices) and `keys` (annuli); flags: APER_TRUNC, APER_HASMASKED.
+ */
+function usablePixels(
+  data: Float32Array, width: number, height: number, x: number, y: number, rmax: number, subpix: number, NB: number,
+  opts: RadiusOptions,
+): { np: number; flags: number; ks: Int32Array; keys: Int32Array } {
+  const { xmin, xmax, ymin, ymax, trunc } = radiusWindow(x, y, rmax, rmax, width, height);
+  let flags = trunc;
+  const sstep = 1 / subpix;
+  const off = -0.5 + 0.5 * sstep;
+  const lastSub = off + (subpix - 1) * sstep;
+  const rmax2 = rmax * rmax;
+  const rlim = rmax + 0.7072;
+  const inv = 1 / (rmax / NB); // as the callers compute it (1 / step): the same annulus edges
+  const mask = opts.mask, st = stampOf(opts, width, height), segId = opts.segId ?? 0;
+  const sd = st?.data;
+  const { keys, ks } = growPix((xmax - xmin + 1) * (ymax - ymin + 1), NB);
+  let np = 0;
+  for (let iy = ymin; iy <= ymax; iy++) {
+    const dy = iy - y;
+    if (Math.abs(dy) > rlim) continue;
+    const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
+    const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
+    const lo = dy + off, hi = dy + lastSub;
+    const ny = lo > 0 ? lo : hi < 0 ? hi : 0;
+    const sy2min = ny * ny;
+    const row = iy * width;
+    const srow = st ? (iy - st.y0) * st.sw - st.x0 : 0;
+    for (let ix = xa; ix <= xb; ix++) {
+      const k = row + ix;
+      const dk = data[k]!;
+      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (sd !== undefined && sd[srow + ix] !== 0 && sd[srow + ix] !== segId)) {
+        flags |= APER_HASMASKED;
+        continue;
+      }
+      const dx = ix - x;
+      const lx = dx + off, hx = dx + lastSub;
+      const nx = lx > 0 ? lx : hx < 0 ? hx : 0;
+      const d2 = nx * nx + sy2min;
+      if (d2 >= rmax2) continue;
+      let b0 = (Math.sqrt(d2) * inv) | 0;
+      if (b0 > NB - 1) b0 = NB - 1;
+      ks[np] = k; keys[np++] = b0;
+    }
+  }
+  return { np, flags, ks, keys };
 }
 
 /** Adds the sub-samples of one pixel (offset dx, dy from the centre, value v per sample) to the annuli. */
@@ -199,33 +217,16 @@ function fluxRadiusFull(
   const subpix = Math.max(1, opts.subpix ?? 5);
   const step = rmax / NB;
   const prof = new Float64Array(NB);
-  let flags = 0;
-  const { xmin, xmax, ymin, ymax, trunc } = radiusWindow(x, y, rmax, rmax, width, height);
-  flags |= trunc;
   const sstep = 1 / subpix;
   const off = -0.5 + 0.5 * sstep;
   const w = sstep * sstep;
   const rmax2 = rmax * rmax;
-  const rlim = rmax + 0.7072;
   const inv = 1 / step;
-  const mask = opts.mask, st = stampOf(opts, width, height), segId = opts.segId ?? 0;
-  const sd = st?.data;
-  for (let iy = ymin; iy <= ymax; iy++) {
-    const dy = iy - y;
-    if (Math.abs(dy) > rlim) continue;
-    const half = Math.sqrt(Math.max(0, rlim * rlim - dy * dy));
-    const xa = Math.max(xmin, Math.ceil(x - half)), xb = Math.min(xmax, Math.floor(x + half));
-    const row = iy * width;
-    const srow = st ? (iy - st.y0) * st.sw - st.x0 : 0;
-    for (let ix = xa; ix <= xb; ix++) {
-      const k = row + ix;
-      const dk = data[k]!;
-      if (!(dk === dk) || (mask !== undefined && mask[k] !== 0) || (sd !== undefined && sd[srow + ix] !== 0 && sd[srow + ix] !== segId)) {
-        flags |= APER_HASMASKED;
-        continue;
-      }
-      sampleInto(prof, dk * w, ix - x, dy, subpix, off, sstep, rmax2, inv, NB);
-    }
+  const { np, flags, ks } = usablePixels(data, width, height, x, y, rmax, subpix, NB, opts);
+  for (let i = 0; i < np; i++) { // raster order
+    const k = ks[i]!;
+    const ix = k % width, iy = (k - ix) / width;
+    sampleInto(prof, data[k]! * w, ix - x, iy - y, subpix, off, sstep, rmax2, inv, NB);
   }
   let tot = 0;
   for (let i = 0; i < NB; i++) { tot += prof[i]!; prof[i] = tot; }
