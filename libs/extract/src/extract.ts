@@ -212,7 +212,6 @@ export function deblendComponents(
 ): Deblended {
   const objs: ObjPixels[] = [];
   const cm = dopts.cleanMinArea;
-  const add = (o: ObjPixels) => { objs.push(o); };
   for (let c = c0; c < c1; c++) {
     const s = comps.start[c]!;
     const e = comps.start[c + 1]!;
@@ -224,7 +223,7 @@ export function deblendComponents(
     if (r === null || r === 'overflow') {
       const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c, row: 0 }; // views into comps
       if (cm !== undefined) o.mthresh = mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
-      add(o);
+      objs.push(o);
     } else {
       const orders = cm !== undefined ? pixelListOrder(pix, w, r) : null;
       r.groups.forEach((g, j) => {
@@ -243,7 +242,7 @@ export function deblendComponents(
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
         const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, row: 0, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
         if (orders) o.mthresh = mthreshSelect(gv, orders[j]!, T, cm!);
-        add(o);
+        objs.push(o);
       });
     }
   }
@@ -312,7 +311,6 @@ export function* extractionPipeline(
   const lap = (name: string) => {
     if (!timing) return;
     const t = performance.now();
-    if (process.env.ASTERIS_EXTRACT_GC === '1') (globalThis as { gc?: () => void }).gc?.(); // with node --expose-gc: live sizes
     process.stderr.write(`extract: ${name} ${(t - tStage).toFixed(0)} ms, ${Object.entries(process.memoryUsage()).map(([k, v]) => `${k} ${(v / 2 ** 20).toFixed(0)}`).join(" ")} MiB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
     tStage = t;
   };

@@ -99,9 +99,9 @@ export function segRunsSource(s: SegRuns): { kind: 'int32-source'; length: numbe
 }
 
 /** The full map (width·height Int32). */
-export function segRunsToArray(s: SegRuns, alloc: Alloc = plain): Int32Array {
+export function segRunsToArray(s: SegRuns): Int32Array {
   const { width: w, height: h } = s;
-  const out = alloc(w * h);
+  const out = new Int32Array(w * h);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     for (let r = s.rowStart[y]!; r < s.rowStart[y + 1]!; r++) out.fill(s.id[r]!, o + s.x0[r]!, o + s.x1[r]!);

@@ -103,7 +103,7 @@ async function runParallel(req: StageRequest, pool: ExtractPool): Promise<StageR
       for (const p of res) n += packedCount(p);
       const models = req.prep && req.dopts.cleanMinArea !== undefined ? cleanModels(n) : null;
       // the moments are read by every thread during the measurement: shared memory
-      const moments = momentsTable(n, (k) => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, k))).subarray(0, k));
+      const moments = momentsTable(n, (k) => new Float64Array(new SharedArrayBuffer(8 * k)));
       for (const p of res) unpackObjs(p, comps, objs, moments, models, objs.length);
       return { objs, moments, models } satisfies Deblended;
     }

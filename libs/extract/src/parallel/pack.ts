@@ -12,7 +12,7 @@ const EMPTY_F32 = new Float32Array(0);
 export interface PackedObjs { head: Float64Array; i32: Int32Array }
 
 const NM = MOMENT_KEYS.length;
-const OH = 7 + CLEAN_KEYS.length + NM; // header fields per object
+const OH = 6 + CLEAN_KEYS.length + NM; // header fields per object
 
 /**
  * Packs deblending output (each object's moments and CLEAN model row, if any); undeblended objects (views
@@ -28,9 +28,9 @@ export function packObjs(deb: Deblended): PackedObjs {
   objs.forEach((o, j) => {
     const h = j * OH;
     head[h] = o.comp ?? -1; head[h + 1] = o.pix.length; head[h + 2] = o.flags; head[h + 3] = o.done;
-    head[h + 4] = o.seq ?? NaN; head[h + 5] = o.mthresh ?? NaN; head[h + 6] = models ? 1 : 0;
-    if (models) CLEAN_KEYS.forEach((k, i) => { head[h + 7 + i] = models[k][j]!; });
-    MOMENT_KEYS.forEach((k, i) => { head[h + 7 + CLEAN_KEYS.length + i] = moments[k][o.row]!; });
+    head[h + 4] = o.seq ?? NaN; head[h + 5] = models ? 1 : 0; // (CLEAN's mthresh travels in the model row)
+    if (models) CLEAN_KEYS.forEach((k, i) => { head[h + 6 + i] = models[k][j]!; });
+    MOMENT_KEYS.forEach((k, i) => { head[h + 6 + CLEAN_KEYS.length + i] = moments[k][o.row]!; });
     if (o.comp === undefined) { i32.set(o.pix, pi); pi += o.pix.length; }
   });
   return { head, i32 };
@@ -55,9 +55,8 @@ export function unpackObjs(
     const pix = comp >= 0 ? comps.pix.subarray(comps.start[comp]!, comps.start[comp + 1]!) : p.i32.subarray(pi, pi + np);
     const o: ObjPixels = { pix, dval: EMPTY_F32, flags: hd[h + 2]!, done: hd[h + 3]!, row: row + j };
     if (!Number.isNaN(hd[h + 4]!)) o.seq = hd[h + 4]!;
-    if (!Number.isNaN(hd[h + 5]!)) o.mthresh = hd[h + 5]!;
-    if (hd[h + 6] === 1 && models) CLEAN_KEYS.forEach((k, i) => { models[k][row + j] = hd[h + 7 + i]!; });
-    MOMENT_KEYS.forEach((k, i) => { moments[k][row + j] = hd[h + 7 + CLEAN_KEYS.length + i]!; });
+    if (hd[h + 5] === 1 && models) CLEAN_KEYS.forEach((k, i) => { models[k][row + j] = hd[h + 6 + i]!; });
+    MOMENT_KEYS.forEach((k, i) => { moments[k][row + j] = hd[h + 6 + CLEAN_KEYS.length + i]!; });
     if (comp >= 0) o.comp = comp; else pi += np;
     out.push(o);
   }
