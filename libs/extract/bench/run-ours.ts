@@ -1,8 +1,10 @@
 // Child process of extract.bench.ts: reads a FITS image, extracts, reports wall time, count and peak RSS.
-// As `asteris extract` does: the file is read straight into a SharedArrayBuffer (one copy of the image,
-// background-subtracted in place, shared with the workers when there are any), and worker threads are
-// started first (they boot while the file is read).
+// As `asteris extract` does: with worker threads, they are started first (they boot while the file is
+// read) and the file is read straight into a SharedArrayBuffer (one copy of the image, shared with the
+// workers and background-subtracted in place); on one thread it is read with readImage (a shared buffer
+// measured 2–8 MiB more at the peak there, see docs/extract.md "Memory").
 import { closeSync, openSync, readSync } from 'node:fs';
+import { readImage } from '@asteris/fits';
 import { defaultExtractThreads, extractSourcesParallel, readImageShared, startExtractWorkers } from '../src/index.ts';
 
 const file = process.argv[2]!;
@@ -17,7 +19,7 @@ const size = (() => {
 })();
 const threads = process.env.EXTRACT_THREADS ? Number(process.env.EXTRACT_THREADS) : defaultExtractThreads(size[0], size[1]);
 const workers = threads > 1 ? startExtractWorkers(threads - 1) : undefined;
-const img = readImageShared(file);
+const img = threads > 1 ? readImageShared(file) : readImage(file);
 const t1 = performance.now();
 const res = await extractSourcesParallel(img, { apertures: [5, 10], maps: false, inPlace: true, file }, workers ? { workers } : { threads: 1 });
 const t2 = performance.now();

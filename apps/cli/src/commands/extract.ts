@@ -3,7 +3,7 @@
 // inverse-variance-weighted (or χ-mean) stack, measurement on the stack. Writes DIR/catalogue.csv,
 // DIR/segmentation.fits and, with --check-images, DIR/background.fits and DIR/rms.fits.
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { writeAllSync, writeFileAtomicWith } from '@asteris/core';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -87,10 +87,18 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   for (const k of Object.keys(opts)) if (opts[k] === undefined) delete opts[k];
   const threads = num(o.threads, 'threads', (n) => Number.isInteger(n) && n >= 1);
 
-  // One image is read straight into shared memory (extract's readImageShared: no second copy for BITPIX
-  // −32), ready for worker threads if the image is large enough to use them.
+  // One image that will be extracted with worker threads is read straight into shared memory (extract's
+  // readImageShared: no second copy for BITPIX −32). Threads are used above 32 Mpx by default, i.e. for
+  // float32 files above 128 MiB; the file size decides before reading. On one thread a plain read has the
+  // lower peak (docs/extract.md, "Memory").
   const threadsFor = (w: number, h: number) => threads ?? ex.defaultExtractThreads(w, h);
-  let det = images.length === 1 ? ex.readImageShared(images[0]!, hdu ? { hdu: /^\d+$/.test(hdu) ? Number(hdu) : hdu } : {}) : read(images[0]!);
+  const likelyThreaded = (p: string) => {
+    if (threads !== undefined) return threads > 1;
+    try { return statSync(p).size > 4 * 32 * 2 ** 20; } catch { return false; } // read() words the error
+  };
+  let det = images.length === 1 && likelyThreaded(images[0]!)
+    ? ex.readImageShared(images[0]!, hdu ? { hdu: /^\d+$/.test(hdu) ? Number(hdu) : hdu } : {})
+    : read(images[0]!);
   const file = images.length === 1 ? images[0]! : `${images.length}-band detection stack`;
   if (images.length > 1) {
     const mode = o.detectMode ?? 'ivw';
