@@ -2,7 +2,7 @@
 // As `asteris extract` does: with worker threads, they are started first (they boot while the file is
 // read) and the file is read straight into a SharedArrayBuffer (one copy of the image, shared with the
 // workers and background-subtracted in place); on one thread it is read with readImage (a shared buffer
-// measured 2–8 MiB more at the peak there, see docs/extract.md "Memory").
+// measured 1–9 MiB more at the peak there, see docs/extract.md "Memory").
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readImage } from '@asteris/fits';
 import { defaultExtractThreads, extractSourcesParallel, readImageShared, startExtractWorkers } from '../src/index.ts';
