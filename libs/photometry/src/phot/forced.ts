@@ -14,6 +14,7 @@ import { matchingKernel, type MatchingKernelOptions } from '../psf/matching.ts';
 import { checkPsf, type Psf } from '../psf/psf.ts';
 import { rescaleVarianceLocally, type RescaleResult } from '../noise/rescale.ts';
 import { calibrateEmptyApertures, nmad, noiseFactor, type NoiseCalibration } from '../noise/empty.ts';
+import { annulusMedian, DEFAULT_BACKGROUND, sourceMask, subtractMeshBackground, type BackgroundMode, type BackgroundSettings } from './background.ts';
 
 /** The parts of @asteris/extract's ExtractResult that photometry reads (structurally compatible). */
 export interface DetectionSource {
@@ -64,9 +65,12 @@ export interface ForcedPhotometryOptions {
     select?: (x: number, y: number) => boolean };
   /** detection-grid pixel → (ra, dec) in degrees, e.g. (x, y) => wcs.pixelToSky(x, y) */
   pixelToSky?: (x: number, y: number) => [number, number];
-  /** 'empty-median' (default): subtract a constant sky per band, the median empty-aperture flux per pixel
-   *  (radius closest to 8 px); 'none': the images are already background-subtracted */
-  background?: 'empty-median' | 'none';
+  /** background subtraction (docs/photometry.md §10): 'mesh' (default) — SExtractor-style mesh background
+   *  with the grown detection segmentation as mask, subtracted before PSF matching; 'local' — mesh plus a
+   *  local annulus per source (BACKPHOTO_TYPE LOCAL), its uncertainty added to the errors;
+   *  'empty-median' — one constant per band (median empty-aperture flux; legacy, biased on gradients);
+   *  'none' — the images are already background-subtracted. An object sets the mesh/annulus parameters. */
+  background?: BackgroundMode | (Partial<BackgroundSettings> & { mode?: BackgroundMode });
   /** progress messages */
   log?: (msg: string) => void;
 }
@@ -98,6 +102,10 @@ export interface BandMeasurement {
   sky: number;
   rescale: RescaleResult | null;
   kernelSize?: number;
+  /** mesh background subtracted (nJy/px): range and SExtractor-style global values; null without mesh */
+  meshBackground?: { min: number; max: number; globalBack: number; globalRms: number; nBadMeshes: number } | null;
+  /** per-source local annulus level (nJy/px) subtracted; absent unless background mode 'local' */
+  localSky?: Float64Array;
 }
 
 interface BandResult extends BandMeasurement {
@@ -112,7 +120,7 @@ export interface BandPlan {
   iTot: number;
   calRadii: number[];
   rescaleCell: number;
-  background: 'empty-median' | 'none';
+  background: BackgroundSettings;
   noise: { nApertures?: number; buffer?: number; seed?: number; region?: { x0: number; x1: number; y0: number; y1: number } };
   kernel?: MatchingKernelOptions;
   targetName?: string;
@@ -222,7 +230,7 @@ export function preparePhotometry(det: Detection, bands: BandInput[], opts: Forc
   const calRadii = [...new Set([...radii, ...extraRadii])].sort((a, b) => a - b);
   const n = opts.noise ?? {};
   const plan: BandPlan = {
-    width, height, radii, iTot, calRadii, rescaleCell: n.rescaleCell ?? 128, background: opts.background ?? 'empty-median',
+    width, height, radii, iTot, calRadii, rescaleCell: n.rescaleCell ?? 128, background: backgroundSettings(opts.background, radii),
     noise: { nApertures: n.nApertures, buffer: n.buffer, seed: n.seed, region: n.region }, kernel: opts.kernel,
     targetName: target?.name,
   };
@@ -267,6 +275,15 @@ export function measureBand(
   // pixels without a valid error (zero weight, NaN) are bad data too: NaN them so that neither the
   // convolution nor the apertures use their values
   for (let i = 0; i < npx; i++) if (!(variance[i] > 0)) { data[i] = NaN; variance[i] = NaN; }
+  const bg = plan.background;
+  let mask: Uint8Array | undefined;
+  let meshBackground: BandMeasurement['meshBackground'] = null;
+  if (bg.mode === 'mesh' || bg.mode === 'local') {
+    mask = sourceMask(seg, data, width, height, bg.maskGrow);
+    const r = subtractMeshBackground(data, width, height, mask, bg);
+    meshBackground = { min: r.min, max: r.max, globalBack: r.globalBack, globalRms: r.globalRms, nBadMeshes: r.nBadMeshes };
+    log(`  ${b.name}: mesh background ${bg.meshSize} px subtracted (${r.min.toExponential(2)} … ${r.max.toExponential(2)} nJy/px)`);
+  }
   const cell = plan.rescaleCell;
   const rescale = cell > 0 ? rescaleVarianceLocally(data, variance, seg, width, height, cell) : null;
   let kernelSize: number | undefined;
@@ -286,7 +303,7 @@ export function measureBand(
     return Number.isFinite(f) ? f : noiseFactor(noise, Math.PI * r * r);
   });
   let sky = 0;
-  if (plan.background === 'empty-median') {
+  if (bg.mode === 'empty-median') {
     const k = calRadii.reduce((best, r, i) => (Math.abs(r - 8) < Math.abs(calRadii[best] - 8) ? i : best), 0);
     const m = noise.median[k];
     if (Number.isFinite(m)) sky = m / (Math.PI * calRadii[k] * calRadii[k]);
@@ -298,11 +315,24 @@ export function measureBand(
   const kron = new Float64Array(ns).fill(NaN);
   const kronErr = new Float64Array(ns).fill(NaN);
   const kronCrowded = new Uint8Array(ns);
+  const localSky = bg.mode === 'local' ? new Float64Array(ns) : undefined;
+  // annulus median noise: σ_mean(N) = f(N)·σ̄·√N / N for a filled region of N pixels, × 1.2533 for a median
+  const inner = bg.localInner ?? Math.max(8, 1.5 * Math.max(...radii));
   sources.forEach((src, i) => {
     if (!(Number.isFinite(src.x) && Number.isFinite(src.y))) {
       radii.forEach((_, j) => { aper[j][i] = NaN; aperErr[j][i] = NaN; });
       aperFlags[i] |= PHOT_FLAG_UNMEASURED;
       return;
+    }
+    let skyHere = sky, skyVar = 0;
+    if (localSky) {
+      const ann = annulusMedian(data, width, height, mask!, src.x, src.y, inner, bg.localWidth, variance);
+      if (Number.isFinite(ann.median)) {
+        skyHere = ann.median;
+        const sMean = 1.2533 * noiseFactor(noise, ann.n) * Math.sqrt(ann.meanVar / ann.n);
+        skyVar = sMean * sMean;
+      }
+      localSky[i] = skyHere;
     }
     radii.forEach((r, j) => {
       const res = sumCircle(data, width, height, src.x, src.y, r, { variance });
@@ -311,8 +341,9 @@ export function measureBand(
         if (j === iTot) aperFlags[i] |= PHOT_FLAG_UNMEASURED;
         return;
       }
-      aper[j][i] = res.sum - sky * res.area;
-      aperErr[j][i] = Math.sqrt(res.sumVar) * fac[j];
+      aper[j][i] = res.sum - skyHere * res.area;
+      const e0 = Math.sqrt(res.sumVar) * fac[j];
+      aperErr[j][i] = Math.sqrt(e0 * e0 + skyVar * res.area * res.area);
       if (j === iTot) {
         if (res.flags & 0x0010) aperFlags[i] |= PHOT_FLAG_TRUNCATED;
         if (res.flags & 0x0020) aperFlags[i] |= PHOT_FLAG_MASKED;
@@ -326,12 +357,24 @@ export function measureBand(
       const frac = full > 0 ? res.area / full : 0;
       if (frac < 0.9) kronCrowded[i] = 1;
       if (frac > 0) {
-        kron[i] = (res.sum - sky * res.area) / frac;
-        kronErr[i] = (Math.sqrt(res.sumVar) / frac) * noiseFactor(noise, full);
+        kron[i] = (res.sum - skyHere * res.area) / frac;
+        const e0 = (Math.sqrt(res.sumVar) / frac) * noiseFactor(noise, full);
+        kronErr[i] = Math.sqrt(e0 * e0 + skyVar * full * full);
       }
     }
   });
-  return { name: b.name, aper, aperErr, aperFlags, kron, kronErr, kronCrowded, noise, sigmaPix, sky, rescale, kernelSize };
+  return { name: b.name, aper, aperErr, aperFlags, kron, kronErr, kronCrowded, noise, sigmaPix, sky, rescale, kernelSize,
+    meshBackground, ...(localSky ? { localSky } : {}) };
+}
+
+function backgroundSettings(o: ForcedPhotometryOptions['background'], radii: number[]): BackgroundSettings {
+  const s: BackgroundSettings = { ...DEFAULT_BACKGROUND, ...(typeof o === 'string' ? { mode: o } : (o ?? {})) };
+  if (!['mesh', 'local', 'empty-median', 'none'].includes(s.mode)) throw new PhotometryError(`background must be mesh, local, empty-median or none (got ${String(s.mode)})`);
+  if (!(s.meshSize >= 4) || !(s.filterSize >= 1) || !(s.maskGrow >= 0) || !(s.localWidth > 0) || (s.localInner !== undefined && !(s.localInner > 0))) {
+    throw new PhotometryError(`invalid background settings ${JSON.stringify(s)}`);
+  }
+  if (s.localInner === undefined && s.mode === 'local') s.localInner = Math.max(8, 1.5 * Math.max(...radii));
+  return s;
 }
 
 /** EE models (main thread: they hold closures), totals, magnitudes and metadata. */
@@ -384,7 +427,8 @@ export function assembleCatalogue(job: PhotometryJob, measured: BandMeasurement[
     apertureRadii: radii, totalAperture: iTot, total: totalMode, kronSnrMin,
     homogenised: homogenise, targetBand: target?.name ?? null, referenceBand: refBand.name,
     bands: results.map((r) => ({
-      name: r.name, sigmaPix: r.sigmaPix, skyPerPixel: r.sky, eeModel: r.ee.describe, eeTotalAperture: r.ee.circle(rTot),
+      name: r.name, sigmaPix: r.sigmaPix, skyPerPixel: r.sky, background: plan.background.mode,
+      meshBackground: r.meshBackground ?? null, eeModel: r.ee.describe, eeTotalAperture: r.ee.circle(rTot),
       kernelSize: r.kernelSize ?? null,
       pixelNoiseRescale: r.rescale ? { cell: r.rescale.cell, global: r.rescale.global,
         min: Math.min(...r.rescale.rho), max: Math.max(...r.rescale.rho) } : null,
