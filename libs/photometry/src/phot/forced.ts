@@ -14,7 +14,7 @@ import { matchingKernel, type MatchingKernelOptions } from '../psf/matching.ts';
 import { checkPsf, type Psf } from '../psf/psf.ts';
 import { rescaleVarianceLocally, type RescaleResult } from '../noise/rescale.ts';
 import { calibrateEmptyApertures, nmad, noiseFactor, type NoiseCalibration } from '../noise/empty.ts';
-import { annulusMedian, DEFAULT_BACKGROUND, sourceMask, subtractMeshBackground, type BackgroundMode, type BackgroundSettings } from './background.ts';
+import { annulusMedian, calibrateLocalApertures, DEFAULT_BACKGROUND, sourceMask, subtractMeshBackground, type BackgroundMode, type BackgroundSettings } from './background.ts';
 
 /** The parts of @asteris/extract's ExtractResult that photometry reads (structurally compatible). */
 export interface DetectionSource {
@@ -106,6 +106,8 @@ export interface BandMeasurement {
   meshBackground?: { min: number; max: number; globalBack: number; globalRms: number; nBadMeshes: number } | null;
   /** per-source local annulus level (nJy/px) subtracted; absent unless background mode 'local' */
   localSky?: Float64Array;
+  /** empty-aperture factor per catalogue radius for the local-annulus measurement (mode 'local') */
+  localFactor?: number[];
 }
 
 interface BandResult extends BandMeasurement {
@@ -316,22 +318,29 @@ export function measureBand(
   const kronErr = new Float64Array(ns).fill(NaN);
   const kronCrowded = new Uint8Array(ns);
   const localSky = bg.mode === 'local' ? new Float64Array(ns) : undefined;
-  // annulus median noise: σ_mean(N) = f(N)·σ̄·√N / N for a filled region of N pixels, × 1.2533 for a median
-  const inner = bg.localInner ?? Math.max(8, 1.5 * Math.max(...radii));
+  const inner = bg.localInner ?? Math.max(16, 1.5 * Math.max(...radii));
+  let localFac: number[] | undefined;
+  let kronScale = 1;
+  if (localSky) {
+    // empty apertures measured exactly as the sources are: aperture − area × ring median
+    localFac = calibrateLocalApertures(data, variance, mask!, width, height, radii, inner, bg.localWidth,
+      plan.noise.nApertures ?? 1000, plan.noise.seed ?? 1, (x, y, r) => sumCircle(data, width, height, x, y, r, { variance }));
+    localFac = localFac.map((f, j) => (Number.isFinite(f) ? f : fac[j]));
+    const jMax = radii.indexOf(Math.max(...radii));
+    kronScale = localFac[jMax] / fac[jMax];
+    log(`  ${b.name}: local annulus ${inner}–${inner + bg.localWidth} px, calibrated factor ${localFac.map((f) => f.toFixed(2)).join(', ')}`);
+  }
   sources.forEach((src, i) => {
     if (!(Number.isFinite(src.x) && Number.isFinite(src.y))) {
       radii.forEach((_, j) => { aper[j][i] = NaN; aperErr[j][i] = NaN; });
       aperFlags[i] |= PHOT_FLAG_UNMEASURED;
       return;
     }
-    let skyHere = sky, skyVar = 0;
+    let skyHere = sky;
     if (localSky) {
-      const ann = annulusMedian(data, width, height, mask!, src.x, src.y, inner, bg.localWidth, variance);
-      if (Number.isFinite(ann.median)) {
-        skyHere = ann.median;
-        const sMean = 1.2533 * noiseFactor(noise, ann.n) * Math.sqrt(ann.meanVar / ann.n);
-        skyVar = sMean * sMean;
-      }
+      const ann = annulusMedian(data, width, height, mask!, src.x, src.y, inner, bg.localWidth);
+      // too few free ring pixels (crowded): fall back to the mesh-subtracted value (sky 0)
+      if (Number.isFinite(ann.median)) skyHere = ann.median;
       localSky[i] = skyHere;
     }
     radii.forEach((r, j) => {
@@ -342,8 +351,7 @@ export function measureBand(
         return;
       }
       aper[j][i] = res.sum - skyHere * res.area;
-      const e0 = Math.sqrt(res.sumVar) * fac[j];
-      aperErr[j][i] = Math.sqrt(e0 * e0 + skyVar * res.area * res.area);
+      aperErr[j][i] = Math.sqrt(res.sumVar) * (localFac ? localFac[j] : fac[j]);
       if (j === iTot) {
         if (res.flags & 0x0010) aperFlags[i] |= PHOT_FLAG_TRUNCATED;
         if (res.flags & 0x0020) aperFlags[i] |= PHOT_FLAG_MASKED;
@@ -358,13 +366,12 @@ export function measureBand(
       if (frac < 0.9) kronCrowded[i] = 1;
       if (frac > 0) {
         kron[i] = (res.sum - skyHere * res.area) / frac;
-        const e0 = (Math.sqrt(res.sumVar) / frac) * noiseFactor(noise, full);
-        kronErr[i] = Math.sqrt(e0 * e0 + skyVar * full * full);
+        kronErr[i] = (Math.sqrt(res.sumVar) / frac) * noiseFactor(noise, full) * kronScale;
       }
     }
   });
   return { name: b.name, aper, aperErr, aperFlags, kron, kronErr, kronCrowded, noise, sigmaPix, sky, rescale, kernelSize,
-    meshBackground, ...(localSky ? { localSky } : {}) };
+    meshBackground, ...(localSky ? { localSky, localFactor: localFac } : {}) };
 }
 
 function backgroundSettings(o: ForcedPhotometryOptions['background'], radii: number[]): BackgroundSettings {
@@ -373,7 +380,7 @@ function backgroundSettings(o: ForcedPhotometryOptions['background'], radii: num
   if (!(s.meshSize >= 4) || !(s.filterSize >= 1) || !(s.maskGrow >= 0) || !(s.localWidth > 0) || (s.localInner !== undefined && !(s.localInner > 0))) {
     throw new PhotometryError(`invalid background settings ${JSON.stringify(s)}`);
   }
-  if (s.localInner === undefined && s.mode === 'local') s.localInner = Math.max(8, 1.5 * Math.max(...radii));
+  if (s.localInner === undefined && s.mode === 'local') s.localInner = Math.max(16, 1.5 * Math.max(...radii));
   return s;
 }
 
@@ -428,7 +435,7 @@ export function assembleCatalogue(job: PhotometryJob, measured: BandMeasurement[
     homogenised: homogenise, targetBand: target?.name ?? null, referenceBand: refBand.name,
     bands: results.map((r) => ({
       name: r.name, sigmaPix: r.sigmaPix, skyPerPixel: r.sky, background: plan.background.mode,
-      meshBackground: r.meshBackground ?? null, eeModel: r.ee.describe, eeTotalAperture: r.ee.circle(rTot),
+      meshBackground: r.meshBackground ?? null, localFactor: r.localFactor ?? null, eeModel: r.ee.describe, eeTotalAperture: r.ee.circle(rTot),
       kernelSize: r.kernelSize ?? null,
       pixelNoiseRescale: r.rescale ? { cell: r.rescale.cell, global: r.rescale.global,
         min: Math.min(...r.rescale.rho), max: Math.max(...r.rescale.rho) } : null,
