@@ -85,7 +85,7 @@ describe('empty-aperture calibration', () => {
     const fit = fitPowerLaw(N, f);
     expect(fit.alpha).toBeCloseTo(1.3, 10);
     expect(fit.beta).toBeCloseTo(1.6, 10);
-    expect(noiseFactor({ ...fit, radii: [], npix: [], factor: [], sigmaEmpty: [], median: [], count: [] }, 50)).toBeCloseTo(1.3 * 50 ** 0.3, 10);
+    expect(noiseFactor({ ...fit, radii: [], npix: [], factor: [], sigmaEmpty: [], median: [], count: [], depthLogVar: [], depthRatio: [] }, 50)).toBeCloseTo(1.3 * 50 ** 0.3, 10);
   });
 
   it('nmad of a normal sample ≈ σ', () => {

@@ -35,6 +35,9 @@ export interface NoiseCalibrationOptions {
   region?: { x0: number; x1: number; y0: number; y1: number };
   /** accept an aperture centre only when this returns true (e.g. a checkerboard for hold-out tests) */
   select?: (x: number, y: number) => boolean;
+  /** split the apertures of each radius into this many quantile bins of depth (mean per-pixel variance
+   *  in the aperture) and measure f per bin (default 3; fewer when a bin would hold < 150 apertures) */
+  depthBins?: number;
 }
 
 export interface NoiseCalibration {
@@ -52,6 +55,27 @@ export interface NoiseCalibration {
   /** power-law fit f(N) = α N^((β−1)/2) */
   alpha: number;
   beta: number;
+  /** depth dependence per radius: median log mean-variance of each depth bin (ascending) and the ratio of
+   *  that bin's factor to `factor` (empty arrays: one depth class) */
+  depthLogVar: number[][];
+  depthRatio: number[][];
+}
+
+/**
+ * Depth correction of the factor for radius index j at an aperture with mean per-pixel variance
+ * `meanVar`: the ratio f_bin/f, piecewise linear in log variance between the bins' medians, constant
+ * beyond the outer ones. 1 without depth bins.
+ */
+export function depthRatio(cal: NoiseCalibration, j: number, meanVar: number): number {
+  const lv = cal.depthLogVar?.[j], rt = cal.depthRatio?.[j];
+  if (!lv || lv.length < 2 || !(meanVar > 0)) return 1;
+  const x = Math.log(meanVar);
+  if (x <= lv[0]) return rt[0];
+  if (x >= lv[lv.length - 1]) return rt[rt.length - 1];
+  let k = 0;
+  while (x > lv[k + 1]) k++;
+  const t = (x - lv[k]) / (lv[k + 1] - lv[k]);
+  return rt[k] + t * (rt[k + 1] - rt[k]);
 }
 
 export function nmad(values: ArrayLike<number>): number {
@@ -203,12 +227,15 @@ export function calibrateEmptyApertures(
   const box = (x0: number, y0: number, x1: number, y1: number): number =>
     I[(y1 + 1) * W + x1 + 1] - I[y0 * W + x1 + 1] - I[(y1 + 1) * W + x0] + I[y0 * W + x0];
   const reg = opts.region ?? { x0: 0, x1: width, y0: 0, y1: height };
-  const out: NoiseCalibration = { radii: opts.radii.slice(), npix: [], factor: [], sigmaEmpty: [], median: [], count: [], alpha: NaN, beta: NaN };
+  const out: NoiseCalibration = { radii: opts.radii.slice(), npix: [], factor: [], sigmaEmpty: [], median: [], count: [], alpha: NaN, beta: NaN,
+    depthLogVar: [], depthRatio: [] };
+  const nBinsWanted = Math.max(1, Math.floor(opts.depthBins ?? 3));
   for (const r of opts.radii) {
     // box half-size: the buffer, and at least the stencil reach (r + ½ + √2/2 from the rounded centre)
     const h = Math.max(Math.ceil(r + buffer), Math.ceil(r + 1.25));
     const z: number[] = [];
     const f: number[] = [];
+    const mv: number[] = [];
     const maxTries = nAp * 50;
     for (let t = 0; t < maxTries && z.length < nAp; t++) {
       const xr = reg.x0 + h + rng.uniform() * (reg.x1 - reg.x0 - 2 * h - 1);
@@ -223,15 +250,17 @@ export function calibrateEmptyApertures(
       const st = stencil(r, Math.round((x - fx) * LATTICE), Math.round((y - fy) * LATTICE), width);
       const base = fy * width + fx;
       const off = st.off, w = st.w;
-      let sum = 0, sumVar = 0;
+      let sum = 0, sumVar = 0, sumW = 0;
       for (let k = 0; k < off.length; k++) {
         const p = base + off[k], wk = w[k];
         sum += wk * data[p];
         sumVar += wk * variance[p];
+        sumW += wk;
       }
       if (!(sumVar > 0)) continue;
       z.push(sum / Math.sqrt(sumVar));
       f.push(sum);
+      mv.push(sumVar / sumW);
     }
     out.npix.push(Math.PI * r * r);
     out.count.push(z.length);
@@ -239,6 +268,20 @@ export function calibrateEmptyApertures(
     out.factor.push(enough ? nmad(z) : NaN);
     out.sigmaEmpty.push(enough ? nmad(f) : NaN);
     out.median.push(enough ? selectMedian(finiteValues(f)) : NaN);
+    // depth classes: quantile bins of the aperture's mean per-pixel variance
+    const nb = Math.min(nBinsWanted, Math.floor(z.length / 150));
+    const lv: number[] = [], rt: number[] = [];
+    const fAll = out.factor[out.factor.length - 1];
+    if (nb >= 2 && fAll > 0) {
+      const order = mv.map((_, i) => i).sort((a, b) => mv[a] - mv[b] || a - b);
+      for (let b = 0; b < nb; b++) {
+        const idx = order.slice(Math.floor((b * order.length) / nb), Math.floor(((b + 1) * order.length) / nb));
+        lv.push(Math.log(mv[idx[idx.length >> 1]]));
+        rt.push(nmad(idx.map((i) => z[i])) / fAll);
+      }
+    }
+    out.depthLogVar.push(lv);
+    out.depthRatio.push(rt);
   }
   const fit = fitPowerLaw(out.npix, out.factor);
   out.alpha = fit.alpha;

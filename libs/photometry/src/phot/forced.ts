@@ -13,7 +13,7 @@ import { eeModel, halfLightRadius, type EeModel, type EeTable } from '../psf/ee.
 import { matchingKernel, type MatchingKernelOptions } from '../psf/matching.ts';
 import { checkPsf, type Psf } from '../psf/psf.ts';
 import { rescaleVarianceLocally, type RescaleResult } from '../noise/rescale.ts';
-import { calibrateEmptyApertures, nmad, noiseFactor, type NoiseCalibration } from '../noise/empty.ts';
+import { calibrateEmptyApertures, depthRatio, nmad, noiseFactor, type NoiseCalibration } from '../noise/empty.ts';
 import { annulusMedian, calibrateLocalApertures, DEFAULT_BACKGROUND, sourceMask, subtractMeshBackground, type BackgroundMode, type BackgroundSettings } from './background.ts';
 
 /** The parts of @asteris/extract's ExtractResult that photometry reads (structurally compatible). */
@@ -351,7 +351,9 @@ export function measureBand(
         return;
       }
       aper[j][i] = res.sum - skyHere * res.area;
-      aperErr[j][i] = Math.sqrt(res.sumVar) * (localFac ? localFac[j] : fac[j]);
+      // depth class of this aperture (noise.depthLogVar): the factor varies with depth on real mosaics
+      const dr = depthRatio(noise, calRadii.indexOf(r), res.area > 0 ? res.sumVar / res.area : NaN);
+      aperErr[j][i] = Math.sqrt(res.sumVar) * (localFac ? localFac[j] : fac[j]) * dr;
       if (j === iTot) {
         if (res.flags & 0x0010) aperFlags[i] |= PHOT_FLAG_TRUNCATED;
         if (res.flags & 0x0020) aperFlags[i] |= PHOT_FLAG_MASKED;
