@@ -8,7 +8,7 @@ export { type Psf, psfSum, normalisePsf, checkPsf, centroid, resamplePsf, cropPs
 export { matchingKernel, type MatchingKernelOptions } from './psf/matching.ts';
 export { type EeTable, type EeModel, parseEeTable, loadEeTable, EE_TABLE_PATHS, eeFromTable, curveOfGrowth, halfLightRadius, eeModel } from './psf/ee.ts';
 export { rescaleVarianceLocally, type RescaleResult } from './noise/rescale.ts';
-export { calibrateEmptyApertures, fitPowerLaw, noiseFactor, nmad, type NoiseCalibration, type NoiseCalibrationOptions } from './noise/empty.ts';
+export { calibrateEmptyApertures, depthRatio, fitPowerLaw, noiseFactor, nmad, type NoiseCalibration, type NoiseCalibrationOptions } from './noise/empty.ts';
 export {
   type Catalogue, type CatalogueRow, type ColumnSpec, catalogueColumns, magAB, magErrAB, bandsFromColumns,
   PHOT_FLAG_TRUNCATED, PHOT_FLAG_MASKED, PHOT_FLAG_UNMEASURED, PHOT_FLAG_KRON_CROWDED,
@@ -16,3 +16,5 @@ export {
 export { writeCatalogueCsv, readCatalogueCsv, parseCatalogueCsv, catalogueToCsv, writeCatalogueFits, readCatalogueFits } from './catalogue/io.ts';
 export { forcedPhotometry, preparePhotometry, measureBand, assembleCatalogue, type BandMeasurement, type BandPlan, type BandPixels, type PhotometryJob, type ApertureFluxes, type BandInput, type Detection, type DetectionSource, type ForcedPhotometryOptions } from './phot/forced.ts';
 export { forcedPhotometryParallel, type ParallelOptions } from './parallel/forced-parallel.ts';
+export { buildEpsf, selectPsfStars, psfFwhmPixels, type EpsfOptions, type EpsfResult, type EpsfStar } from './psf/epsf.ts';
+export { subtractMeshBackground, sourceMask, annulusMedian, calibrateLocalApertures, DEFAULT_BACKGROUND, type BackgroundMode, type BackgroundSettings, type MeshBackgroundResult } from './phot/background.ts';
