@@ -194,7 +194,12 @@ function buildOnGrid(
     for (let y = 0; y < S && ok; y++) for (let x = 0; x < S; x++) {
       const k = (iy - hS + y) * width + ix - hS + x;
       const val = data[k];
-      if (!(val === val)) { ok = false; break; }
+      // invalid pixels (NaN: hot pixels, gaps) carry no weight; in the core they make the star unusable
+      if (!(val === val)) {
+        if (Math.abs(x - hS) <= 2 && Math.abs(y - hS) <= 2) { ok = false; break; }
+        v[y * S + x] = 0; w[y * S + x] = 0;
+        continue;
+      }
       const s = err ? err[k] : sigmaConst;
       const other = seg !== undefined && seg[k] !== 0 && seg[k] !== own;
       v[y * S + x] = other ? 0 : val; w[y * S + x] = other ? 0 : 1 / (s * s);
