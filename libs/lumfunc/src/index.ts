@@ -5,6 +5,10 @@ export { gehrelsLimits, gammaP, lnGamma } from './poisson.ts';
 export {
   type CompletenessProduct, completenessAt, logisticCompleteness, readCompleteness, unitCompleteness, validateCompleteness,
 } from './completeness.ts';
+export {
+  type CompletenessModelOptions, type CompletenessModelProduct, type Injection, type LogisticFit, completenessFromCounts, completenessFromInjections,
+  fitLogistic, logisticC, logisticCErr,
+} from './completeness-model.ts';
 export { type Completeness, asFields, binEffectiveVolume, effectiveVolume, effectiveVolumeGrid, totalArea } from './veff.ts';
 export { type BinnedLfOptions, type LfBin, type LfCandidate, binnedLF } from './binned.ts';
 export { nelderMead } from './optimize.ts';
