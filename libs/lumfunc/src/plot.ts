@@ -71,7 +71,7 @@ export function fitBand(fit: LfFitResult, Ms: number[]): Array<{ M: number; med:
   });
 }
 
-export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]; logPhiRange?: [number, number]; title?: string } = {}): string {
+export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]; logPhiRange?: [number, number]; title?: string; warning?: string } = {}): string {
   const [Mmin, Mmax] = opts.Mrange ?? [-23, -16.5];
   const [yMin, yMax] = opts.logPhiRange ?? [-7, -1.5];
   const grid: number[] = [];
@@ -90,11 +90,14 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
         panel: p.label, M: q.M, y: q.logPhi, source: q.source, zsrc: q.z,
         y1: clampY(q.logPhi - (Number.isFinite(q.errDown) ? q.errDown : 3)), y2: clampY(q.logPhi + (Number.isFinite(q.errUp) ? q.errUp : 0)),
       };
+      if (q.upperLimit) row.y = Math.max(yMin + 0.15, Math.min(yMax - 0.15, q.logPhi));
       (q.upperLimit ? pubUl : pub).push(row);
     }
     for (const b of p.bins) {
+      if (!(b.M >= Mmin && b.M <= Mmax)) continue;
       if (b.upperLimit) {
-        if (b.phiUpper > 0) oursUl.push({ panel: p.label, M: b.M, y: Math.log10(b.phiUpper), n: b.n });
+        // limits are drawn inside the axes: a limit above the top is pinned just under it
+        if (b.phiUpper > 0) oursUl.push({ panel: p.label, M: b.M, y: Math.max(yMin + 0.15, Math.min(yMax - 0.15, Math.log10(b.phiUpper))), n: b.n });
       } else {
         ours.push({
           panel: p.label, M: b.M, y: Math.log10(b.phi), n: b.n, Mlo: b.Mlo, Mhi: b.Mhi,
@@ -162,7 +165,8 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
   const per = 2;
   const legend = items.map((it, k) => `<g transform="translate(${70 + (k % per) * ((W - 80) / per)},${y0 + Math.floor(k / per) * 16})">${it}</g>`).join('');
   const extraH = Math.ceil(items.length / per) * 16;
-  const title = opts.title ? `<text x="${W / 2}" y="16" font-size="14" font-weight="bold" text-anchor="middle">${escapeXml(opts.title)}</text>` : '';
+  const title = (opts.title ? `<text x="${W / 2}" y="16" font-size="14" font-weight="bold" text-anchor="middle">${escapeXml(opts.title)}</text>` : '')
+    + (opts.warning ? `<text x="${W / 2}" y="${opts.title ? 30 : 16}" font-size="12" font-weight="bold" fill="#c00" text-anchor="middle" aria-description="warning">${escapeXml(opts.warning)}</text>` : '');
   svg = svg.replace(/<\/svg>$/, `${title}<g aria-label="legend" font-size="11">${legend}</g></svg>`);
   // grow the canvas for the legend
   const H0 = 300 * Math.ceil(nPanels / cols) + 110;
