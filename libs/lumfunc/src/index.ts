@@ -20,6 +20,7 @@ export {
 export { CORECON_UVLF_CSV, type PublishedPoint, readCoreconPoints, selectPoints } from './corecon.ts';
 export { candidatesFromTable, readCandidatesCsv } from './candidates.ts';
 export { mockCandidates } from './mock.ts';
+export { type MockSurvey, type SurveySlice, type SurveyTier, mockSurvey } from './survey-mock.ts';
 export { cornerSvg, completenessMapSvg, completenessSvg, fitBand, type LfPanel, lfFigureSvg, svgToPng } from './plot.ts';
 export {
   DEFAULT_PUBLISHED_SOURCES, DEFAULT_Z_BINS, type LfResult, type LfRunOptions, type LfZBinResult, defaultMagnitudeEdges,
