@@ -372,3 +372,20 @@ export function comparePriority(a: Candidate, b: Candidate): number {
   if (ma !== mb) return ma - mb;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * Several presets over one catalogue with one shared photo-z (P(z) kept, as posterior presets need):
+ * the pipeline's selection entry point. `union` holds each row selected by any preset (first preset
+ * that kept it, in the given order), sorted by priority.
+ */
+export function selectWithPresets(cat: Catalogue, presets: Preset[], opts: Omit<SelectOptions, 'photoz'> = {}):
+  { results: SelectionResult[]; union: Candidate[] } {
+  const sysErr = opts.sysErr ?? 0.05;
+  const splits = [...new Set(presets.map((p) => p.photoz.zSplit))];
+  const pzs = new Map(splits.map((zs) => [zs, photozCatalogue(cat, { sysErr, zSplit: zs, fluxScale: opts.fluxScale, keepPz: true })]));
+  const results = presets.map((p) => selectCandidates(cat, p, { ...opts, photoz: pzs.get(p.photoz.zSplit) }));
+  const seen = new Set<number>();
+  const union: Candidate[] = [];
+  for (const r of results) for (const c of r.candidates) if (!seen.has(c.index)) { seen.add(c.index); union.push(c); }
+  return { results, union: union.sort(comparePriority) };
+}

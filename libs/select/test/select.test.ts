@@ -200,3 +200,14 @@ describe('posterior-led presets', () => {
     expect(() => parsePreset(raw, 'my.json')).toThrow(/my\.json.*posterior/);
   });
 });
+
+describe('selectWithPresets (pipeline entry point)', () => {
+  it('runs the posterior presets on one shared photo-z and returns the union, each object once', async () => {
+    const { selectWithPresets, POSTERIOR_PRESETS } = await import('../src/index.ts');
+    const rows = [galaxyRow('a', 9.0, 27.0), galaxyRow('b', 12.5, 27.0), galaxyRow('c', 6.0, 27.0)];
+    const r = selectWithPresets(catalogue(rows), POSTERIOR_PRESETS.map((p) => loadPreset(p)));
+    expect(r.results.map((x) => x.preset.name)).toEqual([...POSTERIOR_PRESETS]);
+    expect(r.union.map((c) => c.id).sort()).toEqual(['a', 'b']);
+    expect(r.results[0].all[0].pz!.z).toBeDefined();   // P(z) kept
+  });
+});

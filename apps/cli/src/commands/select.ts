@@ -30,9 +30,12 @@ export async function runSelect(catalog: string, o: SelectCliOptions, log: (s: s
   if (!hasRa) throw new sel.SelectError('no RA/Dec columns (need ra, dec in degrees) — the follow-up package needs sky positions', catalog);
   const loaded = presets.map((p) => sel.loadPreset(p));
   const written: string[] = [];
-  for (const preset of loaded) {
-    const t0 = Date.now();
-    const res = sel.selectCandidates(cat, preset, { sysErr, fluxScale });
+  // one shared photo-z (P(z) kept) for all presets
+  const t00 = Date.now();
+  const { results } = sel.selectWithPresets(cat, loaded, { sysErr, fluxScale });
+  for (const res of results) {
+    const preset = res.preset;
+    const t0 = loaded.indexOf(preset) === 0 ? t00 : Date.now();
     for (const w of res.warnings) log(`warning: ${w}\n`);
     const dir = loaded.length > 1 ? `${o.out}/${preset.name}` : o.out;
     written.push(...await sel.writeFollowUpPackage(res, dir, { images: o.images, stampArcsec, warn: (m) => log(`warning: ${m}\n`) }));
