@@ -141,13 +141,9 @@ export function priorityClass(c: Candidate): number {
  * preset; rows with unusable photometry in a required band are kept in `all` with the reason.
  */
 export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOptions = {}): SelectionResult {
-  const src = cat.file ?? 'catalogue';
+  checkRequiredBands(cat, preset);
   const bandCols = catalogueBands(cat);
   const bands = bandCols.map((b) => b.band);
-  const missing = preset.requiredBands.filter((b) => !bands.includes(b));
-  if (missing.length) {
-    throw new SelectError(`missing band column(s) ${missing.map((b) => `flux_${b}/fluxerr_${b}`).join(', ')} required by preset '${preset.name}' (catalogue has: ${bands.join(', ') || 'no flux_<BAND> columns'})`, src);
-  }
   const warnings: string[] = [];
   const unknown = bands.filter((b) => !KNOWN.has(b));
   if (unknown.length) warnings.push(`bands without a filter curve are ignored by the photo-z: ${unknown.join(', ')}`);
@@ -373,6 +369,15 @@ export function comparePriority(a: Candidate, b: Candidate): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Throws SelectError naming the file when the catalogue lacks a flux/error column pair the preset requires. */
+export function checkRequiredBands(cat: Catalogue, preset: Preset): void {
+  const bands = catalogueBands(cat).map((b) => b.band);
+  const missing = preset.requiredBands.filter((b) => !bands.includes(b));
+  if (missing.length) {
+    throw new SelectError(`missing band column(s) ${missing.map((b) => `flux_${b}/fluxerr_${b}`).join(', ')} required by preset '${preset.name}' (catalogue has: ${bands.join(', ') || 'no flux_<BAND> columns'})`, cat.file ?? 'catalogue');
+  }
+}
+
 /**
  * Several presets over one catalogue with one shared photo-z (P(z) kept, as posterior presets need):
  * the pipeline's selection entry point. `union` holds each row selected by any preset (first preset
@@ -380,6 +385,7 @@ export function comparePriority(a: Candidate, b: Candidate): number {
  */
 export function selectWithPresets(cat: Catalogue, presets: Preset[], opts: Omit<SelectOptions, 'photoz'> = {}):
   { results: SelectionResult[]; union: Candidate[] } {
+  for (const p of presets) checkRequiredBands(cat, p);
   const sysErr = opts.sysErr ?? 0.05;
   const splits = [...new Set(presets.map((p) => p.photoz.zSplit))];
   const pzs = new Map(splits.map((zs) => [zs, photozCatalogue(cat, { sysErr, zSplit: zs, fluxScale: opts.fluxScale, keepPz: true })]));
