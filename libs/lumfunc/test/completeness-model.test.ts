@@ -66,3 +66,13 @@ describe('completeness model from injections', () => {
     expect(d.completeness[0][1]).toBe(1);
   });
 });
+
+describe('completeness figure', () => {
+  it('draws per z bin the fitted curve, its 1σ band and the injected fractions', async () => {
+    const { completenessSvg } = await import('../src/index.ts');
+    const inj = inject(600, 9, (M) => 0.9 / (1 + Math.exp((M + 18.5) / 0.4)));
+    const c = completenessFromInjections(inj, { zEdges: [8.5, 10.5, 12.5], mEdges: Array.from({ length: 15 }, (_, i) => -23 + 0.5 * i), areaArcmin2: 10 });
+    const svg = completenessSvg(c, { title: 'test' });
+    for (const d of ['completeness-curve', 'completeness-band', 'injected-fraction']) expect(svg).toContain(`aria-description="${d}"`);
+  });
+});
