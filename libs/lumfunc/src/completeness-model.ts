@@ -167,7 +167,7 @@ export function completenessFromInjections(inj: Injection[], opts: CompletenessM
     nInjected.push(ni); nSelected.push(ns);
     const xc = mEdges.slice(0, nm).map((m, j) => 0.5 * (m + mEdges[j + 1]));
     completeness.push(xc.map((x) => Math.min(1, Math.max(0, logisticC(fit, x)))));
-    completenessErr.push(xc.map((x) => logisticCErr(fit, x)));
+    completenessErr.push(xc.map((x) => { const e = logisticCErr(fit, x); return Number.isFinite(e) ? Math.min(1, e) : 1; }));
   }
   return {
     preset: opts.preset ?? 'logistic fit to injection–recovery',

@@ -24,6 +24,8 @@ export interface CompletenessProduct {
   completeness: number[][];
   /** Survey area the completeness applies to, arcmin². */
   areaArcmin2: number;
+  /** 1σ uncertainty of C per [z][m] cell (from completenessFromInjections), kept when present. */
+  completenessErr?: number[][];
   /** How `completeness` was obtained when it was not given directly (e.g. the logistic model for sparse cells). */
   completenessSource?: string;
   /** Cosmology used for the 'mag' ↔ M_UV conversion (default 70/0.3). */
@@ -72,7 +74,8 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
   const empty = nInjected ? nInjected.flat().filter((n) => n === 0).length : 0;
   if (o.completeness !== undefined) {
     completeness = grid('completeness', o.completeness, 0, 1);
-    if (nInjected && nSelected && empty > 0) {
+    // (a product of completenessFromInjections — it carries `model` — is already smooth and is kept as is)
+    if (nInjected && nSelected && empty > 0 && o.model === undefined) {
       const model = completenessFromCounts(o.zEdges, o.mEdges, nInjected, nSelected);
       completeness = completeness.map((row, i) => row.map((c, j) => (nInjected![i][j] === 0 ? model[i][j] : c)));
       completenessSource = `${empty} cell(s) without injections filled from a logistic fit per z bin to the counts`;
@@ -86,6 +89,7 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
       completenessSource = 'nSelected / nInjected per cell';
     }
   } else throw new LumfuncError('needs completeness[][] or nInjected[][] + nSelected[][]', file);
+  const completenessErr = o.completenessErr !== undefined ? grid('completenessErr', o.completenessErr, 0, 1) : undefined;
   let cosmology: { H0: number; Om: number } | undefined;
   if (o.cosmology !== undefined) {
     const c = o.cosmology as Record<string, unknown>;
@@ -101,6 +105,7 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
     nInjected,
     nSelected,
     completeness,
+    completenessErr,
     completenessSource,
     areaArcmin2: o.areaArcmin2,
     cosmology,

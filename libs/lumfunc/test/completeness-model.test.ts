@@ -44,6 +44,8 @@ describe('completeness model from injections', () => {
     for (const row of c.completeness) for (let j = 0; j < 8; j++) expect(row[j]).toBeGreaterThan(0.7);   // M < −19.5
     expect(c.model.fits.some((f) => f.source === 'pooled' && /injection\(s\) < 30/.test(f.note!))).toBe(true);
     expect(c.completenessErr.flat().every((e) => Number.isFinite(e) && e >= 0)).toBe(true);
+    // written to completeness.json and read back, the fitted grid is kept (not refilled)
+    expect(validateCompleteness(JSON.parse(JSON.stringify(c))).completeness).toEqual(c.completeness);
     const v = [-22, -21.5, -21, -20.5, -20, -19.5, -19, -18.5].map((M) => binEffectiveVolume(c, M, M + 0.5, 9, 10));
     for (let i = 1; i < v.length; i++) expect(v[i]).toBeLessThanOrEqual(v[i - 1] * 1.001);
   });
@@ -74,5 +76,9 @@ describe('completeness figure', () => {
     const c = completenessFromInjections(inj, { zEdges: [8.5, 10.5, 12.5], mEdges: Array.from({ length: 15 }, (_, i) => -23 + 0.5 * i), areaArcmin2: 10 });
     const svg = completenessSvg(c, { title: 'test' });
     for (const d of ['completeness-curve', 'completeness-band', 'injected-fraction']) expect(svg).toContain(`aria-description="${d}"`);
+    // a JSON round trip (completeness.json) keeps the uncertainty grid
+    const back = validateCompleteness(JSON.parse(JSON.stringify(c)));
+    expect(back.completenessErr).toEqual(c.completenessErr);
+    expect(back.completeness).toEqual(c.completeness);
   });
 });
