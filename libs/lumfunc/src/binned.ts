@@ -1,5 +1,5 @@
 // Binned UV LF per redshift bin (astro-reference §D.3): φ_j = N_j / (V̄_eff,j ΔM_j), with Poisson
-// 1σ limits from Gehrels (1986), 1σ upper limits (N < 1.841) for empty bins, and an optional
+// 1σ limits from Gehrels (1986) on the raw count, scaled by the mean weight, 1σ upper limits (N < 1.841) for empty bins, and an optional
 // cosmic-variance term added in quadrature as a fraction of the counts (§D.5).
 
 import { Cosmology, defaultCosmology } from '@asteris/astro';
@@ -20,6 +20,8 @@ export interface LfBin {
   Mhi: number;
   /** (Weighted) count in the bin. */
   n: number;
+  /** Raw (unweighted) number of candidates in the bin: the Poisson limits are taken on this. */
+  nRaw: number;
   /** Bin-averaged effective volume, Mpc³. */
   veff: number;
   /** φ in Mpc⁻³ mag⁻¹ (0 for an empty bin). */
@@ -52,31 +54,35 @@ export function binnedLF(cands: LfCandidate[], comp: Completeness, opts: BinnedL
   for (let j = 0; j < e.length - 1; j++) {
     const Mlo = e[j];
     const Mhi = e[j + 1];
-    let n = 0;
+    let n = 0, nRaw = 0;
     for (const c of cands) {
-      if (c.z >= opts.zLo && c.z < opts.zHi && c.M_UV >= Mlo && c.M_UV < Mhi) n += c.weight ?? 1;
+      if (c.z >= opts.zLo && c.z < opts.zHi && c.M_UV >= Mlo && c.M_UV < Mhi) { n += c.weight ?? 1; nRaw++; }
     }
     const veff = binEffectiveVolume(comp, Mlo, Mhi, opts.zLo, opts.zHi, cosmo);
     if (veff < minC * vGeo) continue;
     const dM = Mhi - Mlo;
     const norm = 1 / (veff * dM);
-    const g = gehrelsLimits(n);
+    // Poisson limits on the raw count (a weighted count is not Poisson), then scaled by the mean weight
+    // w̄ = n/nRaw: weights are applied after (issue 15). An empty bin's limit uses weight 1.
+    const g = gehrelsLimits(nRaw);
+    const wBar = nRaw > 0 ? n / nRaw : 1;
     const M = 0.5 * (Mlo + Mhi);
     const cv = typeof opts.cosmicVariance === 'function' ? opts.cosmicVariance(M) : (opts.cosmicVariance ?? 0);
     const cvN = cv * n;
-    const up = Math.hypot(g.upper - n, cvN) * norm;
-    const lo = Math.hypot(n - g.lower, cvN) * norm;
+    const up = Math.hypot((g.upper - nRaw) * wBar, cvN) * norm;
+    const lo = Math.hypot((nRaw - g.lower) * wBar, cvN) * norm;
     bins.push({
       M,
       Mlo,
       Mhi,
       n,
+      nRaw,
       veff,
       phi: n * norm,
       errUp: up,
       errLo: n > 0 ? Math.min(lo, n * norm) : 0,
-      upperLimit: n === 0,
-      phiUpper: g.upper * norm,
+      upperLimit: nRaw === 0,
+      phiUpper: g.upper * wBar * norm,
     });
   }
   return bins;

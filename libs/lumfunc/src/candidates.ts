@@ -18,7 +18,14 @@ const ID_COLS = ['id', 'name'];
  * redward of Lyα, β from a `beta` column or −2). Optional `weight`. Rows with non-finite z/M are rejected
  * with an error naming the row, unless `skipInvalid`.
  */
-export function readCandidatesCsv(path: string, opts: { cosmo?: Cosmology; skipInvalid?: boolean } = {}): LfCandidate[] {
+export interface CandidateReadOptions {
+  cosmo?: Cosmology;
+  /** Skip rows with invalid values instead of failing; each skip is appended to `skipped`. */
+  skipInvalid?: boolean;
+  skipped?: Array<{ row: number; reason: string }>;
+}
+
+export function readCandidatesCsv(path: string, opts: CandidateReadOptions = {}): LfCandidate[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -40,7 +47,7 @@ export function readCsvText(text: string, file?: string): { header: string[]; ro
 }
 
 export function candidatesFromTable(
-  header: string[], rows: string[][], file?: string, opts: { cosmo?: Cosmology; skipInvalid?: boolean } = {},
+  header: string[], rows: string[][], file?: string, opts: CandidateReadOptions = {},
 ): LfCandidate[] {
   const lower = header.map((h) => h.toLowerCase());
   const find = (names: string[]) => {
@@ -67,20 +74,31 @@ export function candidatesFromTable(
   rows.forEach((r, k) => {
     const z = Number(r[zi]);
     let M = mi >= 0 ? Number(r[mi]) : NaN;
-    if (mi < 0 && Number.isFinite(z) && z > 0) {
+    let why: string | null = null;
+    const cell = (i: number) => JSON.stringify(r[i] ?? '');
+    if (!(r[zi] !== '' && Number.isFinite(z) && z > 0)) why = `column ${header[zi]} = ${cell(zi)} is not a positive redshift`;
+    else if (mi >= 0) {
+      if (!(r[mi] !== '' && Number.isFinite(M))) why = `column ${header[mi]} = ${cell(mi)} is not a number`;
+    } else {
       const bands = NIRCAM_UV_BANDS.filter((b) => fluxCols.has(b.name));
       const band = uvBandForRedshift(z, bands);
       const b = bands.find((x) => x.name === band);
-      const f = b ? Number(r[fluxCols.get(b.name)!]) : NaN;
-      if (b && f > 0) {
-        const beta = bi >= 0 && r[bi] !== '' && Number.isFinite(Number(r[bi])) ? Number(r[bi]) : -2;
-        M = absoluteMagnitudeUV(31.4 - 2.5 * Math.log10(f), z, { pivotA: b.pivotA, beta, cosmo });
+      if (!b) why = `no flux_<BAND> column samples rest 1500 Å at z = ${z}`;
+      else {
+        const ci = fluxCols.get(b.name)!;
+        const f = Number(r[ci]);
+        if (!(r[ci] !== '' && f > 0)) why = `column ${header[ci]} = ${cell(ci)} is not a positive flux (M_UV needs it at z = ${z})`;
+        else {
+          const beta = bi >= 0 && r[bi] !== '' && Number.isFinite(Number(r[bi])) ? Number(r[bi]) : -2;
+          M = absoluteMagnitudeUV(31.4 - 2.5 * Math.log10(f), z, { pivotA: b.pivotA, beta, cosmo });
+        }
       }
     }
     const w = wi >= 0 && r[wi] !== '' ? Number(r[wi]) : 1;
-    if (!Number.isFinite(z) || !Number.isFinite(M) || !(w >= 0)) {
-      if (opts.skipInvalid) return;
-      throw new LumfuncError(`row ${k + 2}: invalid z/M_UV/weight (z=${r[zi]}, M_UV=${mi >= 0 ? r[mi] : 'from flux'}, weight=${wi >= 0 ? r[wi] : 1})`, file);
+    if (!why && !(w >= 0 && Number.isFinite(w))) why = `column ${header[wi]} = ${cell(wi)} is not a weight ≥ 0`;
+    if (why) {
+      if (opts.skipInvalid) { opts.skipped?.push({ row: k + 2, reason: why }); return; }
+      throw new LumfuncError(`row ${k + 2}: ${why} (use --skip-invalid to skip such rows)`, file);
     }
     out.push({ id: ii >= 0 ? r[ii] : String(k + 1), z, M_UV: M, weight: w });
   });

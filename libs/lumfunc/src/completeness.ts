@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Cosmology, apparentMagnitude, defaultCosmology } from '@asteris/astro';
 import { LumfuncError } from './errors.ts';
+import { completenessFromCounts } from './completeness-model.ts';
 
 export interface CompletenessProduct {
   /** Free-text label of how it was made (preset, field, denoiser...). */
@@ -23,6 +24,10 @@ export interface CompletenessProduct {
   completeness: number[][];
   /** Survey area the completeness applies to, arcmin². */
   areaArcmin2: number;
+  /** 1σ uncertainty of C per [z][m] cell (from completenessFromInjections), kept when present. */
+  completenessErr?: number[][];
+  /** How `completeness` was obtained when it was not given directly (e.g. the logistic model for sparse cells). */
+  completenessSource?: string;
   /** Cosmology used for the 'mag' ↔ M_UV conversion (default 70/0.3). */
   cosmology?: { H0: number; Om: number };
 }
@@ -61,10 +66,30 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
     nInjected = grid('nInjected', o.nInjected, 0, Infinity);
     nSelected = grid('nSelected', o.nSelected, 0, Infinity);
   }
-  if (o.completeness !== undefined) completeness = grid('completeness', o.completeness, 0, 1);
-  else if (nInjected && nSelected) {
-    completeness = nInjected.map((row, i) => row.map((n, j) => (n > 0 ? Math.min(1, nSelected![i][j] / n) : 0)));
+  let completenessSource: string | undefined = typeof o.completenessSource === 'string' ? o.completenessSource : undefined;
+  // A cell without injections has unknown completeness, not 0 (issue 15): such cells, and every cell
+  // when counts are sparse (< MIN_CELL injections somewhere), take a logistic per z row fitted to the counts.
+  const MIN_CELL = 10;
+  const sparse = nInjected ? nInjected.flat().filter((n) => n < MIN_CELL).length : 0;
+  const empty = nInjected ? nInjected.flat().filter((n) => n === 0).length : 0;
+  if (o.completeness !== undefined) {
+    completeness = grid('completeness', o.completeness, 0, 1);
+    // (a product of completenessFromInjections — it carries `model` — is already smooth and is kept as is)
+    if (nInjected && nSelected && empty > 0 && o.model === undefined) {
+      const model = completenessFromCounts(o.zEdges, o.mEdges, nInjected, nSelected);
+      completeness = completeness.map((row, i) => row.map((c, j) => (nInjected![i][j] === 0 ? model[i][j] : c)));
+      completenessSource = `${empty} cell(s) without injections filled from a logistic fit per z bin to the counts`;
+    }
+  } else if (nInjected && nSelected) {
+    if (sparse > 0) {
+      completeness = completenessFromCounts(o.zEdges, o.mEdges, nInjected, nSelected);
+      completenessSource = `logistic fit per z bin to the counts (${sparse} cell(s) with < ${MIN_CELL} injections, ${empty} empty)`;
+    } else {
+      completeness = nInjected.map((row, i) => row.map((n, j) => Math.min(1, nSelected![i][j] / n)));
+      completenessSource = 'nSelected / nInjected per cell';
+    }
   } else throw new LumfuncError('needs completeness[][] or nInjected[][] + nSelected[][]', file);
+  const completenessErr = o.completenessErr !== undefined ? grid('completenessErr', o.completenessErr, 0, 1) : undefined;
   let cosmology: { H0: number; Om: number } | undefined;
   if (o.cosmology !== undefined) {
     const c = o.cosmology as Record<string, unknown>;
@@ -80,6 +105,8 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
     nInjected,
     nSelected,
     completeness,
+    completenessErr,
+    completenessSource,
     areaArcmin2: o.areaArcmin2,
     cosmology,
   };

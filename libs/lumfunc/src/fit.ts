@@ -110,7 +110,15 @@ export interface LfFitResult {
   /** log10 ρ_UV (erg s⁻¹ Hz⁻¹ Mpc⁻³) to M < −17 and M < −18. */
   logRhoUV17: ParamSummary;
   logRhoUV18: ParamSummary;
-  diagnostics: { acceptanceFraction: number; tau: Record<string, number>; nWalkers: number; nSteps: number; burn: number; converged: boolean };
+  diagnostics: {
+    acceptanceFraction: number; tau: Record<string, number>; nWalkers: number; nSteps: number; burn: number;
+    /** Chain converged (τ, acceptance) AND no free parameter at a prior bound. */
+    converged: boolean;
+    /** Free parameters whose posterior piles up at a prior edge (the data do not constrain them; issue 15). */
+    atPriorBound: Array<{ param: ParamName; bound: 'lower' | 'upper'; value: number }>;
+    /** 'ok', 'at-prior-bound' or 'not-converged' (chain diagnostics failed). */
+    status: 'ok' | 'at-prior-bound' | 'not-converged';
+  };
   /** Thinned posterior samples (rows of all 3/4 parameters, including fixed), for corner plots. */
   samples: number[][];
   sampleNames: ParamName[];
@@ -199,7 +207,17 @@ export function fitLF(data: FitData, model: LfModel, opts: FitOptions = {}): LfF
   const kept = nSteps - mc.burn;
   // Converged: every τ finite and the kept chain longer than 20 τ (emcee recommends ≥ 50 τ for a precise τ
   // itself; 20 τ × nWalkers independent samples is ample for 16/50/84 % summaries), acceptance 0.15–0.8.
-  const converged = mc.tau.every((t) => Number.isFinite(t) && t * 20 < kept) && mc.acceptanceFraction > 0.15 && mc.acceptanceFraction < 0.8;
+  const chainOk = mc.tau.every((t) => Number.isFinite(t) && t * 20 < kept) && mc.acceptanceFraction > 0.15 && mc.acceptanceFraction < 0.8;
+  // At a prior bound: the MAP within 2 % of the prior width of an edge, or the median within 10 % — the
+  // posterior is then set by the prior, not the data, and the fit is not reported as converged.
+  const atPriorBound: Array<{ param: ParamName; bound: 'lower' | 'upper'; value: number }> = [];
+  free.forEach((n, i) => {
+    const [lo, hi] = priors[n]!, w = hi - lo, m = posterior[n].median, b = best.x[i];
+    if (b - lo < 0.02 * w || m - lo < 0.1 * w) atPriorBound.push({ param: n, bound: 'lower', value: lo });
+    else if (hi - b < 0.02 * w || hi - m < 0.1 * w) atPriorBound.push({ param: n, bound: 'upper', value: hi });
+  });
+  const converged = chainOk && atPriorBound.length === 0;
+  const status = !chainOk ? 'not-converged' as const : atPriorBound.length ? 'at-prior-bound' as const : 'ok' as const;
   const bestLL = logLikelihood(model, bestP, data);
   let cash: number | undefined;
   if (data.kind === 'counts') {
@@ -218,7 +236,7 @@ export function fitLF(data: FitData, model: LfModel, opts: FitOptions = {}): LfF
     best: bestP, bestLogLike: bestLL,
     posterior,
     logRhoUV17: pct(rho17), logRhoUV18: pct(rho18),
-    diagnostics: { acceptanceFraction: mc.acceptanceFraction, tau, nWalkers: mc.nWalkers, nSteps, burn: mc.burn, converged },
+    diagnostics: { acceptanceFraction: mc.acceptanceFraction, tau, nWalkers: mc.nWalkers, nSteps, burn: mc.burn, converged, atPriorBound, status },
     samples, sampleNames: names,
     nData: data.kind === 'counts' ? data.counts.length : data.points.length,
     cash,

@@ -5,6 +5,10 @@ export { gehrelsLimits, gammaP, lnGamma } from './poisson.ts';
 export {
   type CompletenessProduct, completenessAt, logisticCompleteness, readCompleteness, unitCompleteness, validateCompleteness,
 } from './completeness.ts';
+export {
+  type CompletenessModelOptions, type CompletenessModelProduct, type Injection, type LogisticFit, completenessFromCounts, completenessFromInjections,
+  fitLogistic, logisticC, logisticCErr,
+} from './completeness-model.ts';
 export { type Completeness, asFields, binEffectiveVolume, effectiveVolume, effectiveVolumeGrid, totalArea } from './veff.ts';
 export { type BinnedLfOptions, type LfBin, type LfCandidate, binnedLF } from './binned.ts';
 export { nelderMead } from './optimize.ts';
@@ -16,6 +20,7 @@ export {
 export { CORECON_UVLF_CSV, type PublishedPoint, readCoreconPoints, selectPoints } from './corecon.ts';
 export { candidatesFromTable, readCandidatesCsv } from './candidates.ts';
 export { mockCandidates } from './mock.ts';
+export { type MockSurvey, type SurveySlice, type SurveyTier, mockSurvey } from './survey-mock.ts';
 export { cornerSvg, completenessMapSvg, completenessSvg, fitBand, type LfPanel, lfFigureSvg, svgToPng } from './plot.ts';
 export {
   DEFAULT_PUBLISHED_SOURCES, DEFAULT_Z_BINS, type LfResult, type LfRunOptions, type LfZBinResult, defaultMagnitudeEdges,

@@ -30,6 +30,8 @@ export interface LfRunOptions {
   nSteps?: number;
   /** Minimum (weighted) candidates in a z bin to attempt fits (default 5). */
   minForFit?: number;
+  /** The completeness is an assumption (C = 1), not a measurement: recorded as a warning in every product. */
+  assumeComplete?: boolean;
 }
 
 export interface LfZBinResult {
@@ -39,6 +41,8 @@ export interface LfZBinResult {
   nCandidates: number;
   bins: LfBin[];
   fits: LfFitResult[];
+  /** Why no fit was made in this z bin (null when fits were attempted). */
+  fitSkipped: string | null;
 }
 
 export interface LfResult {
@@ -48,6 +52,8 @@ export interface LfResult {
   completenessPreset?: string;
   zBins: LfZBinResult[];
   priors: string;
+  /** Caveats that travel with the result (assumed completeness, fits at prior bounds, skipped fits). */
+  warnings: string[];
 }
 
 export const DEFAULT_Z_BINS: Array<[number, number]> = [[8.5, 9.5], [9.5, 10.5], [10.5, 12], [12, 16]];
@@ -76,7 +82,10 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
     const nCand = inBin.reduce((s, c) => s + (c.weight ?? 1), 0);
     const bins = binnedLF(inBin, comp, { zLo, zHi, mEdges, cosmo, cosmicVariance: opts.cosmicVariance });
     const fits: LfFitResult[] = [];
-    if (nCand >= (opts.minForFit ?? 5)) {
+    const minFit = opts.minForFit ?? 5;
+    let fitSkipped: string | null = null;
+    if (nCand < minFit) fitSkipped = `no fit: N = ${+nCand.toFixed(2)} < ${minFit} candidates in ${zLo} ≤ z < ${zHi}`;
+    else {
       const data = countsData(inBin, (a, b) => binEffectiveVolume(comp, a, b, zLo, zHi, cosmo, 2), {
         zLo, zHi, Mbright: mEdges[0], Mfaint: mEdges[mEdges.length - 1], dM: opts.fineDM ?? 0.1,
       });
@@ -87,8 +96,17 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
         }));
       }
     }
-    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, bins, fits });
+    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, bins, fits, fitSkipped });
   });
+  const warnings: string[] = [];
+  if (opts.assumeComplete) warnings.push('completeness ASSUMED to be 1 (--assume-complete): φ is a lower limit wherever the survey is incomplete');
+  for (const zb of out) {
+    if (zb.fitSkipped) warnings.push(`${zb.label}: ${zb.fitSkipped}`);
+    for (const f of zb.fits) {
+      for (const b of f.diagnostics.atPriorBound) warnings.push(`${zb.label}: ${f.model} ${b.param} at its prior ${b.bound} bound ${b.value} (not constrained by the data)`);
+      if (f.diagnostics.status === 'not-converged') warnings.push(`${zb.label}: ${f.model} chain not converged`);
+    }
+  }
   return {
     version: 1,
     cosmology: cosmoP,
@@ -96,6 +114,7 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
     completenessPreset: fields.map((c) => c.preset ?? '').join(' + ') || undefined,
     zBins: out,
     priors: 'uniform: log10 φ* ∈ [−7, −2], M* ∈ [−23, −17], α ∈ [−3.5, −1], β ∈ [−6, −2.5] (astro-reference §D.4) unless overridden',
+    warnings,
   };
 }
 
@@ -132,11 +151,11 @@ export function resultToCsv(res: LfResult): string {
   const rows: unknown[][] = [];
   for (const zb of res.zBins) {
     for (const b of zb.bins) {
-      rows.push([zb.zLo, zb.zHi, b.M, b.Mlo, b.Mhi, b.n, b.veff, b.phi, b.errUp, b.errLo, b.upperLimit, b.phiUpper,
+      rows.push([zb.zLo, zb.zHi, b.M, b.Mlo, b.Mhi, b.n, b.nRaw, b.veff, b.phi, b.errUp, b.errLo, b.upperLimit, b.phiUpper,
         b.phi > 0 ? Math.log10(b.phi) : '', b.upperLimit ? Math.log10(b.phiUpper) : '']);
     }
   }
-  return toCsv(['z_lo', 'z_hi', 'M_UV', 'M_lo', 'M_hi', 'n', 'veff_mpc3', 'phi', 'phi_err_up', 'phi_err_lo', 'upper_limit', 'phi_upper_1sigma', 'log10_phi', 'log10_phi_upper'], rows);
+  return toCsv(['z_lo', 'z_hi', 'M_UV', 'M_lo', 'M_hi', 'n', 'n_raw', 'veff_mpc3', 'phi', 'phi_err_up', 'phi_err_lo', 'upper_limit', 'phi_upper_1sigma', 'log10_phi', 'log10_phi_upper'], rows);
 }
 
 /** Writes lf.json, lf.csv, lf.svg/png, corner_<z>_<model>.svg/png and completeness.svg/png into outDir. */
@@ -155,7 +174,10 @@ export function writeLfProducts(res: LfResult, comp: Completeness, outDir: strin
   const svg = lfFigureSvg(res.zBins.map((zb) => ({
     label: `${zb.zLo} ≤ z < ${zb.zHi}  (N = ${+zb.nCandidates.toFixed(2)})`, zLo: zb.zLo, zHi: zb.zHi, bins: zb.bins, fits: zb.fits,
     published: publishedForBin(pub, zb.zLo, zb.zHi),
-  })), { title: `UV luminosity function (${res.areaArcmin2.toFixed(1)} arcmin²)` });
+  })), {
+    title: `UV luminosity function (${res.areaArcmin2.toFixed(1)} arcmin²)`,
+    warning: res.warnings.some((w) => w.startsWith('completeness ASSUMED')) ? 'WARNING: completeness assumed = 1 (not measured); φ are lower limits' : undefined,
+  });
   put('lf.svg', svg);
   if (png) put('lf.png', svgToPng(svg));
   for (const zb of res.zBins) {

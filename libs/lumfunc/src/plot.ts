@@ -5,7 +5,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { Resvg } from '@resvg/resvg-js';
-import { lfPhi } from '@asteris/astro';
+import { absoluteMagnitude, lfPhi } from '@asteris/astro';
 import type { CompletenessProduct } from './completeness.ts';
 import { completenessAt } from './completeness.ts';
 import { toLfParams, type LfFitResult, type ParamName } from './fit.ts';
@@ -71,7 +71,7 @@ export function fitBand(fit: LfFitResult, Ms: number[]): Array<{ M: number; med:
   });
 }
 
-export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]; logPhiRange?: [number, number]; title?: string } = {}): string {
+export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]; logPhiRange?: [number, number]; title?: string; warning?: string } = {}): string {
   const [Mmin, Mmax] = opts.Mrange ?? [-23, -16.5];
   const [yMin, yMax] = opts.logPhiRange ?? [-7, -1.5];
   const grid: number[] = [];
@@ -90,11 +90,14 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
         panel: p.label, M: q.M, y: q.logPhi, source: q.source, zsrc: q.z,
         y1: clampY(q.logPhi - (Number.isFinite(q.errDown) ? q.errDown : 3)), y2: clampY(q.logPhi + (Number.isFinite(q.errUp) ? q.errUp : 0)),
       };
+      if (q.upperLimit) row.y = Math.max(yMin + 0.15, Math.min(yMax - 0.15, q.logPhi));
       (q.upperLimit ? pubUl : pub).push(row);
     }
     for (const b of p.bins) {
+      if (!(b.M >= Mmin && b.M <= Mmax)) continue;
       if (b.upperLimit) {
-        if (b.phiUpper > 0) oursUl.push({ panel: p.label, M: b.M, y: Math.log10(b.phiUpper), n: b.n });
+        // limits are drawn inside the axes: a limit above the top is pinned just under it
+        if (b.phiUpper > 0) oursUl.push({ panel: p.label, M: b.M, y: Math.max(yMin + 0.15, Math.min(yMax - 0.15, Math.log10(b.phiUpper))), n: b.n });
       } else {
         ours.push({
           panel: p.label, M: b.M, y: Math.log10(b.phi), n: b.n, Mlo: b.Mlo, Mhi: b.Mhi,
@@ -162,7 +165,8 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
   const per = 2;
   const legend = items.map((it, k) => `<g transform="translate(${70 + (k % per) * ((W - 80) / per)},${y0 + Math.floor(k / per) * 16})">${it}</g>`).join('');
   const extraH = Math.ceil(items.length / per) * 16;
-  const title = opts.title ? `<text x="${W / 2}" y="16" font-size="14" font-weight="bold" text-anchor="middle">${escapeXml(opts.title)}</text>` : '';
+  const title = (opts.title ? `<text x="${W / 2}" y="16" font-size="14" font-weight="bold" text-anchor="middle">${escapeXml(opts.title)}</text>` : '')
+    + (opts.warning ? `<text x="${W / 2}" y="${opts.title ? 30 : 16}" font-size="12" font-weight="bold" fill="#c00" text-anchor="middle" aria-description="warning">${escapeXml(opts.warning)}</text>` : '');
   svg = svg.replace(/<\/svg>$/, `${title}<g aria-label="legend" font-size="11">${legend}</g></svg>`);
   // grow the canvas for the legend
   const H0 = 300 * Math.ceil(nPanels / cols) + 110;
@@ -255,6 +259,25 @@ export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [num
     const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]);
     for (let M = Mmin; M <= Mmax + 1e-9; M += 0.05) rows.push({ M, C: completenessAt(comp, M, z), z: `z = ${z.toFixed(2)}` });
   }
+  // the fitted model's 1σ band and the injected fractions (with binomial 1σ) per cell, where known
+  const band: Array<{ M: number; lo: number; hi: number; z: string }> = [];
+  const frac: Array<{ M: number; C: number; lo: number; hi: number; z: string }> = [];
+  const errGrid = (comp as { completenessErr?: number[][] }).completenessErr;
+  const toM = (x: number, z: number) => (comp.axis === 'mag' ? absoluteMagnitude(x, z) : x);
+  for (let i = 0; i < comp.zEdges.length - 1; i++) {
+    const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]), zl = `z = ${z.toFixed(2)}`;
+    for (let j = 0; j < comp.mEdges.length - 1; j++) {
+      const M = toM(0.5 * (comp.mEdges[j] + comp.mEdges[j + 1]), z);
+      if (!(M >= Mmin && M <= Mmax)) continue;
+      const c = comp.completeness[i][j], e = errGrid?.[i]?.[j];
+      if (e !== undefined && Number.isFinite(e)) band.push({ M, lo: Math.max(0, c - e), hi: Math.min(1, c + e), z: zl });
+      const n = comp.nInjected?.[i]?.[j] ?? 0, k = comp.nSelected?.[i]?.[j] ?? 0;
+      if (n > 0) {
+        const f = k / n, se = Math.sqrt(Math.max(f * (1 - f), 0.25 / n) / n);
+        frac.push({ M, C: f, lo: Math.max(0, f - se), hi: Math.min(1, f + se), z: zl });
+      }
+    }
+  }
   const el = Plot.plot({
     document: newDocument(), width: 640, height: 400, marginLeft: 55, marginBottom: 45, marginTop: opts.title ? 40 : 20,
     style: { fontFamily: FONT, fontSize: '12px', background: 'white' },
@@ -263,6 +286,9 @@ export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [num
     color: { type: 'ordinal', domain: zLabels, range: zLabels.map((_, i) => PALETTE[i % PALETTE.length]) },
     marks: [
       Plot.frame({ stroke: '#444' }),
+      Plot.areaY(band, { x: 'M', y1: 'lo', y2: 'hi', fill: 'z', fillOpacity: 0.15, z: 'z', ariaDescription: 'completeness-band' } as never),
+      Plot.ruleX(frac, { x: 'M', y1: 'lo', y2: 'hi', stroke: 'z', strokeOpacity: 0.6, ariaDescription: 'injected-fraction-errors' } as never),
+      Plot.dot(frac, { x: 'M', y: 'C', stroke: 'z', fill: 'white', r: 2.5, ariaDescription: 'injected-fraction' } as never),
       Plot.line(rows, { x: 'M', y: 'C', stroke: 'z', strokeWidth: 1.8, ariaDescription: 'completeness-curve' } as never),
       Plot.ruleY([0.5], { stroke: '#999', strokeDasharray: '4,3' } as never),
       ...(opts.title ? [Plot.text([opts.title], { frameAnchor: 'top', dy: -25, fontSize: 13, fontWeight: 'bold' } as never)] : []),
@@ -310,6 +336,25 @@ export function completenessMapSvg(comp: CompletenessProduct, opts: { Mrange?: [
         x1: Mmin + (i * (Mmax - Mmin)) / nx, x2: Mmin + ((i + 1) * (Mmax - Mmin)) / nx,
         y1: z0 + (j * (z1 - z0)) / ny, y2: z0 + ((j + 1) * (z1 - z0)) / ny, C: values[j * nx + i],
       });
+    }
+  }
+  // the fitted model's 1σ band and the injected fractions (with binomial 1σ) per cell, where known
+  const band: Array<{ M: number; lo: number; hi: number; z: string }> = [];
+  const frac: Array<{ M: number; C: number; lo: number; hi: number; z: string }> = [];
+  const errGrid = (comp as { completenessErr?: number[][] }).completenessErr;
+  const toM = (x: number, z: number) => (comp.axis === 'mag' ? absoluteMagnitude(x, z) : x);
+  for (let i = 0; i < comp.zEdges.length - 1; i++) {
+    const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]), zl = `z = ${z.toFixed(2)}`;
+    for (let j = 0; j < comp.mEdges.length - 1; j++) {
+      const M = toM(0.5 * (comp.mEdges[j] + comp.mEdges[j + 1]), z);
+      if (!(M >= Mmin && M <= Mmax)) continue;
+      const c = comp.completeness[i][j], e = errGrid?.[i]?.[j];
+      if (e !== undefined && Number.isFinite(e)) band.push({ M, lo: Math.max(0, c - e), hi: Math.min(1, c + e), z: zl });
+      const n = comp.nInjected?.[i]?.[j] ?? 0, k = comp.nSelected?.[i]?.[j] ?? 0;
+      if (n > 0) {
+        const f = k / n, se = Math.sqrt(Math.max(f * (1 - f), 0.25 / n) / n);
+        frac.push({ M, C: f, lo: Math.max(0, f - se), hi: Math.min(1, f + se), z: zl });
+      }
     }
   }
   const el = Plot.plot({

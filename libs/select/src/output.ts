@@ -123,9 +123,19 @@ export function ds9Regions(res: SelectionResult, radiusArcsec = 0.6): string {
  * classes 1/2/3 so MPT favours class 1. Non-integer catalogue ids are replaced by the rank and kept in Label.
  */
 export function msaTargetList(res: SelectionResult): string {
+  return msaTargets(res).text;
+}
+
+/**
+ * The MSA target list and the ids left out of it: a candidate whose RA or Dec is not a finite number
+ * (empty cell, sexagesimal text) cannot be placed on a shutter, so it is skipped, never written as NaN.
+ */
+export function msaTargets(res: SelectionResult): { text: string; skipped: string[] } {
+  const skipped: string[] = [];
   const lines = [`# ID RA DEC Priority_class Weight Magnitude Redshift Stellarity Label`,
     `# Magnitude = AB in ${res.preset.referenceBand}; preset ${res.preset.name}`];
   res.candidates.forEach((c, i) => {
+    if (!(Number.isFinite(c.ra) && Number.isFinite(c.dec) && c.dec >= -90 && c.dec <= 90)) { skipped.push(c.id); return; }
     const n = Number(c.id);
     const intId = Number.isInteger(n) && n >= 1 && n <= 1e6 ? n : i + 1;
     const weight = c.priorityClass === 1 ? 100 : c.priorityClass === 2 ? 50 : 10;
@@ -133,7 +143,7 @@ export function msaTargetList(res: SelectionResult): string {
     const label = `${res.preset.name}_${String(c.id).replace(/\s+/g, '_')}`;
     lines.push(`${intId} ${c.ra.toFixed(7)} ${c.dec.toFixed(7)} ${c.priorityClass} ${weight} ${mag} ${c.pz!.zBest.toFixed(2)} -1 ${label}`);
   });
-  return lines.join('\n') + '\n';
+  return { text: lines.join('\n') + '\n', skipped };
 }
 
 /** Every input row with its decision and reasons (for auditing rejections). */

@@ -3,16 +3,20 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { SelectionResult } from './select.ts';
-import { candidatesTable, tableToCsv, tableToEcsv, ds9Regions, msaTargetList, selectionLog, sortBands } from './output.ts';
+import { candidatesTable, tableToCsv, tableToEcsv, ds9Regions, msaTargets, selectionLog, sortBands } from './output.ts';
 import { writeFileAtomic } from '@asteris/core';
 import { candidatePanels, loadStampImages, parseImagesSpec, renderStamp } from './stamps.ts';
 import { SelectError } from './errors.ts';
 
-export interface PackageOptions { images?: string | { band: string; kind: 'coadd' | 'denoised'; path: string }[]; stampArcsec?: number }
+export interface PackageOptions {
+  images?: string | { band: string; kind: 'coadd' | 'denoised'; path: string }[]; stampArcsec?: number;
+  /** Receives one-line warnings (e.g. candidates left out of msa_targets.txt for unusable RA/Dec). */
+  warn?: (message: string) => void;
+}
 
 export async function writeFollowUpPackage(res: SelectionResult, outDir: string, opts: PackageOptions = {}): Promise<string[]> {
   const hasCoords = res.all.some((c) => Number.isFinite(c.ra) && Number.isFinite(c.dec));
-  if (!hasCoords) throw new SelectError('catalogue has no RA/Dec columns (ra, dec): cannot write region file, MSA target list or stamps');
+  if (!hasCoords) throw new SelectError('catalogue has no usable RA/Dec (ra, dec columns in decimal degrees; empty or text values such as sexagesimal are not read): cannot write region file, MSA target list or stamps');
   // read images first so a bad --images fails before anything is written
   const spec = typeof opts.images === 'string' ? parseImagesSpec(opts.images) : (opts.images ?? []);
   const images = spec.length ? await loadStampImages(spec) : [];
@@ -23,7 +27,11 @@ export async function writeFollowUpPackage(res: SelectionResult, outDir: string,
   put('candidates.csv', tableToCsv(table));
   put('candidates.ecsv', tableToEcsv(table, { preset: res.preset.name, citations: res.preset.citations.join(' | '), priority: 'priority_class ascending, then ref_mag ascending, then id' }));
   put('candidates.reg', ds9Regions(res));
-  put('msa_targets.txt', msaTargetList(res));
+  const msa = msaTargets(res);
+  if (msa.skipped.length) {
+    opts.warn?.(`${msa.skipped.length} candidate(s) left out of msa_targets.txt: RA/Dec not finite decimal degrees (ids ${msa.skipped.slice(0, 10).join(', ')}${msa.skipped.length > 10 ? ', …' : ''})`);
+  }
+  put('msa_targets.txt', msa.text);
   put('selection_log.csv', selectionLog(res));
   if (images.length) {
     const order = sortBands([...new Set(images.map((i) => i.band))]);

@@ -156,3 +156,37 @@ export function photoz(flux: ArrayLike<number>, err: ArrayLike<number>, bands: s
   if (opts.keepPz ?? true) { res.z = grid.z; res.chi2 = chi2; res.pz = pz; }
   return res;
 }
+
+/** ∫P(z > zMin) dz from a result kept with keepPz (trapezoid on the grid, the first interval split at zMin). */
+export function pAbove(r: PhotozResult, zMin: number): number {
+  const z = r.z, pz = r.pz;
+  if (!z || !pz) return NaN;
+  let s = 0, tot = 0;
+  for (let i = 1; i < z.length; i++) {
+    const dz = z[i] - z[i - 1];
+    tot += 0.5 * (pz[i - 1] + pz[i]) * dz;
+    if (z[i] <= zMin) continue;
+    const a = Math.max(z[i - 1], zMin);
+    const pa = z[i - 1] >= zMin ? pz[i - 1] : pz[i - 1] + ((pz[i] - pz[i - 1]) * (zMin - z[i - 1])) / dz;
+    s += 0.5 * (pa + pz[i]) * (z[i] - a);
+  }
+  return tot > 0 ? Math.min(1, Math.max(0, s / tot)) : NaN;
+}
+
+/** Standard normal CDF Φ(x) (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/**
+ * Probability that the colour m_a − m_b exceeds c given Gaussian flux errors (fluxes, not magnitudes,
+ * are Gaussian, so non-detections need no limit): m_a − m_b > c ⇔ f_a − k f_b < 0 with k = 10^(−0.4c),
+ * P = Φ(−(f_a − k f_b) / √(σ_a² + k² σ_b²)).
+ */
+export function probColourAbove(fa: number, ea: number, fb: number, eb: number, c: number): number {
+  const k = Math.pow(10, -0.4 * c);
+  const s = Math.sqrt(ea * ea + k * k * eb * eb);
+  return normalCdf(-(fa - k * fb) / s);
+}

@@ -15,12 +15,28 @@ export const PresetSchema = z.object({
   zRange: z.tuple([z.number(), z.number()]),
   citations: z.array(z.string()).min(1),
   /** Bands an object must have valid photometry in to be considered. */
-  requiredBands: z.array(z.string()).min(2),
+  requiredBands: z.array(z.string()).min(1),
   /** Band whose magnitude goes into the MSA target list / priority ordering. */
   referenceBand: z.string(),
+  /**
+   * 'recipe' (default): the published colour-cut recipe, every criterion a hard edge and every band in
+   * requiredBands needed. 'posterior': select on the photo-z posterior first (`posterior`), with the
+   * colours and blue non-detections as vetoes that allow for the photometric errors (`minProb`), and a
+   * band without coverage treated as missing data (its veto is skipped and noted) unless it is in
+   * requiredBands (docs/select.md, "Posterior-led presets").
+   */
+  mode: z.enum(['recipe', 'posterior']).default('recipe'),
+  /** Posterior mode: ∫P(z > zMin) ≥ minP and Δχ² (best z < photoz.zSplit minus best z ≥ zSplit) ≥ minDchi2. */
+  posterior: z.object({ zMin: z.number(), minP: z.number().min(0).max(1), minDchi2: z.number() }).optional(),
   /** (i) Lyman-break colour m_blue − m_red > min (blue band at its 2σ limit when S/N < 2). */
   break: colour.extend({
     min: z.number(),
+    /**
+     * Error-aware veto (posterior mode): reject only when P(m_blue − m_red > min) < minProb, with
+     * Gaussian flux errors: P = Φ(−(f_blue − k f_red)/√(σ_blue² + k²σ_red²)), k = 10^(−0.4 min).
+     * minProb = 0.16 is the cut applied at the colour's 1σ bound.
+     */
+    minProb: z.number().min(0).max(1).optional(),
     /**
      * Measure the break above the UV continuum instead of as a plain colour: subtract the colour that a
      * power law f_ν ∝ λ^(β+2) has between the two break bands, with β from this red-side colour
@@ -30,7 +46,7 @@ export const PresetSchema = z.object({
     continuum: colour.extend({ betaRange: z.tuple([z.number(), z.number()]) }).optional(),
   }),
   /** (ii) flat red side: m_blue − m_red < max. */
-  redColour: colour.extend({ max: z.number() }).optional(),
+  redColour: colour.extend({ max: z.number(), /** as break.minProb, for P(m_blue − m_red < max) */ minProb: z.number().min(0).max(1).optional() }).optional(),
   /** Harikane+23: break colour > red colour + this. */
   breakMinusRedMin: z.number().optional(),
   /** (iii) non-detection blueward of the break: S/N < maxSnr in each of these bands (the bands present). */
@@ -60,7 +76,11 @@ export function presetDirectory(): string { return presetDir; }
 export function setPresetDirectory(dir: string): void { presetDir = dir; }
 
 /** Names of the bundled presets (files data/presets/<name>.json). */
+/** The published colour-cut recipes (kept for comparison with the posterior-led presets). */
 export const BUILTIN_PRESETS = ['f115w-dropout', 'f150w-dropout', 'f200w-dropout'] as const;
+/** Posterior-led presets (∫P(z > z_min) and Δχ² first; colours and non-detections as error-aware vetoes). */
+export const POSTERIOR_PRESETS = ['posterior-z8', 'posterior-z11', 'posterior-z15'] as const;
+export const ALL_PRESETS = [...BUILTIN_PRESETS, ...POSTERIOR_PRESETS] as const;
 
 /** Validate a parsed preset object; throws SelectError naming the source and the bad fields. */
 export function parsePreset(obj: unknown, source = 'preset'): Preset {
@@ -71,6 +91,12 @@ export function parsePreset(obj: unknown, source = 'preset'): Preset {
   }
   const p = r.data;
   p.requiredBands = p.requiredBands.map((b) => b.toUpperCase());
+  if (p.mode === 'posterior') {
+    if (!p.posterior) throw new SelectError("invalid preset: mode 'posterior' needs a posterior: { zMin, minP, minDchi2 } block", source);
+    if (!p.requiredBands.includes(p.referenceBand.toUpperCase())) throw new SelectError(`reference band ${p.referenceBand} must be listed in requiredBands`, source);
+    return p;   // vetoes may use bands outside requiredBands: missing coverage skips the veto
+  }
+  if (p.requiredBands.length < 2) throw new SelectError('invalid preset: requiredBands: a recipe preset needs at least 2 bands', source);
   for (const b of [p.break.blue, p.break.red, p.referenceBand, ...p.detection.bands, ...(p.redColour ? [p.redColour.blue, p.redColour.red] : []),
     ...(p.break.continuum ? [p.break.continuum.blue, p.break.continuum.red] : [])]) {
     if (!p.requiredBands.includes(b.toUpperCase())) throw new SelectError(`band ${b} is used by a criterion but not listed in requiredBands`, source);
@@ -83,7 +109,7 @@ export function loadPreset(nameOrPath: string): Preset {
   let path = nameOrPath;
   if (!nameOrPath.endsWith('.json') && !nameOrPath.includes('/')) {
     path = join(presetDir, `${nameOrPath.toLowerCase()}.json`);
-    if (!existsSync(path)) throw new SelectError(`unknown preset '${nameOrPath}' (built-in: ${BUILTIN_PRESETS.join(', ')}; or give a .json file)`);
+    if (!existsSync(path)) throw new SelectError(`unknown preset '${nameOrPath}' (built-in: ${ALL_PRESETS.join(', ')}; or give a .json file)`);
   }
   if (!existsSync(path)) throw new SelectError('preset file not found', path);
   let obj: unknown;

@@ -9,7 +9,7 @@ import {
 import { type Catalogue, catalogueBands, findColumn, num } from './catalogue.ts';
 import { SelectError } from './errors.ts';
 import type { Preset } from './preset.ts';
-import { photoz, validPhot, type PhotozResult } from './photoz.ts';
+import { photoz, validPhot, pAbove, probColourAbove, type PhotozResult } from './photoz.ts';
 import { templateGrid } from './templates.ts';
 
 export interface SelectOptions {
@@ -38,6 +38,10 @@ export interface Candidate {
   breakColour: number; redColour: number; chi2Opt: number;
   breakAboveContinuum: number; // break colour minus the UV-continuum colour (presets with break.continuum; else NaN)
   pz: PhotozResult | null;
+  /** Posterior presets: ∫P(z > posterior.zMin) (NaN for recipe presets). */
+  pZMin: number;
+  /** Posterior presets: P(break colour > cut) and P(red colour < cut) from the flux errors (NaN if not evaluated). */
+  pBreak: number; pRed: number;
   muv: number; muvBand: string | null; beta: number;
   refMag: number;             // AB magnitude in the preset's reference band
   priorityClass: number;      // 1 (best) … 3; 0 when not selected
@@ -137,13 +141,9 @@ export function priorityClass(c: Candidate): number {
  * preset; rows with unusable photometry in a required band are kept in `all` with the reason.
  */
 export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOptions = {}): SelectionResult {
-  const src = cat.file ?? 'catalogue';
+  checkRequiredBands(cat, preset);
   const bandCols = catalogueBands(cat);
   const bands = bandCols.map((b) => b.band);
-  const missing = preset.requiredBands.filter((b) => !bands.includes(b));
-  if (missing.length) {
-    throw new SelectError(`missing band column(s) ${missing.map((b) => `flux_${b}/fluxerr_${b}`).join(', ')} required by preset '${preset.name}' (catalogue has: ${bands.join(', ') || 'no flux_<BAND> columns'})`, src);
-  }
   const warnings: string[] = [];
   const unknown = bands.filter((b) => !KNOWN.has(b));
   if (unknown.length) warnings.push(`bands without a filter curve are ignored by the photo-z: ${unknown.join(', ')}`);
@@ -163,9 +163,21 @@ export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOpt
     const c: Candidate = {
       index: i, id: idCol ? String(row[idCol]) : String(i + 1), ra: raCol ? num(row[raCol]) : NaN, dec: decCol ? num(row[decCol]) : NaN,
       preset: preset.name, selected: false, reasons: [], notes: [], flux, fluxErr, snrDet: NaN, breakColour: NaN, breakAboveContinuum: NaN, redColour: NaN,
-      chi2Opt: NaN, pz: null, muv: NaN, muvBand: null, beta: NaN, refMag: abMagFromNJy(flux[preset.referenceBand]), priorityClass: 0,
+      chi2Opt: NaN, pz: null, pZMin: NaN, pBreak: NaN, pRed: NaN, muv: NaN, muvBand: null, beta: NaN, refMag: abMagFromNJy(flux[preset.referenceBand]), priorityClass: 0,
     };
     all.push(c);
+    if (preset.mode === 'posterior') {
+      const pre = opts.photoz && opts.photoz.zSplit === preset.photoz.zSplit && opts.photoz.sysErr === (opts.sysErr ?? 0.05) ? opts.photoz.results[i] : null;
+      const pz = pre?.pz ? pre : photoz(fitBands.map((b) => flux[b]), fitBands.map((b) => fluxErr[b]), fitBands, { grid, sysErr: opts.sysErr, zSplit: preset.photoz.zSplit, keepPz: true });
+      const dropped = posteriorChecks(c, preset, pz, sizeCol ? num(row[sizeCol]) : NaN, sizeCol);
+      if (dropped) nDropped++;
+      const m = computeMuv(pz.zBest, fitBands, flux, fluxErr, opts.cosmo);
+      c.muv = m.muv; c.muvBand = m.band; c.beta = m.beta;
+      c.selected = c.reasons.length === 0;
+      if (c.selected) c.priorityClass = priorityClass(c);
+      if (opts.onProgress && (i % 50 === 49 || i === total - 1)) opts.onProgress(i + 1, total);
+      continue;
+    }
     // required bands
     const bad: string[] = [];
     for (const b of preset.requiredBands) {
@@ -256,6 +268,81 @@ export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOpt
 }
 
 /**
+ * Posterior-led decision for one object (preset.mode = 'posterior'): ∫P(z > zMin) and Δχ² first, then
+ * error-aware vetoes (break and red colours as probabilities from the flux errors, blue non-detections,
+ * detection S/N, z_best range, brown dwarfs). Bands without coverage are missing data: a veto that needs
+ * one is skipped and noted, unless the band is in requiredBands. Reasons go to c.reasons (rejections)
+ * or c.notes (kept: why). Returns true when a required band was missing.
+ */
+function posteriorChecks(c: Candidate, preset: Preset, pz: PhotozResult, size: number, sizeCol: string | undefined): boolean {
+  const { flux, fluxErr } = c;
+  const has = (b: string) => b in flux && validPhot(flux[b], fluxErr[b]);
+  const missingReq = preset.requiredBands.filter((b) => !has(b));
+  if (missingReq.length) { c.reasons.push(`missing required band(s): ${missingReq.join(', ')}`); return true; }
+  const post = preset.posterior!;
+  c.pz = pz;
+  c.pZMin = pAbove(pz, post.zMin);
+  const lowLabel = pz.lowFamily ? FAMILY_LABEL[pz.lowFamily] : 'low-z solution';
+  // (1) the posterior
+  if (!(c.pZMin >= post.minP)) c.reasons.push(`P(z>${post.zMin}) = ${fmt(c.pZMin, 3)} < ${post.minP}`);
+  if (!(pz.dchi2 >= post.minDchi2)) c.reasons.push(`Δχ²(z<${preset.photoz.zSplit} − z≥${preset.photoz.zSplit}) = ${fmt(pz.dchi2, 1)} < ${post.minDchi2} (${lowLabel} at z = ${fmt(pz.zLow)})`);
+  const zr = preset.photoz.zBestRange;
+  if (!(pz.zBest >= zr[0] && pz.zBest <= zr[1])) c.reasons.push(`z_best = ${fmt(pz.zBest)} outside [${zr[0]}, ${zr[1]}]`);
+  const kept: string[] = [`P(z>${post.zMin}) = ${fmt(c.pZMin, 3)}`, `Δχ² = ${fmt(pz.dchi2, 1)}`];
+  const skipped: string[] = [];
+  // (2) detection S/N over the detection bands that have coverage
+  const det = preset.detection.bands.filter(has);
+  let sNum = 0, sDen = 0, nAbove = 0;
+  for (const b of det) {
+    sNum += flux[b] / fluxErr[b] ** 2; sDen += 1 / fluxErr[b] ** 2;
+    if (preset.detection.minBandsAbove && flux[b] / fluxErr[b] >= preset.detection.minBandsAbove.snr) nAbove++;
+  }
+  c.snrDet = det.length ? sNum / Math.sqrt(sDen) : NaN;
+  if (!(c.snrDet >= preset.detection.minSnr)) c.reasons.push(`S/N_det ${fmt(c.snrDet, 1)} < ${preset.detection.minSnr} (over ${det.join(', ') || 'no covered detection band'})`);
+  const mba = preset.detection.minBandsAbove;
+  if (mba && nAbove < mba.n) c.reasons.push(`only ${nAbove} detection band(s) at ≥ ${mba.snr}σ (need ${mba.n})`);
+  // (3) break colour as an error-aware veto
+  const { blue: bb, red: br, min: bmin } = preset.break;
+  const bProb = preset.break.minProb ?? 0.16;
+  if (has(bb) && has(br)) {
+    c.breakColour = abMagFromNJy(Math.max(flux[bb], 2 * fluxErr[bb])) - abMagFromNJy(flux[br]);
+    c.pBreak = probColourAbove(flux[bb], fluxErr[bb], flux[br], fluxErr[br], bmin);
+    if (c.pBreak < bProb) c.reasons.push(`break veto: P(${bb}−${br} > ${bmin}) = ${fmt(c.pBreak, 3)} < ${bProb} (colour ${fmt(c.breakColour)})`);
+    else kept.push(`P(${bb}−${br} > ${bmin}) = ${fmt(c.pBreak, 2)}`);
+  } else skipped.push(`break ${bb}−${br} (no coverage in ${[bb, br].filter((b) => !has(b)).join(', ')})`);
+  // (4) red-side colour veto
+  if (preset.redColour) {
+    const { blue, red, max } = preset.redColour;
+    const rProb = preset.redColour.minProb ?? 0.16;
+    if (has(blue) && has(red)) {
+      c.redColour = flux[blue] > 0 && flux[red] > 0 ? abMagFromNJy(flux[blue]) - abMagFromNJy(flux[red]) : NaN;
+      c.pRed = 1 - probColourAbove(flux[blue], fluxErr[blue], flux[red], fluxErr[red], max);
+      if (c.pRed < rProb) c.reasons.push(`red-colour veto: P(${blue}−${red} < ${max}) = ${fmt(c.pRed, 3)} < ${rProb}`);
+    } else skipped.push(`red colour ${blue}−${red}`);
+  }
+  // (5) blue non-detections: S/N < maxSnr in each covered band blueward of the break (σ-based already)
+  let chi2Opt = 0, nOpt = 0;
+  for (const b of preset.nonDetection.bands) {
+    if (!has(b)) continue;
+    const s = flux[b] / fluxErr[b];
+    nOpt++; chi2Opt += Math.sign(s) * s * s;
+    if (s >= preset.nonDetection.maxSnr) c.reasons.push(`non-detection veto: ${b} S/N = ${fmt(s, 1)} ≥ ${preset.nonDetection.maxSnr}`);
+  }
+  c.chi2Opt = nOpt ? chi2Opt : NaN;
+  if (preset.chi2OptMax !== undefined && nOpt && chi2Opt > preset.chi2OptMax) c.reasons.push(`χ²_opt = ${fmt(chi2Opt, 1)} > ${preset.chi2OptMax}`);
+  if (nOpt === 0) skipped.push('blue non-detection (no covered band blueward of the break)');
+  // (6) brown dwarfs: template χ² better than the galaxy fit, when compact or size unknown
+  if (preset.brownDwarf.enabled) {
+    const compact = !Number.isFinite(size) || size <= preset.brownDwarf.maxSizePx;
+    if (compact && pz.bdChi2 < pz.chi2Best) c.reasons.push(`brown dwarf: ${pz.bdType}-dwarf template χ² = ${fmt(pz.bdChi2, 1)} < galaxy χ² = ${fmt(pz.chi2Best, 1)}${Number.isFinite(size) ? `, compact (${sizeCol} = ${fmt(size, 1)} px)` : ''}`);
+  }
+  if (pz.dchi2 < 9 && pz.dchi2 >= post.minDchi2) c.notes.push(`low-z alternative: ${lowLabel} at z = ${fmt(pz.zLow)} (Δχ² = ${fmt(pz.dchi2, 1)})`);
+  if (skipped.length) c.notes.push(`veto(s) skipped, band missing: ${skipped.join('; ')}`);
+  c.notes.unshift(`posterior and vetoes: ${kept.join(', ')}`);
+  return false;
+}
+
+/**
  * Photo-z for every row of a catalogue (all bands with a known filter curve), e.g. to run several
  * presets without refitting: pass the result as `opts.photoz` to selectCandidates.
  */
@@ -280,4 +367,31 @@ export function comparePriority(a: Candidate, b: Candidate): number {
   const ma = Number.isFinite(a.refMag) ? a.refMag : 99, mb = Number.isFinite(b.refMag) ? b.refMag : 99;
   if (ma !== mb) return ma - mb;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Throws SelectError naming the file when the catalogue lacks a flux/error column pair the preset requires. */
+export function checkRequiredBands(cat: Catalogue, preset: Preset): void {
+  const bands = catalogueBands(cat).map((b) => b.band);
+  const missing = preset.requiredBands.filter((b) => !bands.includes(b));
+  if (missing.length) {
+    throw new SelectError(`missing band column(s) ${missing.map((b) => `flux_${b}/fluxerr_${b}`).join(', ')} required by preset '${preset.name}' (catalogue has: ${bands.join(', ') || 'no flux_<BAND> columns'})`, cat.file ?? 'catalogue');
+  }
+}
+
+/**
+ * Several presets over one catalogue with one shared photo-z (P(z) kept, as posterior presets need):
+ * the pipeline's selection entry point. `union` holds each row selected by any preset (first preset
+ * that kept it, in the given order), sorted by priority.
+ */
+export function selectWithPresets(cat: Catalogue, presets: Preset[], opts: Omit<SelectOptions, 'photoz'> = {}):
+  { results: SelectionResult[]; union: Candidate[] } {
+  for (const p of presets) checkRequiredBands(cat, p);
+  const sysErr = opts.sysErr ?? 0.05;
+  const splits = [...new Set(presets.map((p) => p.photoz.zSplit))];
+  const pzs = new Map(splits.map((zs) => [zs, photozCatalogue(cat, { sysErr, zSplit: zs, fluxScale: opts.fluxScale, keepPz: true })]));
+  const results = presets.map((p) => selectCandidates(cat, p, { ...opts, photoz: pzs.get(p.photoz.zSplit) }));
+  const seen = new Set<number>();
+  const union: Candidate[] = [];
+  for (const r of results) for (const c of r.candidates) if (!seen.has(c.index)) { seen.add(c.index); union.push(c); }
+  return { results, union: union.sort(comparePriority) };
 }

@@ -4,7 +4,7 @@
 // regression in templates, IGM, NNLS or the cuts moves them.
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { readCatalogueCsv, loadPreset, selectCandidates, photozCatalogue, type Catalogue } from '../src/index.ts';
+import { readCatalogueCsv, loadPreset, selectCandidates, photozCatalogue, selectionLog, POSTERIOR_PRESETS, type Catalogue } from '../src/index.ts';
 
 const DIR = fileURLToPath(new URL('../../../data/external/ceers_v0.2_highz_catalogs/', import.meta.url));
 const FIELDS = ['NIRCam1', 'NIRCam2', 'NIRCam3', 'NIRCam6'];
@@ -62,5 +62,26 @@ describe('CEERS v0.2 catalogues', () => {
     for (const p of sel) expect(p).toBeGreaterThanOrEqual(0.98);
     expect(n150).toBe(0);
     expect(n200).toBe(0);
+  });
+
+  it('posterior-led presets together: ≥ 80 % of the team\'s P(z>8) ≥ 0.9 objects, ≤ 10 % of the selection with team P(z>8) < 0.2', () => {
+    const presets = POSTERIOR_PRESETS.map((p) => loadPreset(p));
+    let nTeam = 0, nTeamSel = 0, nSel = 0, nBad = 0;
+    cats.forEach((cat, k) => {
+      const res = presets.map((p) => selectCandidates(cat, p, { photoz: pzs[k] }));
+      cat.rows.forEach((r, i) => {
+        const t = r.pz_INT_ZGT8 as number;
+        const sel = res.some((x) => x.all[i].selected);
+        if (t >= 0.9) { nTeam++; if (sel) nTeamSel++; }
+        if (sel) { nSel++; if (t < 0.2) nBad++; }
+      });
+      // every row has a logged decision: notes when kept, reasons when rejected
+      for (const x of res) for (const c of x.all) expect((c.selected ? c.notes : c.reasons).length).toBeGreaterThan(0);
+      expect(selectionLog(res[0]).split('\n').length).toBeGreaterThan(cat.rows.length);
+    });
+    // measured: 11 of 11 team objects; 16 selected, 0 with team P(z>8) < 0.2
+    expect(nTeam).toBe(11);
+    expect(nTeamSel / nTeam).toBeGreaterThanOrEqual(0.8);
+    expect(nBad / nSel).toBeLessThanOrEqual(0.1);
   });
 });

@@ -3,12 +3,12 @@
 // at completeness ≥ 70 % for S/N_det > 8, asserted here for every preset on the field of
 // `node --import tsx libs/select/bench/select.bench.ts --seed 11 --scale 2` (2420 objects).
 import { describe, it, expect } from 'vitest';
-import { mockCatalogue, mockMetrics, loadPreset, selectCandidates, photozCatalogue, BUILTIN_PRESETS } from '../src/index.ts';
+import { mockCatalogue, mockMetrics, loadPreset, selectCandidates, photozCatalogue, ALL_PRESETS } from '../src/index.ts';
 
 describe('mock field validation', () => {
   // the bench's --scale 2 counts: ≈ 130–350 true objects per preset (binomial σ ≈ 2.5–4 %)
   const { catalogue, truth } = mockCatalogue({ seed: 11, counts: { highz: 800, balmer: 400, dusty: 400, 'strong-line': 400, 'lowz-sf': 300, 'brown-dwarf': 120 } });
-  const pz = photozCatalogue(catalogue);
+  const pz = photozCatalogue(catalogue, { keepPz: true });   // posterior presets integrate P(z)
 
   it('is deterministic: same seed → identical catalogue', () => {
     const a = mockCatalogue({ seed: 5, counts: { highz: 3, balmer: 3, dusty: 3, 'strong-line': 3, 'lowz-sf': 3, 'brown-dwarf': 3 } });
@@ -18,7 +18,7 @@ describe('mock field validation', () => {
     expect(JSON.stringify(c.catalogue.rows[0])).not.toBe(JSON.stringify(a.catalogue.rows[0]));
   });
 
-  for (const name of BUILTIN_PRESETS) {
+  for (const name of ALL_PRESETS) {
     it(`${name}: the goal, completeness ≥ 70 % at contamination ≤ 10 %, S/N_det > 8`, () => {
       const m = mockMetrics(selectCandidates(catalogue, loadPreset(name), { photoz: pz }), truth, 8);
       expect(m.nTrue).toBeGreaterThan(100);

@@ -73,8 +73,23 @@ print(len(t), t['ra'].unit, t['flux_F277W'].unit, t['z_phot'].dtype.kind, t['id'
     const full = ceers2();
     const res = { ...full, all: full.all.map((c) => ({ ...c, ra: NaN, dec: NaN })), candidates: full.candidates.map((c) => ({ ...c, ra: NaN, dec: NaN })) };
     const dir = join(mkdtempSync(join(tmpdir(), 'sel-')), 'out');
-    await expect(writeFollowUpPackage(res, dir)).rejects.toThrow(/no RA\/Dec columns/);
+    await expect(writeFollowUpPackage(res, dir)).rejects.toThrow(/no usable RA\/Dec/);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a candidate with text or empty RA/Dec is left out of msa_targets.txt with a warning, never written as NaN', async () => {
+    const full = ceers2();
+    expect(full.candidates.length).toBeGreaterThanOrEqual(2);
+    const bad = full.candidates[0].id;
+    const fix = <T extends { id: string; ra: number; dec: number }>(c: T): T => (c.id === bad ? { ...c, ra: NaN, dec: NaN } : c);
+    const res = { ...full, all: full.all.map(fix), candidates: full.candidates.map(fix) };
+    const dir = mkdtempSync(join(tmpdir(), 'sel-'));
+    const warnings: string[] = [];
+    await writeFollowUpPackage(res, dir, { warn: (m) => warnings.push(m) });
+    const msa = readFileSync(join(dir, 'msa_targets.txt'), 'utf8');
+    expect(msa).not.toMatch(/NaN/);
+    expect(msa.trim().split('\n').length).toBe(2 + full.candidates.length - 1);
+    expect(warnings).toEqual([`1 candidate(s) left out of msa_targets.txt: RA/Dec not finite decimal degrees (ids ${bad})`]);
   });
 
   it('stamps: one PNG, bands × (co-add, denoised), same asinh scale across panels', () => {

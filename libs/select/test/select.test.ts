@@ -150,3 +150,64 @@ describe('selection', () => {
     expect(nJyFromAbMag(31.4)).toBe(1);
   });
 });
+
+describe('posterior-led presets', () => {
+  it('probColourAbove is the Gaussian probability of the flux inequality (checked by simulation)', async () => {
+    const { probColourAbove, Rng } = await import('../src/index.ts');
+    const rng = new Rng(3);
+    const [fa, ea, fb, eb, c] = [3, 2, 12, 2, 1.0];
+    let n = 0;
+    const N = 20000;
+    for (let i = 0; i < N; i++) {
+      const a = fa + ea * rng.normal(), b = fb + eb * rng.normal();
+      if (a < b * Math.pow(10, -0.4 * c)) n++;   // m_a − m_b > c (also for a ≤ 0: an undetected blue band)
+    }
+    expect(Math.abs(probColourAbove(fa, ea, fb, eb, c) - n / N)).toBeLessThan(0.015);
+  });
+
+  it('a missing veto band is missing data, not a rejection', () => {
+    const p = loadPreset('posterior-z8');
+    expect(p.mode).toBe('posterior');
+    const hz = galaxyRow('hz', 9.0, 27.0);
+    // no F115W coverage at all (e.g. outside the SW footprint): the break veto is skipped and noted
+    const noCov = { ...galaxyRow('nocov', 9.0, 27.0), flux_F115W: 0, fluxerr_F115W: 1e10 };
+    // the recipe preset drops the same object for the missing band
+    const res = selectCandidates(catalogue([hz, noCov]), p);
+    const by = Object.fromEntries(res.all.map((c) => [c.id, c]));
+    expect(by.hz.selected).toBe(true);
+    expect(by.hz.notes[0]).toMatch(/^posterior and vetoes: P\(z>8\) = /);
+    expect(by.nocov.selected).toBe(true);
+    expect(by.nocov.notes.join(' ')).toMatch(/veto\(s\) skipped, band missing: break F115W−F200W \(no coverage in F115W\)/);
+    const rec = selectCandidates(catalogue([hz, noCov]), loadPreset('f115w-dropout'));
+    expect(rec.all[1].selected).toBe(false);
+    expect(rec.all[1].reasons[0]).toMatch(/missing band/);
+    // a blue-band detection is still a veto, with the reason logged
+    const leak = galaxyRow('leak', 9.0, 27.0, { flux_F090W: 10 * SIG });
+    const r2 = selectCandidates(catalogue([leak]), p);
+    expect(r2.all[0].selected).toBe(false);
+    expect(r2.all[0].reasons.join(' ')).toMatch(/non-detection veto: F090W S\/N = 10\.0/);
+  });
+
+  it('a z = 6 galaxy is rejected on the posterior first', () => {
+    const res = selectCandidates(catalogue([galaxyRow('z6', 6.0, 26.5)]), loadPreset('posterior-z8'));
+    expect(res.all[0].selected).toBe(false);
+    expect(res.all[0].reasons[0]).toMatch(/^P\(z>8\) = /);
+  });
+
+  it('a posterior preset without its posterior block is refused, naming the field', () => {
+    const raw = JSON.parse(JSON.stringify(loadPreset('posterior-z8')));
+    delete raw.posterior;
+    expect(() => parsePreset(raw, 'my.json')).toThrow(/my\.json.*posterior/);
+  });
+});
+
+describe('selectWithPresets (pipeline entry point)', () => {
+  it('runs the posterior presets on one shared photo-z and returns the union, each object once', async () => {
+    const { selectWithPresets, POSTERIOR_PRESETS } = await import('../src/index.ts');
+    const rows = [galaxyRow('a', 9.0, 27.0), galaxyRow('b', 12.5, 27.0), galaxyRow('c', 6.0, 27.0)];
+    const r = selectWithPresets(catalogue(rows), POSTERIOR_PRESETS.map((p) => loadPreset(p)));
+    expect(r.results.map((x) => x.preset.name)).toEqual([...POSTERIOR_PRESETS]);
+    expect(r.union.map((c) => c.id).sort()).toEqual(['a', 'b']);
+    expect(r.results[0].all[0].pz!.z).toBeDefined();   // P(z) kept
+  });
+});

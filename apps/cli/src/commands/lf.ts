@@ -16,6 +16,8 @@ export interface LfCliOptions {
   steps?: string;
   walkers?: string;
   png: boolean;
+  assumeComplete?: boolean;
+  skipInvalid?: boolean;
 }
 
 function num(v: string | undefined, name: string, check: (n: number) => boolean = Number.isFinite): number | undefined {
@@ -54,7 +56,21 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
   const mEdges = o.magEdges ? parseMagEdges(o.magEdges) : undefined;
   const models = (o.models ?? 'schechter,dpl').split(',').map((m) => m.trim().toLowerCase());
   for (const m of models) if (m !== 'schechter' && m !== 'dpl') throw new UsageError(`--models: unknown model '${m}' (schechter, dpl)`);
-  const cands = lf.readCandidatesCsv(candidatesCsv);
+  if (!o.completeness && !o.assumeComplete) {
+    throw new UsageError('no completeness: give --completeness <completeness.json> (injection–recovery), or --assume-complete --area <arcmin²> to accept C = 1 (φ then only a lower limit)');
+  }
+  if (o.completeness && o.assumeComplete) throw new UsageError('--assume-complete and --completeness exclude each other');
+  const skipped: Array<{ row: number; reason: string }> = [];
+  const cands = lf.readCandidatesCsv(candidatesCsv, { skipInvalid: o.skipInvalid, skipped });
+  if (skipped.length) {
+    const byReason = new Map<string, number[]>();
+    for (const s of skipped) {
+      const key = s.reason.replace(/ = "[^"]*"/, '').replace(/at z = [\d.]+/, 'at its z');
+      byReason.set(key, [...(byReason.get(key) ?? []), s.row]);
+    }
+    for (const [why, rows] of byReason) log(`warning: skipped ${rows.length} row(s) of ${candidatesCsv}: ${why} (rows ${rows.slice(0, 8).join(', ')}${rows.length > 8 ? ', …' : ''})\n`);
+  }
+  if (cands.length === 0) throw new lf.LumfuncError(`no usable candidates${skipped.length ? ` (${skipped.length} row(s) skipped as invalid)` : ''}`, candidatesCsv);
   let comp;
   if (o.completeness) {
     const files = o.completeness.split(',').map((f) => f.trim()).filter(Boolean);
@@ -62,7 +78,8 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
   }
   else {
     const area = num(o.area, 'area', (n) => n > 0);
-    if (area === undefined) throw new UsageError('give --completeness <completeness.json>, or --area <arcmin²> for C = 1');
+    if (area === undefined) throw new UsageError('--assume-complete needs --area <arcmin²>');
+    log('warning: completeness ASSUMED to be 1 (--assume-complete): the binned φ are lower limits wherever the survey is incomplete\n');
     const zs = zBins ?? lf.DEFAULT_Z_BINS;
     comp = lf.unitCompleteness([Math.min(...zs.map((z) => z[0])), Math.max(...zs.map((z) => z[1]))], mEdges ? [mEdges[0], mEdges[mEdges.length - 1]] : [-25, -15], area);
   }
@@ -75,15 +92,21 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
     seed: num(o.seed, 'seed', Number.isInteger),
     nSteps: num(o.steps, 'steps', (n) => Number.isInteger(n) && n >= 100),
     nWalkers: num(o.walkers, 'walkers', (n) => Number.isInteger(n) && n >= 8),
+    assumeComplete: !!o.assumeComplete,
   });
+  if (skipped.length) res.warnings.push(`${skipped.length} invalid row(s) of ${candidatesCsv} skipped (--skip-invalid)`);
   for (const zb of res.zBins) {
     log(`[lf] ${zb.label}: N = ${+zb.nCandidates.toFixed(2)}, ${zb.bins.length} bins`);
+    if (zb.fitSkipped) log(`; ${zb.fitSkipped}`);
     for (const f of zb.fits) {
       const p = f.posterior;
-      log(`; ${f.model}: M* = ${p.MStar.median.toFixed(2)}, α = ${p.alpha.median.toFixed(2)}, log ρ_UV(<−17) = ${f.logRhoUV17.median.toFixed(2)}${f.diagnostics.converged ? '' : ' (not converged)'}`);
+      const st = f.diagnostics.status === 'ok' ? 'converged'
+        : f.diagnostics.status === 'at-prior-bound' ? `AT PRIOR BOUND: ${f.diagnostics.atPriorBound.map((b) => `${b.param} = ${b.value}`).join(', ')} — not converged` : 'NOT converged';
+      log(`; ${f.model}: M* = ${p.MStar.median.toFixed(2)}, α = ${p.alpha.median.toFixed(2)}, log ρ_UV(<−17) = ${f.logRhoUV17.median.toFixed(2)} (${st})`);
     }
     log('\n');
   }
+  for (const w of res.warnings) if (!w.startsWith('completeness ASSUMED') && !/ skipped \(--skip-invalid\)$/.test(w)) log(`warning: ${w}\n`);
   const files = lf.writeLfProducts(res, comp, o.out, { png: o.png });
   log(`[lf] wrote ${files.length} files to ${o.out}\n`);
   return files;
@@ -95,7 +118,9 @@ export function register(program: Command): void {
     .description('UV luminosity function: binned φ, Schechter/DPL posteriors, ρ_UV and figures from a candidate catalogue')
     .argument('<candidates>', 'candidates CSV (z or z_phot, M_UV or flux_<BAND> columns; optional weight)')
     .option('--completeness <files>', 'completeness.json from injection–recovery (docs/contracts.md); comma-separate one per field to sum V_eff')
-    .option('--area <arcmin2>', 'survey area for C = 1 when no completeness product is given')
+    .option('--area <arcmin2>', 'survey area, with --assume-complete')
+    .option('--assume-complete', 'no completeness product: assume C = 1 (warned in the output and on the figure)')
+    .option('--skip-invalid', 'skip candidate rows with invalid values (counted, with the reason) instead of failing')
     .requiredOption('--out <dir>', 'output directory')
     .option('--z-bins <list>', 'redshift bins, e.g. 8.5:9.5,9.5:10.5,10.5:12,12:16')
     .option('--mag-edges <spec>', 'M_UV bin edges: start:stop:step or a comma list (default -23:-16:0.5)')

@@ -30,12 +30,15 @@ export async function runSelect(catalog: string, o: SelectCliOptions, log: (s: s
   if (!hasRa) throw new sel.SelectError('no RA/Dec columns (need ra, dec in degrees) — the follow-up package needs sky positions', catalog);
   const loaded = presets.map((p) => sel.loadPreset(p));
   const written: string[] = [];
-  for (const preset of loaded) {
-    const t0 = Date.now();
-    const res = sel.selectCandidates(cat, preset, { sysErr, fluxScale });
+  // one shared photo-z (P(z) kept) for all presets
+  const t00 = Date.now();
+  const { results } = sel.selectWithPresets(cat, loaded, { sysErr, fluxScale });
+  for (const res of results) {
+    const preset = res.preset;
+    const t0 = loaded.indexOf(preset) === 0 ? t00 : Date.now();
     for (const w of res.warnings) log(`warning: ${w}\n`);
     const dir = loaded.length > 1 ? `${o.out}/${preset.name}` : o.out;
-    written.push(...await sel.writeFollowUpPackage(res, dir, { images: o.images, stampArcsec }));
+    written.push(...await sel.writeFollowUpPackage(res, dir, { images: o.images, stampArcsec, warn: (m) => log(`warning: ${m}\n`) }));
     const byClass = [1, 2, 3].map((k) => res.candidates.filter((c) => c.priorityClass === k).length);
     log(`${preset.name}: ${res.candidates.length} candidate(s) of ${cat.rows.length} rows (class 1/2/3: ${byClass.join('/')}; ${res.nDropped} dropped for missing bands) in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${dir}\n`);
   }
@@ -47,7 +50,7 @@ export function register(program: Command): void {
     .command('select')
     .description('select z≈9–16 dropout candidates (colour cuts + photo-z + contaminant rejection) and write the follow-up package')
     .argument('<catalog>', 'catalogue CSV: id, ra, dec, flux_<BAND>, fluxerr_<BAND> in nJy')
-    .requiredOption('--preset <name|file.json>', 'f115w-dropout, f150w-dropout, f200w-dropout, a preset JSON file, or a comma list')
+    .requiredOption('--preset <name|file.json>', 'posterior-z8, posterior-z11, posterior-z15 (posterior-led), f115w-dropout, f150w-dropout, f200w-dropout (published recipes), a preset JSON file, or a comma list')
     .requiredOption('--out <dir>', 'output directory')
     .option('--images <spec>', 'postage-stamp images: BAND=coadd.fits,BAND:denoised=den.fits,…')
     .option('--sys-err <frac>', 'photo-z systematic flux-error floor (default 0.05)')
