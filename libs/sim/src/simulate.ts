@@ -140,7 +140,7 @@ export async function simulateField(specInput: FieldSpecInput | FieldSpec, outDi
 async function simulateInto(specInput: FieldSpecInput | FieldSpec, dir: string, opts: SimulateOptions): Promise<SimulateResult> {
   const t0 = performance.now();
   const spec = parseSpec(specInput);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const fieldJson = join(dir, 'field.json');
   if (existsSync(fieldJson)) {
     // replacing a previous field: remove its marker first so a crash cannot leave a stale, mixed field
