@@ -2,8 +2,8 @@
 export { FitsError } from './errors.ts';
 export { Header, type Card, type CardValue } from './header.ts';
 export {
-  readFits, readImage, parseFits, findHdu, selectImageHdu, imageFromHdu, decodeImageData,
-  type Hdu, type ImageHdu, type TableHdu, type Image,
+  readFits, readImage, parseFits, findHdu, selectImageHdu, imageFromHdu, decodeImageData, decodeStored,
+  type Hdu, type ImageHdu, type TableHdu, type Image, type StoredPixels, type ReadOptions,
 } from './read.ts';
 export {
   writeFits, writeImage, writeTable, encodeFits, writeAtomic,
