@@ -13,4 +13,5 @@ export { type TableColumn, type TypedColumn, type ColumnInfo, type WriteColumn }
 export { Wcs, tanWcs, type WcsParams, type Sip } from './wcs.ts';
 export {
   nJyPerPixelScale, abZeroPointMJySr, nJyPerUnitFromZeroPoint, pixelAreaSr, parseFluxUnit, AB_ZP_NJY, ZERO_POINT_KEYS,
+  FLUX_UNIT_KEYS, labelImageHeader,
 } from './units.ts';
