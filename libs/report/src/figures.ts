@@ -120,6 +120,7 @@ export function stampFigure(png: Uint8Array, layout: StampLayout, alt: string, m
   const len = niceLength(0.45 * cw * scale * perDisplay);
   const L = len / perDisplay;
   const x0 = left + (gap + 3) * scale + 2, y0 = top + (gap + ch) * scale - 4;
+  svg += `<rect x="${fmt(x0 - 2)}" y="${fmt(y0 - 13)}" width="${fmt(Math.max(L, 22) + 4)}" height="16" fill="#fff" fill-opacity="0.8"/>`;
   svg += `<g class="scale-bar" stroke="#d62728" fill="#d62728"><line x1="${fmt(x0)}" y1="${fmt(y0)}" x2="${fmt(x0 + L)}" y2="${fmt(y0)}" stroke-width="2"/>`;
   svg += `<text x="${fmt(x0 + L / 2)}" y="${fmt(y0 - 3)}" text-anchor="middle" font-size="9" stroke="none">${arcsecLabel(len)}</text></g>`;
   svg += '</svg>';
