@@ -106,28 +106,29 @@ export function stampFigure(png: Uint8Array, layout: StampLayout, alt: string, m
   const dw = W * scale, dh = H * scale;
   const tw = left + dw, th = top + dh;
   const bandFont = Math.max(7, Math.min(11, (cw * scale) / 3.6));
-  let svg = `<svg class="stamp-labels" xmlns="http://www.w3.org/2000/svg" width="${fmt(tw)}" height="${fmt(th)}" viewBox="0 0 ${fmt(tw)} ${fmt(th)}" font-family="sans-serif" font-size="11">`;
+  // Labels are positioned HTML (not SVG), so the candidate table's only SVG per row stays the P(z) plot.
+  const pos = (x: number, y: number, extra: string) => `position:absolute;left:${fmt(x)}px;top:${fmt(y)}px;${extra}`;
+  let labels = '';
   layout.bands.forEach((b, i) => {
     const x = left + (gap + i * (cw + gap) + cw / 2) * scale;
-    svg += `<text class="stamp-band" x="${fmt(x)}" y="12" text-anchor="middle" font-size="${fmt(bandFont)}">${escapeXml(b)}</text>`;
+    labels += `<span class="stamp-band" style="${pos(x, 0, `transform:translateX(-50%);font-size:${fmt(bandFont)}px;line-height:${top}px;white-space:nowrap`)}">${escapeXml(b)}</span>`;
   });
   layout.rows.forEach((r, j) => {
     const y = top + (gap + j * (ch + gap) + ch / 2) * scale;
-    svg += `<text class="stamp-row" x="${left - 4}" y="${fmt(y + 4)}" text-anchor="end">${escapeXml(r)}</text>`;
+    labels += `<span class="stamp-row" style="${pos(0, y, `width:${left - 4}px;text-align:right;transform:translateY(-50%);font-size:11px;white-space:nowrap`)}">${escapeXml(r)}</span>`;
   });
-  // scale bar inside the first panel (bottom left), in red on the light stamp background
+  // scale bar inside the first panel (bottom left), in red on a light box
   const perDisplay = layout.pixelScale / (zoom * scale); // arcsec per display px
   const len = niceLength(0.45 * cw * scale * perDisplay);
   const L = len / perDisplay;
   const x0 = left + (gap + 3) * scale + 2, y0 = top + (gap + ch) * scale - 4;
-  svg += `<rect x="${fmt(x0 - 2)}" y="${fmt(y0 - 13)}" width="${fmt(Math.max(L, 22) + 4)}" height="16" fill="#fff" fill-opacity="0.8"/>`;
-  svg += `<g class="scale-bar" stroke="#d62728" fill="#d62728"><line x1="${fmt(x0)}" y1="${fmt(y0)}" x2="${fmt(x0 + L)}" y2="${fmt(y0)}" stroke-width="2"/>`;
-  svg += `<text x="${fmt(x0 + L / 2)}" y="${fmt(y0 - 3)}" text-anchor="middle" font-size="9" stroke="none">${arcsecLabel(len)}</text></g>`;
-  svg += '</svg>';
+  labels += `<span class="scale-bar" style="${pos(x0 - 2, y0 - 13, `width:${fmt(Math.max(L, 22) + 4)}px;height:15px;background:rgba(255,255,255,0.8)`)}">`
+    + `<span class="scale-bar-label" style="${pos(0, 0, `width:${fmt(L + 4)}px;text-align:center;font-size:9px;line-height:11px;color:#d62728`)}">${arcsecLabel(len)}</span>`
+    + `<span style="${pos(2, 12, `width:${fmt(L)}px;height:0;border-top:2px solid #d62728`)}"></span></span>`;
   const b64 = Buffer.from(png).toString('base64');
-  return `<div class="stampfig" style="position:relative;width:${fmt(tw)}px;height:${fmt(th)}px">`
+  return `<div class="stampfig" style="position:relative;width:${fmt(tw)}px;height:${fmt(th)}px;font-family:sans-serif;text-align:left">`
     + `<img alt="${escapeXml(alt)}" src="data:image/png;base64,${b64}" style="position:absolute;left:${left}px;top:${top}px;width:${fmt(dw)}px;height:${fmt(dh)}px;image-rendering:pixelated">`
-    + `<div style="position:absolute;left:0;top:0;pointer-events:none">${svg}</div></div>`;
+    + `${labels}</div>`;
 }
 
 function escapeXml(s: string): string {

@@ -162,7 +162,9 @@ describe.skipIf(!existsSync(chromium))('report in a real browser', () => {
       // labelled stamps: band names, row labels, a scale bar
       expect(await page.locator('.stampfig .stamp-band').allTextContents()).toEqual(['F277W', 'F444W']);
       expect(await page.locator('.stampfig .stamp-row').allTextContents()).toEqual(['co-add', 'denoised']);
-      expect(await page.locator('.stampfig .scale-bar text').textContent()).toMatch(/^\d+(\.\d+)?″$/);
+      expect(await page.locator('.stampfig .scale-bar-label').textContent()).toMatch(/^\d+(\.\d+)?″$/);
+      // one SVG per candidate row: its P(z) plot (labels are HTML)
+      expect(await page.locator('#candidate-table tbody tr svg').count()).toBe(1);
       // P(z) with labelled axes
       const pzText = (await page.locator('#candidate-table td.pz').textContent()) ?? '';
       expect(pzText).toContain('redshift z');
