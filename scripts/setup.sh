@@ -19,6 +19,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # onnxruntime-node's postinstall would download the CUDA providers (hundreds of MB) from NuGet; we
+  # run on CPU. npm ≥ 11 skips it through package.json "allowScripts" (onnxruntime-node: false);
+  # older npm reads this variable (onnxruntime-node script/install-utils.js parseInstallFlag).
+  export ONNXRUNTIME_NODE_INSTALL=skip
   npm ci --no-audit --no-fund
 fi
 echo "setup: done"

@@ -3,6 +3,7 @@
 // or the complete new one, never a partial file; a process killed at any moment leaves only
 // `<name>.tmp-*` debris, which caches ignore (names containing TMP_MARK) and their gc removes.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { ensureDir } from './fs.ts';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
@@ -26,7 +27,7 @@ export function tmpSibling(path: string): string {
  * writers). The parent directory is created if needed; on any error the temporary file is removed.
  */
 export function writeFileAtomicWith(path: string, write: (fd: number) => void): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const tmp = tmpSibling(path);
   let fd: number | undefined;
   try {
@@ -57,9 +58,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 /** Fills a fresh temporary directory with `fill`, then renames it to `dir` in one step. */
 export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  mkdirSync(dirname(dir), { recursive: true });
+  ensureDir(dirname(dir));
   const tmp = tmpSibling(dir);
-  mkdirSync(tmp, { recursive: true });
+  mkdirSync(tmp);
   try {
     await fill(tmp);
     fsyncDir(tmp);

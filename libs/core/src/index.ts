@@ -2,3 +2,5 @@
 export * from './rng.ts';
 export * from './csv.ts';
 export * from './atomic.ts';
+export * from './fs.ts';
+export * from './worker.ts';

@@ -2,8 +2,8 @@
 export { FitsError } from './errors.ts';
 export { Header, type Card, type CardValue } from './header.ts';
 export {
-  readFits, readImage, parseFits, findHdu, selectImageHdu, imageFromHdu, decodeImageData,
-  type Hdu, type ImageHdu, type TableHdu, type Image,
+  readFits, readImage, parseFits, findHdu, selectImageHdu, imageFromHdu, decodeImageData, decodeStored,
+  type Hdu, type ImageHdu, type TableHdu, type Image, type StoredPixels, type ReadOptions,
 } from './read.ts';
 export {
   writeFits, writeImage, writeTable, encodeFits, writeAtomic,
@@ -13,4 +13,5 @@ export { type TableColumn, type TypedColumn, type ColumnInfo, type WriteColumn }
 export { Wcs, tanWcs, type WcsParams, type Sip } from './wcs.ts';
 export {
   nJyPerPixelScale, abZeroPointMJySr, nJyPerUnitFromZeroPoint, pixelAreaSr, parseFluxUnit, AB_ZP_NJY, ZERO_POINT_KEYS,
+  FLUX_UNIT_KEYS, labelImageHeader,
 } from './units.ts';

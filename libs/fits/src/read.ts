@@ -23,6 +23,11 @@ export interface ImageHdu {
   bitpix: number;
   /** ZCMPTYPE of a tile-compressed image (e.g. 'RICE_1'), else undefined. */
   compression?: string;
+  /**
+   * Integer pixels as stored, when read with `{ lazy: true }` (BITPIX 8/16/32): then `data` is
+   * decoded to floats only when first accessed.
+   */
+  stored?: StoredPixels;
 }
 
 export interface TableHdu {
@@ -47,6 +52,30 @@ export interface Image {
   /** Row-major, data[y * width + x], physical units given by header BUNIT. */
   data: Float32Array;
   header: Header;
+  /** Integer pixels as stored (only from a `{ lazy: true }` read of an integer image; `data` is then decoded on first access). */
+  stored?: StoredPixels;
+}
+
+/**
+ * Integer pixels kept undecoded (native byte order): physical = values[i] × bscale + bzero, and
+ * values[i] === blank → NaN (FITS §5.3). The unsigned conventions (BITPIX 16/32 with BZERO 2^15/2^31)
+ * come as Uint16Array/Uint32Array with bzero 0, i.e. the values are already physical.
+ */
+export interface StoredPixels {
+  values: Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+  bscale: number;
+  bzero: number;
+  blank?: number;
+}
+
+export interface ReadOptions {
+  /** Keep integer images undecoded until `data` is used (see StoredPixels). Default false. */
+  lazy?: boolean;
+}
+
+/** Whether an image HDU has pixels, without decoding lazily read ones. */
+function hasData(h: ImageHdu): boolean {
+  return h.stored !== undefined || h.data !== null;
 }
 
 const BLOCK = 2880;
@@ -54,7 +83,7 @@ const BLOCK = 2880;
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /** Reads every HDU of a FITS file (.fits, .fits.gz, tile-compressed extensions). */
-export function readFits(path: string): Hdu[] {
+export function readFits(path: string, opts: ReadOptions = {}): Hdu[] {
   let buf: Buffer;
   try {
     buf = readFileSync(path);
@@ -65,7 +94,7 @@ export function readFits(path: string): Hdu[] {
     throw err;
   }
   try {
-    return parseFits(buf, path, true);
+    return parseFits(buf, path, true, opts);
   } catch (e) {
     if (e instanceof FitsError) throw e;
     // Safety net: any other decoding failure still becomes a typed, one-line error.
@@ -74,8 +103,8 @@ export function readFits(path: string): Hdu[] {
 }
 
 /** Reads a single image HDU: by index or EXTNAME, default 'SCI' if present, else the first image with data. */
-export function readImage(path: string, opts: { hdu?: number | string } = {}): Image {
-  const hdus = readFits(path);
+export function readImage(path: string, opts: { hdu?: number | string } & ReadOptions = {}): Image {
+  const hdus = readFits(path, { lazy: opts.lazy });
   const hdu = selectImageHdu(hdus, opts.hdu, path);
   return imageFromHdu(hdu, path);
 }
@@ -83,14 +112,14 @@ export function readImage(path: string, opts: { hdu?: number | string } = {}): I
 export function selectImageHdu(hdus: Hdu[], which: number | string | undefined, file?: string): ImageHdu {
   let hdu: Hdu | undefined;
   if (which === undefined) {
-    hdu = hdus.find((h) => h.kind === 'image' && h.name.toUpperCase() === 'SCI' && h.data);
-    hdu ??= hdus.find((h) => h.kind === 'image' && h.data !== null);
+    hdu = hdus.find((h) => h.kind === 'image' && h.name.toUpperCase() === 'SCI' && hasData(h));
+    hdu ??= hdus.find((h) => h.kind === 'image' && hasData(h));
     if (!hdu) throw new FitsError('no image HDU with data', { file });
   } else {
     hdu = findHdu(hdus, which, file);
   }
   if (hdu.kind !== 'image') throw new FitsError('is a table, not an image', { file, hdu: which ?? hdu.index });
-  if (!hdu.data) throw new FitsError('image HDU has no data (NAXIS = 0)', { file, hdu: which ?? hdu.index });
+  if (!hasData(hdu)) throw new FitsError('image HDU has no data (NAXIS = 0)', { file, hdu: which ?? hdu.index });
   return hdu;
 }
 
@@ -116,9 +145,23 @@ export function imageFromHdu(hdu: ImageHdu, file?: string): Image {
   if (shape.slice(2).some((n) => n !== 1)) {
     throw new FitsError(`image is ${shape.length}-D (${shape.join('×')}); read it with readFits`, { file, hdu: hdu.index });
   }
+  if (hdu.stored) {
+    const img = { width, height, header: hdu.header, stored: hdu.stored } as Image;
+    lazyProperty(img, 'data', () => { const d = hdu.data!; return d instanceof Float32Array ? d : Float32Array.from(d); });
+    return img;
+  }
   const d = hdu.data!;
   const data = d instanceof Float32Array ? d : Float32Array.from(d);
   return { width, height, data, header: hdu.header };
+}
+
+/** Defines `obj[key]` as computed once on first read (then a plain writable value). */
+function lazyProperty<T extends object>(obj: T, key: string, compute: () => unknown): void {
+  Object.defineProperty(obj, key, {
+    configurable: true, enumerable: true,
+    get() { const v = compute(); Object.defineProperty(obj, key, { value: v, writable: true, configurable: true, enumerable: true }); return v; },
+    set(v: unknown) { Object.defineProperty(obj, key, { value: v, writable: true, configurable: true, enumerable: true }); },
+  });
 }
 
 function maybeGunzip(buf: Uint8Array, file: string | undefined): Uint8Array {
@@ -133,7 +176,7 @@ function maybeGunzip(buf: Uint8Array, file: string | undefined): Uint8Array {
 }
 
 /** Parses FITS bytes. With `owned`, the buffer may be byte-swapped in place and viewed (zero copy). */
-export function parseFits(bytes: Uint8Array, file?: string, owned = false): Hdu[] {
+export function parseFits(bytes: Uint8Array, file?: string, owned = false, opts: ReadOptions = {}): Hdu[] {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     bytes = maybeGunzip(bytes, file);
     owned = true;
@@ -155,7 +198,7 @@ export function parseFits(bytes: Uint8Array, file?: string, owned = false): Hdu[
       }
     }
     const { header, end } = readHeader(bytes, pos, file, index);
-    const hdu = parseHdu(bytes, header, end, index, file, owned);
+    const hdu = parseHdu(bytes, header, end, index, file, owned, opts.lazy === true);
     hdus.push(hdu.hdu);
     pos = hdu.next;
   }
@@ -208,7 +251,7 @@ export function checkBitpix(bitpix: number, file: string | undefined, hdu: numbe
 }
 
 function parseHdu(
-  bytes: Uint8Array, header: Header, dataStart: number, index: number, file: string | undefined, owned: boolean,
+  bytes: Uint8Array, header: Header, dataStart: number, index: number, file: string | undefined, owned: boolean, lazy = false,
 ): { hdu: Hdu; next: number } {
   const bitpix = intKey(header, 'BITPIX', file, index);
   checkBitpix(bitpix, file, index);
@@ -265,6 +308,12 @@ function parseHdu(
   }
   if (nelem > MAX_ELEMENTS) throw new FitsError(`image too large (${nelem} pixels)`, { file, hdu: index });
   let data: Float32Array | Float64Array | null = null;
+  if (nelem > 0 && lazy && bitpix > 0 && bitpix < 64) {
+    const stored = storedPixels(bytes, dataStart, nelem, bitpix, scaling(header, bitpix, file, index), owned);
+    const hdu = { kind: 'image', index, name, header, shape, bitpix, stored } as ImageHdu;
+    lazyProperty(hdu, 'data', () => decodeStored(stored, bitpix));
+    return { hdu, next };
+  }
   if (nelem > 0) {
     data = decodeImageData(bytes, dataStart, nelem, bitpix, scaling(header, bitpix, file, index), owned);
   }
@@ -376,6 +425,39 @@ export function decodeImageData(
     }
   }
   throw new FitsError(`unknown BITPIX ${bitpix}`);
+}
+
+/** Integer pixels in native byte order (one in-place swap of private bytes), not yet scaled. */
+function storedPixels(bytes: Uint8Array, start: number, n: number, bitpix: number, sc: Scaling, owned: boolean): StoredPixels {
+  const bp = bitpix / 8;
+  const len = n * bp;
+  let src: Uint8Array;
+  if (owned && (bytes.byteOffset + start) % 8 === 0) src = bytes.subarray(start, start + len);
+  else { src = new Uint8Array(len); src.set(bytes.subarray(start, start + len)); }
+  const sbuf = Buffer.from(src.buffer, src.byteOffset, len);
+  if (bp === 2) sbuf.swap16();
+  else if (bp === 4) sbuf.swap32();
+  const { bscale, bzero, blank } = sc;
+  if (bitpix === 8) return { values: new Uint8Array(src.buffer, src.byteOffset, len), bscale, bzero, blank };
+  if (blank === undefined && bscale === 1 && bzero === (bp === 2 ? 32768 : 2147483648)) {
+    flipSignBits(src, bp as 2 | 4); // unsigned convention: values become the physical numbers
+    return { values: bp === 2 ? new Uint16Array(src.buffer, src.byteOffset, n) : new Uint32Array(src.buffer, src.byteOffset, n), bscale: 1, bzero: 0 };
+  }
+  return { values: bp === 2 ? new Int16Array(src.buffer, src.byteOffset, n) : new Int32Array(src.buffer, src.byteOffset, n), bscale, bzero, blank };
+}
+
+/** Physical values of stored integer pixels: Float32Array for BITPIX 8/16, Float64Array for 32 (as decodeImageData). */
+export function decodeStored(st: StoredPixels, bitpix: number): Float32Array | Float64Array {
+  const { values, bscale, bzero, blank } = st;
+  const n = values.length;
+  const out = bitpix === 32 ? new Float64Array(n) : new Float32Array(n);
+  if (blank !== undefined) {
+    for (let i = 0; i < n; i++) { const r = values[i]!; out[i] = r === blank ? NaN : r * bscale + bzero; }
+    return out;
+  }
+  out.set(values);
+  if (bscale !== 1 || bzero !== 0) affine(out, bscale, bzero);
+  return out;
 }
 
 function affine(v: Float32Array | Float64Array, bscale: number, bzero: number): void {

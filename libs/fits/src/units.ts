@@ -89,3 +89,24 @@ export function parseFluxUnit(bunit: string): { factor: number; per: 'pix' | 'sr
   if (u === undefined) return undefined;
   return { factor: factor * u, per };
 }
+
+/**
+ * Keys that give pixel values a physical flux meaning: units, photometric calibration and integer
+ * scaling (FITS 4.0 §4.4.2.5 BUNIT, §5.3 BSCALE/BZERO/BLANK; JWST PHOTMJSR/PHOTUJA2/PIXAR_*; AB zero points).
+ */
+export const FLUX_UNIT_KEYS = [
+  'BUNIT', 'BSCALE', 'BZERO', 'BLANK', 'PHOTMJSR', 'PHOTUJA2', 'PHOTFLAM', 'PHOTFNU', 'PHOTPLAM', 'PIXAR_SR', 'PIXAR_A2',
+  ...ZERO_POINT_KEYS,
+] as const;
+
+/**
+ * A header for a label image (segmentation map, mask, ids) derived from a science header: keeps the
+ * WCS, FILTER, provenance and the rest, drops every key in FLUX_UNIT_KEYS so the labels are not
+ * read as fluxes (e.g. BUNIT='10.0*nanoJansky' inherited by segmentation.fits). Returns a copy.
+ */
+export function labelImageHeader(science: Header, opts: { bunit?: string } = {}): Header {
+  const h = science.clone();
+  for (const k of FLUX_UNIT_KEYS) h.delete(k);
+  if (opts.bunit !== undefined) h.set('BUNIT', opts.bunit, 'label image');
+  return h;
+}

@@ -7,7 +7,7 @@ export interface StageRecord { stage: string; seconds: number; cached: boolean; 
 
 export interface Reporter {
   start(stage: string, total?: number): void;
-  tick(stage: string, done: number, total?: number): void;
+  tick(stage: string, done: number, total?: number, msg?: string): void;
   end(rec: StageRecord): void;
   info(msg: string, extra?: Record<string, unknown>): void;
   close(): void;
@@ -26,7 +26,7 @@ export function silentReporter(): Reporter {
 class JsonReporter implements Reporter {
   constructor(private log: Logger) {}
   start(stage: string, total?: number) { this.log.info({ stage, event: 'start', total }, `${stage}: start`); }
-  tick(stage: string, done: number, total?: number) { this.log.info({ stage, event: 'progress', done, total }, `${stage}: ${done}/${total ?? '?'}`); }
+  tick(stage: string, done: number, total?: number, msg?: string) { this.log.info({ stage, event: 'progress', done, total, ...(msg ? { note: msg } : {}) }, `${stage}: ${done}/${total ?? '?'}${msg ? ` ${msg}` : ''}`); }
   end(rec: StageRecord) { this.log.info({ ...rec, event: 'end' }, `${rec.stage}: ${rec.cached ? 'cached' : 'done'} in ${rec.seconds.toFixed(2)} s`); }
   info(msg: string, extra?: Record<string, unknown>) { this.log.info(extra ?? {}, msg); }
   close() { this.log.flush(); }
@@ -41,13 +41,15 @@ class BarReporter implements Reporter {
   }, cliProgress.Presets.shades_classic);
   private bars = new Map<string, cliProgress.SingleBar>();
   start(stage: string, total = 1) {
+    const bar = this.bars.get(stage);
+    if (bar) { bar.setTotal(total); return; }
     this.bars.set(stage, this.multi.create(total, 0, { stage: stage.padEnd(14), status: '' }));
   }
-  tick(stage: string, done: number, total?: number) {
-    const bar = this.bars.get(stage);
-    if (!bar) return;
+  tick(stage: string, done: number, total?: number, msg?: string) {
+    if (!this.bars.has(stage)) this.start(stage, total);
+    const bar = this.bars.get(stage)!;
     if (total !== undefined) bar.setTotal(total);
-    bar.update(done);
+    bar.update(done, msg !== undefined ? { status: msg } : {});
   }
   end(rec: StageRecord) {
     const bar = this.bars.get(rec.stage);
@@ -65,4 +67,25 @@ export function summaryTable(records: StageRecord[]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const total = records.reduce((s, r) => s + r.seconds, 0);
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), `total ${total.toFixed(2)} s`].join('\n');
+}
+
+/** Progress of one long stage: `progress(done, total, msg?)`, e.g. progress(3, 12, 'F200W tile 3'). */
+export type ProgressFn = (done: number, total: number, msg?: string) => void;
+
+/**
+ * A `progress(done, total, msg)` callback for `stage`: on a terminal it moves the stage's bar (the
+ * message shows as its status); when piped it logs a line at most every `minIntervalMs` (default 2 s)
+ * plus the first and the last update, so a log stays short however fine-grained the calls are.
+ */
+export function stageProgress(rep: Reporter, stage: string, opts: { minIntervalMs?: number; now?: () => number } = {}): ProgressFn {
+  const every = opts.minIntervalMs ?? 2000;
+  const now = opts.now ?? Date.now;
+  let last = -Infinity;
+  return (done, total, msg) => {
+    const t = now();
+    if (rep instanceof BarReporter || done >= total || t - last >= every) {
+      last = t;
+      rep.tick(stage, done, total, msg);
+    }
+  };
 }

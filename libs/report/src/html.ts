@@ -2,6 +2,7 @@
 // resources, so the file can be mailed or archived as is.
 import { depthCurvesSvg, pzSparklineSvg, type DepthCurve } from './plots.ts';
 import { sexagesimal } from '@asteris/astro';
+import { formatArea, overlaySvg, pngSize, stampFigure, type CdMatrix, type StampLayout } from './figures.ts';
 
 export interface OverviewPanel {
   band: string;
@@ -10,6 +11,24 @@ export interface OverviewPanel {
   denoisedPng?: Uint8Array;
   zooms?: { label: string; coaddPng: Uint8Array; denoisedPng?: Uint8Array }[];
   stretch: string;
+  /** denoised − co-add (figures.ts residualPng), same size as the overviews. */
+  residualPng?: Uint8Array;
+  /** How the residual is stretched (residualPng's `stretch`). */
+  residualStretch?: string;
+}
+
+/** False detections of one detection path: sources found on the negated image at the threshold used. */
+export interface FalseDetectionRow {
+  /** e.g. 'co-add' or 'denoised'. */
+  path: string;
+  /** Detection threshold used (σ of the detection image). */
+  threshold: number;
+  /** Sources detected on the negated detection image at that threshold. */
+  nFalse: number;
+  /** Area searched, arcmin². */
+  areaArcmin2: number;
+  /** Real detections at the same threshold, for the false fraction. */
+  nDetected?: number;
 }
 
 export interface CandidateRow {
@@ -31,7 +50,15 @@ export interface CandidateRow {
 export interface ReportInput {
   title: string;
   generatedAt: string;
-  field: { name: string; bands: string[]; width: number; height: number; pixelScale: number; areaArcmin2: number; nExposures: Record<string, number> };
+  field: {
+    name: string; bands: string[]; width: number; height: number; pixelScale: number; areaArcmin2: number; nExposures: Record<string, number>;
+    /** WCS CD matrix (deg/pixel) of the overview images: draws the N/E compass. */
+    cd?: CdMatrix;
+  };
+  /** Layout of the candidates' stamp PNGs (default: field.bands × co-add[/denoised], zoom 3, gap 4). */
+  stampLayout?: StampLayout;
+  /** False-detection rate per detection path. */
+  falseDetections?: FalseDetectionRow[];
   overview: OverviewPanel[];
   depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; note?: string };
   candidates: CandidateRow[];
@@ -59,14 +86,38 @@ h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-botto
 .sub{color:#666;margin-top:4px}.grid{display:flex;flex-wrap:wrap;gap:16px}.panel{text-align:center}
 .panel img{image-rendering:pixelated;border:1px solid #999;max-width:540px}.zoom img{width:180px}
 table{border-collapse:collapse;font-size:0.86em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
-th{background:#f3f3f3}td.l{text-align:left}.stamp img{height:64px;image-rendering:pixelated}
+th{background:#f3f3f3}td.l{text-align:left}.stamp img{image-rendering:pixelated}
+figure.panel{margin:0}.imgwrap{position:relative;display:inline-block;line-height:0}.imgwrap svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
 .kv td:first-child{text-align:left;font-weight:bold}.note{color:#555;font-size:0.9em}.big{font-size:1.3em;font-weight:bold}`;
   const f = r.field;
+  const overlay = (png: Uint8Array, withCompass: boolean) => {
+    const { width } = pngSize(png);
+    const zoom = f.width > 0 ? width / f.width : 1;
+    return overlaySvg(width, pngSize(png).height, f.pixelScale / zoom, { cd: withCompass ? f.cd : undefined });
+  };
+  const fig = (png: Uint8Array, alt: string, cls: string, caption: string) =>
+    `<figure class="panel ${cls}"><div class="imgwrap">${img(png, alt, cls)}${overlay(png, true)}</div><figcaption>${caption}</figcaption></figure>`;
   const overview = r.overview.map((p) => `<div class="panel-group"><h3>${escapeHtml(p.band)}</h3><div class="grid">
-<div class="panel">${img(p.coaddPng, `${p.band} co-add`, 'overview-coadd')}<div>co-add</div></div>
-${p.denoisedPng ? `<div class="panel">${img(p.denoisedPng, `${p.band} denoised`, 'overview-denoised')}<div>ASTERIS denoised</div></div>` : ''}
+${fig(p.coaddPng, `${p.band} co-add`, 'overview-coadd', `${escapeHtml(p.band)} co-add`)}
+${p.denoisedPng ? fig(p.denoisedPng, `${p.band} denoised`, 'overview-denoised', `${escapeHtml(p.band)} ASTERIS denoised`) : ''}
+${p.residualPng ? fig(p.residualPng, `${p.band} residual denoised minus co-add`, 'overview-residual', `${escapeHtml(p.band)} residual (denoised − co-add)`) : ''}
 </div>${(p.zooms ?? []).map((z) => `<div class="grid zoom"><div class="panel">${img(z.coaddPng, `${z.label} co-add`)}<div>${escapeHtml(z.label)} co-add</div></div>${z.denoisedPng ? `<div class="panel">${img(z.denoisedPng, `${z.label} denoised`)}<div>${escapeHtml(z.label)} denoised</div></div>` : ''}</div>`).join('')}
-<p class="note">Same stretch for both panels: ${escapeHtml(p.stretch)}.</p></div>`).join('\n');
+<p class="note">Same stretch for the co-add and denoised panels: ${escapeHtml(p.stretch)}.${p.residualPng ? ` Residual: ${escapeHtml(p.residualStretch ?? 'linear, symmetric about 0')}.` : ''} Scale bar bottom left${f.cd ? '; compass from the WCS CD matrix' : ''}.</p></div>`).join('\n');
+
+  const hasDenoised = r.overview.some((p) => p.denoisedPng);
+  const layout: StampLayout = r.stampLayout ?? { bands: f.bands, rows: hasDenoised ? ['co-add', 'denoised'] : ['co-add'], pixelScale: f.pixelScale };
+  const stamp = (c: CandidateRow) => {
+    if (!c.stampPng) return '';
+    const { width, height } = pngSize(c.stampPng);
+    const gap = layout.gap ?? 4;
+    const fits = (width - gap) % layout.bands.length === 0 && (height - gap) % layout.rows.length === 0;
+    return fits ? stampFigure(c.stampPng, layout, `stamps of ${c.id}`) : img(c.stampPng, `stamps of ${c.id}`);
+  };
+
+  const fd = r.falseDetections && r.falseDetections.length
+    ? `<section id="false-detections"><h2>False detections per path</h2><table id="false-detection-table"><thead><tr><th>path</th><th>threshold (σ)</th><th>false detections</th><th>per arcmin²</th><th>false fraction</th></tr></thead><tbody>${r.falseDetections.map((d) => `<tr><td class="l">${escapeHtml(d.path)}</td><td>${num(d.threshold, 2)}</td><td>${d.nFalse}</td><td>${num(d.nFalse / d.areaArcmin2, 2)}</td><td>${d.nDetected ? `${(100 * d.nFalse / d.nDetected).toFixed(1)} %` : '—'}</td></tr>`).join('')}</tbody></table>
+<p class="note">Sources detected on the negated detection image at the same threshold, over ${formatArea(r.falseDetections[0]!.areaArcmin2)}.</p></section>`
+    : '';
 
   const depth = r.depth
     ? `<section id="depth"><h2>Depth: completeness and purity</h2>
@@ -79,7 +130,7 @@ ${p.denoisedPng ? `<div class="panel">${img(p.denoisedPng, `${p.band} denoised`,
     const [ras, decs] = sexagesimal(c.ra, c.dec);
     return `<tr><td class="l">${escapeHtml(String(c.id))}</td><td>${ras}<br>${decs}</td><td>${num(c.zPhot, 2)}<br><span class="note">${num(c.zLo, 2)}–${num(c.zHi, 2)}</span></td>
 <td>${num(c.pHighZ, 2)}</td><td>${num(c.muv, 2)}</td><td>${num(c.mag, 2)}</td><td>${num(c.snr, 1)}</td><td class="l">${escapeHtml(c.preset)}</td>
-<td class="stamp">${c.stampPng ? img(c.stampPng, `stamps of ${c.id}`) : ''}</td><td>${c.pz ? pzSparklineSvg(c.pz.z, c.pz.p) : ''}</td></tr>`;
+<td class="stamp">${stamp(c)}</td><td class="pz">${c.pz ? pzSparklineSvg(c.pz.z, c.pz.p) : ''}</td></tr>`;
   }).join('\n');
   const candidates = `<section id="candidates"><h2>Candidates (${r.candidates.length})</h2>
 ${r.candidates.length === 0 ? '<p>No object passed the selection.</p>' : `<table id="candidate-table"><thead><tr><th>id</th><th>RA / Dec</th><th>z<sub>phot</sub> (68 %)</th><th>P(z&gt;7)</th><th>M<sub>UV</sub></th><th>mag</th><th>S/N</th><th>preset</th><th>stamps</th><th>P(z)</th></tr></thead><tbody>${rows}</tbody></table>`}</section>`;
@@ -91,9 +142,10 @@ ${r.lfTable && r.lfTable.length ? `<table><thead><tr><th>z bin</th><th>M<sub>UV<
 ${r.stages ? `<h3>Stages</h3><table><thead><tr><th>stage</th><th>status</th><th>seconds</th></tr></thead><tbody>${r.stages.map((s) => `<tr><td class="l">${escapeHtml(s.stage)}</td><td class="l">${escapeHtml(s.status)}</td><td>${s.seconds.toFixed(2)}</td></tr>`).join('')}</tbody></table>` : ''}</section>`;
 
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)}</title><style>${css}</style></head><body>
-<h1>${escapeHtml(r.title)}</h1><p class="sub">Field <b>${escapeHtml(f.name)}</b>: ${f.width}×${f.height} px at ${f.pixelScale.toFixed(3)}″/px (${f.areaArcmin2.toFixed(2)} arcmin²), bands ${f.bands.map((b) => `${escapeHtml(b)} (${f.nExposures[b] ?? '?'} exp.)`).join(', ')}. Generated ${escapeHtml(r.generatedAt)}.</p>
+<h1>${escapeHtml(r.title)}</h1><p class="sub">Field <b>${escapeHtml(f.name)}</b>: ${f.width}×${f.height} px at ${f.pixelScale.toFixed(3)}″/px (${formatArea(f.areaArcmin2)}), bands ${f.bands.map((b) => `${escapeHtml(b)} (${f.nExposures[b] ?? '?'} exp.)`).join(', ')}. Generated ${escapeHtml(r.generatedAt)}.</p>
 <section id="overview"><h2>Field overview</h2>${overview}</section>
 ${depth}
+${fd}
 ${candidates}
 ${lf}
 ${prov}

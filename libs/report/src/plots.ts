@@ -41,13 +41,15 @@ export function depthCurvesSvg(curves: DepthCurve[], m90: Record<string, number 
   }) as unknown as { outerHTML: string });
 }
 
-/** A small P(z) curve for the candidate table. */
+/** A small P(z) curve for the candidate table, with labelled axes (redshift z; P(z) normalised to its peak). */
 export function pzSparklineSvg(z: number[], p: number[], opts: { width?: number; height?: number } = {}): string {
-  const rows = z.map((zz, i) => ({ z: zz, p: p[i]! }));
+  const peak = Math.max(...p.filter(Number.isFinite), 0) || 1;
+  const rows = z.map((zz, i) => ({ z: zz, p: p[i]! / peak }));
   return svgOf(Plot.plot({
-    document: doc(), width: opts.width ?? 220, height: opts.height ?? 70, marginLeft: 10, marginBottom: 20, marginTop: 4,
-    x: { label: null, domain: [0, 20], ticks: [0, 5, 10, 15, 20] },
-    y: { axis: null },
-    marks: [Plot.areaY(rows, { x: 'z', y: 'p', fill: '#4269d0', fillOpacity: 0.35 }), Plot.lineY(rows, { x: 'z', y: 'p', stroke: '#4269d0' })],
+    document: doc(), width: opts.width ?? 240, height: opts.height ?? 110, marginLeft: 40, marginBottom: 32, marginTop: 8, marginRight: 8,
+    style: { fontSize: '9px' },
+    x: { label: 'redshift z', labelAnchor: 'center', labelArrow: 'none', domain: [0, 20], ticks: [0, 5, 10, 15, 20] },
+    y: { label: 'P(z)/max', labelAnchor: 'center', labelArrow: 'none', domain: [0, 1], ticks: [0, 0.5, 1] },
+    marks: [Plot.areaY(rows, { x: 'z', y: 'p', fill: '#4269d0', fillOpacity: 0.35 }), Plot.lineY(rows, { x: 'z', y: 'p', stroke: '#4269d0' }), Plot.frame({ stroke: '#bbb' })],
   }) as unknown as { outerHTML: string });
 }

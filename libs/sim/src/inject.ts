@@ -123,7 +123,7 @@ export function injectionCsv(list: readonly InjectedSource[], bands: readonly st
   const rows: string[][] = [];
   for (const s of list) {
     const r = [String(s.id), s.kind, fmt(s.x, 4), fmt(s.y, 4), fmt(s.ra, 8), fmt(s.dec, 8), fmt(s.z, 4), fmt(s.muv, 4), fmt(s.mag, 4), fmt(s.re, 5), fmt(s.n, 3), fmt(s.q, 4), fmt(s.pa, 2)];
-    for (const b of bands) { const f = s.flux[b]; r.push(fmt(f, 6), f > 0 ? fmt(abMagFromNJy(f), 4) : ''); }
+    for (const b of bands) { const f = s.flux[b]; r.push(fmt(f, 6), Number(fmt(f, 6)) > 0 ? fmt(abMagFromNJy(f), 4) : ''); }
     rows.push(r);
   }
   return toCsv(head, rows);

@@ -2,11 +2,11 @@
 // in the calling thread; bands are then rendered and their exposures written by a small worker pool
 // (one band per task, exposures streamed to disk one at a time). Seeds are derived per band and per
 // exposure, so the bytes do not depend on the number of workers or their scheduling.
-import { mkdirSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tanWcs } from '@asteris/fits';
-import { writeFileAtomic } from '@asteris/core';
+import { ensureDir, tmpSibling, workerExecArgv, writeFileAtomic } from '@asteris/core';
 import { nJyFromAbMag } from '@asteris/astro';
 import { runBandJob, pixarSr, type BandJob, type BandResult } from './bandjob.ts';
 import { DEFAULT_SKY_MJYSR, drizzleKernel } from './noise.ts';
@@ -95,7 +95,7 @@ export async function runJobs(jobs: BandJob[], workers: number, onProgress?: (m:
   let next = 0;
   const url = new URL('./worker-boot.mjs', import.meta.url);
   await Promise.all(Array.from({ length: n }, () => new Promise<void>((res, rej) => {
-    const w = new Worker(url, { execArgv: ['--import', 'tsx'] });
+    const w = new Worker(url, { execArgv: workerExecArgv() });
     let current = -1;
     const feed = () => {
       if (next >= jobs.length) { void w.terminate(); res(); return; }
@@ -119,10 +119,28 @@ export async function runJobs(jobs: BandJob[], workers: number, onProgress?: (m:
  * field.json is written last, so a directory without it is never mistaken for a finished field.
  */
 export async function simulateField(specInput: FieldSpecInput | FieldSpec, outDir: string, opts: SimulateOptions = {}): Promise<SimulateResult> {
+  // A new (or empty) directory is filled as a temporary sibling and renamed into place, so a failed
+  // run leaves nothing behind; an existing non-empty directory is updated in place (field.json last).
+  const target = resolve(outDir);
+  const fresh = !existsSync(target) || readdirSync(target).length === 0;
+  if (!fresh) return simulateInto(specInput, target, opts);
+  ensureDir(dirname(target));
+  const tmp = tmpSibling(target);
+  try {
+    const res = await simulateInto(specInput, tmp, opts);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(tmp, target);
+    return { ...res, dir: target, fieldJson: join(target, 'field.json') };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function simulateInto(specInput: FieldSpecInput | FieldSpec, dir: string, opts: SimulateOptions): Promise<SimulateResult> {
   const t0 = performance.now();
   const spec = parseSpec(specInput);
-  const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const fieldJson = join(dir, 'field.json');
   if (existsSync(fieldJson)) {
     // replacing a previous field: remove its marker first so a crash cannot leave a stale, mixed field

@@ -19,7 +19,7 @@ export function truthCsv(sources: readonly TruthSource[], bands: readonly string
       fmt(s.re, 5), fmt(s.n, 3), fmt(s.q, 4), fmt(s.pa, 2), s.point ? '1' : '0', fmt(s.weight, 6)];
     for (const b of bands) {
       const f = s.flux[b];
-      row.push(fmt(f, 6), f > 0 ? fmt(abMagFromNJy(f), 4) : '');
+      row.push(fmt(f, 6), Number(fmt(f, 6)) > 0 ? fmt(abMagFromNJy(f), 4) : ''); // no magnitude next to a printed flux of 0
     }
     rows.push(row);
   }

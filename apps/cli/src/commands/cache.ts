@@ -31,8 +31,13 @@ export function register(program: Command): void {
     .argument('<out>', 'run output directory')
     .option('--all', 'remove every cached product')
     .action(async (out: string, opts: { all?: boolean }) => {
-      const { gcCache } = await import('@asteris/pipeline');
-      const { removed, freedBytes } = gcCache(out, { all: Boolean(opts.all) });
+      const { gcCache, acquireOutLock } = await import('@asteris/pipeline');
+      const { existsSync } = await import('node:fs');
+      // gc deletes; never while a run writes into the same directory (the lock names that run)
+      const lock = existsSync(out) ? await acquireOutLock(out, { command: 'asteris cache gc', cleanDebris: false }) : null;
+      let res: { removed: string[]; freedBytes: number };
+      try { res = gcCache(out, { all: Boolean(opts.all) }); } finally { lock?.release(); }
+      const { removed, freedBytes } = res;
       console.log(`removed ${removed.length} entr${removed.length === 1 ? 'y' : 'ies'}, freed ${(freedBytes / 1e6).toFixed(2)} MB`);
     });
 }

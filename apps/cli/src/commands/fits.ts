@@ -36,6 +36,15 @@ export function register(program: Command): void {
     });
 }
 
+/**
+ * Header text made safe for a terminal: control bytes (C0, DEL, C1) in cards from a hostile or broken
+ * file would otherwise be executed by the terminal (escape sequences, bells, cursor moves); they are
+ * shown as `\xNN` instead. FITS allows only printable ASCII in headers (FITS 4.0 §4.1.2.1).
+ */
+export function escapeControl(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function hduType(h: Hdu): string {
   if (h.kind === 'table') return h.tableType === 'TABLE' ? 'TableHDU' : 'BinTableHDU';
   if (h.compression) return `CompImageHDU(${h.compression})`;
@@ -75,10 +84,10 @@ export function fitsInfo(file: string): string {
       h.header.getString('BUNIT')?.trim() || '-', h.header.getString('FILTER')?.trim() || '-', wcsSummary(h),
     ]);
   }
-  let out = `Filename: ${file}\n` + table(rows);
+  let out = `Filename: ${escapeControl(file)}\n` + table(rows.map((r) => r.map(escapeControl)));
   const warnings = hdus.flatMap((h) => h.header.warnings.map((w) => `HDU ${h.index}: ${w}`));
   if (warnings.length) {
-    out += `note: ${warnings.length} header problem(s) tolerated, e.g. ${warnings.slice(0, 2).join('; ')}\n`;
+    out += `note: ${warnings.length} header problem(s) tolerated, e.g. ${escapeControl(warnings.slice(0, 2).join('; '))}\n`;
   }
   return out;
 }
@@ -87,8 +96,8 @@ export function fitsHeader(file: string, which?: string): string {
   const hdus = readFits(file);
   const chosen = which === undefined ? hdus : [findHdu(hdus, which, file)];
   const parts = chosen.map((h) => {
-    const title = chosen.length > 1 ? `# HDU ${h.index} ${h.name ? `(${h.name})` : ''}\n`.replace(' \n', '\n') : '';
-    return title + h.header.toCards().map((c) => c.trimEnd()).join('\n') + '\nEND\n';
+    const title = chosen.length > 1 ? `# HDU ${h.index} ${h.name ? `(${escapeControl(h.name)})` : ''}\n`.replace(' \n', '\n') : '';
+    return title + h.header.toCards().map((c) => escapeControl(c.trimEnd())).join('\n') + '\nEND\n';
   });
   return parts.join('\n');
 }

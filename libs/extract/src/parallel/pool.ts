@@ -3,6 +3,7 @@
 // shared memory once booted, so that the main thread can see it between two chunks of work without
 // returning to the event loop.
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '@asteris/core';
 
 export class ExtractPool {
   private workers: Worker[] = [];
@@ -20,7 +21,7 @@ export class ExtractPool {
       // does: V8's default grows to 32 MiB per thread. Measured at 8192² with 2 threads: peak 532–552 MiB
       // above the runtime instead of 564–582, for 3 % more wall time (docs/extract.md, "Memory").
       const wk = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-        execArgv: ['--import', 'tsx'], workerData: { ready: this.ready, index: i },
+        execArgv: workerExecArgv(), workerData: { ready: this.ready, index: i },
         resourceLimits: { maxYoungGenerationSizeMb: 2 },
       });
       wk.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string; ready?: boolean }) => {

@@ -15,6 +15,7 @@
 // process a share of the CPU regardless of its thread count, so by default the pool is not used there.
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '@asteris/core';
 import { PhotometryError } from '../errors.ts';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import {
@@ -93,7 +94,7 @@ export async function forcedPhotometryParallel(
     w.postMessage({ id: k, band: pixelsOf(bands[k]), scale: job.scales[k], matchTo: job.matchTo[k], sources: det.sources, seg, plan: job.plan });
   };
   for (let i = 0; i < nWorkers; i++) {
-    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { execArgv: ['--import', 'tsx'] });
+    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { execArgv: workerExecArgv() });
     w.on('message', (m: WorkerReply) => {
       if (m.ready) { dispatch(w); return; }
       if (m.ok) { complete(m.id!, m.result!, m.logs ?? []); dispatch(w); return; }
