@@ -1,0 +1,1 @@
+export type { JobSpec, Roots, JobContext, JobHandler, EngineEvent, Engine } from './types.ts';
