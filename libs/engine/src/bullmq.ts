@@ -51,6 +51,8 @@ export interface BullmqEngineOptions {
 
 interface Tracked {
   jobId: string;
+  /** bumped when Redis lost the job, so a stale half-job never shadows the new one */
+  generation: number;
   started: boolean;
   attemptsSeen: number;
   progress?: string;
@@ -108,14 +110,21 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
         });
       };
 
+      const jobIdOf = (id: string, generation: number): string => `${runKey}-${hashJson(id)}${generation ? `-g${generation}` : ''}`;
+
       const poll = async (spec: JobSpec, t: Tracked): Promise<void> => {
         const base = { id: spec.id, label: spec.label, group: spec.group };
         const job = await Job.fromId(q, t.jobId);
-        if (!job) {
-          await submit(spec, t); // lost (Redis restarted without persistence): enqueue again
+        const state = job ? await job.getState() : 'missing';
+        const envelope = job?.returnvalue as { ok?: unknown; result?: unknown } | null | undefined;
+        if (!job || state === 'unknown' || (job.data as Partial<QueuedJob> | undefined)?.id !== spec.id
+          || (state === 'completed' && envelope?.ok !== true)) {
+          // lost or mangled (Redis restarted without persistence): enqueue it again under a new id
+          t.generation++;
+          t.jobId = jobIdOf(spec.id, t.generation);
+          await submit(spec, t);
           return;
         }
-        const state = await job.getState();
         if (job.attemptsMade > t.attemptsSeen && state !== 'failed' && state !== 'completed') {
           emit({ type: 'retry', ...base, error: job.failedReason });
         }
@@ -134,7 +143,7 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
         }
         const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : undefined;
         if (state === 'completed') {
-          results[spec.id] = job.returnvalue ?? null;
+          results[spec.id] = envelope?.result ?? null;
           tracked.delete(spec.id);
           emit({ type: 'done', ...base, seconds });
         } else if (state === 'failed') {
@@ -156,7 +165,7 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
             let t = tracked.get(id);
             if (!t) {
               if (!spec.deps.every((d) => d in results)) continue;
-              t = { jobId: `${runKey}-${hashJson(id)}`, started: false, attemptsSeen: 0 };
+              t = { jobId: jobIdOf(id, 0), generation: 0, started: false, attemptsSeen: 0 };
               await submit(spec, t);
               tracked.set(id, t);
             }

@@ -71,7 +71,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       });
       const out = toJson(id, result);
       log(`worker: done ${id} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-      return out;
+      return { ok: true, result: out }; // the envelope tells a real result from a mangled job
     } catch (e) {
       const msg = redact(errorMessage(e), url);
       log(`worker: failed ${id}: ${msg}`);
@@ -98,7 +98,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   log(`worker: listening on ${redactUrl(url)} queue ${opts.queue ?? DEFAULT_QUEUE} (kinds: ${[...hs.keys()].join(', ')})`);
   return {
     async close() {
-      await worker.close().catch(() => {});
+      // bounded: a blocking connection that lived through a Redis restart can keep close() waiting
+      const graceful = worker.close().then(() => true, () => true);
+      const timer = new Promise<boolean>((res) => setTimeout(() => res(false), 5000).unref());
+      if (!(await Promise.race([graceful, timer]))) await Promise.race([worker.close(true).catch(() => {}), new Promise((res) => setTimeout(res, 2000).unref())]);
       conn.disconnect();
     },
   };
