@@ -14,6 +14,7 @@ import { register as registerPhotometry } from './commands/photometry.ts';
 import { register as registerSimulate } from './commands/simulate.ts';
 import { register as registerInject } from './commands/inject.ts';
 import { register as registerExtract } from './commands/extract.ts';
+import { register as registerWorker } from './commands/worker.ts';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
@@ -27,6 +28,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerSimulate,
   registerInject,
   registerExtract,
+  registerWorker,
 ];
 
 export { version };
