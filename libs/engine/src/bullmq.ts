@@ -114,8 +114,10 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
 
       const poll = async (spec: JobSpec, t: Tracked): Promise<void> => {
         const base = { id: spec.id, label: spec.label, group: spec.group };
+        // state first: a job read after its state is at least as far along, so a "failed" or
+        // "completed" state always comes with the failure reason or the result
+        const state = await q.getJobState(t.jobId);
         const job = await Job.fromId(q, t.jobId);
-        const state = job ? await job.getState() : 'missing';
         const envelope = job?.returnvalue as { ok?: unknown; result?: unknown } | null | undefined;
         if (!job || state === 'unknown' || (job.data as Partial<QueuedJob> | undefined)?.id !== spec.id
           || (state === 'completed' && envelope?.ok !== true)) {
