@@ -10,3 +10,4 @@ export { redact, redactUrl } from './redact.ts';
 export { checkDag } from './dag.ts';
 export { demoHandlers, demoWrite, demoWriteSchema, type DemoWrite, type DemoResult } from './demo.ts';
 export { stageHandlers } from './registry.ts';
+export { groupProgress, type GroupProgress } from './progress.ts';

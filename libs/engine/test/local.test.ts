@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkPath, demoHandlers, localEngine, redact, redactUrl, redisOptions, type EngineEvent, type JobSpec } from '../src/index.ts';
+import { checkPath, demoHandlers, groupProgress, localEngine, type GroupProgress, redact, redactUrl, redisOptions, type EngineEvent, type JobSpec } from '../src/index.ts';
 import { cleanup, snapshot, tempDir } from './helpers.ts';
 import { surveyDag } from './dag.ts';
 
@@ -38,6 +38,22 @@ describe('localEngine', () => {
     await localEngine(demoHandlers(), { roots: { cache: c, fields: [] } }).run(dag);
     expect(readFileSync(join(c, 'survey/lf.bin'))).not.toEqual(readFileSync(join(a, 'survey/lf.bin')));
     expect(readFileSync(join(c, 'field0/measure.bin'))).toEqual(readFileSync(join(a, 'field0/measure.bin')));
+  });
+
+  it('groupProgress counts jobs per field from the per-job events', async () => {
+    const seen: GroupProgress[] = [];
+    const jobs = surveyDag(2);
+    let perJob = 0;
+    await localEngine(demoHandlers(), { roots: { cache: dir('groups'), fields: [] }, concurrency: 2 })
+      .run(jobs, { onEvent: groupProgress(jobs, (g) => seen.push(g), () => perJob++) });
+    expect(perJob).toBe(9 * 4); // start, 2 progress, done per job
+    const last = (g: string) => seen.filter((s) => s.group === g).at(-1);
+    expect(last('field0')).toEqual({ group: 'field0', done: 4, total: 4, running: 0, failed: 0 });
+    expect(last('survey')).toEqual({ group: 'survey', done: 1, total: 1, running: 0, failed: 0 });
+    const f1 = seen.filter((s) => s.group === 'field1');
+    expect(f1).toHaveLength(8); // 4 starts, 4 ends
+    expect(f1.map((s) => s.done)).toEqual([...f1.map((s) => s.done)].sort((a, b) => a - b));
+    expect(Math.max(...f1.map((s) => s.running))).toBeLessThanOrEqual(2);
   });
 
   it('refuses bad DAGs and bad payloads before running anything, naming the job', async () => {
