@@ -55,6 +55,7 @@ interface Tracked {
   generation: number;
   started: boolean;
   attemptsSeen: number;
+  retries: number;
   progress?: string;
 }
 
@@ -128,6 +129,10 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
           return;
         }
         if (job.attemptsMade > t.attemptsSeen && state !== 'failed' && state !== 'completed') {
+          // a try failed since the last poll; it is a retry only if the job did not finish meanwhile
+          const now = await q.getJobState(t.jobId);
+          if (now === 'failed' || now === 'completed') return; // reported by the next poll
+          t.retries++;
           emit({ type: 'retry', ...base, error: job.failedReason });
         }
         t.attemptsSeen = Math.max(t.attemptsSeen, job.attemptsMade);
@@ -142,6 +147,12 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
             t.progress = key;
             emit({ type: 'progress', id: spec.id, done: p.done, total: p.total, message: typeof p.message === 'string' ? p.message : undefined });
           }
+        }
+        if (state === 'completed' || state === 'failed') {
+          // tries that failed (or stalled) between two polls: report them before the outcome
+          const tries = Math.max(job.attemptsStarted ?? 0, job.attemptsMade, 1);
+          for (let k = t.retries; k < tries - 1; k++) emit({ type: 'retry', ...base, error: job.failedReason || 'the job was interrupted and run again' });
+          t.retries = Math.max(t.retries, tries - 1);
         }
         const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : undefined;
         if (state === 'completed') {
@@ -167,7 +178,7 @@ export function bullmqEngine(opts: BullmqEngineOptions): Engine {
             let t = tracked.get(id);
             if (!t) {
               if (!spec.deps.every((d) => d in results)) continue;
-              t = { jobId: jobIdOf(id, 0), generation: 0, started: false, attemptsSeen: 0 };
+              t = { jobId: jobIdOf(id, 0), generation: 0, started: false, attemptsSeen: 0, retries: 0 };
               await submit(spec, t);
               tracked.set(id, t);
             }

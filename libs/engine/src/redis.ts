@@ -1,5 +1,6 @@
 // Redis connections from a URL (`redis://[user][:password]@host[:port][/db]`, `rediss://` for TLS),
 // with bounded connect timeouts so an unreachable server gives one clear line, never a hang.
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { redact, redactUrl } from './redact.ts';
 
@@ -27,7 +28,8 @@ export function redisOptions(url: string): RedisOptions {
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
     db,
-    tls: u.protocol === 'rediss:' ? { servername: host } : undefined,
+    // SNI only for host names (RFC 6066 forbids IP addresses); the certificate is checked either way
+    tls: u.protocol === 'rediss:' ? (isIP(host) ? {} : { servername: host }) : undefined,
     connectTimeout: 3000,
     lazyConnect: true,
   };

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullmqEngine, demoHandlers, localEngine, startWorker, type EngineEvent } from '../src/index.ts';
-import { cleanup, freePort, snapshot, spawnWorker, startRedis, tempDir, type RedisChild, type WorkerChild } from './helpers.ts';
+import { cleanup, freePort, RUN_FIXTURE, snapshot, spawnWorker, startRedis, tempDir, type RedisChild, type WorkerChild } from './helpers.ts';
 import { surveyDag } from './dag.ts';
 
 let hasRedis = true;
@@ -192,6 +192,39 @@ describe('bullmq engine', () => {
       expect(logs.some((l) => l.includes('redis://:***@127.0.0.1'))).toBe(true);
       for (const s of [password, encodeURIComponent(password), 'nope-Secret']) expect(text).not.toContain(s);
       expect(JSON.stringify(snapshot(cache))).not.toContain(password);
+    } finally {
+      await secure.stop();
+    }
+  });
+
+  it('rediss:// (TLS) with a password, CA trusted through NODE_EXTRA_CA_CERTS: same results, password never printed', async () => {
+    const certs = dir('tls');
+    const cert = join(certs, 'cert.pem');
+    const key = join(certs, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const password = 'tls-Pa55word';
+    const secure = await startRedis({ password, tls: { cert, key } });
+    try {
+      expect(secure.url).toMatch(/^rediss:/);
+      const cache = dir('tls-cache');
+      const env = { REDIS_URL: secure.url, CACHE: cache, QUEUE: 'tls', NODE_EXTRA_CA_CERTS: cert };
+      const w = worker(env);
+      await w.waitFor(/listening on rediss:\/\/:\*\*\*@127\.0\.0\.1/);
+      const run = spawnWorker(env, RUN_FIXTURE);
+      const code = await new Promise((res) => run.proc.once('exit', res));
+      expect(code, run.output()).toBe(0);
+      expect(run.output()).not.toMatch(/Warning/);
+      const ref = Object.fromEntries(Object.entries(referenceResults).filter(([k]) => k.startsWith('field0/')));
+      const got = JSON.parse(run.output().split("\n").find((l) => l.startsWith("{")) ?? "") as Record<string, unknown>;
+      expect(got['survey/lf']).toMatchObject({ bytes: 4096 });
+      expect(Object.fromEntries(Object.entries(got).filter(([k]) => k.startsWith('field0/')))).toEqual(ref);
+      await w.kill();
+      // without the CA the certificate is refused: a clear error, no password
+      const untrusted = spawnWorker({ ...env, NODE_EXTRA_CA_CERTS: undefined as unknown as string }, RUN_FIXTURE);
+      await new Promise((res) => untrusted.proc.once('exit', res));
+      expect(untrusted.output()).toMatch(/cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+ within 5 s: .*certificate/);
+      for (const o of [w.output(), run.output(), untrusted.output()]) expect(o).not.toContain(password);
     } finally {
       await secure.stop();
     }

@@ -2,7 +2,7 @@
 // worker child processes, temp dirs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,20 +28,32 @@ export async function freePort(): Promise<number> {
 export interface RedisChild { port: number; url: string; stop(): Promise<void>; start(): Promise<void> }
 
 /** Starts `redis-server` on 127.0.0.1:<free port>; `stop` SIGKILLs it, `start` restarts it on the same port. */
-export async function startRedis(opts: { password?: string } = {}): Promise<RedisChild> {
+export async function startRedis(opts: { password?: string; tls?: { cert: string; key: string } } = {}): Promise<RedisChild> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
-  const url = `redis://${auth}127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`;
   const r: RedisChild = {
     port,
     url,
     async start() {
       const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
       if (opts.password) args.push('--requirepass', opts.password);
+      if (opts.tls) {
+        args.splice(0, 2, '--port', '0', '--tls-port', String(port));
+        args.push('--tls-cert-file', opts.tls.cert, '--tls-key-file', opts.tls.key, '--tls-ca-cert-file', opts.tls.cert, '--tls-auth-clients', 'no');
+      }
       child = spawn('redis-server', args, { stdio: 'ignore' });
       for (let i = 0; i < 100; i++) {
         try {
+          if (opts.tls) {
+            // this process does not trust the test certificate: wait for the port only
+            await new Promise<void>((res, rej) => {
+              const sock = connect(port, '127.0.0.1', () => { sock.destroy(); res(); });
+              sock.once('error', rej);
+            });
+            return;
+          }
           const c = await connectRedis(url, { timeoutMs: 500 });
           c.disconnect();
           return;
@@ -65,11 +77,12 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
 }
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
+export const RUN_FIXTURE = fileURLToPath(new URL('./fixtures/run.ts', import.meta.url));
 
 export interface WorkerChild { proc: ChildProcess; output(): string; waitFor(re: RegExp, ms?: number): Promise<void>; kill(signal?: NodeJS.Signals): Promise<void> }
 
-export function spawnWorker(env: { REDIS_URL: string; CACHE: string; QUEUE: string; LOCK_MS?: string }): WorkerChild {
-  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+export function spawnWorker(env: { REDIS_URL: string; CACHE: string; QUEUE: string; LOCK_MS?: string; NODE_EXTRA_CA_CERTS?: string }, script = FIXTURE): WorkerChild {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
