@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullmqEngine, demoHandlers, localEngine, startWorker, type EngineEvent } from '../src/index.ts';
+import { Job, Queue } from 'bullmq';
+import { bullmqEngine, connectRedis, demoHandlers, localEngine, startWorker, type EngineEvent } from '../src/index.ts';
 import { cleanup, freePort, RUN_FIXTURE, snapshot, spawnWorker, startRedis, tempDir, type RedisChild, type WorkerChild } from './helpers.ts';
 import { surveyDag } from './dag.ts';
 
@@ -156,6 +157,22 @@ describe('bullmq engine', () => {
       await expect(engine.run([{ id: 'up', kind: 'demo.write', deps: [], payload: { out: '../x.bin', seed: 1, bytes: 8 } }]))
         .rejects.toThrow("refused path ../x.bin: '..' segments are not allowed");
       expect(snapshot(outside)).toEqual({});
+      // a producer that skips validation (anyone who can write to Redis): the worker validates itself
+      const conn = await connectRedis(redis.url, { maxRetriesPerRequest: null });
+      const raw = new Queue(queue, { connection: conn, prefix: 'asteris' });
+      try {
+        await raw.add('demo.write', { id: 'raw', kind: 'demo.write', payload: { out: 'r.bin', seed: 'x', bytes: 8, extra: 1 }, deps: {} }, { jobId: 'raw-1', attempts: 3 });
+        await raw.add('demo.write', { id: 'raw2', kind: 'rm.rf', payload: {}, deps: {} }, { jobId: 'raw-2', attempts: 3 });
+        for (let i = 0; i < 200 && ((await raw.getJobState('raw-1')) !== 'failed' || (await raw.getJobState('raw-2')) !== 'failed'); i++) await new Promise((r) => setTimeout(r, 50));
+        const j1 = (await Job.fromId(raw, 'raw-1'))!;
+        expect(await j1.getState()).toBe('failed');
+        expect(j1.attemptsMade).toBe(1); // not retried
+        expect(j1.failedReason).toMatch(/^job raw \(demo\.write\): invalid payload: seed: .*; \(payload\): .*extra/);
+        expect((await Job.fromId(raw, 'raw-2'))!.failedReason).toBe('job raw2: this worker has no handler for kind "rm.rf"');
+      } finally {
+        await raw.close();
+        conn.disconnect();
+      }
       // a transient failure is retried with backoff
       events.length = 0;
       const r = await bullmqEngine({ redis: redis.url, queue, handlers: demoHandlers(), pollMs: 50, backoffMs: 100 })
