@@ -2,11 +2,12 @@
 # Installs what a fresh Debian 12 / Node 20 machine lacks, then the npm workspace.
 # System packages: the Python training tool and the test references
 # (python3-torch, astropy, onnx, numpy/scipy for fixtures; SExtractor for side-by-side tests;
-# Chromium for the report's browser test; DejaVu fonts for rendered plots).
+# Chromium for the report's browser test; DejaVu fonts for rendered plots; redis-server for the
+# BullMQ engine's tests, which start their own private instance on a random loopback port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS=(python3-torch python3-astropy python3-onnx python3-numpy python3-scipy source-extractor chromium fonts-dejavu-core)
+APT_PKGS=(python3-torch python3-astropy python3-onnx python3-numpy python3-scipy source-extractor chromium fonts-dejavu-core redis-server)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,6 +15,7 @@ import { register as registerSimulate } from './commands/simulate.ts';
 import { register as registerInject } from './commands/inject.ts';
 import { register as registerExtract } from './commands/extract.ts';
 import { register as registerPsf } from './commands/psf.ts';
+import { register as registerWorker } from './commands/worker.ts';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
@@ -29,6 +30,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerInject,
   registerExtract,
   registerPsf,
+  registerWorker,
 ];
 
 export { version };
