@@ -2,3 +2,4 @@
 export * from './rng.ts';
 export * from './csv.ts';
 export * from './atomic.ts';
+export * from './stage.ts';

@@ -16,3 +16,4 @@ export {
 export { writeCatalogueCsv, readCatalogueCsv, parseCatalogueCsv, catalogueToCsv, writeCatalogueFits, readCatalogueFits } from './catalogue/io.ts';
 export { forcedPhotometry, preparePhotometry, measureBand, assembleCatalogue, type BandMeasurement, type BandPlan, type BandPixels, type PhotometryJob, type ApertureFluxes, type BandInput, type Detection, type DetectionSource, type ForcedPhotometryOptions } from './phot/forced.ts';
 export { forcedPhotometryParallel, type ParallelOptions } from './parallel/forced-parallel.ts';
+export { photometryStage, PhotometryConfigSchema, PHOTOMETRY_FILES, type PhotometryConfig, type PhotometryInputs, type PhotometryProduct } from './stage.ts';

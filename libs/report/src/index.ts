@@ -1,3 +1,4 @@
 export { renderReport, sexagesimal, escapeHtml, type ReportInput, type CandidateRow, type OverviewPanel } from './html.ts';
 export { depthCurvesSvg, pzSparklineSvg, type DepthCurve } from './plots.ts';
 export { imageToPng, stretchLimits, toGrey, cutout, type Stretch } from './png.ts';
+export { reportStage, ReportConfigSchema, REPORT_FILES, type ReportConfig, type ReportInputs } from './stage.ts';
