@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '@asteris/core';
-import { readExposureStack, type FieldBand } from '@asteris/field';
+import { loadField, readExposureStack, type FieldBand } from '@asteris/field';
 import { writeFits, type Image } from '@asteris/fits';
 import { coadd, COADD_METHODS, type CoaddMethod } from '@asteris/stack';
 import { denoiseStack } from './stack.ts';
@@ -23,7 +23,25 @@ export const ImagesConfigSchema = z.object({
 }).strict();
 export type ImagesConfig = z.infer<typeof ImagesConfigSchema>;
 
-export interface ImagesInputs { band: FieldBand; workers?: number }
+export interface ImagesInputs { field: string; band: string; workers?: number }
+
+function fieldBand(i: ImagesInputs): FieldBand {
+  const b = loadField(i.field).bands.find((x) => x.name === i.band);
+  if (!b) throw new Error(`${i.field}: no band ${i.band}`);
+  return b;
+}
+
+/** One provenance line for the models of the given bands ('none' without a denoiser). */
+export function modelSummary(denoiser: string, bands: string[]): string {
+  if (denoiser === 'none') return 'none';
+  const byFile = new Map<string, string[]>();
+  for (const b of bands) {
+    const m = bandModel(denoiser, b)!;
+    const k = `${m.path.split('/').pop()} (sha256 ${m.sha256})`;
+    byFile.set(k, [...(byFile.get(k) ?? []), b]);
+  }
+  return byFile.size === 1 ? [...byFile.keys()][0]! : [...byFile].map(([k, bs]) => `${bs.join(', ')}: ${k}`).join('; ');
+}
 export interface ImagesProduct { coadd: string; denoised?: string }
 
 /** The model a band is denoised with (null for 'none'); throws AsterisError when it cannot be found. */
@@ -51,14 +69,15 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
   package: '@asteris/asteris',
   schema: ImagesConfigSchema,
   files: IMAGES_FILES,
-  dataFiles: (i, c) => [...i.band.exposures, ...(c.denoiser === 'none' ? [] : [bandModel(c.denoiser, i.band.name)!.path])],
+  dataFiles: (i, c) => [...fieldBand(i).exposures, ...(c.denoiser === 'none' ? [] : [bandModel(c.denoiser, i.band)!.path])],
   async run(i, c, dir) {
-    const stack = readExposureStack(i.band);
+    const band = fieldBand(i);
+    const stack = readExposureStack(band);
     const co = coadd(stack.images, stack.errs, c.coadd);
     writeFits(join(dir, IMAGES_FILES.coadd), [hdu(co.image), { ...hdu(co.err, 'ERR'), header: co.err.header }]);
-    const model = bandModel(c.denoiser, i.band.name);
+    const model = bandModel(c.denoiser, band.name);
     if (!model) return {};
-    const res = await denoiseStack(stack.images, { model: model.path, band: i.band.name, tileSize: c.tileSize, workers: i.workers });
+    const res = await denoiseStack(stack.images, { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers });
     writeFits(join(dir, IMAGES_FILES.denoised), [hdu(res.denoised)]);
     writeFits(join(dir, IMAGES_FILES.raw), [hdu(res.coadd)]);
     return { model: res.info.model, tileSize: res.info.tileSize };

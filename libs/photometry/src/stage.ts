@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '@asteris/core';
-import { resolvePsf, type Field } from '@asteris/field';
+import { loadField, resolvePsf, type Field } from '@asteris/field';
 import { readFits, readImage, selectImageHdu, Wcs } from '@asteris/fits';
 import { bandPsf, realPsfPath, REPO_ROOT as SIM_REPO_ROOT } from '@asteris/sim';
 import type { Source } from '@asteris/extract';
@@ -33,7 +33,8 @@ export const PhotometryConfigSchema = z.object({
 export type PhotometryConfig = z.infer<typeof PhotometryConfigSchema>;
 
 export interface PhotometryInputs {
-  field: Field;
+  /** field directory (PSFs, pixel scale) */
+  field: string;
   /** detect-stage products: source list and Int32 segmentation map */
   detect: { sources: string; segmentation: string };
   /** per band of the field: co-add (with ERR) and the denoised image when there is one */
@@ -60,19 +61,20 @@ export const photometryStage = defineStage<PhotometryInputs, PhotometryConfig, P
   package: '@asteris/photometry',
   schema: PhotometryConfigSchema,
   files: PHOTOMETRY_FILES,
-  dataFiles: (i) => [EE_TABLE_PATHS.LW, ...i.field.bands.map((b) => psfDataFile(i.field, b.name)).filter((f): f is string => !!f && existsSync(f))],
+  dataFiles: (i) => { const f = loadField(i.field); return [EE_TABLE_PATHS.LW, ...f.bands.map((b) => psfDataFile(f, b.name)).filter((p): p is string => !!p && existsSync(p))]; },
   async run(i, c, dir) {
     const sources = JSON.parse(readFileSync(i.detect.sources, 'utf8')) as Source[];
     // labels from the Int32 HDU's exact values (readImage's float32 would round labels above 2²⁴)
     const segmentation = Int32Array.from(selectImageHdu(readFits(i.detect.segmentation), undefined, i.detect.segmentation).data!);
     const warnings: string[] = [];
-    const bands: BandInput[] = i.field.bands.map((b) => {
+    const field = loadField(i.field);
+    const bands: BandInput[] = field.bands.map((b) => {
       const files = i.images[b.name]!;
       const image = readImage(files.denoised ?? files.coadd);
       const err = readImage(files.coadd, { hdu: 'ERR' });
-      const psf = resolvePsf(i.field, b.name);
+      const psf = resolvePsf(field, b.name);
       if (psf.kind === 'builtin') warnings.push(psf.warning);
-      const k = bandPsf(i.field, b.name, i.field.pixelScale);
+      const k = bandPsf(field, b.name, field.pixelScale);
       return { name: b.name, image, err, psf: { data: k.data, size: k.size } };
     });
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
@@ -80,7 +82,7 @@ export const photometryStage = defineStage<PhotometryInputs, PhotometryConfig, P
     let eeTable;
     try { eeTable = loadEeTable('LW'); } catch { eeTable = undefined; }
     const cat = forcedPhotometry({ sources, segmentation }, bands, {
-      ...c, pixelScale: i.field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable,
+      ...c, pixelScale: field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable,
     } as ForcedPhotometryOptions);
     writeCatalogueCsv(join(dir, PHOTOMETRY_FILES.csv), cat);
     writeCatalogueFits(join(dir, PHOTOMETRY_FILES.fits), cat);

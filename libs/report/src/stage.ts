@@ -25,9 +25,9 @@ export interface ReportInputs {
   images: Record<string, { coadd: string; denoised?: string }>;
   select: { dir: string; candidates: string; pz: string; presetDirs: string[] };
   lf?: { svg: string };
-  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; note?: string };
+  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; nInjected: number; thresholds: { coadd: number; denoised: number } };
   /** the run's stages (not part of the cache key) */
-  stages?: { stage: string; status: string; seconds: number }[];
+  stages?: { stage: string; result: { key: string; cached: boolean; seconds: number } }[];
 }
 
 function readCsvFile(file: string): CsvTable {
@@ -89,8 +89,9 @@ export const reportStage = defineStage<ReportInputs, ReportConfig, { html: strin
     const lfSvg = i.lf && existsSync(i.lf.svg) ? readFileSync(i.lf.svg, 'utf8') : undefined;
     const html = renderReport({
       title: c.title, generatedAt: new Date().toISOString(), field: i.field, overview,
-      ...(i.depth ? { depth: i.depth } : {}), candidates: candidateRows(i.select), ...(lfSvg ? { lfSvg } : {}),
-      provenance: c.provenance, ...(i.stages ? { stages: i.stages } : {}),
+      ...(i.depth ? { depth: { curves: i.depth.curves, m90: i.depth.m90, gain: i.depth.gain, note: `${i.depth.nInjected} injected high-z galaxies. Detection thresholds: co-add ${i.depth.thresholds.coadd}σ, denoised ${i.depth.thresholds.denoised}σ (the lowest at which the denoised image has no more negative-image detections than the co-add).` } } : {}),
+      candidates: candidateRows(i.select), ...(lfSvg ? { lfSvg } : {}), provenance: c.provenance,
+      ...(i.stages ? { stages: i.stages.map((r) => ({ stage: r.stage, status: r.result.cached ? `cached (${r.result.key})` : `computed (${r.result.key})`, seconds: r.result.seconds })) } : {}),
     });
     writeFileAtomic(join(dir, REPORT_FILES.html), html);
   },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineStage, writeFileAtomic } from '@asteris/core';
+import { filterFile } from '@asteris/astro';
 import { readCatalogueCsv } from './catalogue.ts';
 import { loadPreset, BUILTIN_PRESETS } from './preset.ts';
 import { selectCandidates, comparePriority, photozCatalogue, type Candidate, type SelectionResult } from './select.ts';
@@ -25,8 +26,10 @@ export type SelectConfig = z.infer<typeof SelectConfigSchema>;
 
 export interface SelectInputs {
   catalogue: { csv: string };
-  /** images for the candidates' stamps (the main field only) */
-  stampImages?: { band: string; kind: 'coadd' | 'denoised'; path: string }[];
+  /** per band, the images for the candidates' stamps (the main field only) */
+  stampImages?: Record<string, { coadd: string; denoised?: string }>;
+  /** bands of the catalogue (their filter curves enter the cache key) */
+  bands: string[];
 }
 export interface SelectProduct { dir: string; candidates: string; pz: string; presetDirs: string[] }
 
@@ -69,18 +72,21 @@ export const selectStage = defineStage<SelectInputs, SelectConfig, SelectProduct
   package: '@asteris/select',
   schema: SelectConfigSchema,
   files: SELECT_FILES,
-  dataFiles: (_i, c) => c.presets.map(presetFile),
+  dataFiles: (i, c) => [...c.presets.map(presetFile), ...i.bands.map(filterFile).filter((f) => existsSync(f))],
   async run(i, c, dir) {
     const cat = readCatalogueCsv(i.catalogue.csv);
     const pz = photozCatalogue(cat, { keepPz: true });
+    const images = i.stampImages && Object.entries(i.stampImages).flatMap(([band, f]) => [
+      { band, kind: 'coadd' as const, path: f.coadd }, ...(f.denoised ? [{ band, kind: 'denoised' as const, path: f.denoised }] : []),
+    ]);
     const results: SelectionResult[] = [];
     for (const p of c.presets) {
       const res = selectCandidates(cat, loadPreset(p), { photoz: pz });
       results.push(res);
-      if (c.presets.length > 1) await writeFollowUpPackage(res, join(dir, SELECT_FILES.presets, res.preset.name), { images: i.stampImages });
+      if (c.presets.length > 1) await writeFollowUpPackage(res, join(dir, SELECT_FILES.presets, res.preset.name), { images });
     }
     const union = unionSelection(results);
-    await writeFollowUpPackage(union, dir, { images: i.stampImages });
+    await writeFollowUpPackage(union, dir, { images });
     // P(z) of every candidate on the photo-z grid (for the report), thinned to ≤ 200 points.
     const pzOut: Record<string, { z: number[]; p: number[] }> = {};
     for (const cand of union.candidates) {

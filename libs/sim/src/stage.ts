@@ -4,7 +4,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '@asteris/core';
-import { loadField, FIELD_JSON } from '@asteris/field';
+import { loadField, FIELD_JSON, type Field } from '@asteris/field';
 import { readSpecFile, simulateField } from './simulate.ts';
 import { injectSources } from './inject.ts';
 
@@ -53,3 +53,10 @@ export const injectStage = defineStage<InjectInputs, InjectConfig, { field: stri
   },
   read: (dir) => ({ field: join(dir, INJECT_FILES.field), list: join(dir, INJECT_FILES.list) }),
 });
+
+/** High-z oversampling factor k of a simulated field (1 for real fields): each of its candidates counts 1/k in the LF. */
+export function simOversample(field: Field): number {
+  const spec = field.meta['spec'] as { populations?: { highz?: { oversample?: number } } } | undefined;
+  const k = spec?.populations?.highz?.oversample;
+  return field.simulated && typeof k === 'number' && k > 0 ? k : 1;
+}
