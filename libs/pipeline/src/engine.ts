@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { z, type ZodType } from 'zod';
 import type { Stage } from '@asteris/core';
-import { ProductCache } from './cache.ts';
+import { ProductCache, type KeyParts } from './cache.ts';
 import { codeVersion } from './code-version.ts';
 import { hashFile } from './hash.ts';
 
@@ -112,6 +112,12 @@ function absolutePaths(v: unknown): string[] {
   return [];
 }
 
+/** A stage's cache-key parts: upstream product keys, the sha256 of every data file it reads, its config, its code version. */
+export function stageKeyParts<I, C>(stage: Stage<I, C, unknown>, inputs: I, config: C, upstream: string[]): KeyParts {
+  const files = stage.dataFiles(inputs, config).map((f) => hashFile(f));
+  return { inputs: { upstream: upstream.join(','), files: files.join(',') }, config, codeVersion: codeVersion(stage.package) };
+}
+
 /** A stage as a job handler: key = upstream keys + sha256 of its data files + config + code version. */
 export function stageHandler<I, C, P>(stage: Stage<I, C, P>): JobHandler<StagePayload, StageResult> {
   const schema = z.object({ inputs: z.unknown(), config: stage.schema, cache: z.string() }).strict() as unknown as ZodType<StagePayload>;
@@ -124,8 +130,7 @@ export function stageHandler<I, C, P>(stage: Stage<I, C, P>): JobHandler<StagePa
       const keys: string[] = [];
       const inputs = resolveRefs(p.inputs, ctx.deps, keys) as I;
       const config = p.config as C;
-      const files = stage.dataFiles(inputs, config).map((f) => hashFile(f));
-      const parts = { inputs: { upstream: keys.join(','), files: files.join(',') }, config, codeVersion: codeVersion(stage.package) };
+      const parts = stageKeyParts(stage, inputs, config, keys);
       const { entry, cached } = await new ProductCache(p.cache).getOrCompute(stage.name, parts, (dir) => stage.run(inputs, config, dir));
       return { stage: stage.name, key: entry.key, dir: entry.dir, cached, seconds: (performance.now() - t0) / 1000, product: stage.read(entry.dir), ...(entry.summary ? { summary: entry.summary } : {}) };
     },

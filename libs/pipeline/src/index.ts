@@ -5,7 +5,7 @@ export { loadRunConfig, RunConfigSchema, ConfigError, DENOISERS, type RunConfig 
 export { ProductCache, cacheKey, type CacheEntry, type KeyParts } from './cache.ts';
 export { listCache, gcCache, readRunRecord, type RunRecord, type CacheRow } from './runs.ts';
 export { validateField, checkPlan, FieldValidationError, LW_BANDS } from './validate.ts';
-export { localEngine, stageHandler, insideRoots, type Engine, type EngineEvent, type JobSpec, type JobHandler, type JobContext, type Roots, type StageResult, type StagePayload } from './engine.ts';
+export { localEngine, stageHandler, stageKeyParts, insideRoots, type Engine, type EngineEvent, type JobSpec, type JobHandler, type JobContext, type Roots, type StageResult, type StagePayload } from './engine.ts';
 export { completenessStage, readInjected, readCandidatePositions, areaArcmin2 } from './completeness.ts';
 export { makeReporter, silentReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
 export { completenessCurve, purityCurve, crossing, m90, recovered, makeMatcher, type Curve } from './depth.ts';
