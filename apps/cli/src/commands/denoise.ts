@@ -42,6 +42,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
   const overlap = o.overlap === undefined ? undefined : Number(o.overlap);
   if (overlap !== undefined && !(overlap >= 0 && overlap < 0.5)) throw new UsageError(`--overlap must be in [0, 0.5), got '${o.overlap}'`);
   // each band its own model (the images stage's rule: e.g. asteris4_nrcshort / _nrclong); fail fast, before reading any exposure
+  if (o.model === 'none') throw new UsageError("--model none: give a model (lite, asteris4, asteris8 or an .onnx file)");
   for (const b of bands) bandModel(o.model, b.name);
   mkdirSync(o.out, { recursive: true });
   const summary: Record<string, unknown>[] = [];
