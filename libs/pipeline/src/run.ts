@@ -61,6 +61,13 @@ export function readSurvey(file: string): { name: string; fields: string[] } {
   return { name: typeof s.name === 'string' ? s.name : 'survey', fields: (s.fields as string[]).map((f) => resolve(dirname(file), f)) };
 }
 
+/** --out must be a directory or creatable as one (its first existing ancestor a directory). */
+function checkOut(out: string): void {
+  let p = out;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  if (!statSync(p).isDirectory()) throw new FieldValidationError(out, [`--out ${out}: ${p} is a file, not a directory`]);
+}
+
 const ref = (id: string, pick?: string) => ({ $product: id, ...(pick ? { pick } : {}) });
 
 /** Runs (or resumes) the pipeline; products already in the cache with a valid key are reused. */
@@ -72,7 +79,8 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const records: StageRecord[] = [];
   const src = resolve(o.field);
-  const isSurvey = existsSync(src) && statSync(src).isFile();
+  const isSurvey = src.endsWith('.json') && existsSync(src) && statSync(src).isFile();
+  checkOut(out);
   const fieldDirs = isSurvey ? readSurvey(src).fields : [src];
   const handlers = STAGES.map((s) => stageHandler(s));
   const engine = (o.engine ?? localEngine)(handlers, { cache, fields: fieldDirs });
