@@ -9,15 +9,15 @@ import { loadField, isFieldSpec, FIELD_JSON, type Field } from '@asteris/field';
 import { simulateStage, injectStage, simOversample, readSpecFile } from '@asteris/sim';
 import { imagesStage, modelSummary } from '@asteris/asteris';
 import { detectStage } from '@asteris/extract';
-import { photometryStage } from '@asteris/photometry';
-import { selectStage } from '@asteris/select';
-import { lfStage } from '@asteris/lumfunc';
-import { reportStage } from '@asteris/report';
+import { photometryStage, PHOTOMETRY_FILES } from '@asteris/photometry';
+import { selectStage, SELECT_FILES } from '@asteris/select';
+import { lfStage, LF_FILES } from '@asteris/lumfunc';
+import { reportStage, REPORT_FILES } from '@asteris/report';
 import { completenessStage, areaArcmin2, type DepthSummary } from './completeness.ts';
 import { localEngine, stageHandler, type Engine, type JobHandler, type JobSpec, type Roots, type StageResult } from './engine.ts';
 import { stableStringify } from './hash.ts';
 import { makeReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
-import { cacheRoot, writeRunRecord } from './runs.ts';
+import { cacheRoot, productsPath, writeRunRecord } from './runs.ts';
 import { checkPlan, validateField, FieldValidationError, LW_BANDS, type Plan } from './validate.ts';
 import type { RunConfig } from './config.ts';
 
@@ -200,11 +200,12 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     const first = perField[0]!;
     const products = {
       images: Object.fromEntries(first.plan.bands.map((b) => [b, (results[first.m.img(b)]!.product)])),
-      detection: results[first.m.detect]!.dir, catalogue: join(at(first.g), 'catalogue.csv'), candidates: join(at(first.g), 'candidates', 'candidates.csv'),
-      lf: lfId ? join(out, 'lf', 'lf.json') : null, report: join(at(first.g), 'report', 'index.html'),
+      detection: results[first.m.detect]!.dir, catalogue: join(at(first.g), photometryStage.publish![PHOTOMETRY_FILES.csv]!),
+      candidates: join(at(first.g), selectStage.publish![SELECT_FILES.candidates]!),
+      lf: lfId ? join(out, lfStage.publish![LF_FILES.json]!) : null, report: join(at(first.g), reportStage.publish![REPORT_FILES.html]!),
       ...(fields.length > 1 ? { fields: names.map((g) => at(g)) } : {}),
     };
-    writeFileAtomic(join(out, 'products.json'), JSON.stringify(products, null, 2));
+    writeFileAtomic(productsPath(out), JSON.stringify(products, null, 2));
     const used = Object.values(results).map((r) => ({ stage: r.stage, key: r.key }));
     writeRunRecord(out, { version: o.version ?? '', field: src, startedAt, finishedAt: new Date().toISOString(), config: cfg, products: used, stages: records });
     const depth = first.comp ? (results[first.comp]!.product as { depth: DepthSummary }).depth : null;
