@@ -17,3 +17,4 @@ export { inProcessRunner, poolRunner } from './infer/runner.ts';
 export type { TileRunner } from './infer/runner.ts';
 export { resolveModel, modelCandidates, nircamChannel, DEFAULT_MODEL_DIR, REPO_ROOT } from './models.ts';
 export type { ResolvedModel } from './models.ts';
+export { imagesStage, bandModel, modelFrames, modelSummary, ImagesConfigSchema, IMAGES_FILES, DENOISER_NAMES, type ImagesConfig, type ImagesInputs, type ImagesProduct } from './stage.ts';

@@ -53,6 +53,11 @@ function fileFor(name: string): string {
   return `jwst_${n.toLowerCase()}.par`;
 }
 
+/** The curve file loadFilter reads for a band (it may not exist: then the band is unknown). */
+export function filterFile(name: string): string {
+  return join(filterDir, fileFor(name.trim().toUpperCase().replace(/^JWST_/, '')));
+}
+
 /** Pivot wavelength λ_p = sqrt(∫Tλdλ / ∫T/λ dλ) (trapezoid rule on the curve's own grid). */
 export function pivotWavelength(wave: ArrayLike<number>, trans: ArrayLike<number>): number {
   let a = 0, b = 0;

@@ -4,3 +4,4 @@ export * from './csv.ts';
 export * from './atomic.ts';
 export * from './fs.ts';
 export * from './worker.ts';
+export * from './stage.ts';

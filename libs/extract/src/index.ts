@@ -28,3 +28,4 @@ export type { ExtractWorkers } from './parallel/extract-parallel.ts';
 export { readImageShared } from './io.ts';
 export { extractionPipeline, deblendComponents, measureObject } from './extract.ts';
 export type { MeasureCtx, ObjPixels, StageRequest } from './extract.ts';
+export { detectStage, detectionImageOf, calibrateThreshold, falseDetections, negated, readSources, THRESHOLD_LADDER, DETECT_FILES, DetectConfigSchema, ExtractConfigSchema, type DetectConfig, type ExtractConfig, type DetectInputs, type DetectProduct, type Thresholds } from './stage.ts';

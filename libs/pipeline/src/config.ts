@@ -1,37 +1,32 @@
-// Run configuration: defaults, a strict schema (unknown keys are errors), and merging of a user's
-// JSON config file with command-line options. Each stage receives only its own section, so the
-// cache key of a stage changes only when something that stage uses changes.
+// Run configuration: defaults, a strict schema built from the stages' own schemas (unknown keys are
+// errors naming the key, e.g. `extract.treshold`), and merging of a user's JSON config file with
+// command-line options. Each stage receives only its own section, so the cache key of a stage changes
+// only when something that stage uses changes.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError, formatIssues } from '@asteris/core';
+import { ImagesConfigSchema, DENOISER_NAMES } from '@asteris/asteris';
+import { ExtractConfigSchema } from '@asteris/extract';
+import { PhotometryConfigSchema } from '@asteris/photometry';
+import { LfConfigSchema } from '@asteris/lumfunc';
+import { InjectionConfigSchema } from '@asteris/sim';
 
-export const DENOISERS = ['lite', 'asteris4', 'asteris8', 'none'] as const;
+export { ConfigError };
+export const DENOISERS = DENOISER_NAMES;
 
-export const RunConfigSchema = z.object({
-  denoiser: z.string().default('lite').describe('lite | asteris4 | asteris8 | none | path to an .onnx model'),
-  coadd: z.enum(['mean', 'median', 'clipped-mean', 'ivw']).default('clipped-mean').describe('co-add baseline; clipped-mean rejects cosmic rays along the exposure axis'),
-  tileSize: z.number().int().min(32).max(2048).optional(),
+export const RunConfigSchema = ImagesConfigSchema.extend({
   detectBands: z.array(z.string()).optional().describe('bands summed for detection; default: long-wavelength bands present'),
   detectMode: z.enum(['ivw', 'chi-mean']).default('ivw'),
-  extract: z.record(z.string(), z.unknown()).default({}),
-  photometry: z.record(z.string(), z.unknown()).default({}),
+  extract: ExtractConfigSchema.default({}),
+  photometry: PhotometryConfigSchema.default({}),
   preset: z.string().default('auto').describe('selection preset name or JSON file; auto = every built-in preset'),
-  injection: z.object({
-    n: z.number().int().min(0).max(20000).default(150),
-    rounds: z.number().int().min(1).max(50).default(1),
-    magRange: z.tuple([z.number(), z.number()]).default([25.5, 31]),
-    zRange: z.tuple([z.number(), z.number()]).default([8.5, 16.5]),
-    seed: z.number().int().default(12345),
-  }).strict().default({ n: 150, rounds: 1, magRange: [25.5, 31], zRange: [8.5, 16.5], seed: 12345 }),
-  lf: z.record(z.string(), z.unknown()).default({}),
+  injection: InjectionConfigSchema.default({ n: 150, rounds: 1, magRange: [25.5, 31], zRange: [8.5, 16.5], seed: 12345 }),
+  lf: LfConfigSchema.default({}),
   workers: z.number().int().min(1).max(64).optional(),
   seed: z.number().int().default(1),
 }).strict();
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /** Reads and validates a config file (JSON), merged under explicit overrides. */
 export function loadRunConfig(file: string | undefined, overrides: Partial<Record<keyof RunConfig, unknown>> = {}): RunConfig {
@@ -53,8 +48,6 @@ export function loadRunConfig(file: string | undefined, overrides: Partial<Recor
   const merged = { ...base };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
   const parsed = RunConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    throw new ConfigError(`${file ?? 'run options'}: invalid configuration\n${z.prettifyError(parsed.error)}`);
-  }
+  if (!parsed.success) throw new ConfigError(`${file ?? 'run options'}: invalid configuration: ${formatIssues(parsed.error).join('; ')}`);
   return parsed.data;
 }

@@ -17,6 +17,8 @@ export interface RunRecord {
 
 export const cacheRoot = (out: string) => join(out, 'cache');
 export const runRecordPath = (out: string) => join(out, 'run.json');
+/** <out>/products.json: where the run's products are (images stay in the cache). */
+export const productsPath = (out: string) => join(out, 'products.json');
 
 export function writeRunRecord(out: string, rec: RunRecord): void {
   writeFileAtomic(runRecordPath(out), JSON.stringify(rec, null, 2));

@@ -1,93 +1,106 @@
-// Up-front validation of a field: every problem is collected and reported together, before any
-// work starts (exposures that disagree in shape or WCS, bands without exposures, unknown units,
-// fewer exposures than the denoiser needs, unreadable files).
-import { readFits, selectImageHdu, Wcs, nJyPerPixelScale, type Header } from '@asteris/fits';
+// Up-front validation, in one place, before any computation: the run options, the presets and the
+// denoiser against the field's bands (also for a simulation spec, before it is simulated), then every
+// exposure (readable, one pixel grid — @asteris/field's sameGrid —, FILTER, flux units, not all NaN,
+// enough exposures for each band's model). Every problem is collected and reported together, each naming
+// the file and the key.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFits, nJyPerPixelScale, ZERO_POINT_KEYS, type ImageHdu } from '@asteris/fits';
+import { filterFile } from '@asteris/astro';
+import { bandModel, modelFrames } from '@asteris/asteris';
+import { loadPreset, presetList } from '@asteris/select';
+import { sameGrid, wcsSignature, FIELD_JSON, type Field } from '@asteris/field';
+import type { RunConfig } from './config.ts';
 
 export class FieldValidationError extends Error {
   override name = 'FieldValidationError';
   constructor(readonly field: string, readonly problems: string[]) {
-    super(`${field}: the field cannot be processed (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.length === 1 ? problems[0]! : `${field}: the run cannot start (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
-export interface BandFiles { name: string; exposures: string[] }
+/** Long-wavelength NIRCam bands: the default detection bands. */
+export const LW_BANDS = ['F277W', 'F356W', 'F410M', 'F444W'];
 
-export interface ValidatedBand { name: string; width: number; height: number; nExposures: number; hasErr: boolean; nJyPerPixel: number }
-
-const WCS_KEYS = ['CRPIX1', 'CRPIX2', 'CRVAL1', 'CRVAL2'] as const;
-
-function wcsSignature(h: Header): number[] | null {
-  const out: number[] = [];
-  for (const k of WCS_KEYS) {
-    const v = h.getNumber(k);
-    if (v === undefined) return null;
-    out.push(v);
-  }
-  return out;
-}
+export interface Plan { bands: string[]; detectBands: string[]; presets: string[] }
 
 /**
- * Checks the exposures of every band. `minExposures` is what the denoiser needs (T of the model).
- * Returns per-band facts; throws FieldValidationError listing every problem found.
+ * Checks what can be checked from the band list alone (a field or a spec): known bands, ≥ 2 bands, the
+ * detection bands, every preset (exists, and the field has each band it needs) and each band's model.
+ * `source` is the file that lists the bands (field.json).
  */
-export function validateField(fieldName: string, bands: BandFiles[], opts: { minExposures: number; denoiser: string; problems?: string[] }): ValidatedBand[] {
-  const problems: string[] = [...(opts.problems ?? [])];
-  const out: ValidatedBand[] = [];
-  if (bands.length === 0) problems.push('no bands with exposures were found');
-  let gridRef: { file: string; w: number; h: number; wcs: number[] | null; scale: number | null } | null = null;
-  for (const band of bands) {
-    if (band.exposures.length === 0) {
-      if (!problems.some((p) => p.includes(`band ${band.name} has no exposures`))) problems.push(`band ${band.name}: no exposures`);
-      continue;
+export function checkPlan(source: string, bands: string[], cfg: RunConfig, problems: string[] = []): Plan {
+  bands.forEach((b, i) => {
+    if (!existsSync(filterFile(b))) problems.push(`${source}: bands[${i}] ${b}: unknown band (no filter curve ${filterFile(b)})`);
+  });
+  if (bands.length < 2) problems.push(`${source}: bands: ${bands.length} band(s); dropout selection needs at least two`);
+  const lw = bands.filter((b) => LW_BANDS.includes(b));
+  const detectBands = cfg.detectBands ?? (lw.length ? lw : bands);
+  for (const b of detectBands) if (!bands.includes(b)) problems.push(`config detectBands: band ${b} is not in the field (bands: ${bands.join(', ')})`);
+  const presets = presetList(cfg.preset);
+  for (const p of presets) {
+    try {
+      const pr = loadPreset(p);
+      const missing = pr.requiredBands.filter((b) => !bands.includes(b));
+      if (missing.length) problems.push(`${source}: bands: preset '${pr.name}' needs ${missing.join(', ')}, which the field lacks${cfg.preset === 'auto' ? ' (choose presets with --preset)' : ''}`);
+    } catch (e) {
+      problems.push(`--preset ${p}: ${(e as Error).message}`);
     }
-    if (band.exposures.length < opts.minExposures) {
-      problems.push(`band ${band.name}: ${band.exposures.length} exposure(s), but the ${opts.denoiser} denoiser needs at least ${opts.minExposures}`);
-    }
-    let info: ValidatedBand | null = null;
-    for (const file of band.exposures) {
-      let header: Header;
-      let w: number;
-      let h: number;
-      let hasErr = false;
-      try {
-        const hdus = readFits(file);
-        const sci = selectImageHdu(hdus, undefined, file);
-        header = sci.header;
-        [w, h] = sci.shape as [number, number];
-        hasErr = hdus.some((x) => x.kind === 'image' && x.name.toUpperCase() === 'ERR');
-      } catch (err) {
-        problems.push((err as Error).message);
-        continue;
-      }
-      let scale: number | null = null;
-      try {
-        scale = Wcs.fromHeader(header, file).pixelScaleArcsec();
-      } catch (err) {
-        problems.push((err as Error).message);
-      }
-      let conv = NaN;
-      try {
-        conv = nJyPerPixelScale(header, file);
-        if (!Number.isFinite(conv) || conv <= 0) throw new Error(`${file}: unusable flux unit conversion`);
-      } catch (err) {
-        problems.push((err as Error).message);
-      }
-      const sig = wcsSignature(header);
-      if (!gridRef) {
-        gridRef = { file, w, h, wcs: sig, scale };
-      } else {
-        if (w !== gridRef.w || h !== gridRef.h) problems.push(`${file}: shape ${w}×${h} differs from ${gridRef.file} (${gridRef.w}×${gridRef.h}); all exposures must be on one pixel grid`);
-        else if (sig && gridRef.wcs && sig.some((v, i) => Math.abs(v - gridRef!.wcs![i]!) > (i < 2 ? 1e-3 : 1e-7))) {
-          problems.push(`${file}: WCS (CRPIX/CRVAL) differs from ${gridRef.file}; exposures must be aligned on one pixel grid`);
-        } else if (scale && gridRef.scale && Math.abs(scale / gridRef.scale - 1) > 1e-5) {
-          problems.push(`${file}: pixel scale ${scale.toFixed(5)}″ differs from ${gridRef.file} (${gridRef.scale.toFixed(5)}″)`);
-        }
-      }
-      info ??= { name: band.name, width: w, height: h, nExposures: band.exposures.length, hasErr, nJyPerPixel: conv };
-      if (!hasErr && info.hasErr) info.hasErr = false;
-    }
-    if (info) out.push(info);
   }
-  if (problems.length) throw new FieldValidationError(fieldName, problems);
-  return out;
+  if (cfg.denoiser !== 'none') {
+    const seen = new Set<string>();
+    for (const b of bands) {
+      try { bandModel(cfg.denoiser, b); } catch (e) {
+        const m = `--denoiser ${cfg.denoiser}: ${(e as Error).message}`;
+        if (!seen.has(m)) problems.push(m);
+        seen.add(m);
+      }
+    }
+  }
+  return { bands, detectBands, presets };
+}
+
+const sciOf = (hdus: ReturnType<typeof readFits>): ImageHdu | undefined =>
+  (hdus.find((x) => x.kind === 'image' && x.name.toUpperCase() === 'SCI' && x.data) ?? hdus.find((x) => x.kind === 'image' && x.data)) as ImageHdu | undefined;
+
+/** Checks every exposure of every band; throws FieldValidationError listing every problem (with `pre`'s). */
+export function validateField(field: Field, cfg: RunConfig, pre: string[] = []): Plan {
+  const problems = [...pre];
+  const fj = join(field.dir, FIELD_JSON);
+  const plan = checkPlan(fj, field.bands.map((b) => b.name), cfg, problems);
+  let ref: { file: string; width: number; height: number; wcs: number[] } | null = null;
+  for (const band of field.bands) {
+    if (!band.exposures.length) continue;
+    let need = 1;
+    try { need = modelFrames(bandModel(cfg.denoiser, band.name), cfg.denoiser); } catch { /* reported by checkPlan */ }
+    if (band.exposures.length < need) {
+      problems.push(`${fj}: band ${band.name}: ${band.exposures.length} exposure(s), but the ${cfg.denoiser} model for ${band.name} needs at least ${need} (add exposures or use --denoiser none)`);
+    }
+    for (const file of band.exposures) {
+      let hdus;
+      try { hdus = readFits(file); } catch (e) { problems.push((e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`); continue; }
+      const sci = sciOf(hdus);
+      if (!sci) { problems.push(`${file}: no image data (expected a SCI extension or an image in the primary HDU)`); continue; }
+      const head = sci.header;
+      const prim = hdus[0]!;
+      const filt = head.getString('FILTER') ?? (prim.kind === 'image' ? prim.header.getString('FILTER') : undefined);
+      if (filt && filt.trim().toUpperCase() !== band.name) problems.push(`${file}: FILTER = '${filt}' but the file is listed under band ${band.name} in ${fj}`);
+      const g = { file, width: sci.shape[0] ?? 0, height: sci.shape[1] ?? 1, wcs: wcsSignature(head) };
+      const d = ref ? sameGrid(ref, g) : undefined;
+      if (d) problems.push(`${file}: ${d} of ${ref!.file}; all exposures must share one pixel grid`);
+      ref ??= g;
+      const h = head.clone();
+      if (!h.has('BUNIT') && band.unitGiven) h.set('BUNIT', band.unit);
+      if (band.zeropoint !== undefined && !h.has('BUNIT')) h.set(ZERO_POINT_KEYS[0], band.zeropoint);
+      try {
+        const conv = nJyPerPixelScale(h, file);
+        if (!Number.isFinite(conv) || conv <= 0) problems.push(`${file}: unusable flux unit conversion (BUNIT/PIXAR_SR, or bands[].unit/zeropoint in ${fj})`);
+      } catch (e) {
+        problems.push(`${(e as Error).message} (or give bands[].unit / bands[].zeropoint in ${fj})`);
+      }
+      if (!sci.data!.some((v: number) => Number.isFinite(v))) problems.push(`${file}: every pixel of band ${band.name}'s exposure is NaN (no valid data)`);
+    }
+  }
+  if (problems.length) throw new FieldValidationError(field.dir, problems);
+  return plan;
 }

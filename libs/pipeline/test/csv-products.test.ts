@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { parseCsv, toCsv } from '@asteris/core';
 import type { Wcs } from '@asteris/fits';
 import type { Candidate, SelectionResult } from '@asteris/select';
-import { readCandidatePositions, readInjected, unionSelection } from '../src/run.ts';
+import { readCandidatePositions, readInjected } from '../src/completeness.ts';
+import { unionSelection } from '@asteris/select';
 
 const HEAD = ['rank', 'id', 'x', 'y', 'preset', 'reasons'];
 

@@ -2,3 +2,4 @@ export { renderReport, sexagesimal, escapeHtml, type ReportInput, type Candidate
 export { residualPng, overlaySvg, compassDirections, stampFigure, formatArea, niceLength, pngSize, type CdMatrix, type StampLayout } from './figures.ts';
 export { depthCurvesSvg, pzSparklineSvg, type DepthCurve } from './plots.ts';
 export { imageToPng, stretchLimits, toGrey, cutout, type Stretch } from './png.ts';
+export { reportStage, ReportConfigSchema, REPORT_FILES, type ReportConfig, type ReportInputs } from './stage.ts';

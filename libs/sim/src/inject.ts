@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { dirname, join, relative, resolve } from 'node:path';
 import { readFits, writeFits, nJyPerPixelScale, Wcs, type Hdu, type WriteHdu } from '@asteris/fits';
 import { abMagFromNJy, defaultCosmology, nJyFromAbMag } from '@asteris/astro';
-import { loadField, FieldError, type Field } from './field.ts';
+import { loadField, FieldError, type Field } from '@asteris/field';
 import { makeHighz } from './populations.ts';
 import { fileKernel, modelKernel, psfKernel, REPO_ROOT, type PsfKernel } from './psf/kernel.ts';
 import { renderScene, type RenderSource } from './render.ts';

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nJyPerPixelScale, pixelAreaSr, readImage, Wcs, writeFits } from '@asteris/fits';
-import { FieldError, loadField, type Field } from './field.ts';
+import { FieldError, loadField, type Field } from '@asteris/field';
 import { drizzleKernel, DQ, normaliseCorrelationKernel } from './noise.ts';
 import { deriveSeed, Rng, writeFileAtomic } from '@asteris/core';
 import { FIELD_FORMAT } from './simulate.ts';

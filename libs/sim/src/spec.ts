@@ -2,7 +2,8 @@
 // Validated with zod; every option has a documented default (docs/sim.md).
 import { z } from 'zod';
 
-export const SPEC_KIND = 'asteris-field-spec';
+import { SPEC_KIND } from '@asteris/field';
+export { SPEC_KIND };
 export const DEFAULT_BANDS = ['F090W', 'F115W', 'F150W', 'F200W', 'F277W', 'F356W', 'F410M', 'F444W'] as const;
 export const SUPPORTED_BANDS: readonly string[] = DEFAULT_BANDS;
 

@@ -27,8 +27,8 @@ function intOpt(v: string | undefined, name: string): number | undefined {
 }
 
 export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s: string) => void = (s) => process.stderr.write(s)): Promise<void> {
-  const [{ denoiseStack, resolveModel }, { writeImage }, { loadField, readExposureStack }, { coadd }] = await Promise.all([
-    import('@asteris/asteris'), import('@asteris/fits'), import('@asteris/sim'), import('@asteris/stack'),
+  const [{ denoiseStack, bandModel }, { writeImage }, { loadField, readExposureStack }, { coadd }] = await Promise.all([
+    import('@asteris/asteris'), import('@asteris/fits'), import('@asteris/field'), import('@asteris/stack'),
   ]);
   const field = loadField(fieldDir);
   const want = o.bands ? o.bands.split(',').map((b) => b.trim().toUpperCase()).filter(Boolean) : null;
@@ -41,7 +41,9 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
   const workers = intOpt(o.workers, 'workers');
   const overlap = o.overlap === undefined ? undefined : Number(o.overlap);
   if (overlap !== undefined && !(overlap >= 0 && overlap < 0.5)) throw new UsageError(`--overlap must be in [0, 0.5), got '${o.overlap}'`);
-  for (const b of bands) resolveModel(o.model, b.name); // fail fast, before reading any exposure
+  // each band its own model (the images stage's rule: e.g. asteris4_nrcshort / _nrclong); fail fast, before reading any exposure
+  if (o.model === 'none') throw new UsageError("--model none: give a model (lite, asteris4, asteris8 or an .onnx file)");
+  for (const b of bands) bandModel(o.model, b.name);
   mkdirSync(o.out, { recursive: true });
   const summary: Record<string, unknown>[] = [];
   for (const band of bands) {

@@ -1,27 +1,42 @@
-// `asteris run <field> --out <dir>`: the whole pipeline, cached and resumable.
+// `asteris run <field|survey.json> --out <dir>`: the whole pipeline, cached and resumable, over one field
+// or a survey (a list of fields, one LF over all). Everything is validated before any stage runs.
 import type { Command } from 'commander';
 import { version } from '../version.ts';
+import { UsageError } from '../errors.ts';
+
+interface RunCliOptions { out: string; denoiser?: string; preset?: string; config?: string; injections?: string; workers?: string; seed?: string; quiet?: boolean }
+
+/** An integer option in [lo, hi]; anything else is a usage error (exit 2). */
+function int(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\s*-?\d+\s*$/.test(v) || !Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`--${name}: expected an integer in ${lo}–${hi}, got '${v}'`);
+  return n;
+}
 
 export function register(program: Command): void {
   program
     .command('run')
     .description('exposures → denoise → detect → photometry → select → completeness → LF → report (cached, resumable)')
-    .argument('<field>', 'field directory (docs/field-format.md) or a simulation spec directory such as data/demo')
+    .argument('<field>', 'field directory (docs/field-format.md), a simulation spec directory such as data/demo, or a survey file (survey.json: a list of fields, one LF over all)')
     .requiredOption('-o, --out <dir>', 'output directory (products, cache, report)')
     .option('--denoiser <name>', 'lite | asteris4 | asteris8 | none | path to an .onnx model')
     .option('--preset <name>', 'selection preset name or JSON file (default: every built-in preset)')
     .option('--config <file>', 'JSON run configuration (docs/pipeline.md); command-line options override it')
-    .option('--injections <n>', 'injected high-z galaxies for completeness (0 disables completeness and the LF)', (v) => Number.parseInt(v, 10))
-    .option('--workers <n>', 'worker threads (default: the number of cores)', (v) => Number.parseInt(v, 10))
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
+    .option('--injections <n>', 'injected high-z galaxies for completeness (0 disables completeness and the LF)')
+    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--seed <n>', 'random seed of the LF posterior sampling')
     .option('--quiet', 'no progress output')
-    .action(async (field: string, opts: { out: string; denoiser?: string; preset?: string; config?: string; injections?: number; workers?: number; seed?: number; quiet?: boolean }) => {
+    .action(async (field: string, opts: RunCliOptions) => {
+      const injections = int(opts.injections, 'injections', 0, 20000);
+      const workers = int(opts.workers, 'workers', 1, 64);
+      const seed = int(opts.seed, 'seed', -(2 ** 31), 2 ** 31 - 1);
       // Loaded on use: the pipeline pulls in every stage library (≈ 1 s), which other commands do not need.
       const { runPipeline, loadRunConfig, makeReporter } = await import('@asteris/pipeline');
       const base = loadRunConfig(opts.config, {});
       const cfg = loadRunConfig(opts.config, {
-        denoiser: opts.denoiser, preset: opts.preset, workers: opts.workers, seed: opts.seed,
-        injection: opts.injections !== undefined ? { ...base.injection, n: opts.injections } : undefined,
+        denoiser: opts.denoiser, preset: opts.preset, workers, seed,
+        injection: injections !== undefined ? { ...base.injection, n: injections } : undefined,
       });
       const res = await runPipeline({ field, out: opts.out, config: cfg, reporter: makeReporter({ quiet: opts.quiet }), version: version() });
       console.log(res.summary);

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Header, tanWcs, writeFits, writeImage } from '@asteris/fits';
-import { parseBandSpec, runPhotometry } from '../../../apps/cli/src/commands/photometry.ts';
-import { createRng, readCatalogueCsv, readCatalogueFits } from '../src/index.ts';
+import { parseBandSpec, runPhotometry } from '../src/commands/photometry.ts';
+import { createRng, readCatalogueCsv, readCatalogueFits } from '@asteris/photometry';
 
 const dir = mkdtempSync(join(tmpdir(), 'phot-cli-'));
 const W = 160, H = 140;

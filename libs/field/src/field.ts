@@ -1,9 +1,16 @@
 // The field format on disk (docs/field-format.md): loading and validating a field directory, and
 // reading one band's exposure stack. Errors are FieldError with the file and the problem.
+// This module is the one definition of the format and of "same pixel grid" (sameGrid below).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { readFits, type Header, type Image, type ImageHdu } from '@asteris/fits';
-import { SPEC_KIND } from './spec.ts';
+import { readFits, ZERO_POINT_KEYS, type Header, type Image, type ImageHdu } from '@asteris/fits';
+
+/** `kind` of a field.json that is a simulation spec (libs/sim generates the field from it). */
+export const SPEC_KIND = 'asteris-field-spec';
+/** The field description file of a field directory. */
+export const FIELD_JSON = 'field.json';
+/** Per-band empirical PSFs of a field (written by `asteris psf`): psf/<BAND>.fits. */
+export const PSF_DIR = 'psf';
 
 export class FieldError extends Error {
   override name = 'FieldError';
@@ -16,6 +23,8 @@ export interface FieldBand {
   psfFile?: string;         // absolute path
   psfSource?: string;       // e.g. 'model:gauss+moffat' or 'file:data/external/...'
   unit: string;             // BUNIT of the exposures, e.g. 'MJy/sr'
+  /** true when field.json gives `unit` (then used for exposures whose header lacks BUNIT) */
+  unitGiven?: boolean;
   zeropoint?: number;       // AB zero point of pixel values
   depth5sigma?: number;
 }
@@ -50,7 +59,21 @@ export function isFieldSpec(dir: string): boolean {
 function listExposures(dir: string, band: string): string[] {
   const d = join(dir, band);
   if (!existsSync(d) || !statSync(d).isDirectory()) return [];
-  return readdirSync(d).filter((f) => /\.fits(\.gz)?$/i.test(f) && !f.startsWith('.')).sort().map((f) => join(d, f));
+  return readdirSync(d).filter((f) => /\.fits(\.gz)?$/i.test(f) && !f.startsWith('.')).sort(naturalCompare).map((f) => join(d, f));
+}
+
+/** Natural order (exp2 before exp10), the order of the ASTERIS reference and our trainer (issue #14). */
+export function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'variant' }) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Image size (NAXIS1, NAXIS2) of an exposure's science HDU. */
+export function exposureShape(file: string): { width: number; height: number } {
+  let hdus;
+  try { hdus = readFits(file); } catch (e) { throw new FieldError(`cannot read exposure: ${(e as Error).message}`, file); }
+  const sci = pickHdu(hdus, 'SCI') ?? (hdus.find((x) => x.kind === 'image' && x.data) as ImageHdu | undefined);
+  if (!sci) throw new FieldError('no image data (expected a SCI extension or an image in the primary HDU)', file);
+  return { width: sci.shape[0] ?? 0, height: sci.shape[1] ?? 1 };
 }
 
 /** Load and validate `<dir>/field.json` (no pixel data is read). */
@@ -105,27 +128,54 @@ export function loadField(dirIn: string, opts: { problems?: string[] } = {}): Fi
       psfFile = isAbsolute(bb.psf) ? bb.psf : join(dir, bb.psf);
       if (!existsSync(psfFile)) { problem(`PSF file for band ${bname} does not exist`, psfFile); psfFile = undefined; }
     }
+    // Documented PSF order (docs/field-format.md): bands[].psf, then psf/<BAND>.fits, then the built-in model.
+    if (!psfFile && existsSync(join(dir, PSF_DIR, `${bname}.fits`))) psfFile = join(dir, PSF_DIR, `${bname}.fits`);
+    if (bb.unit !== undefined && (typeof bb.unit !== 'string' || !bb.unit)) throw new FieldError(`bands[${i}].unit must be a non-empty string, got ${JSON.stringify(bb.unit)}`, fj);
+    if (bb.zeropoint !== undefined && (typeof bb.zeropoint !== 'number' || !Number.isFinite(bb.zeropoint))) {
+      throw new FieldError(`bands[${i}].zeropoint must be a number (AB magnitude of one data unit), got ${JSON.stringify(bb.zeropoint)}`, fj);
+    }
     const unit = typeof bb.unit === 'string' && bb.unit ? bb.unit : 'MJy/sr';
     const zp = typeof bb.zeropoint === 'number' ? bb.zeropoint : undefined;
-    return { name: bname, exposures, psfFile, psfSource: typeof bb.psfSource === 'string' ? bb.psfSource : undefined, unit, zeropoint: zp,
+    return { name: bname, exposures, psfFile, psfSource: typeof bb.psfSource === 'string' ? bb.psfSource : undefined, unit, unitGiven: typeof bb.unit === 'string', zeropoint: zp,
       depth5sigma: typeof bb.depth5sigma === 'number' ? bb.depth5sigma : undefined };
   });
+  for (const k of ['width', 'height'] as const) {
+    if (meta[k] !== undefined && !(typeof meta[k] === 'number' && Number.isInteger(meta[k]) && (meta[k] as number) > 0)) throw new FieldError(`${k} must be a positive integer (pixels), got ${JSON.stringify(meta[k])}`, fj);
+  }
+  // width/height come from the FITS (NAXIS1/2 of the first exposure); field.json's, when given, must agree.
+  let width = meta.width as number | undefined;
+  let height = meta.height as number | undefined;
+  const first = bands.find((b) => b.exposures.length)?.exposures[0];
+  if (first && (width === undefined || height === undefined)) {
+    const shape = exposureShape(first);
+    width ??= shape.width;
+    height ??= shape.height;
+  }
   let truthFile: string | undefined;
   const t = typeof meta.truth === 'string' ? meta.truth : 'truth.csv';
   if (existsSync(join(dir, t))) truthFile = join(dir, t);
   return {
     dir, name, pixelScale, bands,
-    width: typeof meta.width === 'number' ? meta.width : undefined,
-    height: typeof meta.height === 'number' ? meta.height : undefined,
+    width, height,
     truthFile, simulated: meta.simulated === true, meta,
   };
 }
 
 const WCS_KEYS = ['CRVAL1', 'CRVAL2', 'CRPIX1', 'CRPIX2', 'CD1_1', 'CD1_2', 'CD2_1', 'CD2_2', 'CDELT1', 'CDELT2', 'PC1_1', 'PC1_2', 'PC2_1', 'PC2_2'];
 
-function wcsSignature(h: Header): number[] { return WCS_KEYS.map((k) => h.getNumber(k) ?? NaN); }
+export function wcsSignature(h: Header): number[] { return WCS_KEYS.map((k) => h.getNumber(k) ?? NaN); }
 
-function sameWcs(a: number[], b: number[]): string | undefined {
+/**
+ * The one definition of "same pixel grid": equal shape and equal WCS (CRPIX within 1e-3 px, the other
+ * keywords within 1e-7 relative). Returns the difference, or undefined when the grids agree.
+ */
+export function sameGrid(a: { width: number; height: number; wcs: number[] }, b: { width: number; height: number; wcs: number[] }): string | undefined {
+  if (a.width !== b.width || a.height !== b.height) return `shape ${b.width}×${b.height} differs from ${a.width}×${a.height}`;
+  const d = sameWcs(a.wcs, b.wcs);
+  return d ? `WCS differs: ${d}` : undefined;
+}
+
+export function sameWcs(a: number[], b: number[]): string | undefined {
   for (let i = 0; i < WCS_KEYS.length; i++) {
     const x = a[i], y = b[i];
     if (Number.isNaN(x) && Number.isNaN(y)) continue;
@@ -161,6 +211,10 @@ export function readExposureStack(band: FieldBand): ExposureStack {
     const sciHdu = pickHdu(hdus, 'SCI') ?? (hdus.find((x) => x.kind === 'image' && x.data) as ImageHdu | undefined);
     if (!sciHdu) throw new FieldError('no image data (expected a SCI extension or an image in the primary HDU)', file);
     const sci = toImage(sciHdu, file);
+    if (!sci.data.some((v) => Number.isFinite(v))) throw new FieldError(`every pixel of band ${band.name}'s exposure is NaN (no valid data); remove it from the field`, file);
+    // field.json's unit / zero point stand in for a header without BUNIT / a zero-point keyword.
+    if (!sci.header.has('BUNIT') && band.unitGiven) sci.header.set('BUNIT', band.unit);
+    if (band.zeropoint !== undefined && !sci.header.has('BUNIT') && !ZERO_POINT_KEYS.some((k) => sci.header.has(k))) sci.header.set(ZERO_POINT_KEYS[0], band.zeropoint);
     // inherit primary keywords the SCI header lacks (JWST puts FILTER etc. in the primary)
     const prim = hdus[0];
     if (prim !== sciHdu && prim.kind === 'image') {
@@ -194,4 +248,19 @@ export function readExposureStack(band: FieldBand): ExposureStack {
     images.push(sci); errs.push(err); dqs.push(dq);
   }
   return { images, errs, dqs };
+}
+
+export type PsfChoice = { kind: 'source'; source: string } | { kind: 'file'; file: string } | { kind: 'builtin'; warning: string };
+
+/**
+ * The PSF of a band, in the documented order (docs/field-format.md): bands[].psfSource (simulated fields),
+ * bands[].psf or psf/<BAND>.fits in the field (e.g. written by `asteris psf`), else the built-in model,
+ * with a warning naming the band.
+ */
+export function resolvePsf(field: Field, bandName: string): PsfChoice {
+  const b = field.bands.find((x) => x.name === bandName);
+  if (!b) throw new FieldError(`band ${bandName} is not in the field`, join(field.dir, FIELD_JSON));
+  if (b.psfSource) return { kind: 'source', source: b.psfSource };
+  if (b.psfFile) return { kind: 'file', file: b.psfFile };
+  return { kind: 'builtin', warning: `${field.dir}: no PSF for band ${bandName} (neither bands[].psf nor ${PSF_DIR}/${bandName}.fits); using the built-in model` };
 }

@@ -1,12 +1,12 @@
-// `asteris extract` end to end (the command module lives in apps/cli/src/commands/extract.ts).
+// `asteris extract` end to end (apps/cli/src/commands/extract.ts).
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '@asteris/fits';
-import { runExtract } from '../../../apps/cli/src/commands/extract.ts';
-import { extractSources } from '../src/index.ts';
+import { runExtract } from '../src/commands/extract.ts';
+import { extractSources } from '@asteris/extract';
 
 const img = fileURLToPath(new URL('../../../data/external/sep_sextractor_reference/image.fits', import.meta.url));
 

@@ -1,0 +1,169 @@
+// Stage "detect" (docs/pipeline.md): the detection image of the detection bands (inverse-variance-weighted
+// mean or χ-mean, in nJy per pixel), the source list and segmentation map, the negated image's detections
+// (for purity), and — when the images are denoised — the co-add detection image through the same
+// extraction for the depth comparison. A denoised detection image gets the lowest threshold at which its
+// false-detection count (negated image) is no higher than the co-add's at the configured threshold
+// (SExtractor's 1.5σ by default); injected copies reuse the main field's thresholds.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineStage, writeFileAtomic } from '@asteris/core';
+import { readImage, writeFits, nJyPerPixelScale, type Image } from '@asteris/fits';
+import { extractSources, type ExtractOptions, type Source } from './extract.ts';
+import { detectionImage } from './detimage.ts';
+import { segRunsSource } from './detect/segmap.ts';
+
+export const DETECT_FILES = {
+  detection: 'detection.fits', segmentation: 'segmentation.fits', sources: 'sources.json', negative: 'sources_negative.json',
+  coadd: 'sources_coadd.json', coaddNegative: 'sources_coadd_negative.json', thresholds: 'thresholds.json',
+} as const;
+
+/** The `extract` section of the run config: SExtractor-style options (docs/extract.md). Unknown keys are errors. */
+export const ExtractConfigSchema = z.object({
+  threshold: z.number().positive().optional(),
+  thresholdType: z.enum(['relative', 'absolute']).optional(),
+  filter: z.enum(['conv', 'matched', 'none']).optional(),
+  minArea: z.number().int().min(1).optional(),
+  deblendNThresh: z.number().int().min(1).optional(),
+  deblendMinCont: z.number().min(0).max(1).optional(),
+  clean: z.boolean().optional(),
+  cleanParam: z.number().positive().optional(),
+  apertures: z.array(z.number().positive()).optional(),
+  autoParams: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+  fluxFrac: z.array(z.number().gt(0).lt(1)).optional(),
+  gain: z.number().min(0).optional(),
+  saturation: z.number().optional(),
+  aperSubpix: z.number().int().min(0).optional(),
+  backSize: z.number().int().min(1).optional(),
+  backFilterSize: z.number().int().min(1).optional(),
+  backFilterThresh: z.number().min(0).optional(),
+  globalRms: z.number().positive().optional(),
+  maskType: z.enum(['correct', 'blank', 'none']).optional(),
+}).strict();
+export type ExtractConfig = z.infer<typeof ExtractConfigSchema>;
+
+export const DetectConfigSchema = z.object({
+  bands: z.array(z.string()).min(1),
+  mode: z.enum(['ivw', 'chi-mean']).default('ivw'),
+  extract: ExtractConfigSchema.default({}),
+}).strict();
+export type DetectConfig = z.infer<typeof DetectConfigSchema>;
+
+export interface Thresholds { coadd: number; denoised: number }
+export interface DetectInputs {
+  /** per detection band (config.bands order): the co-add (with its ERR HDU) and, when denoised, the denoised image */
+  images: { coadd: string; denoised?: string }[];
+  /** the main field's detection products, whose thresholds an injected copy reuses */
+  thresholdsFrom?: DetectProduct;
+}
+export interface DetectProduct {
+  dir: string; detection: string; segmentation: string; sources: string; negative: string;
+  /** present when the images were denoised */
+  coaddSources: string; coaddNegative: string; denoised: boolean;
+  thresholds: Thresholds;
+}
+
+export const THRESHOLD_LADDER = [1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10, 12, 15, 20];
+
+export function negated(image: Image): Image {
+  return { ...image, data: image.data.map((v) => -v) };
+}
+
+/** Number of detections on the negated image at the given threshold (noise peaks of the wrong sign). */
+export function falseDetections(image: Image, opts: ExtractOptions, threshold: number): number {
+  return extractSources(negated(image), { ...opts, threshold, maps: false }).sources.length;
+}
+
+/** The lowest threshold of the ladder (≥ `start`) whose false-detection count is ≤ `maxFalse`; the last rung if none is. */
+export function calibrateThreshold(image: Image, opts: ExtractOptions, maxFalse: number, start = 1.5,
+  ladder: number[] = THRESHOLD_LADDER): { threshold: number; nFalse: number; tried: { threshold: number; nFalse: number }[] } {
+  const tried: { threshold: number; nFalse: number }[] = [];
+  for (const t of ladder.filter((x) => x >= start)) {
+    const n = falseDetections(image, opts, t);
+    tried.push({ threshold: t, nFalse: n });
+    if (n <= maxFalse) return { threshold: t, nFalse: n, tried };
+  }
+  const last = tried[tried.length - 1]!;
+  return { threshold: last.threshold, nFalse: last.nFalse, tried };
+}
+
+/** The detection image of the detection bands, each first converted to nJy per pixel (detection fluxes in nJy). */
+export function detectionImageOf(files: { coadd: string; denoised?: string }[], useDenoised: boolean, mode: 'ivw' | 'chi-mean'): { image: Image; rmsNoise: Float32Array } {
+  const imgs: Image[] = [];
+  const errs: Image[] = [];
+  for (const f of files) {
+    const img = readImage(useDenoised && f.denoised ? f.denoised : f.coadd);
+    const err = readImage(f.coadd, { hdu: 'ERR' });
+    const scale = nJyPerPixelScale(img.header);
+    imgs.push({ ...img, data: img.data.map((v) => v * scale) });
+    errs.push({ ...err, data: err.data.map((v) => v * scale) });
+  }
+  const { image, rms } = detectionImage(imgs, errs, mode);
+  const header = image.header.clone();
+  header.set('BUNIT', mode === 'ivw' ? 'nJy' : '', mode === 'ivw' ? 'inverse-variance-weighted mean, nJy per pixel' : 'chi-mean detection image');
+  header.delete('PIXAR_SR');
+  header.addHistory(`ASTERIS detection image (${mode}) from ${files.length} band(s), ${useDenoised ? 'denoised' : 'co-added'}`);
+  return { image: { ...image, header }, rmsNoise: rms };
+}
+
+/** Reads a source list written by the detect stage ([] for a product that was not written). */
+export function readSources(file: string): Source[] {
+  try { return JSON.parse(readFileSync(file, 'utf8')) as Source[]; } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct>({
+  name: 'detect',
+  package: '@asteris/extract',
+  schema: DetectConfigSchema,
+  files: DETECT_FILES,
+  dataFiles: () => [],
+  async run(i, c, dir) {
+    const F = DETECT_FILES;
+    const base = { ...c.extract, weight: { type: 'background' } } as ExtractOptions;
+    const t0 = c.extract.threshold ?? 1.5;
+    const useDenoised = i.images.every((f) => f.denoised);
+    const { image, rmsNoise } = detectionImageOf(i.images, useDenoised, c.mode);
+    writeFits(join(dir, F.detection), [
+      { header: image.header, data: image.data, shape: [image.width, image.height] },
+      { name: 'ERR', data: rmsNoise, shape: [image.width, image.height] },
+    ]);
+    const co = useDenoised ? detectionImageOf(i.images, false, c.mode) : null;
+    let thresholds: Thresholds = { coadd: t0, denoised: t0 };
+    let calibration: unknown = null;
+    if (i.thresholdsFrom) thresholds = i.thresholdsFrom.thresholds;
+    else if (co) {
+      const nFalseCoadd = falseDetections(co.image, base, t0);
+      const cal = calibrateThreshold(image, base, Math.max(nFalseCoadd, 1), t0);
+      thresholds = { coadd: t0, denoised: cal.threshold };
+      calibration = { nFalseCoadd, nFalseDenoised: cal.nFalse, tried: cal.tried };
+    }
+    const tMain = co ? thresholds.denoised : thresholds.coadd;
+    const res = extractSources(image, { ...base, threshold: tMain });
+    writeFits(join(dir, F.segmentation), [{ header: image.header.clone(), data: segRunsSource(res.segmentationRuns), shape: [image.width, image.height] }]);
+    writeFileAtomic(join(dir, F.sources), JSON.stringify(res.sources));
+    // Negated image: spurious detections of noise, for the purity estimate.
+    const resNeg = extractSources(negated(image), { ...base, threshold: tMain, maps: false });
+    writeFileAtomic(join(dir, F.negative), JSON.stringify(resNeg.sources));
+    if (co) {
+      const r2 = extractSources(co.image, { ...base, threshold: thresholds.coadd, maps: false });
+      writeFileAtomic(join(dir, F.coadd), JSON.stringify(r2.sources));
+      const r3 = extractSources(negated(co.image), { ...base, threshold: thresholds.coadd, maps: false });
+      writeFileAtomic(join(dir, F.coaddNegative), JSON.stringify(r3.sources));
+    }
+    writeFileAtomic(join(dir, F.thresholds), JSON.stringify({ ...thresholds, calibration }, null, 2));
+    return { n: res.sources.length, nNegative: resNeg.sources.length, thresholds };
+  },
+  read(dir) {
+    const F = DETECT_FILES;
+    const t = JSON.parse(readFileSync(join(dir, F.thresholds), 'utf8')) as Thresholds & { calibration: unknown };
+    let denoised = true;
+    try { readFileSync(join(dir, F.coadd), { flag: 'r' }); } catch { denoised = false; }
+    return {
+      dir, detection: join(dir, F.detection), segmentation: join(dir, F.segmentation), sources: join(dir, F.sources), negative: join(dir, F.negative),
+      coaddSources: join(dir, F.coadd), coaddNegative: join(dir, F.coaddNegative), denoised, thresholds: { coadd: t.coadd, denoised: t.denoised },
+    };
+  },
+});

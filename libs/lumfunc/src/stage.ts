@@ -1,0 +1,54 @@
+// Stage "lf" (docs/pipeline.md): the UV luminosity function from the candidates of one field or of every
+// field of a survey, with each field's completeness C(M_UV, z) and area (one LF over all, veff.ts).
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineStage } from '@asteris/core';
+import { runLuminosityFunction, writeLfProducts } from './lf.ts';
+import { readCandidatesCsv } from './candidates.ts';
+import { readCompleteness } from './completeness.ts';
+
+export const LF_FILES = { json: 'lf.json', csv: 'lf.csv', svg: 'lf.svg', png: 'lf.png' } as const;
+
+const MODELS = ['schechter', 'dpl'] as const;
+const range = z.tuple([z.number(), z.number()]);
+/** The `lf` section of the run config (docs/lumfunc.md). Unknown keys are errors. */
+export const LfConfigSchema = z.object({
+  zBins: z.array(range).min(1).optional(),
+  mEdges: z.array(z.number()).min(2).optional(),
+  fineDM: z.number().positive().optional(),
+  models: z.array(z.enum(MODELS)).optional(),
+  fixed: z.record(z.enum(MODELS), z.record(z.string(), z.number())).optional(),
+  priors: z.record(z.string(), range).optional(),
+  cosmicVariance: z.number().min(0).optional(),
+  cosmology: z.object({ H0: z.number().positive(), Om: z.number().min(0).max(1) }).strict().optional(),
+  seed: z.number().int().optional(),
+  nWalkers: z.number().int().min(2).optional(),
+  nSteps: z.number().int().min(1).optional(),
+  minForFit: z.number().min(0).optional(),
+}).strict();
+export type LfConfig = z.infer<typeof LfConfigSchema>;
+
+export interface LfInputs {
+  /** per field: its candidates (select stage), completeness file, and the high-z oversampling k of a simulated field (each candidate counts 1/k) */
+  fields: { candidates: string; completeness: string; oversample: number }[];
+}
+export interface LfProduct { dir: string; json: string; svg: string }
+
+export const lfStage = defineStage<LfInputs, LfConfig, LfProduct>({
+  name: 'lf',
+  package: '@asteris/lumfunc',
+  schema: LfConfigSchema,
+  files: LF_FILES,
+  dataFiles: () => [],
+  async run(i, c, dir) {
+    const comps = i.fields.map((f) => readCompleteness(f.completeness));
+    // A simulated field whose high-z population was oversampled k× (sim spec) counts each candidate 1/k.
+    const cands = i.fields.flatMap((f) => readCandidatesCsv(f.candidates, { skipInvalid: true }).map((cd) => ({ ...cd, weight: (cd.weight ?? 1) / f.oversample })));
+    const comp = comps.length === 1 ? comps[0]! : comps;
+    const res = runLuminosityFunction(cands, comp, c as Parameters<typeof runLuminosityFunction>[2]);
+    writeLfProducts(res, comp, dir, { png: true });
+    return { nCandidates: cands.length, weight: i.fields.length === 1 ? 1 / i.fields[0]!.oversample : i.fields.map((f) => 1 / f.oversample) };
+  },
+  read: (dir) => ({ dir, json: join(dir, LF_FILES.json), svg: join(dir, LF_FILES.svg) }),
+  publish: Object.fromEntries(Object.values(LF_FILES).map((f) => [f, `lf/${f}`])),
+});

@@ -1,0 +1,93 @@
+// Stage "photometry" (docs/pipeline.md): forced photometry of the detected sources in every band
+// (denoised image where there is one, errors from the co-add's ERR), PSF-homogenised with each band's PSF
+// resolved in the documented order (@asteris/field resolvePsf), aperture-to-total with the LW EE table.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { defineStage } from '@asteris/core';
+import { loadField, resolvePsf, type Field } from '@asteris/field';
+import { readFits, readImage, selectImageHdu, Wcs } from '@asteris/fits';
+import { bandPsf, realPsfPath, REPO_ROOT as SIM_REPO_ROOT } from '@asteris/sim';
+import type { Source } from '@asteris/extract';
+import { forcedPhotometry, type BandInput, type ForcedPhotometryOptions } from './phot/forced.ts';
+import { writeCatalogueCsv, writeCatalogueFits } from './catalogue/io.ts';
+import { loadEeTable, EE_TABLE_PATHS } from './psf/ee.ts';
+
+export const PHOTOMETRY_FILES = { csv: 'catalogue.csv', fits: 'catalogue.fits' } as const;
+
+/** The `photometry` section of the run config (docs/photometry.md). Unknown keys are errors. */
+export const PhotometryConfigSchema = z.object({
+  apertureRadii: z.array(z.number().positive()).min(1).optional(),
+  totalAperture: z.number().int().min(0).optional(),
+  total: z.enum(['kron', 'psf']).optional(),
+  kronSnrMin: z.number().min(0).optional(),
+  homogenise: z.boolean().optional(),
+  targetBand: z.string().optional(),
+  kernel: z.object({ regularisation: z.number().min(0).optional(), windowThreshold: z.number().min(0).optional(), size: z.number().int().positive().optional() }).strict().optional(),
+  noise: z.object({
+    nApertures: z.number().int().positive().optional(), buffer: z.number().min(0).optional(), seed: z.number().int().optional(),
+    extraRadii: z.array(z.number().positive()).optional(), rescaleCell: z.number().int().min(0).optional(),
+  }).strict().optional(),
+  background: z.enum(['empty-median', 'none']).optional(),
+}).strict();
+export type PhotometryConfig = z.infer<typeof PhotometryConfigSchema>;
+
+export interface PhotometryInputs {
+  /** field directory (PSFs, pixel scale) */
+  field: string;
+  /** detect-stage products: source list and Int32 segmentation map */
+  detect: { sources: string; segmentation: string };
+  /** per band of the field: co-add (with ERR) and the denoised image when there is one */
+  images: Record<string, { coadd: string; denoised?: string }>;
+  /** band whose co-add WCS gives RA/Dec */
+  refBand: string;
+}
+export interface PhotometryProduct { csv: string; fits: string }
+
+/** The PSF file a band's kernel is built from, if any (its bytes enter the cache key). */
+function psfDataFile(field: Field, band: string): string | undefined {
+  const p = resolvePsf(field, band);
+  if (p.kind === 'file') return p.file;
+  if (p.kind === 'source') {
+    if (!p.source.startsWith('file:')) return undefined;
+    const f = p.source.slice(5);
+    return isAbsolute(f) ? f : join(SIM_REPO_ROOT, f);
+  }
+  return realPsfPath(band);
+}
+
+export const photometryStage = defineStage<PhotometryInputs, PhotometryConfig, PhotometryProduct>({
+  name: 'photometry',
+  package: '@asteris/photometry',
+  schema: PhotometryConfigSchema,
+  files: PHOTOMETRY_FILES,
+  dataFiles: (i) => { const f = loadField(i.field); return [EE_TABLE_PATHS.LW, ...f.bands.map((b) => psfDataFile(f, b.name)).filter((p): p is string => !!p && existsSync(p))]; },
+  async run(i, c, dir) {
+    const sources = JSON.parse(readFileSync(i.detect.sources, 'utf8')) as Source[];
+    // labels from the Int32 HDU's exact values (readImage's float32 would round labels above 2²⁴)
+    const segmentation = Int32Array.from(selectImageHdu(readFits(i.detect.segmentation), undefined, i.detect.segmentation).data!);
+    const warnings: string[] = [];
+    const field = loadField(i.field);
+    const bands: BandInput[] = field.bands.map((b) => {
+      const files = i.images[b.name]!;
+      const image = readImage(files.denoised ?? files.coadd);
+      const err = readImage(files.coadd, { hdu: 'ERR' });
+      const psf = resolvePsf(field, b.name);
+      if (psf.kind === 'builtin') warnings.push(psf.warning);
+      const k = bandPsf(field, b.name, field.pixelScale);
+      return { name: b.name, image, err, psf: { data: k.data, size: k.size } };
+    });
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    const wcs = Wcs.fromHeader(readImage(i.images[i.refBand]!.coadd).header);
+    let eeTable;
+    try { eeTable = loadEeTable('LW'); } catch { eeTable = undefined; }
+    const cat = forcedPhotometry({ sources, segmentation }, bands, {
+      ...c, pixelScale: field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable,
+    } as ForcedPhotometryOptions);
+    writeCatalogueCsv(join(dir, PHOTOMETRY_FILES.csv), cat);
+    writeCatalogueFits(join(dir, PHOTOMETRY_FILES.fits), cat);
+    return { rows: cat.rows.length, ...(warnings.length ? { warnings } : {}) };
+  },
+  read: (dir) => ({ csv: join(dir, PHOTOMETRY_FILES.csv), fits: join(dir, PHOTOMETRY_FILES.fits) }),
+  publish: { [PHOTOMETRY_FILES.csv]: 'catalogue.csv', [PHOTOMETRY_FILES.fits]: 'catalogue.fits' },
+});

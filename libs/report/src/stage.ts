@@ -1,0 +1,100 @@
+// Stage "report" (docs/pipeline.md): one self-contained HTML page per field — overview images (co-add and
+// denoised), depth curves, the candidates with stamps and P(z), the LF figure, provenance and the stages.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
+import { readImage } from '@asteris/fits';
+import { renderReport, type CandidateRow, type OverviewPanel } from './html.ts';
+import { imageToPng, stretchLimits, cutout } from './png.ts';
+import type { DepthCurve } from './plots.ts';
+
+export const REPORT_FILES = { html: 'index.html' } as const;
+
+export const ReportConfigSchema = z.object({
+  title: z.string(),
+  /** bands shown in the overview (at most two) */
+  showBands: z.array(z.string()).max(2),
+  /** provenance rows (field directory, denoiser, models, config, …) */
+  provenance: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+}).strict();
+export type ReportConfig = z.infer<typeof ReportConfigSchema>;
+
+export interface ReportInputs {
+  field: { name: string; bands: string[]; width: number; height: number; pixelScale: number; areaArcmin2: number; nExposures: Record<string, number> };
+  images: Record<string, { coadd: string; denoised?: string }>;
+  select: { dir: string; candidates: string; pz: string; presetDirs: string[] };
+  lf?: { svg: string };
+  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; nInjected: number; thresholds: { coadd: number; denoised: number } };
+  /** the run's stages (not part of the cache key) */
+  stages?: { stage: string; result: { key: string; cached: boolean; seconds: number } }[];
+}
+
+function readCsvFile(file: string): CsvTable {
+  try {
+    return parseCsv(readFileSync(file, 'utf8'), { file });
+  } catch (e) {
+    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
+    throw e;
+  }
+}
+
+function overviewPanel(b: string, f: { coadd: string; denoised?: string }): OverviewPanel {
+  const co = readImage(f.coadd);
+  const de = f.denoised ? readImage(f.denoised) : null;
+  const lim = stretchLimits(de ? [co.data, de.data] : [co.data], 1, 99.8);
+  const s = { ...lim, kind: 'asinh' as const, soft: 0.02 };
+  const zoom = Math.max(1, Math.floor(540 / co.width));
+  const z = Math.min(96, Math.floor(co.width / 4));
+  const cx = co.width / 2;
+  const cy = co.height / 2;
+  const zc = cutout(co.data, co.width, co.height, cx, cy, z);
+  const zd = de ? cutout(de.data, de.width, de.height, cx, cy, z) : null;
+  const zooms: OverviewPanel['zooms'] = [{ label: `centre ${z}×${z} px`, coaddPng: imageToPng(zc, z, z, s, { zoom: 2 }), ...(zd ? { denoisedPng: imageToPng(zd, z, z, s, { zoom: 2 }) } : {}) }];
+  return {
+    band: b, coaddPng: imageToPng(co.data, co.width, co.height, s, { zoom }), ...(de ? { denoisedPng: imageToPng(de.data, de.width, de.height, s, { zoom }) } : {}),
+    zooms, stretch: `asinh, limits ${lim.lo.toPrecision(3)} … ${lim.hi.toPrecision(3)} (${co.header.getString('BUNIT') ?? 'data units'})`,
+  };
+}
+
+function candidateRows(sel: ReportInputs['select']): CandidateRow[] {
+  const out: CandidateRow[] = [];
+  if (!existsSync(sel.candidates)) return out;
+  const { header: head, rows } = readCsvFile(sel.candidates);
+  const g = (c: string[], n: string) => { const i = head.indexOf(n); return i >= 0 ? c[i]! : ''; };
+  const stampDirs = [sel.dir, ...sel.presetDirs];
+  const pzs = existsSync(sel.pz) ? JSON.parse(readFileSync(sel.pz, 'utf8')) as Record<string, { z: number[]; p: number[] }> : {};
+  for (const c of rows.slice(0, 200)) {
+    const id = g(c, 'id');
+    const stamp = stampDirs.map((d) => join(d, 'stamps', `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.png`)).find((p) => existsSync(p));
+    const num = (n: string) => { const t = g(c, n); const v = t === '' ? NaN : Number(t); return Number.isFinite(v) ? v : NaN; };
+    out.push({
+      id, ra: num('ra'), dec: num('dec'), zPhot: num('z_phot'), zLo: num('z_lo68'), zHi: num('z_hi68'), pHighZ: num('p_z_gt7'),
+      muv: num('muv'), mag: num('ref_mag'), snr: num('snr_det'), preset: g(c, 'preset'),
+      ...(stamp ? { stampPng: readFileSync(stamp) } : {}),
+      ...(pzs[id] ? { pz: pzs[id] } : {}),
+    });
+  }
+  return out;
+}
+
+export const reportStage = defineStage<ReportInputs, ReportConfig, { html: string }>({
+  name: 'report',
+  package: '@asteris/report',
+  schema: ReportConfigSchema,
+  files: REPORT_FILES,
+  dataFiles: () => [],
+  async run(i, c, dir) {
+    const overview = c.showBands.filter((b) => i.images[b]).map((b) => overviewPanel(b, i.images[b]!));
+    const lfSvg = i.lf && existsSync(i.lf.svg) ? readFileSync(i.lf.svg, 'utf8') : undefined;
+    const html = renderReport({
+      title: c.title, generatedAt: new Date().toISOString(), field: i.field, overview,
+      ...(i.depth ? { depth: { curves: i.depth.curves, m90: i.depth.m90, gain: i.depth.gain, note: `${i.depth.nInjected} injected high-z galaxies. Detection thresholds: co-add ${i.depth.thresholds.coadd}σ, denoised ${i.depth.thresholds.denoised}σ (the lowest at which the denoised image has no more negative-image detections than the co-add).` } } : {}),
+      candidates: candidateRows(i.select), ...(lfSvg ? { lfSvg } : {}), provenance: c.provenance,
+      ...(i.stages ? { stages: i.stages.map((r) => ({ stage: r.stage, status: r.result.cached ? `cached (${r.result.key})` : `computed (${r.result.key})`, seconds: r.result.seconds })) } : {}),
+    });
+    writeFileAtomic(join(dir, REPORT_FILES.html), html);
+  },
+  read: (dir) => ({ html: join(dir, REPORT_FILES.html) }),
+  publish: { [REPORT_FILES.html]: `report/${REPORT_FILES.html}` },
+});

@@ -1,0 +1,113 @@
+// Stage "select" (docs/pipeline.md): photometric redshifts and dropout selection with one or more presets;
+// the union over presets (one row per object, tagged with every preset that selected it) is the sample
+// the LF and the report use, written as a full follow-up package (package.ts), plus every candidate's P(z).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { defineStage, writeFileAtomic } from '@asteris/core';
+import { filterFile } from '@asteris/astro';
+import { readCatalogueCsv } from './catalogue.ts';
+import { loadPreset, BUILTIN_PRESETS } from './preset.ts';
+import { selectCandidates, comparePriority, photozCatalogue, type Candidate, type SelectionResult } from './select.ts';
+import { writeFollowUpPackage } from './package.ts';
+
+/** Files of the follow-up package (written by package.ts) and the stage's own P(z) file. */
+export const SELECT_FILES = {
+  candidates: 'candidates.csv', ecsv: 'candidates.ecsv', regions: 'candidates.reg', msa: 'msa_targets.txt', log: 'selection_log.csv',
+  stamps: 'stamps', presets: 'presets', pz: 'pz.json',
+} as const;
+
+export const SelectConfigSchema = z.object({
+  /** preset names or JSON files */
+  presets: z.array(z.string()).min(1),
+}).strict();
+export type SelectConfig = z.infer<typeof SelectConfigSchema>;
+
+export interface SelectInputs {
+  catalogue: { csv: string };
+  /** per band, the images for the candidates' stamps (the main field only) */
+  stampImages?: Record<string, { coadd: string; denoised?: string }>;
+  /** bands of the catalogue (their filter curves enter the cache key) */
+  bands: string[];
+}
+export interface SelectProduct { dir: string; candidates: string; pz: string; presetDirs: string[] }
+
+/** The presets `--preset` names: 'auto' = every built-in preset. */
+export function presetList(preset: string): string[] {
+  return preset === 'auto' ? [...BUILTIN_PRESETS] : [preset];
+}
+
+const PRESET_DIR = fileURLToPath(new URL('../../../data/presets/', import.meta.url));
+/** The file a preset name or path is read from (loadPreset's rule). */
+export function presetFile(p: string): string {
+  return !p.endsWith('.json') && !p.includes('/') ? join(PRESET_DIR, `${p.toLowerCase()}.json`) : p;
+}
+
+/** Union of several presets' selections: each object once (highest priority first), tagged with every preset. */
+export function unionSelection(results: SelectionResult[]): SelectionResult {
+  if (results.length === 1) return results[0]!;
+  const byId = new Map<string, Candidate>();
+  const tags = new Map<string, string[]>();
+  for (const r of results) {
+    for (const c of r.candidates) {
+      tags.set(c.id, [...(tags.get(c.id) ?? []), r.preset.name]);
+      const prev = byId.get(c.id);
+      if (!prev || comparePriority(c, prev) < 0) byId.set(c.id, c);
+    }
+  }
+  const candidates = [...byId.values()].map((c) => ({ ...c, preset: tags.get(c.id)!.join('+') })).sort(comparePriority);
+  const first = results[0]!;
+  const name = results.map((r) => r.preset.name).join('+');
+  return {
+    ...first,
+    preset: { ...first.preset, name, citations: [...new Set(results.flatMap((r) => r.preset.citations))] },
+    candidates,
+    warnings: [...new Set(results.flatMap((r) => r.warnings))],
+  };
+}
+
+export const selectStage = defineStage<SelectInputs, SelectConfig, SelectProduct>({
+  name: 'select',
+  package: '@asteris/select',
+  schema: SelectConfigSchema,
+  files: SELECT_FILES,
+  dataFiles: (i, c) => [...c.presets.map(presetFile), ...i.bands.map(filterFile).filter((f) => existsSync(f))],
+  async run(i, c, dir) {
+    const cat = readCatalogueCsv(i.catalogue.csv);
+    const pz = photozCatalogue(cat, { keepPz: true });
+    const images = i.stampImages && Object.entries(i.stampImages).flatMap(([band, f]) => [
+      { band, kind: 'coadd' as const, path: f.coadd }, ...(f.denoised ? [{ band, kind: 'denoised' as const, path: f.denoised }] : []),
+    ]);
+    const results: SelectionResult[] = [];
+    for (const p of c.presets) {
+      const res = selectCandidates(cat, loadPreset(p), { photoz: pz });
+      results.push(res);
+      if (c.presets.length > 1) await writeFollowUpPackage(res, join(dir, SELECT_FILES.presets, res.preset.name), { images });
+    }
+    const union = unionSelection(results);
+    await writeFollowUpPackage(union, dir, { images });
+    // P(z) of every candidate on the photo-z grid (for the report), thinned to ≤ 200 points.
+    const pzOut: Record<string, { z: number[]; p: number[] }> = {};
+    for (const cand of union.candidates) {
+      const zs = cand.pz?.z;
+      const ps = cand.pz?.pz;
+      if (!zs || !ps) continue;
+      const step = Math.max(1, Math.ceil(zs.length / 200));
+      const zi: number[] = [];
+      const pi: number[] = [];
+      for (let k = 0; k < zs.length; k += step) { zi.push(Number(zs[k]!.toFixed(4))); pi.push(Number(ps[k]!.toPrecision(4))); }
+      pzOut[cand.id] = { z: zi, p: pi };
+    }
+    writeFileAtomic(join(dir, SELECT_FILES.pz), JSON.stringify(pzOut));
+    return { selected: union.candidates.length, perPreset: Object.fromEntries(results.map((r) => [r.preset.name, r.candidates.length])) };
+  },
+  read(dir) {
+    const pd = join(dir, SELECT_FILES.presets);
+    let presetDirs: string[] = [];
+    try { presetDirs = existsSync(pd) ? readdirSync(pd).map((p) => join(pd, p)) : []; } catch { presetDirs = []; }
+    return { dir, candidates: join(dir, SELECT_FILES.candidates), pz: join(dir, SELECT_FILES.pz), presetDirs };
+  },
+  publish: Object.fromEntries((['candidates', 'ecsv', 'regions', 'msa', 'log'] as const).map((k) => [SELECT_FILES[k], `candidates/${SELECT_FILES[k]}`])),
+});
+

@@ -1,0 +1,62 @@
+// Stages "simulate" (a field from a spec, docs/sim.md) and "inject" (a copy of a field with injected
+// high-z galaxies, for completeness by injection–recovery; docs/pipeline.md).
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineStage } from '@asteris/core';
+import { loadField, FIELD_JSON, type Field } from '@asteris/field';
+import { readSpecFile, simulateField } from './simulate.ts';
+import { injectSources } from './inject.ts';
+
+export const SIMULATE_FILES = { field: FIELD_JSON } as const;
+export const INJECT_FILES = { field: 'field', list: 'injected.csv' } as const;
+
+export interface SimulateInputs { spec: string; workers?: number }
+export const simulateStage = defineStage<SimulateInputs, Record<string, never>, { field: string }>({
+  name: 'simulate',
+  package: '@asteris/sim',
+  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  files: SIMULATE_FILES,
+  dataFiles: (i) => [i.spec],
+  async run(i, _c, dir) {
+    await simulateField(readSpecFile(i.spec), dir, { workers: i.workers });
+  },
+  read: (dir) => ({ field: dir }),
+});
+
+/** The `injection` section of the run config. */
+export const InjectionConfigSchema = z.object({
+  n: z.number().int().min(0).max(20000).default(150),
+  rounds: z.number().int().min(1).max(50).default(1),
+  magRange: z.tuple([z.number(), z.number()]).default([25.5, 31]),
+  zRange: z.tuple([z.number(), z.number()]).default([8.5, 16.5]),
+  seed: z.number().int().default(12345),
+}).strict();
+export type InjectionConfig = z.infer<typeof InjectionConfigSchema>;
+
+export const InjectConfigSchema = z.object({
+  n: z.number().int().min(1), magRange: z.tuple([z.number(), z.number()]), zRange: z.tuple([z.number(), z.number()]), seed: z.number().int(),
+}).strict();
+export type InjectConfig = z.infer<typeof InjectConfigSchema>;
+
+export interface InjectInputs { field: string }
+export const injectStage = defineStage<InjectInputs, InjectConfig, { field: string; list: string }>({
+  name: 'inject',
+  package: '@asteris/sim',
+  schema: InjectConfigSchema,
+  files: INJECT_FILES,
+  dataFiles: (i) => loadField(i.field).bands.flatMap((b) => b.exposures),
+  async run(i, c, dir) {
+    const res = injectSources(i.field, join(dir, INJECT_FILES.field), { n: c.n, mag: c.magRange, kind: 'highz', zRange: c.zRange, seed: c.seed });
+    copyFileSync(res.listFile, join(dir, INJECT_FILES.list));
+    return { n: res.sources.length };
+  },
+  read: (dir) => ({ field: join(dir, INJECT_FILES.field), list: join(dir, INJECT_FILES.list) }),
+});
+
+/** High-z oversampling factor k of a simulated field (1 for real fields): each of its candidates counts 1/k in the LF. */
+export function simOversample(field: Field): number {
+  const spec = field.meta['spec'] as { populations?: { highz?: { oversample?: number } } } | undefined;
+  const k = spec?.populations?.highz?.oversample;
+  return field.simulated && typeof k === 'number' && k > 0 ? k : 1;
+}
