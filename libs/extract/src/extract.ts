@@ -16,7 +16,11 @@ import { DEFAULT_KERNEL, normaliseKernel, type DetectionSpec, type Kernel } from
 import { labelBand, mergeBands, type Band, type Components } from './detect/label.ts';
 import { ExtractError } from './errors.ts';
 import { momentsOfArrays, momentsRow, momentsTable, putMoments, type Moments, type MomentsTable } from './measure/moments.ts';
-import { finiteMedian, varianceFromWeight, type WeightType } from './noise.ts';
+import {
+  apertureFactor, covarianceSum, filterNoiseFactor, measureCovariance, pixelSetFactor, sextractorSigfac, validateCovariance,
+  varianceFromWeight, type NoiseCovariance, type NoiseModel, type WeightType,
+} from './noise.ts';
+import { circleRectOverlap } from './aperture/overlap.ts';
 
 /** SExtractor FLAGS bits (Flagging.rst, astro-reference §A.9). */
 export const FLAG_CROWDED = 1;
@@ -50,6 +54,19 @@ export interface ExtractOptions {
    * mesh σ) for the threshold and the errors. 'background' uses the interpolated RMS map per pixel.
    */
   weight?: { type: 'background' } | { type: WeightType; data: Float32Array; scaleToBackground?: boolean };
+  /**
+   * WEIGHT_GAIN (SExtractor): with a weight map and `gain`, the gain is taken ∝ 1/σ²: the source Poisson
+   * term of each flux is F/gain · σ²(centre)/σ²_bkg. Default false.
+   */
+  weightGain?: boolean;
+  /**
+   * Noise covariance kernel (issue 13, src/noise.ts): 'none' (default here: white noise, SExtractor), 'auto'
+   * (measured from the image's own source-masked sky), or a kernel (validated; C in units of σ_i·σ_j).
+   * With a kernel, the detection threshold is scaled by filterNoiseFactor (thresholds in units of the
+   * filtered image's true σ, equal to SExtractor's for white noise) and ISO, AUTO and APER errors include
+   * Σ_{i,j∈S} C(i−j)σ_iσ_j.
+   */
+  noiseKernel?: 'none' | 'auto' | NoiseCovariance;
   /** DETECT_THRESH (1.5, in σ) or an absolute value with thresholdType 'absolute'. */
   threshold?: number;
   thresholdType?: 'relative' | 'absolute';
@@ -111,6 +128,10 @@ export interface ExtractResult {
   background: Float32Array; rms: Float32Array;
   globalBack: number; globalRms: number;
   backgroundModel: BackgroundModel | null;
+  /** the image's noise model (per-pixel variance or var0, covariance kernel): reuse it for photometry */
+  noise: NoiseModel;
+  /** factor applied to the threshold for the noise correlation (1 without a kernel) */
+  thresholdNoiseFactor: number;
   /** detection threshold in the units of the detection values (σ·thresh, or S/N) */
   threshold: number;
 }
@@ -397,8 +418,10 @@ export function* extractionPipeline(
     globalRms = opts.globalRms;
   }
   if (variance && weight && weight.type !== 'background' && weight.scaleToBackground) {
-    const med = finiteMedian(variance);
-    const f = med > 0 ? (globalRms * globalRms) / med : 1;
+    // SExtractor back.c: sigfac = median over meshes of σ_mesh(image)/√(mesh mode of the variance map)
+    const vm = makeBackground(variance, w, h, meshOpts);
+    const sigfac = model ? sextractorSigfac(model.sigma, vm.back) : Math.sqrt((globalRms * globalRms) / (vm.globalBack || 1));
+    const f = sigfac * sigfac;
     for (let i = 0; i < N; i++) variance[i] = variance[i]! * f;
   }
 
@@ -437,6 +460,19 @@ export function* extractionPipeline(
   }
   const var0 = globalRms * globalRms;
 
+  // Noise covariance kernel (src/noise.ts): measured on the source-masked sky, or given.
+  let cov: NoiseCovariance | null = null;
+  let kernelSource: NoiseModel['kernelSource'] = 'none';
+  const nk = opts.noiseKernel ?? 'none';
+  if (nk === 'auto') {
+    cov = measureCovariance(sub, w, h, variance, var0, { step: N > 4e6 ? 4 : N > 1e6 ? 2 : 1 });
+    kernelSource = 'measured';
+  } else if (nk !== 'none') {
+    validateCovariance(nk);
+    cov = nk;
+    kernelSource = 'user';
+  }
+
   // Detection values and threshold.
   const thresh = opts.threshold ?? 1.5;
   const relative = (opts.thresholdType ?? 'relative') === 'relative';
@@ -444,10 +480,12 @@ export function* extractionPipeline(
   const kernel = filterType === 'none' ? { size: [1, 1] as [number, number], data: Float64Array.of(1) } : normaliseKernel(opts.kernel ?? DEFAULT_KERNEL);
   let T: number;
   let snr = false;
-  if (filterType === 'matched') T = thresh; // S/N units
+  // correlated noise: the filtered image's true σ relative to white noise (1 without a kernel)
+  const noiseFactor = cov ? filterNoiseFactor(kernel, cov) : 1;
+  if (filterType === 'matched') T = thresh * noiseFactor; // S/N units
   else if (!relative) T = thresh;
-  else if (!perPixel) T = thresh * globalRms;
-  else { T = thresh; snr = true; }
+  else if (!perPixel) T = thresh * globalRms * noiseFactor;
+  else { T = thresh * noiseFactor; snr = true; }
   // σ per pixel when detection values are in S/N units (for quantities compared with T on unfiltered data)
   const norm: CleanPrep['norm'] = filterType !== 'matched' && relative && perPixel ? 'variance' : filterType === 'matched' ? 'matched' : 'none';
   const minarea = opts.minArea ?? 5;
@@ -518,6 +556,8 @@ export function* extractionPipeline(
   const [kfact, kmin] = opts.autoParams ?? [2.5, 3.5];
   const ctx: MeasureCtx = {
     w, h, sub, meas, seg, moments: deb.moments, variance, var0, globalRms, gain: opts.gain ?? 0, apertures, kfact, kmin,
+    cov, aperFactors: apertures.map((d) => apertureFactor(cov, d / 2, (px, py, cx, cy, r) => circleRectOverlap(px - 0.5 - cx, py - 0.5 - cy, px + 0.5 - cx, py + 0.5 - cy, r))),
+    weightGain: !!opts.weightGain && perPixel,
     fracs: opts.fluxFrac ?? [0.5], aperSubpix: opts.aperSubpix ?? 5, maskType: opts.maskType ?? 'correct',
   };
   lap('clean+segmentation');
@@ -532,6 +572,7 @@ export function* extractionPipeline(
     background: keepMaps ? (backMap ? Float32Array.from(backMap) : model ? backgroundMap(model, 'back') : new Float32Array(N).fill(constBack)) : new Float32Array(0),
     rms: keepMaps ? (model ? backgroundMap(model, 'rms') : new Float32Array(N).fill(globalRms)) : new Float32Array(0),
     globalBack, globalRms, backgroundModel: model, threshold: T,
+    noise: { variance, var0, covariance: cov, kernelSource }, thresholdNoiseFactor: noiseFactor,
   };
 }
 
@@ -547,6 +588,10 @@ export interface MeasureCtx {
   variance: Float32Array | null; var0: number; globalRms: number; gain: number;
   apertures: number[]; kfact: number; kmin: number; fracs: number[]; aperSubpix: number;
   maskType: 'correct' | 'blank' | 'none';
+  /** noise covariance kernel (null: white) and its factor on each aperture's variance */
+  cov: NoiseCovariance | null; aperFactors: number[];
+  /** WEIGHT_GAIN: source Poisson term scaled by σ²(centre)/σ²_bkg */
+  weightGain: boolean;
 }
 
 /**
@@ -570,7 +615,7 @@ export interface ObjPixels {
 
 /** Measures one object (id = its segmentation label). Pure: used in the main thread and in workers. */
 export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source {
-  const { w, h, sub, meas, seg, variance, var0, globalRms, gain, apertures, kfact, kmin, fracs, aperSubpix, maskType } = ctx;
+  const { w, h, sub, meas, seg, variance, var0, globalRms, apertures, kfact, kmin, fracs, aperSubpix, maskType, cov } = ctx;
   const varAt = variance ? (k: number) => variance[k]! : () => var0;
   const n = o.pix.length;
   let flags = o.flags;
@@ -594,21 +639,31 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
     }
   }
   if (xmin === 0 || ymin === 0 || xmax === w - 1 || ymax === h - 1) flags |= FLAG_TRUNCATED;
+  const m = momentsRow(ctx.moments, o.row);
+  // WEIGHT_GAIN: local gain ∝ 1/σ² (SExtractor Weighting.rst)
+  let gain = ctx.gain;
+  if (gain > 0 && ctx.weightGain && variance) {
+    const kc = Math.min(h - 1, Math.max(0, Math.round(m.y))) * w + Math.min(w - 1, Math.max(0, Math.round(m.x)));
+    const vc = variance[kc]!;
+    if (vc > 0 && vc < Infinity) gain = (gain * var0) / vc;
+  }
+  if (cov) varIso *= isoFactor(cov, o, w, xmin, xmax, ymin, ymax);
   if (gain > 0 && fluxIso > 0) varIso += fluxIso / gain;
   // Barycentre and moments weighted by the filtered detection values over the isophotal footprint
   // (this is what SExtractor's X_IMAGE, X2_IMAGE… reproduce; see the SEP reference test), measured when
   // the object was deblended (deblendComponents).
-  const m = momentsRow(ctx.moments, o.row);
   const thetaDeg = (m.theta * 180) / Math.PI;
   // Apertures
-  const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix, ...(gain > 0 ? { gain } : {}) };
+  const aperOpts = { ...(variance ? { variance } : { err: globalRms }), subpix: aperSubpix };
   // (arrays of their exact length: a pushed-to [] reserves 17 slots, and the catalogue holds one per source)
   const fluxAper = new Array<number>(apertures.length);
   const fluxAperErr = new Array<number>(apertures.length);
   for (let i = 0; i < apertures.length; i++) {
     const r = sumCircle(meas, w, h, m.x, m.y, apertures[i]! / 2, aperOpts);
     fluxAper[i] = r.sum;
-    fluxAperErr[i] = Math.sqrt(Math.max(0, r.sumVar));
+    let av = r.sumVar * ctx.aperFactors[i]!;
+    if (gain > 0 && r.sum > 0) av += r.sum / gain;
+    fluxAperErr[i] = Math.sqrt(Math.max(0, av));
     if (r.flags & APER_TRUNC) flags |= FLAG_APER_TRUNC;
   }
   // Kron radius (detection image, neighbours excluded) and FLUX_AUTO (measurement image, neighbours mirrored).
@@ -621,7 +676,8 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   }
   // (2 px margin: FLUX_AUTO's mirrored pixels may fall one pixel outside the ellipse's box)
   const autoSeg = ellipseStamp(seg, m.x, m.y, m.a * kf, m.b * kf, m.theta, 2);
-  const auto = autoFlux(meas, varAt, autoSeg, id, w, h, m.x, m.y, m.a * kf, m.b * kf, m.theta, gain, maskType);
+  const autoFac = cov ? ellipseFactor(cov, m.x, m.y, m.a * kf, m.b * kf, m.theta) : 1;
+  const auto = autoFlux(meas, varAt, autoSeg, id, w, h, m.x, m.y, m.a * kf, m.b * kf, m.theta, gain, maskType, autoFac);
   flags |= auto.flags;
   const fluxAutoErr = Math.sqrt(Math.max(0, auto.var));
   // FLUX_RADIUS within 6·a normalised by FLUX_AUTO (SEP reference procedure), then windowed centroid.
@@ -645,6 +701,23 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   };
 }
 
+/** Correlated-noise factor of FLUX_ISO's variance: Σ_{i,j∈footprint} C(i−j)/npix (noise.ts pixelSetFactor). */
+function isoFactor(cov: NoiseCovariance, o: ObjPixels, w: number, x0: number, x1: number, y0: number, y1: number): number {
+  const bw = x1 - x0 + 1;
+  const inS = new Uint8Array(bw * (y1 - y0 + 1));
+  for (const list of [o.pix, o.extra]) if (list) for (let i = 0; i < list.length; i++) { const k = list[i]!; inS[(Math.floor(k / w) - y0) * bw + (k % w) - x0] = 1; }
+  return pixelSetFactor(cov, x0, y0, x1, y1, (x, y) => inS[(y - y0) * bw + x - x0] === 1);
+}
+
+/** Correlated-noise factor of FLUX_AUTO's variance (whole pixels inside the ellipse). */
+function ellipseFactor(cov: NoiseCovariance, x: number, y: number, A: number, B: number, theta: number): number {
+  if (!(A > 0 && B > 0)) return covarianceSum(null);
+  const { cxx, cyy, cxy } = ellipseCoeffs(A, B, theta);
+  const r = Math.ceil(Math.max(A, B)) + 1;
+  const x0 = Math.floor(x - r), x1 = Math.ceil(x + r), y0 = Math.floor(y - r), y1 = Math.ceil(y + r);
+  return pixelSetFactor(cov, x0, y0, x1, y1, (ix, iy) => { const dx = ix - x, dy = iy - y; return cxx * dx * dx + cyy * dy * dy + cxy * dx * dy <= 1; });
+}
+
 /** The segmentation window around an ellipse (semi-axes A, B, angle theta rad) plus `margin` pixels. */
 function ellipseStamp(seg: SegRuns, x: number, y: number, A: number, B: number, theta: number, margin: number): SegStamp {
   const c = Math.cos(theta), s = Math.sin(theta);
@@ -663,7 +736,7 @@ function ellipseStamp(seg: SegRuns, x: number, y: number, A: number, B: number, 
 function autoFlux(
   data: Float32Array, varAt: (k: number) => number, seg: SegStamp, id: number, w: number, h: number,
   x: number, y: number, A: number, B: number, theta: number, gain: number,
-  maskType: 'correct' | 'blank' | 'none' = 'correct',
+  maskType: 'correct' | 'blank' | 'none' = 'correct', varFactor = 1,
 ): { flux: number; var: number; flags: number } {
   if (!(A > 0 && B > 0)) return { flux: 0, var: 0, flags: 0 };
   const { cxx, cyy, cxy } = ellipseCoeffs(A, B, theta);
@@ -705,6 +778,7 @@ function autoFlux(
   }
   if (ndrop > 0 && n > ndrop) { const f = n / (n - ndrop); sum *= f; v2 *= f; }
   if (n > 0 && nrep > 0.1 * n) flags |= FLAG_CROWDED;
+  v2 *= varFactor;
   if (gain > 0 && sum > 0) v2 += sum / gain;
   return { flux: sum, var: v2, flags };
 }

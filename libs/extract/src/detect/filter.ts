@@ -202,6 +202,8 @@ export function detectionRowFn(spec: DetectionSpec): (y: number, out: Float32Arr
   return (y, out) => detectionRow(spec, y, out);
 }
 
+let varScratch = new Float32Array(0);
+
 /** Row y of the detection image (see detectionRowFn) into out[0..w). */
 export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array): void {
   const { w, h, sub, kernel, variance, var0 } = spec;
@@ -209,8 +211,13 @@ export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array):
   else {
     convolveRows(sub, w, h, kernel, y, y + 1, out);
     if (spec.snr) {
-      const o = y * w;
-      for (let x = 0; x < w; x++) { const v = variance![o + x]!; out[x] = v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
+      // SExtractor scan.c: the threshold with a weight map is DETECT_THRESH·√(variance map filtered with the
+      // same normalised kernel); dividing by that σ puts the values in its units. Bad (∞) variance in the
+      // kernel's reach gives 0.
+      let fv = varScratch;
+      if (fv.length < w) fv = varScratch = new Float32Array(w);
+      convolveRows(variance!, w, h, kernel, y, y + 1, fv);
+      for (let x = 0; x < w; x++) { const v = fv[x]!; out[x] = v > 0 && v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
     }
   }
   const o = y * w;
