@@ -8,6 +8,7 @@ import { ellipseCoeffs } from './aperture/sum.ts';
 import {
   backgroundMap, makeBackground, mapRow, meshGeometry, meshRows, rowScratch, type BackgroundModel, type BackgroundOptions,
 } from './background/model.ts';
+import { histogramMode, weightMeshStats } from './background/stats.ts';
 import { cleanModels, cleanSequential, type CleanModels } from './detect/clean.ts';
 import { deblendSplit, pixelListOrder, type DeblendOptions } from './detect/deblend.ts';
 import { lutzChainOrder, mthreshSelect } from './detect/lutz.ts';
@@ -219,7 +220,7 @@ export function cleanModelInto(out: CleanModels, row: number, o: ObjPixels, m: M
   const mthresh = o.mthresh ?? mthreshSelect(o.dval, null, T, minarea);
   out.x[row] = m.x; out.y[row] = m.y; out.a[row] = m.a; out.b[row] = m.b;
   out.cxx[row] = m.cxx; out.cyy[row] = m.cyy; out.cxy[row] = m.cxy;
-  out.fdflux[row] = fd; out.npix[row] = o.pix.length; out.abcor[row] = abcor; out.mthresh[row] = mthresh;
+  out.fdflux[row] = fd; out.npix[row] = o.pix.length; out.abcor[row] = abcor; out.mthresh[row] = mthresh; out.t[row] = T;
 }
 
 /**
@@ -233,7 +234,10 @@ export function deblendComponents(
 ): Deblended {
   const objs: ObjPixels[] = [];
   const cm = dopts.cleanMinArea;
+  const T0 = T;
   for (let c = c0; c < c1; c++) {
+    // weight map: the component's threshold in flux units, T·(smallest filtered σ) (SExtractor dthresh)
+    const T = comps.sigMin ? T0 * comps.sigMin[c]! : T0;
     const s = comps.start[c]!;
     const e = comps.start[c + 1]!;
     const pix = comps.pix.subarray(s, e);
@@ -242,7 +246,7 @@ export function deblendComponents(
     const last = pix[pix.length - 1]!; // pixels are in raster order: SExtractor's scan completes the
     const done = Math.floor(last / w); // component at its last pixel, in the row after `done`
     if (r === null || r === 'overflow') {
-      const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c, row: 0 }; // views into comps
+      const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c, row: 0, t0: T }; // views into comps
       if (cm !== undefined) o.mthresh = mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
       objs.push(o);
     } else {
@@ -261,7 +265,7 @@ export function deblendComponents(
           cs += v; csx += v * (k % w); csy += v * Math.floor(k / w);
         }
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
-        const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, row: 0, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
+        const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, row: 0, t0: T, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
         if (orders) o.mthresh = mthreshSelect(gv, orders[j]!, T, cm!);
         objs.push(o);
       });
@@ -275,7 +279,7 @@ export function deblendComponents(
     const o = objs[i]!;
     const m = o.mom ? momentsOfArrays(o.mom.pix, w, o.mom.w, noise, { x: o.mom.cx, y: o.mom.cy }) : momentsOfArrays(o.pix, w, o.dval, noise);
     putMoments(moments, i, m);
-    if (models) cleanModelInto(models, i, o, m, T, prep!, cm!);
+    if (models) cleanModelInto(models, i, o, m, o.t0 ?? T0, prep!, cm!);
     o.row = i;
     o.mom = undefined;
     o.dval = EMPTY_F32;
@@ -419,7 +423,13 @@ export function* extractionPipeline(
   }
   if (variance && weight && weight.type !== 'background' && weight.scaleToBackground) {
     // SExtractor back.c: sigfac = median over meshes of σ_mesh(image)/√(mesh mode of the variance map)
-    const vm = makeBackground(variance, w, h, meshOpts);
+    const { bw, bh, nx, ny } = meshGeometry(w, h, meshOpts);
+    const vb = new Float32Array(nx * ny), vs = new Float32Array(nx * ny);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+      const r = histogramMode(weightMeshStats(sub, variance, w, i * bw, j * bh, Math.min(w, (i + 1) * bw), Math.min(h, (j + 1) * bh)));
+      vb[j * nx + i] = r.back; vs[j * nx + i] = r.sigma;
+    }
+    const vm = makeBackground(variance, w, h, meshOpts, { back: vb, sigma: vs });
     const sigfac = model ? sextractorSigfac(model.sigma, vm.back) : Math.sqrt((globalRms * globalRms) / (vm.globalBack || 1));
     const f = sigfac * sigfac;
     for (let i = 0; i < N; i++) variance[i] = variance[i]! * f;
@@ -487,7 +497,9 @@ export function* extractionPipeline(
   else if (!perPixel) T = thresh * globalRms * noiseFactor;
   else { T = thresh * noiseFactor; snr = true; }
   // σ per pixel when detection values are in S/N units (for quantities compared with T on unfiltered data)
-  const norm: CleanPrep['norm'] = filterType !== 'matched' && relative && perPixel ? 'variance' : filterType === 'matched' ? 'matched' : 'none';
+  // (with a weight map and a convolution filter the detection values are filtered fluxes with per-object
+  // thresholds, as in SExtractor: CLEAN's unfiltered values are plain fluxes too)
+  const norm: CleanPrep['norm'] = filterType === 'matched' ? 'matched' : 'none';
   const minarea = opts.minArea ?? 5;
   const apertures = opts.apertures ?? [5];
   // Bad (NaN / masked) pixels are never part of a detection (detectionRowFn).
@@ -602,6 +614,8 @@ export interface ObjPixels {
   pix: Int32Array; dval: Float32Array; flags: number; done: number; extra?: Int32Array;
   /** row of the object's moments (Deblended.moments, MeasureCtx.moments) */
   row: number;
+  /** the object's detection threshold in the units of its values (set while deblending) */
+  t0?: number;
   /** raster index of the last pixel of the detection it came from: SExtractor's completion order */
   seq?: number;
   /** CLEAN's mthresh as SExtractor selects it (set when cleaning) */

@@ -204,8 +204,11 @@ export function detectionRowFn(spec: DetectionSpec): (y: number, out: Float32Arr
 
 let varScratch = new Float32Array(0);
 
-/** Row y of the detection image (see detectionRowFn) into out[0..w). */
-export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array): void {
+/**
+ * Row y of the detection image (see detectionRowFn) into out[0..w). With `spec.snr`, `flux` (if given)
+ * receives the filtered values and `sig` the filtered σ √(f ⊛ σ²) (∞ where bad), as SExtractor keeps them.
+ */
+export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array, flux?: Float32Array, sig?: Float32Array): void {
   const { w, h, sub, kernel, variance, var0 } = spec;
   if (spec.filter === 'matched') matchedFilterRows(sub, w, h, kernel, variance, var0, y, y + 1, out);
   else {
@@ -217,7 +220,13 @@ export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array):
       let fv = varScratch;
       if (fv.length < w) fv = varScratch = new Float32Array(w);
       convolveRows(variance!, w, h, kernel, y, y + 1, fv);
-      for (let x = 0; x < w; x++) { const v = fv[x]!; out[x] = v > 0 && v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
+      if (flux) flux.set(out.subarray(0, w));
+      for (let x = 0; x < w; x++) {
+        const v = fv[x]!;
+        const ok = v > 0 && v < Infinity;
+        if (sig) sig[x] = ok ? Math.sqrt(v) : Infinity;
+        out[x] = ok ? out[x]! / Math.sqrt(v) : 0;
+      }
     }
   }
   const o = y * w;
