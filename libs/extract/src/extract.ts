@@ -475,7 +475,12 @@ export function* extractionPipeline(
   let kernelSource: NoiseModel['kernelSource'] = 'none';
   const nk = opts.noiseKernel ?? 'none';
   if (nk === 'auto') {
-    cov = measureCovariance(sub, w, h, variance, var0, { step: N > 4e6 ? 4 : N > 1e6 ? 2 : 1 });
+    // A weight map's depth ratios need not be the true noise's (drizzle weights ignore the correlation,
+    // which varies with the number and dither of the exposures): rescale the variance by the local
+    // empirical variance of sub/σ (mesh statistics as for the background, median-normalised), so that the
+    // measured kernel below describes the whole image (docs/extract.md, "Noise model").
+    if (variance && weight && weight.type !== 'background') localRecalibration(sub, w, h, variance, meshOpts);
+    cov = measureCovariance(sub, w, h, variance, var0);
     kernelSource = 'measured';
   } else if (nk !== 'none') {
     validateCovariance(nk);
@@ -568,7 +573,7 @@ export function* extractionPipeline(
   const [kfact, kmin] = opts.autoParams ?? [2.5, 3.5];
   const ctx: MeasureCtx = {
     w, h, sub, meas, seg, moments: deb.moments, variance, var0, globalRms, gain: opts.gain ?? 0, apertures, kfact, kmin,
-    cov, aperFactors: apertures.map((d) => apertureFactor(cov, d / 2, (px, py, cx, cy, r) => circleRectOverlap(px - 0.5 - cx, py - 0.5 - cy, px + 0.5 - cx, py + 0.5 - cy, r))),
+    cov, aperFactors: apertures.map((d) => apertureFactor(cov, d / 2, circleOverlapAt)),
     weightGain: !!opts.weightGain && perPixel,
     fracs: opts.fluxFrac ?? [0.5], aperSubpix: opts.aperSubpix ?? 5, maskType: opts.maskType ?? 'correct',
   };
@@ -713,6 +718,43 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
     npix: n + (o.extra?.length ?? 0), peak, xmin, xmax, ymin, ymax, flags,
     snr: fluxAutoErr > 0 ? auto.flux / fluxAutoErr : 0,
   };
+}
+
+/**
+ * FLUX_APER and its error at (x, y) exactly as the catalogue measures them (same sampling, same noise
+ * model: Σ a_i σ_i² times the aperture's covariance factor), on a background-subtracted image `data`. For
+ * empty-aperture checks and forced photometry on the same noise model.
+ */
+export function apertureFlux(
+  data: Float32Array, w: number, h: number, noise: NoiseModel, x: number, y: number, diameter: number, subpix = 5,
+): { flux: number; err: number; flags: number } {
+  const r = sumCircle(data, w, h, x, y, diameter / 2, { ...(noise.variance ? { variance: noise.variance } : { err: Math.sqrt(noise.var0) }), subpix });
+  const f = noise.covariance ? apertureFactor(noise.covariance, diameter / 2, circleOverlapAt) : 1;
+  return { flux: r.sum, err: Math.sqrt(Math.max(0, r.sumVar * f)), flags: r.flags };
+}
+
+/** Exact overlap of pixel (px, py) with a circle of radius r centred at (cx, cy). */
+function circleOverlapAt(px: number, py: number, cx: number, cy: number, r: number): number {
+  return circleRectOverlap(px - 0.5 - cx, py - 0.5 - cy, px + 0.5 - cx, py + 0.5 - cy, r);
+}
+
+/**
+ * Multiplies `variance` by s²(x)/median(s²), s the interpolated mesh σ of sub/σ (SExtractor's mesh
+ * statistics and spline; sources are clipped by the mesh histogram as for the background).
+ */
+function localRecalibration(sub: Float32Array, w: number, h: number, variance: Float32Array, meshOpts: BackgroundOptions): void {
+  const u = new Float32Array(w * h);
+  for (let k = 0; k < u.length; k++) { const v = variance[k]!; u[k] = v > 0 && v < Infinity ? sub[k]! / Math.sqrt(v) : NaN; }
+  const m = makeBackground(u, w, h, meshOpts);
+  const g = m.globalRms;
+  if (!(g > 0)) return;
+  const row = new Float32Array(w);
+  const sc = rowScratch(m);
+  for (let y = 0; y < h; y++) {
+    mapRow(m, 'rms', y, row, sc);
+    const o = y * w;
+    for (let x = 0; x < w; x++) { const r = row[x]! / g; if (r > 0) variance[o + x] = variance[o + x]! * r * r; }
+  }
 }
 
 /** Correlated-noise factor of FLUX_ISO's variance: Σ_{i,j∈footprint} C(i−j)/npix (noise.ts pixelSetFactor). */

@@ -154,82 +154,56 @@ export function covarianceSum(k: NoiseCovariance | null): number {
 }
 
 /**
- * Measures C from the image's own sky (autocorrelation of the background-subtracted, source-masked
- * image divided by its σ map): pixels that are NaN, have σ = ∞, or lie within `grow` px of a pixel whose
+ * Measures C from the image's own sky (autocorrelation of the background-subtracted, source-masked image
+ * divided by its σ map). Pixels that are NaN, have σ = ∞, or lie within `grow` px of a pixel whose
  * 3×3-smoothed value exceeds `clip`× the smoothed field's robust σ are excluded; each lag uses the pairs
- * where both pixels are sky. Sampled on every `step`-th row for speed. The kernel is symmetrised and, if
- * needed, its PSD part is kept (negative power removed) so that it is a valid covariance.
+ * where both pixels are sky. Large images are sampled in up to `maxPixels` worth of 128² tiles spread over
+ * the image. The kernel is symmetrised and, if needed, tapered to be positive semi-definite.
  */
 export function measureCovariance(
   sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number,
-  opts: { size?: number; clip?: number; grow?: number; step?: number; exclude?: Uint8Array | null } = {},
+  opts: { size?: number; clip?: number; grow?: number; maxPixels?: number; exclude?: Uint8Array | null } = {},
 ): NoiseCovariance {
   const n = opts.size ?? 9;
   const R = (n - 1) >> 1;
-  const N = w * h;
-  // normalised values u = sub/σ (NaN = bad)
-  const u = new Float32Array(N);
-  const s0 = Math.sqrt(var0);
-  for (let k = 0; k < N; k++) {
-    const v = sub[k]!;
-    const s = variance ? Math.sqrt(variance[k]!) : s0;
-    u[k] = v === v && s > 0 && s < Infinity && !(opts.exclude && opts.exclude[k]) ? v / s : NaN;
-  }
-  // source mask: 3×3 box-smoothed u above clip × robust σ of the smoothed field, grown by `grow`
-  const sm = new Float32Array(N);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0, c = 0;
-    for (let dy = -1; dy <= 1; dy++) { const yy = y + dy; if (yy < 0 || yy >= h) continue; for (let dx = -1; dx <= 1; dx++) { const xx = x + dx; if (xx < 0 || xx >= w) continue; const v = u[yy * w + xx]!; if (v === v) { s += v; c++; } } }
-    sm[y * w + x] = c ? s / c : NaN;
-  }
-  const samp: number[] = [];
-  for (let k = 0; k < N; k += 7) { const v = sm[k]!; if (v === v) samp.push(v); }
-  samp.sort((a, b) => a - b);
-  const med = samp[samp.length >> 1] ?? 0;
-  const mad = samp.map((v) => Math.abs(v - med)).sort((a, b) => a - b)[samp.length >> 1] ?? 1;
-  const cut = med + (opts.clip ?? 2.5) * 1.4826 * mad;
-  const grow = opts.grow ?? 4;
-  const bad = new Uint8Array(N);
-  // grow by `grow` px (separable max filter: rows then columns)
-  const hot = new Uint8Array(N);
-  for (let k = 0; k < N; k++) if (sm[k]! > cut || !(u[k]! === u[k]!)) hot[k] = 1;
-  const tmp = new Uint8Array(N);
-  for (let y = 0; y < h; y++) {
-    let last = -1e9;
-    for (let x = 0; x < w; x++) { if (hot[y * w + x]) last = x; if (x - last <= grow) tmp[y * w + x] = 1; }
-    last = 1e9;
-    for (let x = w - 1; x >= 0; x--) { if (hot[y * w + x]) last = x; if (last - x <= grow) tmp[y * w + x] = 1; }
-  }
-  for (let x = 0; x < w; x++) {
-    let last = -1e9;
-    for (let y = 0; y < h; y++) { if (tmp[y * w + x]) last = y; if (y - last <= grow) bad[y * w + x] = 1; }
-    last = 1e9;
-    for (let y = h - 1; y >= 0; y--) { if (tmp[y * w + x]) last = y; if (last - y <= grow) bad[y * w + x] = 1; }
-  }
-  // mean of the sky values (removed before the products)
-  let mu = 0, nm = 0;
-  for (let k = 0; k < N; k++) if (!bad[k]) { mu += u[k]!; nm++; }
-  if (nm < 100) return { size: 1, data: Float64Array.of(1) };
-  mu /= nm;
-  const step = opts.step ?? 1;
+  const maxPix = opts.maxPixels ?? 500_000;
   const sum = new Float64Array(n * n), cnt = new Float64Array(n * n);
-  // lags with dy ≥ 0 (the rest by symmetry)
-  for (let y = 0; y < h; y += step) {
-    const o = y * w;
-    for (let dy = 0; dy <= R; dy++) {
-      const y2 = y + dy;
-      if (y2 >= h) break;
-      const o2 = y2 * w;
-      for (let dx = -R; dx <= R; dx++) {
-        if (dy === 0 && dx < 0) continue;
-        let s = 0, c = 0;
-        const x0 = Math.max(0, -dx), x1 = Math.min(w, w - dx);
-        for (let x = x0; x < x1; x++) {
-          if (bad[o + x] || bad[o2 + x + dx]) continue;
-          s += (u[o + x]! - mu) * (u[o2 + x + dx]! - mu); c++;
+  const acc = { s1: 0, n1: 0 };
+  const tiles: [number, number, number, number][] = [];
+  if (w * h <= maxPix) tiles.push([0, 0, w, h]);
+  else {
+    const T = 128, tx = Math.floor(w / T), ty = Math.floor(h / T);
+    const want = Math.max(1, Math.floor(maxPix / (T * T)));
+    const every = Math.max(1, (tx * ty) / want);
+    for (let q = 0; q < tx * ty && tiles.length < want; q++) {
+      const t = Math.floor(q * every);
+      if (t >= tx * ty) break;
+      const j = Math.floor(t / tx), i = t % tx;
+      tiles.push([i * T, j * T, T, T]);
+    }
+  }
+  // pass 1 (per tile): sky pixels and their mean; pass 2: the lag products
+  const prepared = tiles.map(([x0, y0, tw, th]) => skyTile(sub, w, variance, var0, x0, y0, tw, th, opts.clip ?? 4, opts.grow ?? 5, opts.exclude ?? null, acc));
+  if (acc.n1 < 100) return { size: 1, data: Float64Array.of(1) };
+  const mu = acc.s1 / acc.n1;
+  for (const { u, bad, tw, th } of prepared) {
+    for (let y = 0; y < th; y++) {
+      const o = y * tw;
+      for (let dy = 0; dy <= R; dy++) {
+        const y2 = y + dy;
+        if (y2 >= th) break;
+        const o2 = y2 * tw;
+        for (let dx = -R; dx <= R; dx++) {
+          if (dy === 0 && dx < 0) continue;
+          let s = 0, c = 0;
+          const x0 = Math.max(0, -dx), x1 = Math.min(tw, tw - dx);
+          for (let x = x0; x < x1; x++) {
+            if (bad[o + x] || bad[o2 + x + dx]) continue;
+            s += (u[o + x]! - mu) * (u[o2 + x + dx]! - mu); c++;
+          }
+          const i = (dy + R) * n + dx + R;
+          sum[i]! += s; cnt[i]! += c;
         }
-        const i = (dy + R) * n + dx + R;
-        sum[i]! += s; cnt[i]! += c;
       }
     }
   }
@@ -241,6 +215,56 @@ export function measureCovariance(
     data[i] = v; data[(R - dy) * n + (R - dx)] = v;
   }
   return makePsd({ size: n, data });
+}
+
+/** One tile of measureCovariance: u = sub/σ and the mask of non-sky pixels; adds the sky sum and count. */
+function skyTile(
+  sub: Float32Array, w: number, variance: Float32Array | null, var0: number, x0: number, y0: number, tw: number, th: number,
+  clip: number, grow: number, exclude: Uint8Array | null, acc: { s1: number; n1: number },
+): { u: Float32Array; bad: Uint8Array; tw: number; th: number } {
+  const M = tw * th;
+  const u = new Float32Array(M);
+  const s0 = Math.sqrt(var0);
+  for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) {
+    const k = (y0 + y) * w + x0 + x;
+    const v = sub[k]!;
+    const s = variance ? Math.sqrt(variance[k]!) : s0;
+    u[y * tw + x] = v === v && s > 0 && s < Infinity && !(exclude && exclude[k]) ? v / s : NaN;
+  }
+  const sm = new Float32Array(M);
+  for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) {
+    let s = 0, c = 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yy = y + dy; if (yy < 0 || yy >= th) continue;
+      for (let dx = -1; dx <= 1; dx++) { const xx = x + dx; if (xx < 0 || xx >= tw) continue; const v = u[yy * tw + xx]!; if (v === v) { s += v; c++; } }
+    }
+    sm[y * tw + x] = c ? s / c : NaN;
+  }
+  const samp: number[] = [];
+  for (let k = 0; k < M; k += 3) { const v = sm[k]!; if (v === v) samp.push(v); }
+  samp.sort((a, b) => a - b);
+  const med = samp[samp.length >> 1] ?? 0;
+  const dev = samp.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
+  const mad = dev[dev.length >> 1] ?? 1;
+  const cut = med + clip * 1.4826 * mad;
+  const hot = new Uint8Array(M);
+  for (let k = 0; k < M; k++) if (!(sm[k]! <= cut) || !(u[k]! === u[k]!)) hot[k] = 1;
+  // grow by `grow` px (separable max filter: rows, then columns)
+  const tmp = new Uint8Array(M), bad = new Uint8Array(M);
+  for (let y = 0; y < th; y++) {
+    let last = -1e9;
+    for (let x = 0; x < tw; x++) { if (hot[y * tw + x]) last = x; if (x - last <= grow) tmp[y * tw + x] = 1; }
+    last = 1e9;
+    for (let x = tw - 1; x >= 0; x--) { if (hot[y * tw + x]) last = x; if (last - x <= grow) tmp[y * tw + x] = 1; }
+  }
+  for (let x = 0; x < tw; x++) {
+    let last = -1e9;
+    for (let y = 0; y < th; y++) { if (tmp[y * tw + x]) last = y; if (y - last <= grow) bad[y * tw + x] = 1; }
+    last = 1e9;
+    for (let y = th - 1; y >= 0; y--) { if (tmp[y * tw + x]) last = y; if (last - y <= grow) bad[y * tw + x] = 1; }
+  }
+  for (let k = 0; k < M; k++) if (!bad[k]) { acc.s1 += u[k]!; acc.n1++; }
+  return { u, bad, tw, th };
 }
 
 /** Removes negative power (noise in the measured tail) so that the kernel is positive semi-definite. */
