@@ -164,7 +164,7 @@ export function measureCovariance(
   sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number,
   opts: { size?: number; clip?: number; grow?: number; maxPixels?: number; exclude?: Uint8Array | null } = {},
 ): NoiseCovariance {
-  const n = opts.size ?? 9;
+  const n = opts.size ?? 13;
   const R = (n - 1) >> 1;
   const maxPix = opts.maxPixels ?? 500_000;
   const sum = new Float64Array(n * n), cnt = new Float64Array(n * n);
@@ -183,7 +183,7 @@ export function measureCovariance(
     }
   }
   // pass 1 (per tile): sky pixels and their mean; pass 2: the lag products
-  const prepared = tiles.map(([x0, y0, tw, th]) => skyTile(sub, w, variance, var0, x0, y0, tw, th, opts.clip ?? 4, opts.grow ?? 5, opts.exclude ?? null, acc));
+  const prepared = tiles.map(([x0, y0, tw, th]) => skyTile(sub, w, variance, var0, x0, y0, tw, th, opts.clip ?? 3, opts.grow ?? 5, opts.exclude ?? null, acc));
   if (acc.n1 < 100) return { size: 1, data: Float64Array.of(1) };
   const mu = acc.s1 / acc.n1;
   for (const { u, bad, tw, th } of prepared) {
