@@ -729,8 +729,17 @@ export function apertureFlux(
   data: Float32Array, w: number, h: number, noise: NoiseModel, x: number, y: number, diameter: number, subpix = 5,
 ): { flux: number; err: number; flags: number } {
   const r = sumCircle(data, w, h, x, y, diameter / 2, { ...(noise.variance ? { variance: noise.variance } : { err: Math.sqrt(noise.var0) }), subpix });
-  const f = noise.covariance ? apertureFactor(noise.covariance, diameter / 2, circleOverlapAt) : 1;
+  const f = noise.covariance ? cachedApertureFactor(noise.covariance, diameter) : 1;
   return { flux: r.sum, err: Math.sqrt(Math.max(0, r.sumVar * f)), flags: r.flags };
+}
+
+const aperFactorCache = new WeakMap<NoiseCovariance, Map<number, number>>();
+function cachedApertureFactor(cov: NoiseCovariance, diameter: number): number {
+  let m = aperFactorCache.get(cov);
+  if (!m) aperFactorCache.set(cov, (m = new Map()));
+  let f = m.get(diameter);
+  if (f === undefined) m.set(diameter, (f = apertureFactor(cov, diameter / 2, circleOverlapAt)));
+  return f;
 }
 
 /** Exact overlap of pixel (px, py) with a circle of radius r centred at (cx, cy). */
