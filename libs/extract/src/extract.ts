@@ -766,12 +766,53 @@ function localRecalibration(sub: Float32Array, w: number, h: number, variance: F
   }
 }
 
-/** Correlated-noise factor of FLUX_ISO's variance: Σ_{i,j∈footprint} C(i−j)/npix (noise.ts pixelSetFactor). */
+/**
+ * Correlated-noise factor of FLUX_ISO's variance: Σ_{i,j∈footprint} C(i−j)/npix, exact. Computed from the
+ * footprint's row runs: the number of pixel pairs at lag (dx, dy) is the sum over run pairs of rows y and
+ * y + dy of their overlap after a shift by dx (rows × runs² × kernel-size² instead of npix × kernel-size²).
+ */
 function isoFactor(cov: NoiseCovariance, o: ObjPixels, w: number, x0: number, x1: number, y0: number, y1: number): number {
-  const bw = x1 - x0 + 1;
-  const inS = new Uint8Array(bw * (y1 - y0 + 1));
-  for (const list of [o.pix, o.extra]) if (list) for (let i = 0; i < list.length; i++) { const k = list[i]!; inS[(Math.floor(k / w) - y0) * bw + (k % w) - x0] = 1; }
-  return pixelSetFactor(cov, x0, y0, x1, y1, (x, y) => inS[(y - y0) * bw + x - x0] === 1);
+  const n = cov.size, R = (n - 1) >> 1, C = cov.data;
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const inS = new Uint8Array(bw * bh);
+  let cnt = 0;
+  for (const list of [o.pix, o.extra]) if (list) for (let i = 0; i < list.length; i++) {
+    const k = list[i]!, x = k % w;
+    inS[((k - x) / w - y0) * bw + x - x0] = 1; cnt++;
+  }
+  if (!cnt) return 1;
+  // runs per row: starts and ends (inclusive), rowStart[y]..rowStart[y+1]
+  const ra: number[] = [], rb: number[] = [];
+  const rowStart = new Int32Array(bh + 1);
+  for (let y = 0; y < bh; y++) {
+    rowStart[y] = ra.length;
+    const o0 = y * bw;
+    for (let x = 0; x < bw; x++) {
+      if (!inS[o0 + x]) continue;
+      const a = x;
+      while (x + 1 < bw && inS[o0 + x + 1]) x++;
+      ra.push(a); rb.push(x);
+    }
+  }
+  rowStart[bh] = ra.length;
+  let g = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let dy = 0; dy <= R && y + dy < bh; dy++) {
+      const wgt = dy === 0 ? 1 : 2; // lag (dx, −dy) pairs are the same pairs seen from the other row
+      const co = (dy + R) * n + R;
+      for (let p = rowStart[y]!; p < rowStart[y + 1]!; p++) {
+        const a1 = ra[p]!, b1 = rb[p]!;
+        for (let q = rowStart[y + dy]!; q < rowStart[y + dy + 1]!; q++) {
+          const a2 = ra[q]!, b2 = rb[q]!;
+          for (let dx = -R; dx <= R; dx++) {
+            const lo = a1 > a2 - dx ? a1 : a2 - dx, hi = b1 < b2 - dx ? b1 : b2 - dx;
+            if (hi >= lo) g += wgt * (hi - lo + 1) * C[co + dx]!;
+          }
+        }
+      }
+    }
+  }
+  return g / cnt;
 }
 
 /**

@@ -166,7 +166,7 @@ export function measureCovariance(
 ): NoiseCovariance {
   const n = opts.size ?? 13;
   const R = (n - 1) >> 1;
-  const maxPix = opts.maxPixels ?? 500_000;
+  const maxPix = opts.maxPixels ?? 300_000;
   const sum = new Float64Array(n * n), cnt = new Float64Array(n * n);
   const acc = { s1: 0, n1: 0 };
   const tiles: [number, number, number, number][] = [];
@@ -187,24 +187,19 @@ export function measureCovariance(
   if (acc.n1 < 100) return { size: 1, data: Float64Array.of(1) };
   const mu = acc.s1 / acc.n1;
   for (const { u, bad, tw, th } of prepared) {
-    for (let y = 0; y < th; y++) {
-      const o = y * tw;
-      for (let dy = 0; dy <= R; dy++) {
-        const y2 = y + dy;
-        if (y2 >= th) break;
-        const o2 = y2 * tw;
-        for (let dx = -R; dx <= R; dx++) {
-          if (dy === 0 && dx < 0) continue;
-          let s = 0, c = 0;
-          const x0 = Math.max(0, -dx), x1 = Math.min(tw, tw - dx);
-          for (let x = x0; x < x1; x++) {
-            if (bad[o + x] || bad[o2 + x + dx]) continue;
-            s += (u[o + x]! - mu) * (u[o2 + x + dx]! - mu); c++;
-          }
-          const i = (dy + R) * n + dx + R;
-          sum[i]! += s; cnt[i]! += c;
-        }
+    // branch-free products: z = (u − μ)·sky, m = sky (0/1), so Σ z_i z_j and Σ m_i m_j over sky pairs
+    const z = new Float64Array(tw * th), m = new Float64Array(tw * th);
+    for (let k = 0; k < z.length; k++) if (!bad[k]) { z[k] = u[k]! - mu; m[k] = 1; }
+    for (let dy = 0; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
+      if (dy === 0 && dx < 0) continue;
+      const x0 = Math.max(0, -dx), x1 = Math.min(tw, tw - dx);
+      let s = 0, c = 0;
+      for (let y = 0; y + dy < th; y++) {
+        const o = y * tw, o2 = (y + dy) * tw + dx;
+        for (let x = x0; x < x1; x++) { s += z[o + x]! * z[o2 + x]!; c += m[o + x]! * m[o2 + x]!; }
       }
+      const i = (dy + R) * n + dx + R;
+      sum[i]! += s; cnt[i]! += c;
     }
   }
   const data = new Float64Array(n * n);
