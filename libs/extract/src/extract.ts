@@ -68,6 +68,12 @@ export interface ExtractOptions {
    * Σ_{i,j∈S} C(i−j)σ_iσ_j.
    */
   noiseKernel?: 'none' | 'auto' | NoiseCovariance;
+  /**
+   * A noise model from an earlier extraction of the same image (ExtractResult.noise): used as it is (no
+   * weight map, no kernel measurement). With `background: result.backgroundModel` this is how a caller
+   * that extracts one image at several thresholds builds the background and the noise model once.
+   */
+  noise?: NoiseModel;
   /** DETECT_THRESH (1.5, in σ) or an absolute value with thresholdType 'absolute'. */
   threshold?: number;
   thresholdType?: 'relative' | 'absolute';
@@ -362,6 +368,21 @@ export function* extractionPipeline(
   // Variance from a weight map, and the mask of bad-weight pixels for the background statistics.
   let variance: Float32Array | null = null;
   let mask = opts.mask;
+  const given = opts.noise;
+  if (given) {
+    // a noise model from an earlier extraction of this image (threshold ladders): no weight processing,
+    // no recalibration, no kernel measurement
+    if (weight) throw new ExtractError('give either weight or noise, not both', { file });
+    if (given.variance && given.variance.length !== N) throw new ExtractError(`noise model variance has ${given.variance.length} values, image is ${w}×${h}`, { file });
+    if (given.covariance) validateCovariance(given.covariance);
+    if (given.variance) {
+      variance = shared && !(given.variance.buffer instanceof SharedArrayBuffer) ? allocF32(N) : given.variance;
+      if (variance !== given.variance) variance.set(given.variance);
+      const m = new Uint8Array(N);
+      for (let i = 0; i < N; i++) if (variance[i] === Infinity || (mask && mask[i])) m[i] = 1;
+      mask = m;
+    }
+  }
   if (weight && weight.type !== 'background') {
     variance = varianceFromWeight(weight.type, weight.data);
     if (shared) { const v = allocF32(N); v.set(variance); variance = v; }
@@ -461,7 +482,7 @@ export function* extractionPipeline(
   }
 
   // Per-pixel noise for the 'background' weight type.
-  const perPixel = !!weight;
+  const perPixel = !!weight || !!given?.variance;
   if (weight && weight.type === 'background') {
     if (!model) throw new ExtractError("weight type 'background' needs a mesh background", { file });
     variance = allocF32(N);
@@ -474,7 +495,10 @@ export function* extractionPipeline(
   let cov: NoiseCovariance | null = null;
   let kernelSource: NoiseModel['kernelSource'] = 'none';
   const nk = opts.noiseKernel ?? 'none';
-  if (nk === 'auto') {
+  if (given) {
+    cov = given.covariance;
+    kernelSource = given.kernelSource;
+  } else if (nk === 'auto') {
     // A weight map's depth ratios need not be the true noise's (drizzle weights ignore the correlation,
     // which varies with the number and dither of the exposures): rescale the variance by the local
     // empirical variance of sub/σ (mesh statistics as for the background, median-normalised), so that the

@@ -108,7 +108,7 @@ export function validateCovariance(k: NoiseCovariance, what = 'noise kernel'): v
     if (Math.abs(v) > c0 * (1 + 1e-9)) throw new ExtractError(`${what}: not a covariance: |C(${i - h},${j - h})| = ${Math.abs(v)} exceeds the variance C(0,0) = ${c0}`);
   }
   // power spectrum P(u,v) = Σ C(d) cos(2π(u·dx + v·dy)) on a 64×64 grid
-  const G = 64;
+  const G = 48;
   let pmin = Infinity;
   for (let a = 0; a < G; a++) for (let b = 0; b <= G / 2; b++) {
     let p = 0;
@@ -166,7 +166,7 @@ export function measureCovariance(
 ): NoiseCovariance {
   const n = opts.size ?? 13;
   const R = (n - 1) >> 1;
-  const maxPix = opts.maxPixels ?? 300_000;
+  const maxPix = opts.maxPixels ?? 250_000;
   const sum = new Float64Array(n * n), cnt = new Float64Array(n * n);
   const acc = { s1: 0, n1: 0 };
   const tiles: [number, number, number, number][] = [];
@@ -235,12 +235,14 @@ function skyTile(
     }
     sm[y * tw + x] = c ? s / c : NaN;
   }
-  const samp: number[] = [];
-  for (let k = 0; k < M; k += 3) { const v = sm[k]!; if (v === v) samp.push(v); }
-  samp.sort((a, b) => a - b);
-  const med = samp[samp.length >> 1] ?? 0;
-  const dev = samp.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
-  const mad = dev[dev.length >> 1] ?? 1;
+  const samp = new Float32Array(Math.ceil(M / 3));
+  let ns = 0;
+  for (let k = 0; k < M; k += 3) { const v = sm[k]!; if (v === v) samp[ns++] = v; }
+  const sv = samp.subarray(0, ns).sort(); // typed-array sort: numeric, no comparator calls
+  const med = ns ? sv[ns >> 1]! : 0;
+  for (let i = 0; i < ns; i++) sv[i] = Math.abs(sv[i]! - med);
+  sv.sort();
+  const mad = ns ? sv[ns >> 1]! : 1;
   const cut = med + clip * 1.4826 * mad;
   const hot = new Uint8Array(M);
   for (let k = 0; k < M; k++) if (!(sm[k]! <= cut) || !(u[k]! === u[k]!)) hot[k] = 1;

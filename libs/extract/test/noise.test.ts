@@ -139,3 +139,20 @@ describe('false detections on the real source-masked F444W sky vs Gaussian noise
     });
   }
 });
+
+describe('reusable background and noise model (threshold ladders build them once)', () => {
+  it('re-extracting with {background, noise} of an earlier result equals a fresh extraction, without rebuilding them', () => {
+    const fresh = extractSources({ ...f444, data: Float32Array.from(f444.data) }, { ...wopts, threshold: 3 });
+    const reused = extractSources({ ...f444, data: Float32Array.from(f444.data) }, {
+      apertures: wopts.apertures!, threshold: 3, background: run.backgroundModel!, noise: run.noise,
+    });
+    expect(reused.sources.length).toBe(fresh.sources.length);
+    expect(reused.sources.length).toBeGreaterThan(50);
+    for (let i = 0; i < fresh.sources.length; i++) {
+      const a = fresh.sources[i]!, b = reused.sources[i]!;
+      expect(b.x).toBe(a.x); expect(b.fluxAuto).toBe(a.fluxAuto); expect(b.fluxAutoErr).toBe(a.fluxAutoErr); expect(b.fluxAperErr).toEqual(a.fluxAperErr);
+    }
+    expect(reused.noise.covariance).toBe(run.noise.covariance); // the same object: not re-measured
+    expect(() => extractSources({ ...f444, data: Float32Array.from(f444.data) }, { noise: run.noise, weight: { type: 'weight', data: f444w.data } })).toThrow(/either weight or noise/);
+  });
+});
