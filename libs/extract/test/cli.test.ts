@@ -24,7 +24,7 @@ describe('asteris extract', () => {
       for (const v of seg.data) if (v > max) max = v;
       expect(max).toBe(r.n);
       // the file is streamed from the row runs: it equals the library's full map pixel for pixel
-      const lib = extractSources(readImage(img), { apertures: [5, 10], noiseKernel: 'auto' }); // the CLI's default
+      const lib = extractSources(readImage(img), { apertures: [5, 10], noiseKernel: 'auto', weight: { type: 'background' } }); // the CLI's defaults
       expect(seg.data.length).toBe(lib.segmentation.length);
       let diff = 0;
       for (let i = 0; i < seg.data.length; i++) if (seg.data[i] !== lib.segmentation[i]) diff++;
@@ -76,6 +76,9 @@ describe('asteris extract', () => {
       const a = await runExtract([img], { out: join(dir, 'a'), noiseKernel: k4 });
       const b = await runExtract([img], { out: join(dir, 'b'), noiseKernel: 'none' });
       expect(a.n).toBe(b.n);
+      // --compat sextractor without a weight map = the library's defaults (SExtractor, WEIGHT_TYPE NONE)
+      const sx = await runExtract([img], { out: join(dir, 's'), compat: 'sextractor' });
+      expect(sx.n).toBe(extractSources(readImage(img)).sources.length);
       // --compat sextractor with a relative weight map = the library's SExtractor mode
       const wfile = join(dir, 'wht.fits');
       const wht = new Float32Array(im.data.length).map((_, i) => 1 + (i % im.width) / im.width);

@@ -158,6 +158,9 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
       ? { type: sexWeight.type, data: m.data, scaleToBackground: sexWeight.relative }
       : { type: errs.length ? 'rms' : whts.length ? 'weight' : 'var', data: m.data, ...(compat === 'sextractor' && !errs.length ? { scaleToBackground: true } : {}) };
   }
+  // Without a weight map the default noise model takes σ per pixel from the background RMS map (SExtractor's
+  // WEIGHT_TYPE BACKGROUND) so that errors follow the depth; --compat sextractor keeps one global σ (NONE).
+  if (!opts.weight && compat !== 'sextractor') opts.weight = { type: 'background' };
   opts.file = file;
   // Memory: subtract the background in place (det.data is not used again) unless SATUR_LEVEL needs the raw
   // values, and with worker threads move the pixels into a SharedArrayBuffer once, dropping the original,
