@@ -55,6 +55,7 @@ try {
   console.log(`source-extractor: wall ${f2(sxT)} s (CPU ${f2(sxCpu)} s), ${sxN} detections`);
   console.log(`asteris extract : wall ${f2(ourT)} s (CPU ${f2(ourCpu)} s, all threads), ${ours.threads} thread(s) (EXTRACT_THREADS, default: defaultExtractThreads), ${ours.n} detections`);
   console.log(`  last run: read ${ours.readSeconds!.toFixed(2)} s + extract ${ours.extractSeconds!.toFixed(2)} s`);
+  console.log(`noise model: covariance kernel ${ours.noiseKernel ? 'measured (auto, the CLI default)' : 'none (white, BENCH_NOISE_KERNEL=none)'}`);
   console.log(`wall-time ratio (ours / SExtractor), fastest of ${repeat}: ${(min(ourT) / min(sxT)).toFixed(2)}   CPU-time ratio: ${(min(ourCpu) / min(sxCpu)).toFixed(2)}   detection-count ratio: ${(ours.n! / sxN).toFixed(4)}`);
   console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((v) => v.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
   const MiB = 2 ** 20;

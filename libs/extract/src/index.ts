@@ -11,11 +11,14 @@ export type { SegRuns, SegStamp } from './detect/segmap.ts';
 export { deblendObject } from './detect/deblend.ts';
 export { cleanObjects } from './detect/clean.ts';
 export { momentsOf } from './measure/moments.ts';
-export { varianceFromWeight } from './noise.ts';
-export type { WeightType } from './noise.ts';
+export {
+  varianceFromWeight, weightTypeFromSextractor, measureCovariance, validateCovariance, parseCovariance, normalisedCovariance,
+  filterNoiseFactor, pixelSetFactor, apertureFactor, covarianceSum, whiteCovariance, sextractorSigfac,
+} from './noise.ts';
+export type { WeightType, SexWeightType, NoiseCovariance, NoiseModel } from './noise.ts';
 export { ExtractError } from './errors.ts';
 export {
-  extractSources, windowedCentroid,
+  extractSources, windowedCentroid, apertureFlux,
   FLAG_CROWDED, FLAG_DEBLENDED, FLAG_SATURATED, FLAG_TRUNCATED, FLAG_APER_TRUNC, FLAG_ISO_INCOMPLETE,
   FLAG_DEBLEND_OVERFLOW, FLAG_EXTRACT_OVERFLOW,
 } from './extract.ts';

@@ -3,7 +3,7 @@
 // inverse-variance-weighted (or χ-mean) stack, measurement on the stack. Writes DIR/catalogue.csv,
 // DIR/segmentation.fits and, with --check-images, DIR/background.fits and DIR/rms.fits.
 import type { Command } from 'commander';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { writeAllSync, writeFileAtomicWith } from '@asteris/core';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -14,6 +14,11 @@ export interface ExtractCliOptions {
   err?: string[];
   wht?: string[];
   var?: string[];
+  weightImage?: string;
+  weightType?: string;
+  weightGain?: boolean;
+  noiseKernel?: string;
+  compat?: string;
   detectMode?: string;
   detectThresh?: string;
   absolute?: boolean;
@@ -62,8 +67,20 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
   const hdu = o.hdu;
   const read = (p: string) => fits.readImage(p, hdu ? { hdu: /^\d+$/.test(hdu) ? Number(hdu) : hdu } : {});
   const errs = o.err ?? [], whts = o.wht ?? [], vars = o.var ?? [];
-  const nNoise = errs.length + whts.length + vars.length;
-  if ([errs, whts, vars].filter((l) => l.length).length > 1) throw new UsageError('extract: use one of --err, --wht or --var');
+  // SExtractor-style WEIGHT_IMAGE + WEIGHT_TYPE (MAP_VAR / MAP_WEIGHT relative, rescaled to the background σ)
+  const compat = o.compat ?? 'none';
+  if (compat !== 'none' && compat !== 'sextractor') throw new UsageError(`--compat: expected sextractor or none (got '${compat}')`);
+  if (o.weightType !== undefined && o.weightImage === undefined) throw new UsageError('--weight-type needs --weight-image FILE');
+  let sexWeight: { type: 'rms' | 'var' | 'weight'; relative: boolean } | null = null;
+  if (o.weightImage !== undefined) {
+    const t = (o.weightType ?? 'MAP_WEIGHT').toUpperCase();
+    if (t !== 'MAP_RMS' && t !== 'MAP_VAR' && t !== 'MAP_WEIGHT') throw new UsageError(`--weight-type: expected MAP_RMS, MAP_VAR or MAP_WEIGHT (got '${o.weightType}')`);
+    sexWeight = ex.weightTypeFromSextractor(t);
+    if (images.length !== 1) throw new UsageError('--weight-image: one image only (use --err/--wht/--var per image for a stack)');
+  }
+  if (o.weightGain && !(o.weightImage || errs.length || whts.length || vars.length)) throw new UsageError('--weight-gain needs a weight map');
+  const nNoise = errs.length + whts.length + vars.length + (sexWeight ? 1 : 0);
+  if ([errs, whts, vars, sexWeight ? [1] : []].filter((l) => l.length).length > 1) throw new UsageError('extract: use one of --err, --wht, --var or --weight-image');
   if (nNoise && nNoise !== images.length) throw new UsageError(`extract: ${images.length} image(s) but ${nNoise} noise map(s)`);
   const thresh = num(o.detectThresh, 'detect-thresh', (n) => n > 0);
   const filter = o.filter ?? 'conv';
@@ -84,6 +101,23 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
     gain: num(o.gain, 'gain', (n) => n >= 0), saturation: num(o.saturation, 'saturation', () => true),
     maps: !!o.checkImages,
   };
+  // Noise covariance kernel: measured (default), none (white; the default with --compat sextractor) or a file.
+  const nk = o.noiseKernel ?? (compat === 'sextractor' ? 'none' : 'auto');
+  if (nk === 'auto' || nk === 'none') opts.noiseKernel = nk;
+  else {
+    let text: string;
+    if (/\.fits?(\.gz)?$/i.test(nk)) {
+      const k = read(nk);
+      if (k.width !== k.height || k.width % 2 !== 1) throw new UsageError(`--noise-kernel ${nk}: expected a square kernel of odd size (got ${k.width}×${k.height})`);
+      const rows: number[][] = [];
+      for (let j = 0; j < k.height; j++) rows.push(Array.from(k.data.subarray(j * k.width, (j + 1) * k.width)));
+      text = JSON.stringify(rows);
+    } else {
+      try { text = readFileSync(nk, 'utf8'); } catch { throw new UsageError(`--noise-kernel ${nk}: cannot read the file (or give auto or none)`); }
+    }
+    opts.noiseKernel = ex.parseCovariance(text, `noise kernel ${nk}`);
+  }
+  if (o.weightGain) opts.weightGain = true;
   for (const k of Object.keys(opts)) if (opts[k] === undefined) delete opts[k];
   const threads = num(o.threads, 'threads', (n) => Number.isInteger(n) && n >= 1);
 
@@ -115,9 +149,18 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
     det = stack.image;
     opts.weight = { type: 'rms', data: stack.rms };
   } else if (nNoise) {
-    const m = read((errs[0] ?? whts[0] ?? vars[0])!);
-    opts.weight = { type: errs.length ? 'rms' : whts.length ? 'weight' : 'var', data: m.data };
+    const wfile = (o.weightImage ?? errs[0] ?? whts[0] ?? vars[0])!;
+    const m = read(wfile);
+    if (m.width !== det.width || m.height !== det.height) {
+      throw new UsageError(`${wfile}: weight map is ${m.width}×${m.height} but the image ${images[0]} is ${det.width}×${det.height}`);
+    }
+    opts.weight = sexWeight
+      ? { type: sexWeight.type, data: m.data, scaleToBackground: sexWeight.relative }
+      : { type: errs.length ? 'rms' : whts.length ? 'weight' : 'var', data: m.data, ...(compat === 'sextractor' && !errs.length ? { scaleToBackground: true } : {}) };
   }
+  // Without a weight map the default noise model takes σ per pixel from the background RMS map (SExtractor's
+  // WEIGHT_TYPE BACKGROUND) so that errors follow the depth; --compat sextractor keeps one global σ (NONE).
+  if (!opts.weight && compat !== 'sextractor') opts.weight = { type: 'background' };
   opts.file = file;
   // Memory: subtract the background in place (det.data is not used again) unless SATUR_LEVEL needs the raw
   // values, and with worker threads move the pixels into a SharedArrayBuffer once, dropping the original,
@@ -180,6 +223,11 @@ export function register(program: Command): void {
     .option('--err <file>', 'σ map per image (repeatable)', collect)
     .option('--wht <file>', 'inverse-variance weight per image (repeatable)', collect)
     .option('--var <file>', 'variance map per image (repeatable)', collect)
+    .option('--weight-image <file>', 'WEIGHT_IMAGE: a weight map read with SExtractor semantics (--weight-type)')
+    .option('--weight-type <type>', 'WEIGHT_TYPE of --weight-image: MAP_RMS (absolute σ), MAP_VAR or MAP_WEIGHT (relative, rescaled to the background σ; default)')
+    .option('--weight-gain', 'WEIGHT_GAIN: with --gain, the gain scales as 1/σ² of the weight map')
+    .option('--noise-kernel <auto|none|file>', 'noise covariance kernel: auto (measured on the source-masked sky; default), none (white, as SExtractor), or a .json/.fits kernel')
+    .option('--compat <mode>', 'sextractor: reproduce source-extractor 2.25 (white noise, no kernel); none (default)')
     .option('--detect-mode <mode>', 'multi-image detection stack: ivw | chi-mean', 'ivw')
     .option('--detect-thresh <σ>', 'DETECT_THRESH (default 1.5)')
     .option('--absolute', 'the threshold is absolute (data units), not in σ')

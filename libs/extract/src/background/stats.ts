@@ -258,3 +258,57 @@ export function sigmaClipMode(
   else back = Math.abs(mean - med) / std < 0.3 ? 2.5 * med - 1.5 * mean : med;
   return { back, sigma: std, median: med, mean, n: cur.length };
 }
+
+/**
+ * SExtractor's statistics of a variance map's mesh, coupled to the image's (back.c backstat/backhisto with
+ * a weight field): the variance values enter only where the image pixel passes the image's own 2σ pre-clip
+ * (and its histogram range), and are themselves pre-clipped to their mean ± 2σ. The histogram then goes
+ * through `histogramMode` like any mesh. Used for SExtractor's MAP_VAR / MAP_WEIGHT rescaling (sigfac).
+ */
+export function weightMeshStats(
+  data: Float32Array, vmap: Float32Array, w: number, x0: number, y0: number, x1: number, y1: number, minGoodFrac = 0.5,
+): MeshStat {
+  const total = (x1 - x0) * (y1 - y0);
+  const bad: MeshStat = { good: false, mean: -BIG, sigma: -BIG, nlevels: 0, qzero: 0, qscale: 0, histo: null };
+  const ok = (k: number) => { const v = vmap[k]!; const p = data[k]!; return v < BIG && p > -BIG && p === p; };
+  let m = 0, s = 0, wm = 0, ws = 0, n = 0;
+  for (let y = y0; y < y1; y++) for (let k = y * w + x0, e = y * w + x1; k < e; k++) {
+    if (!ok(k)) continue;
+    const p = data[k]!, v = vmap[k]!;
+    m += p; s += p * p; wm += v; ws += v * v; n++;
+  }
+  if (n < total * minGoodFrac || n === 0) return bad;
+  m /= n; wm /= n;
+  let t = s / n - m * m; const sig = t > 0 ? Math.sqrt(t) : 0;
+  t = ws / n - wm * wm; const wsig = t > 0 ? Math.sqrt(t) : 0;
+  const lcut = f32(m - 2 * sig), hcut = f32(m + 2 * sig), wlcut = f32(wm - 2 * wsig), whcut = f32(wm + 2 * wsig);
+  m = s = wm = ws = 0; n = 0;
+  let wn = 0;
+  for (let y = y0; y < y1; y++) for (let k = y * w + x0, e = y * w + x1; k < e; k++) {
+    if (!ok(k)) continue;
+    const p = data[k]!, v = vmap[k]!;
+    if (!(p <= hcut && p >= lcut)) continue;
+    m += p; s += p * p; n++;
+    if (v <= whcut && v >= wlcut) { wm += v; ws += v * v; wn++; }
+  }
+  if (n === 0 || wn === 0) return bad;
+  m /= n; t = s / n - m * m; const sigma = f32(t > 0 ? Math.sqrt(t) : 0); const mean = f32(m);
+  wm /= wn; t = ws / wn - wm * wm; const wsigma = f32(t > 0 ? Math.sqrt(t) : 0); const wmean = f32(wm);
+  const lev = (k: number) => Math.min(QUANTIF_NMAXLEVELS, Math.trunc(STEP * k + 1));
+  const nlevels = lev(n), wnlevels = lev(wn);
+  const qscale = f32(sigma > 0 ? (2 * QUANTIF_NSIGMA * sigma) / nlevels : 1), qzero = f32(mean - QUANTIF_NSIGMA * sigma);
+  const wqscale = f32(wsigma > 0 ? (2 * QUANTIF_NSIGMA * wsigma) / wnlevels : 1), wqzero = f32(wmean - QUANTIF_NSIGMA * wsigma);
+  const cste = f32(0.499999 - f32(qzero / qscale)), wcste = f32(0.499999 - f32(wqzero / wqscale));
+  const histo = new Int32Array(wnlevels);
+  for (let y = y0; y < y1; y++) for (let k = y * w + x0, e = y * w + x1; k < e; k++) {
+    const v = vmap[k]!;
+    if (!(v < BIG)) continue;
+    const p = data[k]!;
+    if (!(p > -BIG)) continue;
+    const bin = Math.trunc(f32(f32(p / qscale) + cste));
+    if (!(bin >= 0 && bin < nlevels)) continue;
+    const wb = Math.trunc(f32(f32(v / wqscale) + wcste));
+    if (wb >= 0 && wb < wnlevels) histo[wb]!++;
+  }
+  return { good: true, mean: wmean, sigma: wsigma, nlevels: wnlevels, qzero: wqzero, qscale: wqscale, histo };
+}

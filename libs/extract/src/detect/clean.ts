@@ -24,10 +24,12 @@ export interface CleanModels {
   n: number;
   x: Float64Array; y: Float64Array; a: Float64Array; b: Float64Array; cxx: Float64Array; cyy: Float64Array; cxy: Float64Array;
   fdflux: Float64Array; npix: Float64Array; abcor: Float64Array; mthresh: Float64Array;
+  /** the object's own detection threshold (weight maps: SExtractor's per-object dthresh); 0 = the common t */
+  t: Float64Array;
 }
 
 /** The quantities of a CLEAN model, in the order rows are packed (parallel/pack.ts). */
-export const CLEAN_KEYS = ['x', 'y', 'a', 'b', 'cxx', 'cyy', 'cxy', 'fdflux', 'npix', 'abcor', 'mthresh'] as const;
+export const CLEAN_KEYS = ['x', 'y', 'a', 'b', 'cxx', 'cyy', 'cxy', 'fdflux', 'npix', 'abcor', 'mthresh', 't'] as const;
 
 /** Columns for n models (zero-filled). */
 export function cleanModels(n: number): CleanModels {
@@ -39,7 +41,7 @@ export function cleanModels(n: number): CleanModels {
 /** Columns from model objects. */
 export function cleanModelsOf(objs: CleanObject[]): CleanModels {
   const m = cleanModels(objs.length);
-  objs.forEach((o, i) => { for (const k of CLEAN_KEYS) m[k][i] = o[k]; });
+  objs.forEach((o, i) => { for (const k of CLEAN_KEYS) m[k][i] = (o as unknown as Record<string, number>)[k] ?? 0; });
   return m;
 }
 
@@ -120,6 +122,7 @@ export function cleanSequential(models: CleanModels | CleanObject[], order: Arra
   const into = new Int32Array(n).fill(-1);
   if (n < 2) return into;
   const { x: X, y: Y, a: A, b: B, cxx: CXX, cyy: CYY, cxy: CXY, abcor: ABC, mthresh: MT } = m;
+  const TT = m.t ?? new Float64Array(n);
   const fd = Float64Array.from(m.fdflux);
   const np = Float64Array.from(m.npix);
   // the clean list, with each member's slot
@@ -149,7 +152,8 @@ export function cleanSequential(models: CleanModels | CleanObject[], order: Arra
   const profile = (j: number, dx: number, dy: number) => {
     const unit = Math.PI * A[j]! * B[j]!;
     const amp = fd[j]! / (2 * unit * ABC[j]!);
-    const alpha = (Math.pow(amp / t, 1 / beta) - 1) * unit / np[j]!;
+    const tj = TT[j]! > 0 ? TT[j]! : t;
+    const alpha = (Math.pow(amp / tj, 1 / beta) - 1) * unit / np[j]!;
     const val = 1 + alpha * (CXX[j]! * dx * dx + CYY[j]! * dy * dy + CXY[j]! * dx * dy);
     return val > 1 ? Math.fround(val < 1e10 ? amp * Math.pow(val, -beta) : 0) : -Infinity;
   };

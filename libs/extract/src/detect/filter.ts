@@ -202,15 +202,31 @@ export function detectionRowFn(spec: DetectionSpec): (y: number, out: Float32Arr
   return (y, out) => detectionRow(spec, y, out);
 }
 
-/** Row y of the detection image (see detectionRowFn) into out[0..w). */
-export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array): void {
+let varScratch = new Float32Array(0);
+
+/**
+ * Row y of the detection image (see detectionRowFn) into out[0..w). With `spec.snr`, `flux` (if given)
+ * receives the filtered values and `sig` the filtered σ √(f ⊛ σ²) (∞ where bad), as SExtractor keeps them.
+ */
+export function detectionRow(spec: DetectionSpec, y: number, out: Float32Array, flux?: Float32Array, sig?: Float32Array): void {
   const { w, h, sub, kernel, variance, var0 } = spec;
   if (spec.filter === 'matched') matchedFilterRows(sub, w, h, kernel, variance, var0, y, y + 1, out);
   else {
     convolveRows(sub, w, h, kernel, y, y + 1, out);
     if (spec.snr) {
-      const o = y * w;
-      for (let x = 0; x < w; x++) { const v = variance![o + x]!; out[x] = v < Infinity ? out[x]! / Math.sqrt(v) : 0; }
+      // SExtractor scan.c: the threshold with a weight map is DETECT_THRESH·√(variance map filtered with the
+      // same normalised kernel); dividing by that σ puts the values in its units. Bad (∞) variance in the
+      // kernel's reach gives 0.
+      let fv = varScratch;
+      if (fv.length < w) fv = varScratch = new Float32Array(w);
+      convolveRows(variance!, w, h, kernel, y, y + 1, fv);
+      if (flux) flux.set(out.subarray(0, w));
+      for (let x = 0; x < w; x++) {
+        const v = fv[x]!;
+        const ok = v > 0 && v < Infinity;
+        if (sig) sig[x] = ok ? Math.sqrt(v) : Infinity;
+        out[x] = ok ? out[x]! / Math.sqrt(v) : 0;
+      }
     }
   }
   const o = y * w;

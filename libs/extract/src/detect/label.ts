@@ -12,6 +12,11 @@ export interface Components {
   pix: Int32Array;
   /** detection value of each pixel (filtered image or S/N) */
   val: Float32Array;
+  /**
+   * With a weight map (DetectionSpec.snr): `val` holds filtered fluxes and sigMin[c] the smallest filtered σ
+   * over component c, so its threshold in flux units is T·sigMin[c] (SExtractor's per-object dthresh).
+   */
+  sigMin?: Float32Array;
 }
 
 /** Union–find root with path compression. */
@@ -49,6 +54,8 @@ export interface Band {
   nlab: number; parent: Int32Array;
   /** on pixels (y·w + x, raster order), their detection values and provisional labels */
   on: Int32Array; val: Float32Array; lab: Int32Array;
+  /** with DetectionSpec.snr: each on pixel's filtered σ (the values are then filtered fluxes) */
+  sig?: Float32Array;
 }
 
 /**
@@ -75,8 +82,12 @@ export function labelBand(
   // a spec, not a closure, in the hot path: a new closure per band would make V8 deoptimize the loop
   const spec = typeof rows === 'function' ? null : rows;
   const rowFn = typeof rows === 'function' ? rows : null;
+  // weight map: label on S/N (row) but keep the filtered flux and σ (SExtractor's cdvalue and dthresh)
+  const keep = !!spec && spec.snr && spec.filter !== 'matched';
+  const fluxRow = keep ? new Float32Array(w) : null, sigRow = keep ? new Float32Array(w) : null;
+  let onSig = keep ? new Float32Array(cap) : null;
   for (let y = y0; y < y1; y++) {
-    if (spec) detectionRow(spec, y, row); else rowFn!(y, row);
+    if (spec) detectionRow(spec, y, row, fluxRow ?? undefined, sigRow ?? undefined); else rowFn!(y, row);
     const base = y * w;
     for (let x = 0; x < w; x++) {
       const v = row[x]!;
@@ -98,14 +109,15 @@ export function labelBand(
         const a = new Int32Array(cap); a.set(onIdx); onIdx = a;
         const b = new Float32Array(cap); b.set(onVal); onVal = b;
         const c = new Int32Array(cap); c.set(onLab); onLab = c;
+        if (onSig) { const d = new Float32Array(cap); d.set(onSig); onSig = d; }
       }
       onIdx[non] = base + x;
-      onVal[non] = v;
+      if (onSig) { onVal[non] = fluxRow![x]!; onSig[non] = sigRow![x]!; } else onVal[non] = v;
       onLab[non++] = lab;
     }
     const t = prevLab; prevLab = curLab; curLab = t;
   }
-  return { y0, y1, nlab, parent: parent.slice(0, nlab), on: onIdx.slice(0, non), val: onVal.slice(0, non), lab: onLab.slice(0, non) };
+  return { y0, y1, nlab, parent: parent.slice(0, nlab), on: onIdx.slice(0, non), val: onVal.slice(0, non), lab: onLab.slice(0, non), ...(onSig ? { sig: onSig.slice(0, non) } : {}) };
 }
 
 /**
@@ -181,17 +193,20 @@ export function mergeBands(
   const outPix = alloc.i32(start[n]!);
   const outVal = alloc.f32(start[n]!);
   const none32 = new Int32Array(0), noneF = new Float32Array(0);
+  const sigMin = bands.some((b) => b.sig) ? new Float32Array(n).fill(Infinity) : null;
   for (const b of bands) {
+    const bs = b.sig;
     for (let i = 0; i < b.on.length; i++) {
       const c = id[b.lab[i]!]!;
       if (c < 0) continue;
       const p = fill[c]!++;
       outPix[p] = b.on[i]!;
       outVal[p] = b.val[i]!;
+      if (sigMin && bs && bs[i]! < sigMin[c]!) sigMin[c] = bs[i]!;
     }
-    b.on = none32; b.val = noneF; b.lab = none32; // consumed
+    b.on = none32; b.val = noneF; b.lab = none32; b.sig = undefined; // consumed
   }
-  return { n, start, pix: outPix, val: outVal };
+  return { n, start, pix: outPix, val: outVal, ...(sigMin ? { sigMin } : {}) };
 }
 
 /**
