@@ -1,4 +1,4 @@
-export { coadd, coaddArrays, robustSigma, medianNoiseFactor, StackError, COADD_METHODS } from './coadd.ts';
+export { coadd, coaddArrays, setStackTimeKeys, robustSigma, medianNoiseFactor, StackError, COADD_METHODS } from './coadd.ts';
 export type { CoaddMethod, CoaddOptions, CoaddArrays } from './coadd.ts';
 export { medianInPlace, selectKth } from './select.ts';
 export { mulberry32 } from '@asteris/core';
