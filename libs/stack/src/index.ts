@@ -3,3 +3,5 @@ export type { CoaddMethod, CoaddOptions, CoaddArrays } from './coadd.ts';
 export { medianInPlace, selectKth } from './select.ts';
 export { mulberry32 } from '@asteris/core';
 export type { SimpleRng as Rng } from '@asteris/core';
+export { nullStacks, robustMean, drawSigns, nullFalseRate, calibrateNullThreshold } from './null.ts';
+export type { NullMode, NullStackOptions, NullStacks, NullDetections, FalseRate } from './null.ts';
