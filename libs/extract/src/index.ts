@@ -28,3 +28,5 @@ export type { ExtractWorkers } from './parallel/extract-parallel.ts';
 export { readImageShared } from './io.ts';
 export { extractionPipeline, deblendComponents, measureObject } from './extract.ts';
 export type { MeasureCtx, ObjPixels, StageRequest } from './extract.ts';
+export { detectionBank, bankFilter, bankNoise, detectBank, robustStd } from './detect/bank.ts';
+export type { BankKernel, BankOptions, BankDetection, DetectBankOptions } from './detect/bank.ts';
