@@ -5,3 +5,5 @@ export { mulberry32 } from '@asteris/core';
 export type { SimpleRng as Rng } from '@asteris/core';
 export { nullStacks, robustMean, drawSigns, nullFalseRate, calibrateNullThreshold } from './null.ts';
 export type { NullMode, NullStackOptions, NullStacks, NullDetections, FalseRate } from './null.ts';
+export { selfCalibrate } from './selfcal.ts';
+export type { SelfCalOptions, SelfCalResult } from './selfcal.ts';

@@ -31,6 +31,12 @@ export interface NullStackOptions {
   keepSign?: number;
   /** clip threshold of the robust mean (default 3σ) */
   clipSigma?: number;
+  /**
+   * added to every null exposure: a constant, or a function of the robust mean m̂ returning a smooth sky
+   * model (e.g. its mesh background). A chain whose normalisation sees the sky (ASTERIS: the global std
+   * of the stack includes a sky gradient) needs the same sky under its nulls.
+   */
+  pedestal?: number | ((mean: Float32Array) => Float32Array);
 }
 
 export interface NullStacks {
@@ -81,6 +87,9 @@ export function nullStacks(frames: Float32Array[], opts: NullStackOptions = {}):
   const mean = robustMean(frames, opts.clipSigma ?? 3);
   const resid = frames.map((f) => Float32Array.from(f, (v, p) => v - mean[p]!));
   const lim = resid.map((r) => keep * robustSigma(r));
+  const ped = typeof opts.pedestal === 'function' ? opts.pedestal(mean) : opts.pedestal ?? 0;
+  if (typeof ped !== 'number' && ped.length !== npix) throw new StackError(`null pedestal has ${ped.length} pixels, expected ${npix}`);
+  const pedAt = typeof ped === 'number' ? () => ped : (p: number) => ped[p]!;
   const stacks: Float32Array[][] = [], signs: number[][] = [], scale: number[] = [];
   for (let k = 0; k < K; k++) {
     const s = drawSigns(n, mode, rng);
@@ -91,7 +100,7 @@ export function nullStacks(frames: Float32Array[], opts: NullStackOptions = {}):
       const out = new Float32Array(npix);
       for (let p = 0; p < npix; p++) {
         const v = r[p]!;
-        out[p] = Math.abs(v) > L ? c * v : c * st * v;
+        out[p] = (Math.abs(v) > L ? c * v : c * st * v) + pedAt(p);
       }
       return out;
     }));
@@ -116,6 +125,12 @@ export interface FalseRate {
   n: number;
   /** total null area, arcmin² */
   area: number;
+  /**
+   * sample std of the per-null rates (NaN for K < 2): the scatter of ONE field's false rate, which
+   * exceeds Poisson when the noise level itself fluctuates between realisations (wide kernels, low
+   * thresholds); the error to use when comparing a single field's count with the null rate
+   */
+  scatter: number;
 }
 
 /** False-detection rate above `threshold` (score > threshold) over all null images, with its Poisson error. */
@@ -123,8 +138,10 @@ export function nullFalseRate(nulls: NullDetections, threshold: number): FalseRa
   const area = nulls.areaArcmin2 * nulls.scores.length;
   if (!(area > 0)) throw new StackError('null false rate: no null area (need ≥ 1 null image of positive area)');
   let n = 0;
-  for (const s of nulls.scores) for (const v of s) if (v > threshold) n++;
-  return { rate: n / area, err: Math.sqrt(Math.max(n, 1)) / area, n, area };
+  const per = nulls.scores.map((s) => { let k = 0; for (const v of s) if (v > threshold) k++; n += k; return k / nulls.areaArcmin2; });
+  const K = per.length, mu = n / area;
+  const scatter = K > 1 ? Math.sqrt(per.reduce((a, r) => a + (r - mu) ** 2, 0) / (K - 1)) : NaN;
+  return { rate: mu, err: Math.sqrt(Math.max(n, 1)) / area, n, area, scatter };
 }
 
 /**

@@ -66,6 +66,8 @@ describe('null threshold calibration', () => {
     expect(c.err).toBeCloseTo(Math.sqrt(3) / 1.5, 12);
     expect(c.resolved).toBe(true);
     expect(nullFalseRate(nulls, 3.5)).toMatchObject({ n: 3, area: 1.5 });
+    // per-null rates 4, 2, 0 per arcmin² → scatter 2
+    expect(nullFalseRate(nulls, 3.5).scatter).toBeCloseTo(2, 12);
     // more allowed than detected: the calibration cannot see below the base threshold
     expect(calibrateNullThreshold(nulls, 100, 3).resolved).toBe(false);
     expect(() => calibrateNullThreshold(nulls, -1)).toThrow(/≥ 0/);
