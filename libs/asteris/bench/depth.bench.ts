@@ -3,6 +3,8 @@
 //   m90 of the co-add (same preprocessing) and of the denoised image with the same detector,
 //   spurious detections per arcmin² on noise-only stacks, forced-aperture photometry bias/scatter
 //   (S/N > 10), point-source FWHM change, seam residuals, speed (µs/pixel) as ratios to the co-add.
+// Part 0 (issue 14, bench/limit.ts) first: paper protocol vs optimal co-add vs denoised at null-calibrated
+// thresholds, the Neyman–Pearson ceiling, null false rates, speed; --limit-only runs only it, --no-limit skips it.
 // Options: --model lite|<file.onnx>  --nexp 8  --size 512  --real 2  --tile 512  --no-speed  --quick  --opt-minarea 1
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -14,13 +16,14 @@ import { Header, type Image } from '@asteris/fits';
 import { coadd as stackCoadd, medianInPlace } from '@asteris/stack';
 import { axisTiles, denoiseStack, REPO_ROOT, resolveModel } from '../src/index.ts';
 import { apertureSum, fallbackDetector, pipelineDetector, type Detection, type Detector } from './detect.ts';
+import { limitSection } from './limit.ts';
 import { magFromFlux, mockStack, type MockStack } from './mock.ts';
 
 const { values: a } = parseArgs({
   options: {
     model: { type: 'string', default: 'lite' }, nexp: { type: 'string', default: '8' }, size: { type: 'string', default: '512' },
     real: { type: 'string', default: '2' }, tile: { type: 'string', default: '512' }, 'no-speed': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
+    quick: { type: 'boolean', default: false }, 'limit-only': { type: 'boolean', default: false }, 'no-limit': { type: 'boolean', default: false }, 'limit-size': { type: 'string', default: '256' }, 'limit-seeds': { type: 'string', default: '2' }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
   },
 });
 const NEXP = Number(a.nexp), SIZE = Number(a.size), REAL = a.quick ? 1 : Number(a.real), TILE = Number(a.tile);
@@ -90,6 +93,15 @@ function m90(acc: Acc): { m90: number; curve: Array<{ m: number; c: number; p: n
 
 async function main(): Promise<void> {
   if (a['speed-only']) { speed(); return; }
+  if (!a['no-limit']) {
+    // part 0 (issue 14): null-calibrated limit on the independent artefact generator, then the same with
+    // between-exposure correlated noise (0.5σ detector pattern moved by ±4 px dithers, shared striping)
+    const seeds = Array.from({ length: Number(a['limit-seeds']) }, (_, i) => 9101 + i);
+    const base = { size: Number(a['limit-size']), seeds, K: 4, target: 100, model: model.path, modelName: a.model! };
+    await limitSection({ ...base, label: 'independent artefact mock' }, log);
+    await limitSection({ ...base, seeds: seeds.map((s) => s + 100), label: 'between-exposure correlated noise', extra: { pattern: 0.5, dither: 4, stripeShare: 0.7 } }, log);
+    if (a['limit-only']) return;
+  }
   const ext = a.detector === 'fallback' ? null : await pipelineDetector();
   const det: Detector = ext ?? fallbackDetector({ thresh: Number(a.thresh), minArea: 5, psfSigma: PSF_SIGMA, apRadius: AP_R, apCorr: AP_CORR });
   log(`# detector: ${det.name} — identical settings on co-add and denoised`);

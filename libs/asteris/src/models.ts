@@ -63,3 +63,16 @@ export function resolveModel(name: string, band?: string, env: NodeJS.ProcessEnv
   const defaultTile = 256;
   return { name, path, sha256, defaultTile };
 }
+
+/**
+ * The model of every band (issue 14): `resolveModel(name, band)` per band — SW and LW bands get their
+ * own ASTERIS4/8 files (`<name>_nrcshort.onnx` / `<name>_nrclong.onnx`) — with a cache key that holds
+ * every band's model hash. Call this once per run and pass `models.get(band).path` to denoiseStack
+ * for each band (never the first band's model for all bands).
+ */
+export function resolveModelsPerBand(name: string, bands: string[], env: NodeJS.ProcessEnv = process.env): { models: Map<string, ResolvedModel>; cacheKey: string } {
+  const models = new Map<string, ResolvedModel>();
+  for (const b of bands) models.set(b, resolveModel(name, b, env));
+  const cacheKey = bands.map((b) => `${b}:${models.get(b)!.sha256}`).join(',');
+  return { models, cacheKey };
+}

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Header, Image } from '@asteris/fits';
+import { setStackTimeKeys } from '@asteris/stack';
 import { AsterisError } from './errors.ts';
 import { denoiseFrames, type CoreOptions, type CoreResult } from './denoise.ts';
 import { inProcessRunner, poolRunner, type TileRunner } from './infer/runner.ts';
@@ -54,6 +55,7 @@ export function provenanceHeader(base: Header, images: Image[], info: DenoiseInf
   for (const k of ['XTENSION', 'EXTNAME', 'EXTVER', 'PCOUNT', 'GCOUNT', 'BSCALE', 'BZERO', 'BLANK', 'DATASUM', 'CHECKSUM']) h.delete(k);
   const xp = images.map((i) => i.header.getNumber('XPOSURE'));
   if (xp.every((v) => v !== undefined && Number.isFinite(v))) h.set('XPOSURE', xp.reduce((a, b) => a! + b!, 0)!, '[s] summed exposure time of the stack');
+  setStackTimeKeys(h, images.map((i) => i.header));
   h.set('ASTPROD', product, 'ASTERIS product: denoised | coadd (same preproc)');
   h.set('ASTMODEL', info.model.length > 60 ? basename(info.model) : info.model, 'ASTERIS model name or file');
   h.set('ASTMFILE', basename(info.modelPath), 'ONNX file');

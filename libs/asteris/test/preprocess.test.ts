@@ -38,6 +38,10 @@ describe('preprocessing formulas (asteris-method.md §1.4)', () => {
     for (let n = 4; n < 40; n++) for (const T of [4, 8]) if (n >= T) expect(superFrameSizes(n, T).reduce((a, b) => a + b)).toBe(n);
     expect(() => superFrameSizes(6, 8)).toThrow(AsterisError);
     expect(() => superFrameSizes(6, 8)).toThrow(/6 exposure\(s\).*T = 8/);
+    // the advice names what works with the exposures at hand, never a model that needs more
+    expect(() => superFrameSizes(6, 8)).toThrow(/With 6 exposures use asteris4 \(T = 4\)/);
+    expect(() => superFrameSizes(3, 4)).toThrow(/No built-in model works with 3 exposure\(s\).*--denoiser none/);
+    expect(() => superFrameSizes(3, 4)).not.toThrow(/use asteris4/);
   });
 
   it('binning is a contiguous nanmean', () => {

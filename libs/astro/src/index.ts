@@ -7,3 +7,4 @@ export * from './cosmology.ts';
 export * from './uvlf.ts';
 export * from './coords.ts';
 export * from './detection.ts';
+export * from './m90.ts';

@@ -189,6 +189,7 @@ export function coadd(
   if (xp.every((v) => v !== undefined && Number.isFinite(v))) {
     header.set('XPOSURE', xp.reduce((a, b) => a! + b!, 0)!, '[s] summed exposure time');
   }
+  setStackTimeKeys(header, images.map((i) => i.header));
   header.addHistory(`libs/stack coadd method=${method} n=${images.length}`);
   const errHeader = header.clone();
   errHeader.set('EXTNAME', 'ERR');
@@ -196,4 +197,42 @@ export function coadd(
     image: { width, height, data: res.data, header },
     err: { width, height, data: res.err, header: errHeader },
   };
+}
+
+/** Minimal header access used by setStackTimeKeys (the @asteris/fits Header satisfies it). */
+interface TimeHeader { getNumber(k: string): number | undefined; set(k: string, v: number, c?: string): unknown; delete(k: string): unknown }
+
+/**
+ * Time keys of a stacked product (JWST/FITS time conventions, FITS 4.0 §9.2.2): the first exposure's
+ * MJD-OBS/TELAPSE would describe one exposure next to a summed XPOSURE. Sets MJD-BEG (earliest start),
+ * MJD-END (latest end), MJD-AVG (XPOSURE-weighted mid-time when known, else the mean of the exposures'
+ * mid-times), MJD-OBS = MJD-BEG and TELAPSE = (MJD-END − MJD-BEG) in s. Each exposure's start is
+ * MJD-BEG or MJD-OBS, its end MJD-END or start + (TELAPSE or XPOSURE)/86400. Where any exposure lacks
+ * a start time the span is unknown: the stale single-exposure keys are removed instead.
+ */
+export function setStackTimeKeys(out: TimeHeader, inputs: TimeHeader[]): void {
+  const spans: { beg: number; end: number; w: number }[] = [];
+  for (const h of inputs) {
+    const beg = h.getNumber('MJD-BEG') ?? h.getNumber('MJD-OBS');
+    if (beg === undefined || !Number.isFinite(beg)) { spans.length = 0; break; }
+    const dur = h.getNumber('TELAPSE') ?? h.getNumber('XPOSURE') ?? h.getNumber('EXPTIME');
+    const end = h.getNumber('MJD-END') ?? (dur !== undefined && Number.isFinite(dur) ? beg + dur / 86400 : beg);
+    const w = h.getNumber('XPOSURE') ?? h.getNumber('EXPTIME') ?? 1;
+    spans.push({ beg, end, w: Number.isFinite(w) && w > 0 ? w : 1 });
+  }
+  if (spans.length === 0 || spans.length !== inputs.length) {
+    for (const k of ['MJD-OBS', 'MJD-BEG', 'MJD-END', 'MJD-AVG', 'TELAPSE', 'DATE-OBS', 'TIME-OBS', 'DATE-BEG', 'DATE-END']) out.delete(k);
+    return;
+  }
+  const beg = Math.min(...spans.map((s) => s.beg));
+  const end = Math.max(...spans.map((s) => s.end));
+  const sw = spans.reduce((a, s) => a + s.w, 0);
+  const avg = spans.reduce((a, s) => a + s.w * (s.beg + s.end) / 2, 0) / sw;
+  out.set('MJD-OBS', beg, '[d] start of the first exposure of the stack');
+  out.set('MJD-BEG', beg, '[d] start of the stack');
+  out.set('MJD-END', end, '[d] end of the stack');
+  out.set('MJD-AVG', avg, '[d] exposure-weighted mid-time of the stack');
+  out.set('TELAPSE', (end - beg) * 86400, '[s] elapsed time spanned by the stack');
+  // single-exposure calendar keys would contradict the span
+  for (const k of ['DATE-BEG', 'DATE-END', 'TIME-OBS']) out.delete(k);
 }

@@ -35,4 +35,22 @@ describe('coadd on Images', () => {
     expect(() => coadd([img(4, 4, 1)], [null], 'sum' as never)).toThrow(/unknown co-add method 'sum'/);
     expect(() => coadd([], [], 'mean')).toThrow(/empty/);
   });
+  it('time keys span the stack (MJD-BEG/END/AVG, TELAPSE), not the first exposure', () => {
+    const ims = [img(4, 4, 1, 100), img(4, 4, 2, 100), img(4, 4, 3, 200)];
+    const starts = [60000.0, 60000.01, 60000.02];
+    ims.forEach((im, t) => { im.header.set('MJD-OBS', starts[t]!); im.header.set('TELAPSE', t === 2 ? 200 : 100); });
+    const h = coadd(ims, [null, null, null], 'mean').image.header;
+    expect(h.getNumber('MJD-BEG')).toBe(60000.0);
+    expect(h.getNumber('MJD-OBS')).toBe(60000.0);
+    expect(h.getNumber('MJD-END')).toBeCloseTo(60000.02 + 200 / 86400, 10);
+    expect(h.getNumber('TELAPSE')).toBeCloseTo(0.02 * 86400 + 200, 3);
+    const mids = [60000 + 50 / 86400, 60000.01 + 50 / 86400, 60000.02 + 100 / 86400];
+    expect(h.getNumber('MJD-AVG')).toBeCloseTo((100 * mids[0]! + 100 * mids[1]! + 200 * mids[2]!) / 400, 10);
+    expect(h.getNumber('XPOSURE')).toBe(400);
+    // one exposure without a time: the stale single-exposure keys are dropped, not kept
+    ims[1]!.header.delete('MJD-OBS');
+    const h2 = coadd(ims, [null, null, null], 'mean').image.header;
+    expect(h2.has('MJD-OBS')).toBe(false);
+    expect(h2.has('TELAPSE')).toBe(false);
+  });
 });

@@ -78,6 +78,17 @@ export function normaliseInPlace(c: Cube): { mu: number; sigma: number } {
   return { mu, sigma };
 }
 
+/** Frames T of the built-in models (lite and asteris8: 8, asteris4: 4). */
+export const MODEL_FRAMES: Readonly<Record<'lite' | 'asteris4' | 'asteris8', number>> = { lite: 8, asteris4: 4, asteris8: 8 };
+
+/** What works with `n` exposures: the built-in models whose T ≤ n, else the co-add (`--denoiser none`). */
+export function framesAdvice(n: number): string {
+  const ok = (Object.keys(MODEL_FRAMES) as (keyof typeof MODEL_FRAMES)[]).filter((k) => MODEL_FRAMES[k] <= n);
+  return ok.length
+    ? `With ${n} exposures use ${ok.map((k) => `${k} (T = ${MODEL_FRAMES[k]})`).join(' or ')}, or a model with T ≤ ${n}.`
+    : `No built-in model works with ${n} exposure(s) (the smallest, asteris4, needs 4): use --denoiser none (the co-add) or add exposures.`;
+}
+
 /**
  * Super-frame sizes (§1.4.8, `process_nmean`): q = ⌊N/T⌋, r = N mod T; frame j gets q exposures plus
  * one more when j is in the centred block [⌊(T−r)/2⌋, ⌊(T−r)/2⌋ + r). N = 12, T = 8 → 1,1,2,2,2,2,1,1.
@@ -86,7 +97,7 @@ export function superFrameSizes(n: number, T: number): number[] {
   if (n < T) {
     throw new AsterisError(
       `stack has ${n} exposure(s) but the model needs T = ${T} frames; the reference silently passes ${n} frames and fails. ` +
-        `Use a model with T ≤ ${n} (e.g. asteris4 needs 4) or add exposures.`,
+        framesAdvice(n),
     );
   }
   const q = Math.floor(n / T), r = n % T;

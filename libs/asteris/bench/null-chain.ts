@@ -1,0 +1,64 @@
+// The null-stack chain shared by the depth benchmark and the null-rate test (issue 14): the same
+// co-add / denoise → background → bank detection on a stack and on its null stacks.
+import { backgroundMap, bankNoise, detectBank, detectionBank, makeBackground, type BankDetection, type BankKernel } from '@asteris/extract';
+import { Header, type Image } from '@asteris/fits';
+import { calibrateNullThreshold, coaddArrays, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
+import { denoiseStack } from '../src/index.ts';
+
+export type Path = 'coadd' | 'den';
+
+export function toImages(frames: Float32Array[], w: number, h: number): Image[] {
+  return frames.map((data) => { const hd = new Header(); hd.set('BUNIT', 'nJy'); hd.set('FILTER', 'F277W'); return { width: w, height: h, data, header: hd }; });
+}
+
+/** Background-subtracted image (SExtractor-style 64 px mesh model, the extractor's default chain). */
+export function subtractBackground(data: Float32Array, w: number, h: number): Float32Array {
+  const bg = backgroundMap(makeBackground(data, w, h, { meshSize: 64, filterSize: 3 }));
+  return Float32Array.from(data, (v, i) => v - bg[i]!);
+}
+
+/** The path's detection image of an exposure stack: clipped-mean co-add, or the model's denoised image. */
+export async function pathImage(frames: Float32Array[], w: number, h: number, path: Path, model: string, tile = 256, sigmas?: number[]): Promise<Float32Array> {
+  // the clip uses each exposure's noise (its ERR): a null exposure inherits the ERR of the exposure it
+  // came from (a residual has only (N−1)/N of its variance, and a tighter clip would remove more of
+  // the one-signed artefacts than on the field)
+  if (path === 'coadd') return coaddArrays(frames, frames.map((f, t) => (sigmas ? new Float32Array(f.length).fill(sigmas[t]!) : null)), 'clipped-mean').data;
+  const r = await denoiseStack(toImages(frames, w, h), { model, tileSize: tile, workers: 0 });
+  return r.denoised.data;
+}
+
+export interface NullChain {
+  bank: BankKernel[];
+  /** σ_k of each kernel from the null images */
+  sigma: number[];
+  /** background-subtracted null detection images */
+  nulls: Float32Array[];
+  /** detections on each null at the base threshold */
+  nullDet: BankDetection[][];
+  areaArcmin2: number;
+}
+
+/** Run K null stacks of `frames` through the path and the bank (base threshold `base`). */
+export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number }): Promise<NullChain> {
+  // the nulls carry the field's smooth sky (mesh background of the robust mean), so a chain that
+  // normalises by the stack's std (ASTERIS) sees the same scaling as on the field
+  const ns = nullStacks(frames, { count: o.K, seed: o.seed, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
+  const nulls: Float32Array[] = [];
+  const sig = frames.map((f) => robustSigma(f));
+  for (const st of ns.stacks) nulls.push(subtractBackground(await pathImage(st, w, h, path, o.model, 256, sig), w, h));
+  const sigma = bankNoise(nulls.map((data) => ({ data, width: w, height: h })), o.bank);
+  const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, sigma, background: 0 }));
+  return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600 };
+}
+
+export function detectWith(chain: NullChain, img: Float32Array, w: number, h: number, threshold: number): BankDetection[] {
+  return detectBank({ data: img, width: w, height: h }, chain.bank, { threshold, sigma: chain.sigma, background: 0 });
+}
+
+export function calibrate(chain: NullChain, target: number): { threshold: number; resolved: boolean } & FalseRate {
+  return calibrateNullThreshold({ scores: chain.nullDet.map((d) => d.map((q) => q.snr)), areaArcmin2: chain.areaArcmin2 }, target, 0);
+}
+export function nullRate(chain: NullChain, threshold: number): FalseRate {
+  return nullFalseRate({ scores: chain.nullDet.map((d) => d.map((q) => q.snr)), areaArcmin2: chain.areaArcmin2 }, threshold);
+}
+export { detectionBank };
