@@ -69,22 +69,57 @@ export function negated(image: Image): Image {
   return { ...image, data: image.data.map((v) => -v) };
 }
 
+/**
+ * Extractions of the negated `image` (noise peaks of the wrong sign) at any number of thresholds: the first
+ * call runs the whole extraction; later calls reuse its background model and noise model (variance map,
+ * covariance kernel) and redo only detection and measurement (issue 16 item 3). The catalogues are the
+ * same as fresh extractions at each threshold (test: libs/extract/test/ladder.test.ts).
+ */
+export function negativeExtractor(image: Image, opts: ExtractOptions): (threshold: number) => Source[] {
+  const neg = negated(image);
+  // in place would subtract the background from `neg` itself, which the later rungs read again
+  const first: ExtractOptions = { ...opts, inPlace: false, maps: false };
+  let reuse: ExtractOptions | null = null;
+  return (threshold) => {
+    if (reuse) return extractSources(neg, { ...reuse, threshold }).sources;
+    const r = extractSources(neg, { ...first, threshold });
+    // the noise model replaces the weight map and the kernel measurement; a constant or full-resolution
+    // background stays as given (only the mesh model is rebuilt on every call)
+    const { weight: _w, noiseKernel: _k, ...rest } = first;
+    const auto = opts.background === undefined || opts.background === 'auto';
+    reuse = { ...rest, noise: r.noise, ...(auto && r.backgroundModel ? { background: r.backgroundModel } : {}) };
+    return r.sources;
+  };
+}
+
 /** Number of detections on the negated image at the given threshold (noise peaks of the wrong sign). */
 export function falseDetections(image: Image, opts: ExtractOptions, threshold: number): number {
   return extractSources(negated(image), { ...opts, threshold, maps: false }).sources.length;
 }
 
-/** The lowest threshold of the ladder (≥ `start`) whose false-detection count is ≤ `maxFalse`; the last rung if none is. */
+export interface Calibration {
+  threshold: number; nFalse: number; tried: { threshold: number; nFalse: number }[];
+  /** the negated image's detections at the chosen threshold */
+  sources: Source[];
+}
+
+/**
+ * The lowest threshold of the ladder (≥ `start`) whose false-detection count is ≤ `maxFalse`; the last rung
+ * if none is. The negated image's background and noise model are built once, for the first rung.
+ */
 export function calibrateThreshold(image: Image, opts: ExtractOptions, maxFalse: number, start = 1.5,
-  ladder: number[] = THRESHOLD_LADDER): { threshold: number; nFalse: number; tried: { threshold: number; nFalse: number }[] } {
+  ladder: number[] = THRESHOLD_LADDER): Calibration {
+  const extract = negativeExtractor(image, opts);
   const tried: { threshold: number; nFalse: number }[] = [];
+  let sources: Source[] = [];
   for (const t of ladder.filter((x) => x >= start)) {
-    const n = falseDetections(image, opts, t);
+    sources = extract(t);
+    const n = sources.length;
     tried.push({ threshold: t, nFalse: n });
-    if (n <= maxFalse) return { threshold: t, nFalse: n, tried };
+    if (n <= maxFalse) return { threshold: t, nFalse: n, tried, sources };
   }
   const last = tried[tried.length - 1]!;
-  return { threshold: last.threshold, nFalse: last.nFalse, tried };
+  return { threshold: last.threshold, nFalse: last.nFalse, tried, sources };
 }
 
 /** The detection image of the detection bands, each first converted to nJy per pixel (detection fluxes in nJy). */
@@ -133,28 +168,33 @@ export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct
     const co = useDenoised ? detectionImageOf(i.images, false, c.mode) : null;
     let thresholds: Thresholds = { coadd: t0, denoised: t0 };
     let calibration: unknown = null;
+    // negated-image catalogues already made by the calibration (same image, options and threshold)
+    let negMain: Source[] | null = null;
+    let negCoadd: Source[] | null = null;
     if (i.thresholdsFrom) thresholds = i.thresholdsFrom.thresholds;
     else if (co) {
-      const nFalseCoadd = falseDetections(co.image, base, t0);
+      negCoadd = negativeExtractor(co.image, base)(t0);
+      const nFalseCoadd = negCoadd.length;
       const cal = calibrateThreshold(image, base, Math.max(nFalseCoadd, 1), t0);
       thresholds = { coadd: t0, denoised: cal.threshold };
       calibration = { nFalseCoadd, nFalseDenoised: cal.nFalse, tried: cal.tried };
+      negMain = cal.sources;
     }
     const tMain = co ? thresholds.denoised : thresholds.coadd;
     const res = extractSources(image, { ...base, threshold: tMain });
     writeFits(join(dir, F.segmentation), [{ header: image.header.clone(), data: segRunsSource(res.segmentationRuns), shape: [image.width, image.height] }]);
     writeFileAtomic(join(dir, F.sources), JSON.stringify(res.sources));
     // Negated image: spurious detections of noise, for the purity estimate.
-    const resNeg = extractSources(negated(image), { ...base, threshold: tMain, maps: false });
-    writeFileAtomic(join(dir, F.negative), JSON.stringify(resNeg.sources));
+    negMain ??= negativeExtractor(image, base)(tMain);
+    writeFileAtomic(join(dir, F.negative), JSON.stringify(negMain));
     if (co) {
       const r2 = extractSources(co.image, { ...base, threshold: thresholds.coadd, maps: false });
       writeFileAtomic(join(dir, F.coadd), JSON.stringify(r2.sources));
-      const r3 = extractSources(negated(co.image), { ...base, threshold: thresholds.coadd, maps: false });
-      writeFileAtomic(join(dir, F.coaddNegative), JSON.stringify(r3.sources));
+      negCoadd ??= negativeExtractor(co.image, base)(thresholds.coadd);
+      writeFileAtomic(join(dir, F.coaddNegative), JSON.stringify(negCoadd));
     }
     writeFileAtomic(join(dir, F.thresholds), JSON.stringify({ ...thresholds, calibration }, null, 2));
-    return { n: res.sources.length, nNegative: resNeg.sources.length, thresholds };
+    return { n: res.sources.length, nNegative: negMain.length, thresholds };
   },
   read(dir) {
     const F = DETECT_FILES;

@@ -1,2 +1,2 @@
 // Detection-threshold calibration lives with the detect stage (libs/extract/src/stage.ts).
-export { calibrateThreshold, falseDetections, negated, THRESHOLD_LADDER } from '@asteris/extract';
+export { calibrateThreshold, falseDetections, negativeExtractor, negated, THRESHOLD_LADDER, type Calibration } from '@asteris/extract';
