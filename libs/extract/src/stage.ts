@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage, writeFileAtomic } from '@asteris/core';
-import { readImage, writeFits, nJyPerPixelScale, type Image } from '@asteris/fits';
+import { readImage, writeFits, nJyPerPixelScale, labelImageHeader, type Image } from '@asteris/fits';
 import { extractSources, type ExtractOptions, type Source } from './extract.ts';
 import { detectionImage } from './detimage.ts';
 import { segRunsSource } from './detect/segmap.ts';
@@ -39,6 +39,16 @@ export const ExtractConfigSchema = z.object({
   backFilterThresh: z.number().min(0).optional(),
   globalRms: z.number().positive().optional(),
   maskType: z.enum(['correct', 'blank', 'none']).optional(),
+  /**
+   * Noise covariance kernel (docs/extract.md, "Noise model"): 'none' (default: white noise, SExtractor) or
+   * 'auto' (measured on the source-masked sky; corrects the threshold and the errors for correlated noise).
+   */
+  noiseKernel: z.enum(['none', 'auto']).optional(),
+  /**
+   * Per-pixel noise of the detection: 'background' (default: the interpolated mesh RMS) or 'rms' (the
+   * detection image's propagated error map, the ERR HDU of detection.fits, as SExtractor's MAP_RMS).
+   */
+  weightType: z.enum(['background', 'rms']).optional(),
 }).strict();
 export type ExtractConfig = z.infer<typeof ExtractConfigSchema>;
 
@@ -157,15 +167,21 @@ export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct
   dataFiles: () => [],
   async run(i, c, dir) {
     const F = DETECT_FILES;
-    const base = { ...c.extract, weight: { type: 'background' } } as ExtractOptions;
+    const { weightType, ...ex } = c.extract;
     const t0 = c.extract.threshold ?? 1.5;
     const useDenoised = i.images.every((f) => f.denoised);
     const { image, rmsNoise } = detectionImageOf(i.images, useDenoised, c.mode);
+    // extraction options for a detection image with error map `rms`
+    const optsFor = (rms: Float32Array): ExtractOptions => ({
+      ...ex, weight: weightType === 'rms' ? { type: 'rms', data: rms } : { type: 'background' },
+    });
+    const base = optsFor(rmsNoise);
     writeFits(join(dir, F.detection), [
       { header: image.header, data: image.data, shape: [image.width, image.height] },
       { name: 'ERR', data: rmsNoise, shape: [image.width, image.height] },
     ]);
     const co = useDenoised ? detectionImageOf(i.images, false, c.mode) : null;
+    const coBase = co ? optsFor(co.rmsNoise) : base;
     let thresholds: Thresholds = { coadd: t0, denoised: t0 };
     let calibration: unknown = null;
     // negated-image catalogues already made by the calibration (same image, options and threshold)
@@ -173,7 +189,7 @@ export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct
     let negCoadd: Source[] | null = null;
     if (i.thresholdsFrom) thresholds = i.thresholdsFrom.thresholds;
     else if (co) {
-      negCoadd = negativeExtractor(co.image, base)(t0);
+      negCoadd = negativeExtractor(co.image, coBase)(t0);
       const nFalseCoadd = negCoadd.length;
       const cal = calibrateThreshold(image, base, Math.max(nFalseCoadd, 1), t0);
       thresholds = { coadd: t0, denoised: cal.threshold };
@@ -182,15 +198,18 @@ export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct
     }
     const tMain = co ? thresholds.denoised : thresholds.coadd;
     const res = extractSources(image, { ...base, threshold: tMain });
-    writeFits(join(dir, F.segmentation), [{ header: image.header.clone(), data: segRunsSource(res.segmentationRuns), shape: [image.width, image.height] }]);
+    // labels, not fluxes: the detection image's WCS and provenance without BUNIT/PIXAR_SR/zero points (#17)
+    const segHeader = labelImageHeader(image.header);
+    segHeader.addHistory('ASTERIS segmentation map: 0 = sky, otherwise the id of the source in sources.json');
+    writeFits(join(dir, F.segmentation), [{ header: segHeader, data: segRunsSource(res.segmentationRuns), shape: [image.width, image.height] }]);
     writeFileAtomic(join(dir, F.sources), JSON.stringify(res.sources));
     // Negated image: spurious detections of noise, for the purity estimate.
     negMain ??= negativeExtractor(image, base)(tMain);
     writeFileAtomic(join(dir, F.negative), JSON.stringify(negMain));
     if (co) {
-      const r2 = extractSources(co.image, { ...base, threshold: thresholds.coadd, maps: false });
+      const r2 = extractSources(co.image, { ...coBase, threshold: thresholds.coadd, maps: false });
       writeFileAtomic(join(dir, F.coadd), JSON.stringify(r2.sources));
-      negCoadd ??= negativeExtractor(co.image, base)(thresholds.coadd);
+      negCoadd ??= negativeExtractor(co.image, coBase)(thresholds.coadd);
       writeFileAtomic(join(dir, F.coaddNegative), JSON.stringify(negCoadd));
     }
     writeFileAtomic(join(dir, F.thresholds), JSON.stringify({ ...thresholds, calibration }, null, 2));
