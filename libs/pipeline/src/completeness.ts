@@ -10,7 +10,7 @@ import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
 import { validateCompleteness, type CompletenessProduct } from '@asteris/lumfunc';
 import { InjectionConfigSchema } from '@asteris/sim';
-import { completenessCurve, purityCurve, m90, recovered } from './depth.ts';
+import { completenessCurve, purityCurve, m90, M90_DEFINITION, recovered } from './depth.ts';
 
 export const COMPLETENESS_FILES = { completeness: 'completeness.json', depth: 'depth.json' } as const;
 
@@ -18,6 +18,8 @@ export interface DepthSummary {
   edges: number[];
   curves: { label: string; mag: number[]; completeness: number[]; purity: number[] }[];
   m90: Record<string, number | null>;
+  /** which m90 definition (the one in @asteris/astro, libs/pipeline/src/depth.ts M90_DEFINITION) */
+  m90Definition: string;
   gain: number | null;
   nInjected: number;
   /** detection thresholds (σ) used for the co-add and the denoised detection images */
@@ -153,7 +155,7 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     if (isDenoised) add('co-add', foundCo, det0co, readSources(i.main.detect.coaddNegative));
     add(isDenoised ? 'denoised' : 'co-add', foundDen, det0, readSources(i.main.detect.negative));
     const gain = isDenoised && m90s['co-add'] !== null && m90s['denoised'] !== null ? m90s['denoised']! - m90s['co-add']! : null;
-    const summary: DepthSummary = { edges: magEdges, curves, m90: m90s, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds };
+    const summary: DepthSummary = { edges: magEdges, curves, m90: m90s, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(validateCompleteness(product), null, 2));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.depth), JSON.stringify(summary, null, 2));
     return { gain };

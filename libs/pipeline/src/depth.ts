@@ -1,8 +1,13 @@
 // Injection–recovery statistics: matching injected sources to detections, completeness and purity
-// against magnitude, and m90 — the faintest magnitude at which completeness ≥ 90 % and purity ≥ 90 %
-// (the detection-limit definition of Guo et al. 2026, asteris-method.md §5). Purity is estimated
-// from detections on the negated image (spurious detections of noise are symmetric in sign), which
-// works on real fields as well as on mocks.
+// against magnitude, and m90 — the detection limit at 90 % completeness and purity (Guo et al. 2026,
+// asteris-method.md §5). m90 has ONE definition, @asteris/astro's m90 (libs/astro/src/m90.ts, issue 14):
+// this file only bins the pipeline's matches and hands the counts to it. Purity is estimated from
+// detections on the negated image (spurious detections of noise are symmetric in sign), which works on
+// real fields as well as on mocks.
+import { m90FromBins } from '@asteris/astro';
+
+/** What depth summaries record as their m90 definition (the one in @asteris/astro). */
+export const M90_DEFINITION = '@asteris/astro m90: bright to faint, the first point where min(completeness, purity) drops below 0.9, interpolated linearly between bin centres';
 
 export interface Point { x: number; y: number }
 
@@ -43,7 +48,11 @@ export function recovered(injected: Point[], after: Point[], before: Point[], ra
   return injected.map((p) => match(p.x, p.y) >= 0);
 }
 
-export interface Curve { edges: number[]; centres: number[]; values: number[]; counts: number[] }
+export interface Curve {
+  edges: number[]; centres: number[]; values: number[]; counts: number[];
+  /** purity curves: negative-image detections per bin (the false-detection estimate) */
+  negatives?: number[];
+}
 
 function binIndex(edges: number[], v: number): number {
   if (!(v >= edges[0]!) || !(v < edges[edges.length - 1]!)) return -1;
@@ -70,7 +79,10 @@ export function completenessCurve(mags: number[], found: boolean[], edges: numbe
   return { edges, centres: centresOf(edges), values: tot.map((t, k) => (t ? hit[k]! / t : NaN)), counts: tot };
 }
 
-/** Purity per magnitude bin: 1 − N(negative-image detections) / N(positive detections), clipped to [0, 1]. */
+/**
+ * Purity per magnitude bin: 1 − N(negative-image detections) / N(positive detections), clipped to [0, 1];
+ * 1 in a bin with no positive detection (as in @asteris/astro's m90).
+ */
 export function purityCurve(posMags: number[], negMags: number[], edges: number[]): Curve {
   const n = edges.length - 1;
   const pos = new Array<number>(n).fill(0);
@@ -78,58 +90,13 @@ export function purityCurve(posMags: number[], negMags: number[], edges: number[
   for (const m of posMags) { const k = binIndex(edges, m); if (k >= 0) pos[k]!++; }
   for (const m of negMags) { const k = binIndex(edges, m); if (k >= 0) neg[k]!++; }
   return {
-    edges, centres: centresOf(edges), counts: pos,
-    values: pos.map((p, k) => (p ? Math.min(1, Math.max(0, 1 - neg[k]! / p)) : neg[k]! > 0 ? 0 : 1)),
+    edges, centres: centresOf(edges), counts: pos, negatives: neg,
+    values: pos.map((p, k) => (p ? Math.min(1, Math.max(0, 1 - neg[k]! / p)) : 1)),
   };
 }
 
 function centresOf(edges: number[]): number[] {
   return edges.slice(0, -1).map((e, i) => (e + edges[i + 1]!) / 2);
-}
-
-/**
- * Faintest magnitude at which the curve is still ≥ level, interpolating linearly between bin centres at
- * the first downward crossing (scanning from bright to faint). Null if the brightest populated bin is
- * already below the level; the faintest centre if it never drops below.
- */
-export function crossing(c: Curve, level = 0.9): number | null {
-  let prev: { m: number; v: number } | null = null;
-  for (let i = 0; i < c.centres.length; i++) {
-    const v = c.values[i]!;
-    if (!Number.isFinite(v)) continue;
-    const m = c.centres[i]!;
-    if (v < level) {
-      if (!prev) return null;
-      return prev.m + ((prev.v - level) / (prev.v - v)) * (m - prev.m);
-    }
-    prev = { m, v };
-  }
-  return prev ? prev.m : null;
-}
-
-/**
- * Maximum-likelihood logistic fit C(m) = 1 / (1 + exp((m − m50)/w)) to binomial counts (k of n per
- * bin), by a grid search; robust to the few-per-bin noise of small injection runs and to bright bins
- * that lose a source to blending. Returns the magnitude where the fit crosses `level`.
- */
-export function logisticCrossing(c: Curve, successes: number[], level = 0.9): { m: number; m50: number; w: number } | null {
-  const bins = c.centres.map((m, i) => ({ m, n: c.counts[i]!, k: successes[i]! })).filter((b) => b.n > 0);
-  if (bins.length < 2) return null;
-  const lo = c.edges[0]!;
-  const hi = c.edges[c.edges.length - 1]!;
-  let best = { ll: -Infinity, m50: NaN, w: NaN };
-  for (let m50 = lo - 1; m50 <= hi + 1; m50 += 0.01) {
-    for (let w = 0.03; w <= 1.5; w += 0.01) {
-      let ll = 0;
-      for (const b of bins) {
-        const p = Math.min(1 - 1e-9, Math.max(1e-9, 1 / (1 + Math.exp((b.m - m50) / w))));
-        ll += b.k * Math.log(p) + (b.n - b.k) * Math.log(1 - p);
-      }
-      if (ll > best.ll) best = { ll, m50, w };
-    }
-  }
-  const m = best.m50 - best.w * Math.log(level / (1 - level));
-  return { m, m50: best.m50, w: best.w };
 }
 
 /** Successes per bin implied by a curve (value × count, rounded). */
@@ -138,15 +105,29 @@ export function successes(c: Curve): number[] {
 }
 
 /**
- * m90: the faintest magnitude with both completeness and purity ≥ 90 %, each from a logistic fit to
- * its per-bin counts (purity trials = positive detections, successes = positives not matched by the
- * negative-image count). A purity curve that never drops below 90 % does not limit m90.
+ * Where one curve (completeness) first drops below `level`, by @asteris/astro's m90 definition with no
+ * purity limit. Null if the brightest populated bin is already below; the faintest populated centre if
+ * it never drops.
+ */
+export function crossing(c: Curve, level = 0.9): number | null {
+  const r = m90FromBins({ edges: c.edges, injected: c.counts, recovered: successes(c) }, level);
+  return Number.isFinite(r.m90) ? r.m90 : null;
+}
+
+/**
+ * m90 of the pipeline's depth curves: @asteris/astro's m90FromBins (M90_DEFINITION) on the completeness
+ * counts (injected, recovered per bin) and the purity counts (positive detections, negative-image
+ * detections as the false ones). Null where that m90 is undefined (the brightest bin already fails).
  */
 export function m90(completeness: Curve, purity: Curve, level = 0.9): number | null {
-  const c = logisticCrossing(completeness, successes(completeness), level);
-  if (!c) return null;
-  const allPure = purity.values.every((v, i) => purity.counts[i] === 0 || v >= level);
-  if (allPure) return c.m;
-  const p = logisticCrossing(purity, successes(purity), level);
-  return p ? Math.min(c.m, p.m) : c.m;
+  if (purity.edges.length !== completeness.edges.length || purity.edges.some((e, i) => e !== completeness.edges[i])) {
+    throw new RangeError('m90: completeness and purity curves must share their bin edges');
+  }
+  const falseDetections = purity.negatives
+    ?? purity.values.map((v, i) => Math.round((1 - (Number.isFinite(v) ? v : 1)) * purity.counts[i]!));
+  const r = m90FromBins({
+    edges: completeness.edges, injected: completeness.counts, recovered: successes(completeness),
+    detections: purity.counts, falseDetections,
+  }, level);
+  return Number.isFinite(r.m90) ? r.m90 : null;
 }

@@ -9,7 +9,7 @@ export { validateField, checkPlan, FieldValidationError, LW_BANDS } from './vali
 export { localEngine, stageHandler, stageKeyParts, insideRoots, type Engine, type EngineEvent, type JobSpec, type JobHandler, type JobContext, type Roots, type StageResult, type StagePayload } from './engine.ts';
 export { completenessStage, readInjected, readCandidatePositions, areaArcmin2 } from './completeness.ts';
 export { makeReporter, silentReporter, summaryTable, stageProgress, type ProgressFn, type Reporter, type StageRecord } from './progress.ts';
-export { completenessCurve, purityCurve, crossing, m90, recovered, makeMatcher, type Curve } from './depth.ts';
+export { completenessCurve, purityCurve, crossing, m90, M90_DEFINITION, recovered, makeMatcher, type Curve } from './depth.ts';
 export { writeFileAtomic, writeDirAtomic } from '@asteris/core';
 export { sha256, hashFile, hashJson, stableStringify } from './hash.ts';
 export { codeVersion, dependencyClosure } from './code-version.ts';

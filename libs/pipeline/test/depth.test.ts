@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completenessCurve, crossing, logisticCrossing, m90, makeMatcher, purityCurve, recovered, successes } from '../src/depth.ts';
+import { m90 as astroM90, m90FromBins } from '@asteris/astro';
+import { completenessCurve, crossing, m90, M90_DEFINITION, makeMatcher, purityCurve, recovered } from '../src/depth.ts';
 
 describe('injection–recovery statistics', () => {
   it('matches nearest points within the radius only', () => {
@@ -26,27 +27,42 @@ describe('injection–recovery statistics', () => {
     expect(crossing(c)).toBeCloseTo(26.7, 10);
     const p = purityCurve([25.5, 26.5, 26.5, 27.5, 27.5, 28.5], [27.5, 28.5, 28.5], edges);
     expect(p.values).toEqual([1, 1, 0.5, 0]);
-    expect(m90(c, p)).toBeGreaterThan(26.2);
-    expect(m90(c, p)).toBeLessThan(27.6);
+    // min(C, P) = 1, 1, 0.5, 0: the first crossing, between 26.5 and 27.5, at 26.7
+    expect(m90(c, p)).toBeCloseTo(26.7, 10);
     expect(crossing(completenessCurve([25.5], [false], edges))).toBeNull();
+    // a bin with negative-image detections but no positive one has purity 1 (astro's definition)
+    expect(purityCurve([], [25.5], edges).values).toEqual([1, 1, 1, 1]);
   });
 
-  it('the logistic m90 recovers a known 90 % point from noisy injections', () => {
-    // true C(m) = 1/(1+exp((m − 28.5)/0.3)) → m90 = 28.5 − 0.3 ln 9 = 27.84
+  it('m90 is @asteris/astro\'s m90 (one definition): same number from per-source data, purity-limited too', () => {
+    // true C(m) = 1/(1+exp((m − 28.5)/0.3)); false detections rising towards the faint end
     const edges = Array.from({ length: 13 }, (_, i) => 25.5 + 0.5 * i);
     let seed = 1;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const mags: number[] = [];
-    const found: boolean[] = [];
+    const mags: number[] = [], found: boolean[] = [], pos: number[] = [], neg: number[] = [];
     for (let i = 0; i < 3000; i++) {
       const m = 25.5 + 6 * rand();
       mags.push(m);
       found.push(rand() < 1 / (1 + Math.exp((m - 28.5) / 0.3)));
     }
+    for (let i = 0; i < 800; i++) pos.push(25.5 + 6 * rand());
+    for (let i = 0; i < 300; i++) neg.push(27 + 4.5 * rand());
     const c = completenessCurve(mags, found, edges);
-    const fit = logisticCrossing(c, successes(c))!;
-    expect(Math.abs(fit.m - (28.5 - 0.3 * Math.log(9)))).toBeLessThan(0.08);
-    const pure = purityCurve([26, 27, 28], [], edges);
-    expect(m90(c, pure)).toBeCloseTo(fit.m, 10);
+    const p = purityCurve(pos, neg, edges);
+    // astro's m90 on counts binned here: the negative-image detections are the false ones among the positives
+    const count = (xs: number[], keep: (i: number) => boolean = () => true) => {
+      const n = new Array<number>(12).fill(0);
+      xs.forEach((m, i) => { const k = Math.floor((m - 25.5) / 0.5); if (k >= 0 && k < 12 && keep(i)) n[k]!++; });
+      return n;
+    };
+    const ref = m90FromBins({ edges, injected: count(mags), recovered: count(mags, (i) => found[i]!), detections: count(pos), falseDetections: count(neg) });
+    expect(ref.lowerLimit).toBe(false);
+    expect(m90(c, p)).toBeCloseTo(ref.m90, 12);
+    // completeness alone: astro with no detections
+    const refC = astroM90(mags, found, edges);
+    expect(crossing(c)).toBeCloseTo(refC.m90, 12);
+    expect(refC.m90).toBeGreaterThan(ref.m90); // purity limited this one
+    expect(Math.abs(refC.m90 - (28.5 - 0.3 * Math.log(9)))).toBeLessThan(0.25);
+    expect(M90_DEFINITION).toMatch(/@asteris\/astro/);
   });
 });
