@@ -1,6 +1,6 @@
 // The injection–recovery depth measurement against theory. On a white-noise co-add with a known
 // Gaussian PSF, the pipeline's own machinery (calibrated threshold, new-detection matching, negative-
-// image purity, logistic m90) with a PSF-matched filter must land on the Neyman–Pearson limit of
+// image purity, @asteris/astro's m90) with a PSF-matched filter must land on the Neyman–Pearson limit of
 // @asteris/astro; that limit is the ceiling for any image computed from the stack (asteris-method.md
 // §5.2, docs/asteris.md "The ceiling"). The extractor's default settings sit below it.
 import { describe, expect, it } from 'vitest';
