@@ -7,7 +7,15 @@ import { runLuminosityFunction, writeLfProducts } from './lf.ts';
 import { readCandidatesCsv } from './candidates.ts';
 import { readCompleteness } from './completeness.ts';
 
-export const LF_FILES = { json: 'lf.json', csv: 'lf.csv', svg: 'lf.svg', png: 'lf.png' } as const;
+export const LF_FILES = {
+  json: 'lf.json', csv: 'lf.csv', svg: 'lf.svg', png: 'lf.png',
+  // C(M_UV) per z bin and the C(M_UV, z) map of the completeness the LF used (writeLfProducts); a survey
+  // writes one per field, completeness_<k>.* (k = 1…), published as well
+  completenessSvg: 'completeness.svg', completenessPng: 'completeness.png', completenessMapSvg: 'completeness_map.svg', completenessMapPng: 'completeness_map.png',
+} as const;
+/** Fields of a survey whose completeness figures are published (completeness_1 … completeness_MAX). */
+const MAX_PUBLISHED_FIELDS = 16;
+const completenessFigures = (k?: number): string[] => ['.svg', '.png', '_map.svg', '_map.png'].map((x) => `completeness${k ? `_${k}` : ''}${x}`);
 
 const MODELS = ['schechter', 'dpl'] as const;
 const range = z.tuple([z.number(), z.number()]);
@@ -50,5 +58,5 @@ export const lfStage = defineStage<LfInputs, LfConfig, LfProduct>({
     return { nCandidates: cands.length, weight: i.fields.length === 1 ? 1 / i.fields[0]!.oversample : i.fields.map((f) => 1 / f.oversample) };
   },
   read: (dir) => ({ dir, json: join(dir, LF_FILES.json), svg: join(dir, LF_FILES.svg) }),
-  publish: Object.fromEntries(Object.values(LF_FILES).map((f) => [f, `lf/${f}`])),
+  publish: Object.fromEntries([...Object.values(LF_FILES), ...Array.from({ length: MAX_PUBLISHED_FIELDS }, (_, k) => completenessFigures(k + 1)).flat()].map((f) => [f, `lf/${f}`])),
 });
