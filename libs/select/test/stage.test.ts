@@ -5,9 +5,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, toCsv } from '@asteris/core';
-import { mockCatalogue, selectStage } from '../src/index.ts';
+import { mockCatalogue, selectStage, presetList, ALL_PRESETS } from '../src/index.ts';
 
 describe('select stage', () => {
+  it("'auto' is every built-in preset: the published recipes and the posterior-led ones", () => {
+    expect(presetList('auto')).toEqual([...ALL_PRESETS]);
+    expect(presetList('auto')).toContain('posterior-z8');
+    expect(presetList('f115w-dropout')).toEqual(['f115w-dropout']);
+  });
+
   it('union log: one row per object; an object kept by any preset is selected, rejected ones carry each preset\'s reasons', async () => {
     const { catalogue } = mockCatalogue({ seed: 5, counts: { highz: 40, balmer: 10, dusty: 10, 'strong-line': 10, 'lowz-sf': 15, 'brown-dwarf': 5 } });
     const dir = mkdtempSync(join(tmpdir(), 'select-stage-'));
