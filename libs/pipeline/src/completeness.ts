@@ -29,6 +29,8 @@ export interface DepthSummary {
   falseDetections?: FalseDetectionCount[];
   /** C(M_UV) per z bin (SVG), added by read(): the completeness stage's figure */
   completenessSvg?: string;
+  /** how C(M_UV, z) was fitted (per z bin or pooled, and why), for the report */
+  completenessNote?: string;
 }
 
 export interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
@@ -83,6 +85,9 @@ export function areaArcmin2(f: { width: number; height: number; pixelScale: numb
   return (f.width * f.height * f.pixelScale ** 2) / 3600;
 }
 
+/** Injections a z bin needs for its own logistic fit (completenessFromInjections' default); fewer → the pooled fit. */
+const MIN_PER_BIN = 30;
+
 /** The grids of the pipeline's completeness product: z bins of 1 from the injection range, M_UV −23…−15 in 0.5. */
 export function completenessGrid(zRange: [number, number]): { zEdges: number[]; mEdges: number[] } {
   const zEdges: number[] = [];
@@ -106,6 +111,19 @@ export function selectionCompleteness(inj: Injection[], o: { zEdges: number[]; m
   });
   validateCompleteness(product); // the LF stage reads it back through the same check
   return product;
+}
+
+/** One line on how the completeness was fitted: which z bins have their own logistic and which use the pooled one. */
+export function completenessNote(p: CompletenessModelProduct, minPerBin = 30): string {
+  const fits = p.model.fits;
+  const own = fits.filter((f) => f.source === 'bin').length;
+  const n = fits.reduce((a, f) => a + f.nInjected, 0);
+  if (own === fits.length) return `${n} injections; every z bin has its own logistic fit.`;
+  const pooled = fits.find((f) => f.source === 'pooled')!;
+  const x50 = `M_UV at half of C_max ${pooled.x50.toFixed(2)}${Number.isFinite(pooled.x50Err) ? ` ± ${pooled.x50Err.toFixed(2)}` : ''}, C_max ${pooled.cMax.toFixed(2)}`;
+  return own === 0
+    ? `${n} injections over ${fits.length} z bins, no bin with ${minPerBin} or more (and some but not all recovered): one logistic fitted to all injections (${x50}) is used for every z bin, so the z dependence is not resolved; more injections (--injections) resolve it.`
+    : `${n} injections: ${own} of ${fits.length} z bins fitted on their own; the others use the logistic fitted to all injections (${x50}).`;
 }
 
 /** Negative-image counts per detection path (the detect stage's sources_negative / sources_coadd_negative). */
@@ -164,7 +182,7 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
       if (r.detect.denoised) foundCo.push(...recovered(rows, readSources(r.detect.coaddSources), det0co));
     }
     const area = areaArcmin2(i.field);
-    const product = selectionCompleteness(injections, { zEdges, mEdges, areaArcmin2: area, preset: 'union of ' + c.preset });
+    const product = selectionCompleteness(injections, { zEdges, mEdges, areaArcmin2: area, preset: 'union of ' + c.preset, minPerBin: MIN_PER_BIN });
     // Detection depth: completeness vs injected detection-band magnitude, purity from negative images.
     const magOf = (s: Source) => (s.fluxAuto > 0 ? abMagFromNJy(s.fluxAuto) : NaN);
     const curves: DepthSummary['curves'] = [];
@@ -181,6 +199,7 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const gain = isDenoised && m90s['co-add'] !== null && m90s['denoised'] !== null ? m90s['denoised']! - m90s['co-add']! : null;
     const summary: DepthSummary = {
       edges: magEdges, curves, m90: m90s, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections: falseDetectionCounts(i.main.detect, area),
+      completenessNote: completenessNote(product, MIN_PER_BIN),
     };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.figure), completenessSvg(product, { title: `Selection completeness C(M_UV) per z bin (${product.preset}, ${injections.length} injections)` }));

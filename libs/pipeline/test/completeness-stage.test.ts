@@ -2,7 +2,7 @@
 // list, never 0 for a cell without injections (the old `n > 0 ? sel/n : 0` gave a sawtooth).
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@asteris/core';
-import { completenessGrid, selectionCompleteness } from '../src/completeness.ts';
+import { completenessGrid, completenessNote, selectionCompleteness } from '../src/completeness.ts';
 
 describe('selectionCompleteness', () => {
   // 150 injections as the demo default: uniform z 8.5–16.5, M_UV −22.5…−17; true C = 0.95 / (1 + exp((M + 19)/0.4))
@@ -30,6 +30,14 @@ describe('selectionCompleteness', () => {
     expect(c.completeness[0]![mEdges.length - 2]!).toBeLessThan(0.05);
     expect(c.completenessErr.flat().every((e) => e >= 0 && e <= 1)).toBe(true);
     expect(c.model.fits).toHaveLength(zEdges.length - 1);
+  });
+
+  it('says when the z bins share the pooled fit (150 injections over 8 bins: < 30 each) and when they have their own', () => {
+    expect(c.model.fits.every((f) => f.source === 'pooled')).toBe(true);
+    expect(completenessNote(c)).toMatch(/^150 injections over 8 z bins, no bin with 30 or more .* one logistic fitted to all injections \(M_UV at half of C_max -\d+\.\d\d ± 0\.\d\d/);
+    expect(Math.abs(Number(/C_max (-[\d.]+) ±/.exec(completenessNote(c))![1]) + 19)).toBeLessThan(0.3); // input x50 = −19
+    const many = selectionCompleteness([...inj, ...inj, ...inj].map((r, k) => ({ ...r, z: 8.5 + (k % 2) * 0.5 })), { zEdges: [8.5, 9.5], mEdges, areaArcmin2: 1, preset: 'x' });
+    expect(completenessNote(many)).toBe('450 injections; every z bin has its own logistic fit.');
   });
 
   it('refuses an injection list with nothing in the z range, naming the stage', () => {

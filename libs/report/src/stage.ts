@@ -32,6 +32,8 @@ export interface ReportInputs {
     falseDetections?: FalseDetectionRow[];
     /** C(M_UV) per z bin, an SVG file (the completeness stage's figure) */
     completenessSvg?: string;
+    /** how that C was fitted (pooled z bins), shown under the figure */
+    completenessNote?: string;
   };
   /** the run's stages (not part of the cache key) */
   stages?: { stage: string; result: { key: string; cached: boolean; seconds: number } }[];
@@ -114,7 +116,7 @@ export const reportStage = defineStage<ReportInputs, ReportConfig, { html: strin
     const html = renderReport({
       title: c.title, generatedAt: new Date().toISOString(), field: { ...i.field, ...(cd ? { cd } : {}) }, overview,
       ...(i.depth?.falseDetections?.length ? { falseDetections: i.depth.falseDetections } : {}),
-      ...(compSvg ? { completenessSvg: compSvg } : {}),
+      ...(compSvg ? { completenessSvg: compSvg, ...(i.depth?.completenessNote ? { completenessNote: i.depth.completenessNote } : {}) } : {}),
       ...(i.depth ? { depth: { curves: i.depth.curves, m90: i.depth.m90, gain: i.depth.gain, note: `${i.depth.nInjected} injected high-z galaxies. Detection thresholds: co-add ${i.depth.thresholds.coadd}σ, denoised ${i.depth.thresholds.denoised}σ (the lowest at which the denoised image has no more negative-image detections than the co-add).` } } : {}),
       candidates: candidateRows(i.select), ...(lfSvg ? { lfSvg } : {}), provenance: c.provenance,
       ...(i.stages ? { stages: i.stages.map((r) => ({ stage: r.stage, status: r.result.cached ? `cached (${r.result.key})` : `computed (${r.result.key})`, seconds: r.result.seconds })) } : {}),

@@ -212,7 +212,7 @@ describe('report stage: compass from the co-add WCS, residual panels, false dete
       depth: {
         curves: [{ label: 'co-add', mag: [26, 27], completeness: [1, 0.5], purity: [1, 0.9] }], m90: { 'co-add': 26 }, gain: null, nInjected: 10, thresholds: { coadd: 1.5, denoised: 2 },
         falseDetections: [{ path: 'co-add', threshold: 1.5, nFalse: 3, nDetected: 30, areaArcmin2: 0.00182 }, { path: 'denoised', threshold: 2, nFalse: 2, nDetected: 35, areaArcmin2: 0.00182 }],
-        completenessSvg: compSvg,
+        completenessSvg: compSvg, completenessNote: '10 injections over 1 z bins: pooled fit',
       },
     }, { title: 'ASTERIS run: t', showBands: ['F444W', 'F277W'], provenance: {} }, out);
     const html = (await import('node:fs')).readFileSync(join(out, 'index.html'), 'utf8');
@@ -221,5 +221,6 @@ describe('report stage: compass from the co-add WCS, residual panels, false dete
     expect(html).toContain('id="false-detection-table"');
     expect(html).toMatch(/<td class="l">denoised<\/td><td>2(\.00)?<\/td><td>2<\/td>/);
     expect(html).toContain('aria-description="completeness-curve"');
+    expect(html).toContain('10 injections over 1 z bins: pooled fit');
   });
 });
