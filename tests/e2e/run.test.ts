@@ -52,7 +52,13 @@ describe.skipIf(!existsSync(MODEL))('asteris run end to end', () => {
     expect(typeof lf).toBe('object');
     expect(first.stdout).toContain('report:');
     const html = readFileSync(join(outA, 'report', 'index.html'), 'utf8');
-    for (const id of ['overview', 'depth', 'candidates', 'lf', 'provenance']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['overview', 'depth', 'false-detections', 'candidates', 'completeness', 'lf', 'provenance']) expect(html).toContain(`id="${id}"`);
+    // the completeness figure is published with the LF; the selection completeness is never 0 at the bright end
+    for (const f of ['completeness.svg', 'completeness.png', 'completeness_map.svg']) expect(existsSync(join(outA, 'lf', f)), f).toBe(true);
+    const comp = JSON.parse(readFileSync(join(outA, 'completeness.json'), 'utf8')) as { completeness: number[][]; model: { kind: string } };
+    expect(comp.model.kind).toBe('logistic');
+    for (const row of comp.completeness) expect(row[0]!).toBeGreaterThan(0);
+    expect(html).toContain('class="overview-residual"');
     // the candidate table has a row per candidate, each with its P(z) curve
     const table = html.slice(html.indexOf('id="candidate-table"'), html.indexOf('</table>', html.indexOf('id="candidate-table"')));
     const rows = table.split('<tr>').length - 2;

@@ -38,3 +38,21 @@ describe('asteris lf honesty', () => {
     expect(readFileSync(join(o, 'lf.svg'), 'utf8')).toMatch(/WARNING: completeness assumed = 1/);
   });
 });
+
+describe('asteris lf is the lf stage', () => {
+  it('gives the same lf.json as the pipeline\'s lf stage on the same inputs; the stage counts skipped rows in lf.json', async () => {
+    const { lfStage, logisticCompleteness, LfConfigSchema } = await import('@asteris/lumfunc');
+    const comp = join(T, 'comp.json');
+    writeFileSync(comp, JSON.stringify(logisticCompleteness({ zEdges: [8.5, 9.5, 10.5], mEdges: [-23, -21, -19, -17, -15], m50: -18, width: 0.4, areaArcmin2: 10 })));
+    const cli = join(T, 'cli'), st = join(T, 'stage');
+    const r = await runMain(['lf', csv, '--out', cli, '--completeness', comp, '--skip-invalid', '--z-bins', '8.5:9.5,9.5:10.5', '--seed', '3', ...fast]);
+    expect(r.code, r.stderr).toBe(0);
+    await lfStage.run({ fields: [{ candidates: csv, completeness: comp, oversample: 1 }] },
+      { zBins: [[8.5, 9.5], [9.5, 10.5]], seed: 3, nSteps: 100, nWalkers: 8, models: ['schechter'] }, st);
+    const a = JSON.parse(readFileSync(join(cli, 'lf.json'), 'utf8')), b = JSON.parse(readFileSync(join(st, 'lf.json'), 'utf8'));
+    expect(b.zBins).toEqual(a.zBins);
+    expect(b.warnings.join('\n')).toMatch(/1 invalid row\(s\) of .*c\.csv skipped: row 4: .*flux_F200W/);
+    // a fixed parameter for one model only is a valid config section
+    expect(LfConfigSchema.safeParse({ fixed: { dpl: { beta: -4 } } }).success).toBe(true);
+  });
+});

@@ -70,6 +70,20 @@ describe('asteris photometry (CLI)', () => {
     const meta = JSON.parse(readFileSync(join(dir, 'cat.meta.json'), 'utf8'));
     expect(meta.targetBand).toBe('F444W');
     expect(logs.join('')).toMatch(/PSF-matched to F444W/);
+    // default sky subtraction is the photometry stage's: the masked mesh background (issue 13)
+    expect(meta.bands.map((m: { background: string }) => m.background)).toEqual(['mesh', 'mesh']);
+    expect(logs.join('')).toMatch(/mesh background/);
+  });
+
+  it('--background local|empty-median|none reach the photometry (mode in the meta); anything else is a usage error', async () => {
+    for (const mode of ['local', 'empty-median', 'none']) {
+      const out = join(dir, `bg-${mode}.csv`);
+      await runPhotometry({ detect: `${b.sci},err=${b.rms}`, band: [`F444W=${b.sci},err=${b.rms},psf=${b.psf}`], out, nEmpty: '100', eeTable: 'none', background: mode }, () => {});
+      const meta = JSON.parse(readFileSync(join(dir, `bg-${mode}.meta.json`), 'utf8'));
+      expect(meta.bands[0].background, mode).toBe(mode);
+    }
+    await expect(runPhotometry({ detect: b.sci, band: [`F444W=${b.sci}`], out: join(dir, 'x.csv'), background: 'median' }))
+      .rejects.toThrow(/--background must be one of mesh, local, empty-median, none \(got 'median'\)/);
   });
 
   it('bad inputs fail with clear messages', async () => {

@@ -26,4 +26,4 @@ export {
   DEFAULT_PUBLISHED_SOURCES, DEFAULT_Z_BINS, type LfResult, type LfRunOptions, type LfZBinResult, defaultMagnitudeEdges,
   publishedForBin, resultToCsv, resultToJson, runLuminosityFunction, writeLfProducts,
 } from './lf.ts';
-export { lfStage, LfConfigSchema, LF_FILES, type LfConfig, type LfInputs, type LfProduct } from './stage.ts';
+export { lfStage, lfProducts, LfConfigSchema, LF_FILES, type LfConfig, type LfInputs, type LfProduct } from './stage.ts';

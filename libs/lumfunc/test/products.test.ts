@@ -116,3 +116,21 @@ describe('LF products', () => {
     expect(bad.stderr).toMatch(/nope\.json: cannot read completeness product/);
   });
 });
+
+describe('lf stage publishes the completeness figures with the LF (issue 15)', () => {
+  it('completeness.svg/png and the map go to out/lf, and the stage writes them', async () => {
+    const { lfStage } = await import('../src/index.ts');
+    for (const f of ['completeness.svg', 'completeness.png', 'completeness_map.svg', 'completeness_map.png', 'completeness_2.svg']) {
+      expect(lfStage.publish![f], f).toBe(`lf/${f}`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'lf-stage-'));
+    const cf = join(dir, 'in-completeness.json');
+    writeFileSync(cf, JSON.stringify(comp));
+    const cc = join(dir, 'in-candidates.csv');
+    writeFileSync(cc, toCsv(['z', 'M_UV'], cands.slice(0, 12).map((c) => [c.z, c.M_UV!])));
+    const out = mkdtempSync(join(tmpdir(), 'lf-stage-out-'));
+    await lfStage.run({ fields: [{ candidates: cc, completeness: cf, oversample: 1 }] }, { zBins: [[8.5, 9.5]], nSteps: 50, nWalkers: 8, models: ['schechter'] }, out);
+    for (const f of ['lf.svg', 'completeness.svg', 'completeness_map.png']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, 'completeness.svg'), 'utf8')).toContain('aria-description="completeness-curve"');
+  });
+});

@@ -4,16 +4,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { defineStage } from '@asteris/core';
+import { defineStage, parseSection } from '@asteris/core';
 import { loadField, resolvePsf, type Field } from '@asteris/field';
 import { readFits, readImage, selectImageHdu, Wcs } from '@asteris/fits';
 import { bandPsf, realPsfPath, REPO_ROOT as SIM_REPO_ROOT } from '@asteris/sim';
 import type { Source } from '@asteris/extract';
-import { forcedPhotometry, type BandInput, type ForcedPhotometryOptions } from './phot/forced.ts';
+import { type BandInput, type Detection, type ForcedPhotometryOptions } from './phot/forced.ts';
+import { forcedPhotometryParallel } from './parallel/forced-parallel.ts';
+import { DEFAULT_BACKGROUND } from './phot/background.ts';
 import { writeCatalogueCsv, writeCatalogueFits } from './catalogue/io.ts';
-import { loadEeTable, EE_TABLE_PATHS } from './psf/ee.ts';
+import type { Catalogue } from './catalogue/catalogue.ts';
+import { loadEeTable, EE_TABLE_PATHS, type EeTable } from './psf/ee.ts';
 
 export const PHOTOMETRY_FILES = { csv: 'catalogue.csv', fits: 'catalogue.fits' } as const;
+export const BACKGROUND_MODES = ['mesh', 'local', 'empty-median', 'none'] as const;
 
 /** The `photometry` section of the run config (docs/photometry.md). Unknown keys are errors. */
 export const PhotometryConfigSchema = z.object({
@@ -28,9 +32,41 @@ export const PhotometryConfigSchema = z.object({
     nApertures: z.number().int().positive().optional(), buffer: z.number().min(0).optional(), seed: z.number().int().optional(),
     extraRadii: z.array(z.number().positive()).optional(), rescaleCell: z.number().int().min(0).optional(),
   }).strict().optional(),
-  background: z.enum(['empty-median', 'none']).optional(),
+  /** sky subtraction before photometry (docs/photometry.md §10): 'mesh' (default when absent; SExtractor-style masked mesh
+   *  background), 'local' (mesh + annulus median, BACKPHOTO_TYPE LOCAL), 'empty-median' (one constant per band), 'none';
+   *  or an object with the mode and mesh/annulus settings */
+  background: z.union([
+    z.enum(BACKGROUND_MODES),
+    z.object({
+      mode: z.enum(BACKGROUND_MODES).optional(), meshSize: z.number().int().min(8).optional(), filterSize: z.number().int().min(1).optional(),
+      maskGrow: z.number().int().min(0).optional(), localInner: z.number().positive().optional(), localWidth: z.number().positive().optional(),
+    }).strict(),
+  ]).optional(),
 }).strict();
 export type PhotometryConfig = z.infer<typeof PhotometryConfigSchema>;
+
+/** How the photometry is run besides its config: geometry, sky coordinates, the EE table, threads (same bytes for any count). */
+export interface PhotometryContext {
+  pixelScale?: number;
+  pixelToSky?: (x: number, y: number) => [number, number];
+  eeTable?: EeTable;
+  threads?: number;
+  log?: (m: string) => void;
+}
+
+/**
+ * The photometry stage's measurement, the one place its config becomes forced photometry (the stage and
+ * `asteris photometry` both call it): the config is checked by PhotometryConfigSchema (a bad key or value
+ * throws a ConfigError naming `photometry.<key>`), the background defaults to forcedPhotometry's 'mesh'.
+ */
+export async function measurePhotometry(det: Detection, bands: BandInput[], config: PhotometryConfig, ctx: PhotometryContext = {}): Promise<Catalogue> {
+  const c = parseSection(PhotometryConfigSchema, config, 'photometry config', ['photometry']);
+  const opts: ForcedPhotometryOptions = {
+    ...(c as ForcedPhotometryOptions), background: c.background ?? DEFAULT_BACKGROUND.mode,
+    pixelScale: ctx.pixelScale, pixelToSky: ctx.pixelToSky, eeTable: ctx.eeTable, log: ctx.log,
+  };
+  return forcedPhotometryParallel(det, bands, opts, { threads: ctx.threads ?? 1 });
+}
 
 export interface PhotometryInputs {
   /** field directory (PSFs, pixel scale) */
@@ -81,9 +117,7 @@ export const photometryStage = defineStage<PhotometryInputs, PhotometryConfig, P
     const wcs = Wcs.fromHeader(readImage(i.images[i.refBand]!.coadd).header);
     let eeTable;
     try { eeTable = loadEeTable('LW'); } catch { eeTable = undefined; }
-    const cat = forcedPhotometry({ sources, segmentation }, bands, {
-      ...c, pixelScale: field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable,
-    } as ForcedPhotometryOptions);
+    const cat = await measurePhotometry({ sources, segmentation }, bands, c, { pixelScale: field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable });
     writeCatalogueCsv(join(dir, PHOTOMETRY_FILES.csv), cat);
     writeCatalogueFits(join(dir, PHOTOMETRY_FILES.fits), cat);
     return { rows: cat.rows.length, ...(warnings.length ? { warnings } : {}) };

@@ -8,11 +8,14 @@ import { defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from 
 import { abMagFromNJy } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
-import { validateCompleteness, type CompletenessProduct } from '@asteris/lumfunc';
+import { completenessFromInjections, completenessSvg, validateCompleteness, type CompletenessModelProduct, type Injection } from '@asteris/lumfunc';
 import { InjectionConfigSchema } from '@asteris/sim';
 import { completenessCurve, purityCurve, m90, M90_DEFINITION, recovered } from './depth.ts';
 
-export const COMPLETENESS_FILES = { completeness: 'completeness.json', depth: 'depth.json' } as const;
+export const COMPLETENESS_FILES = { completeness: 'completeness.json', depth: 'depth.json', figure: 'completeness.svg' } as const;
+
+/** False detections of one detection path: sources on the negated detection image at that path's threshold. */
+export interface FalseDetectionCount { path: 'co-add' | 'denoised'; threshold: number; nFalse: number; nDetected: number; areaArcmin2: number }
 
 export interface DepthSummary {
   edges: number[];
@@ -24,6 +27,12 @@ export interface DepthSummary {
   nInjected: number;
   /** detection thresholds (σ) used for the co-add and the denoised detection images */
   thresholds: Thresholds;
+  /** per detection path: negative-image detections at its threshold over the field (the detect stage's negative catalogues) */
+  falseDetections?: FalseDetectionCount[];
+  /** C(M_UV) per z bin (SVG), added by read(): the completeness stage's figure */
+  completenessSvg?: string;
+  /** how C(M_UV, z) was fitted (per z bin or pooled, and why), for the report */
+  completenessNote?: string;
 }
 
 export interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
@@ -78,6 +87,55 @@ export function areaArcmin2(f: { width: number; height: number; pixelScale: numb
   return (f.width * f.height * f.pixelScale ** 2) / 3600;
 }
 
+/** Injections a z bin needs for its own logistic fit (completenessFromInjections' default); fewer → the pooled fit. */
+const MIN_PER_BIN = 30;
+
+/** The grids of the pipeline's completeness product: z bins of 1 from the injection range, M_UV −23…−15 in 0.5. */
+export function completenessGrid(zRange: [number, number]): { zEdges: number[]; mEdges: number[] } {
+  const zEdges: number[] = [];
+  for (let z = Math.floor(zRange[0] * 2) / 2; z < zRange[1] + 1e-9; z += 1) zEdges.push(Number(z.toFixed(2)));
+  if (zEdges[zEdges.length - 1]! < zRange[1]) zEdges.push(zRange[1]);
+  const mEdges: number[] = [];
+  for (let m = -23; m <= -15 + 1e-9; m += 0.5) mEdges.push(m);
+  return { zEdges, mEdges };
+}
+
+/**
+ * The selection completeness C(M_UV, z) from injection–recovery (issue 15): a logistic in M_UV per z bin
+ * fitted to every injected object (@asteris/lumfunc completenessFromInjections; pooled fit for a z bin
+ * with < minPerBin injections), so an empty cell gets the fitted C, never 0, and each cell has a 1σ error.
+ */
+export function selectionCompleteness(inj: Injection[], o: { zEdges: number[]; mEdges: number[]; areaArcmin2: number; preset: string; minPerBin?: number }): CompletenessModelProduct {
+  const inRange = inj.filter((r) => bin(o.zEdges, r.z) >= 0 && Number.isFinite(r.mag));
+  if (inRange.length === 0) throw new Error(`completeness: none of the ${inj.length} injected galaxies lies in z ${o.zEdges[0]}–${o.zEdges[o.zEdges.length - 1]} with a finite M_UV`);
+  const product = completenessFromInjections(inRange, {
+    zEdges: o.zEdges, mEdges: o.mEdges, axis: 'M_UV', areaArcmin2: o.areaArcmin2, preset: o.preset, cosmology: { H0: 70, Om: 0.3 }, minPerBin: o.minPerBin,
+  });
+  validateCompleteness(product); // the LF stage reads it back through the same check
+  return product;
+}
+
+/** One line on how the completeness was fitted: which z bins have their own logistic and which use the pooled one. */
+export function completenessNote(p: CompletenessModelProduct, minPerBin = 30): string {
+  const fits = p.model.fits;
+  const own = fits.filter((f) => f.source === 'bin').length;
+  const n = fits.reduce((a, f) => a + f.nInjected, 0);
+  if (own === fits.length) return `${n} injections; every z bin has its own logistic fit.`;
+  const pooled = fits.find((f) => f.source === 'pooled')!;
+  const x50 = `M_UV at half of C_max ${pooled.x50.toFixed(2)}${Number.isFinite(pooled.x50Err) ? ` ± ${pooled.x50Err.toFixed(2)}` : ''}, C_max ${pooled.cMax.toFixed(2)}`;
+  return own === 0
+    ? `${n} injections over ${fits.length} z bins, no bin with ${minPerBin} or more (and some but not all recovered): one logistic fitted to all injections (${x50}) is used for every z bin, so the z dependence is not resolved; more injections (--injections) resolve it.`
+    : `${n} injections: ${own} of ${fits.length} z bins fitted on their own; the others use the logistic fitted to all injections (${x50}).`;
+}
+
+/** Negative-image counts per detection path (the detect stage's sources_negative / sources_coadd_negative). */
+export function falseDetectionCounts(d: DetectProduct, areaArcmin2: number): FalseDetectionCount[] {
+  const rows: FalseDetectionCount[] = [];
+  if (d.denoised) rows.push({ path: 'co-add', threshold: d.thresholds.coadd, nFalse: readSources(d.coaddNegative).length, nDetected: readSources(d.coaddSources).length, areaArcmin2 });
+  rows.push({ path: d.denoised ? 'denoised' : 'co-add', threshold: d.denoised ? d.thresholds.denoised : d.thresholds.coadd, nFalse: readSources(d.negative).length, nDetected: readSources(d.sources).length, areaArcmin2 });
+  return rows;
+}
+
 export const CompletenessConfigSchema = z.object({
   injection: InjectionConfigSchema, preset: z.string(), detectBands: z.array(z.string()).min(1),
 }).strict();
@@ -100,13 +158,8 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
   dataFiles: () => [],
   async run(i, c, dir) {
     const inj = c.injection;
-    const zEdges: number[] = [];
-    for (let z = Math.floor(inj.zRange[0] * 2) / 2; z < inj.zRange[1] + 1e-9; z += 1) zEdges.push(Number(z.toFixed(2)));
-    if (zEdges[zEdges.length - 1]! < inj.zRange[1]) zEdges.push(inj.zRange[1]);
-    const mEdges: number[] = [];
-    for (let m = -23; m <= -15 + 1e-9; m += 0.5) mEdges.push(m);
-    const nInj = Array.from({ length: zEdges.length - 1 }, () => new Array<number>(mEdges.length - 1).fill(0));
-    const nSel = Array.from({ length: zEdges.length - 1 }, () => new Array<number>(mEdges.length - 1).fill(0));
+    const { zEdges, mEdges } = completenessGrid(inj.zRange);
+    const injections: Injection[] = [];
     const magEdges: number[] = [];
     for (let m = inj.magRange[0]; m <= inj.magRange[1] + 1e-9; m += 0.5) magEdges.push(Number(m.toFixed(2)));
 
@@ -121,13 +174,7 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
       const rows = readInjected(r.list);
       const sel = readCandidatePositions(r.select.candidates, wcs);
       const selFound = recovered(rows, sel, mainSel, 2.5, 1.5);
-      rows.forEach((row, k) => {
-        const zi = bin(zEdges, row.z);
-        const mi = bin(mEdges, row.muv);
-        if (zi < 0 || mi < 0) return;
-        nInj[zi]![mi]!++;
-        if (selFound[k]) nSel[zi]![mi]!++;
-      });
+      rows.forEach((row, k) => injections.push({ mag: row.muv, z: row.z, selected: selFound[k]! }));
       const fluxDet = rows.map((row) => {
         const fs = c.detectBands.map((b) => row.flux[b]).filter((v): v is number => Number.isFinite(v));
         return fs.length ? fs.reduce((a, b) => a + b, 0) / fs.length : NaN;
@@ -136,11 +183,8 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
       foundDen.push(...recovered(rows, readSources(r.detect.sources), det0));
       if (r.detect.denoised) foundCo.push(...recovered(rows, readSources(r.detect.coaddSources), det0co));
     }
-    const completeness = nInj.map((row, zi) => row.map((n, mi) => (n > 0 ? nSel[zi]![mi]! / n : 0)));
-    const product: CompletenessProduct = {
-      preset: 'union of ' + c.preset, zEdges, mEdges, axis: 'M_UV', nInjected: nInj, nSelected: nSel, completeness, areaArcmin2: areaArcmin2(i.field),
-      cosmology: { H0: 70, Om: 0.3 },
-    };
+    const area = areaArcmin2(i.field);
+    const product = selectionCompleteness(injections, { zEdges, mEdges, areaArcmin2: area, preset: 'union of ' + c.preset, minPerBin: MIN_PER_BIN });
     // Detection depth: completeness vs injected detection-band magnitude, purity from negative images.
     const magOf = (s: Source) => (s.fluxAuto > 0 ? abMagFromNJy(s.fluxAuto) : NaN);
     const curves: DepthSummary['curves'] = [];
@@ -155,11 +199,18 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     if (isDenoised) add('co-add', foundCo, det0co, readSources(i.main.detect.coaddNegative));
     add(isDenoised ? 'denoised' : 'co-add', foundDen, det0, readSources(i.main.detect.negative));
     const gain = isDenoised && m90s['co-add'] !== null && m90s['denoised'] !== null ? m90s['denoised']! - m90s['co-add']! : null;
-    const summary: DepthSummary = { edges: magEdges, curves, m90: m90s, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds };
-    writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(validateCompleteness(product), null, 2));
+    const summary: DepthSummary = {
+      edges: magEdges, curves, m90: m90s, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections: falseDetectionCounts(i.main.detect, area),
+      completenessNote: completenessNote(product, MIN_PER_BIN),
+    };
+    writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
+    writeFileAtomic(join(dir, COMPLETENESS_FILES.figure), completenessSvg(product, { title: `Selection completeness C(M_UV) per z bin (${product.preset}, ${injections.length} injections)` }));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.depth), JSON.stringify(summary, null, 2));
-    return { gain };
+    return { gain, pooledZBins: product.model.fits.filter((f) => f.source === 'pooled').length };
   },
-  read: (dir) => ({ completeness: join(dir, COMPLETENESS_FILES.completeness), depth: JSON.parse(readFileSync(join(dir, COMPLETENESS_FILES.depth), 'utf8')) as DepthSummary }),
+  read: (dir) => ({
+    completeness: join(dir, COMPLETENESS_FILES.completeness),
+    depth: { ...JSON.parse(readFileSync(join(dir, COMPLETENESS_FILES.depth), 'utf8')) as DepthSummary, completenessSvg: join(dir, COMPLETENESS_FILES.figure) },
+  }),
   publish: { [COMPLETENESS_FILES.completeness]: COMPLETENESS_FILES.completeness },
 });

@@ -63,6 +63,10 @@ export interface ReportInput {
   depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; note?: string };
   candidates: CandidateRow[];
   lfSvg?: string;
+  /** Selection completeness C(M_UV) per z bin (SVG markup, the completeness stage's figure). */
+  completenessSvg?: string;
+  /** A line under the completeness figure (injections, fit, pooled z bins). */
+  completenessNote?: string;
   lfTable?: { z: string; M: number; phi: number; err: string }[];
   provenance: Record<string, string | number | boolean>;
   stages?: { stage: string; status: string; seconds: number }[];
@@ -138,6 +142,11 @@ ${r.candidates.length === 0 ? '<p>No object passed the selection.</p>' : `<table
   const lf = `<section id="lf"><h2>UV luminosity function</h2>${r.lfSvg ? `<div id="lf-plot">${r.lfSvg}</div>` : '<p>No luminosity function (no candidates or no completeness).</p>'}
 ${r.lfTable && r.lfTable.length ? `<table><thead><tr><th>z bin</th><th>M<sub>UV</sub></th><th>φ (Mpc⁻³ mag⁻¹)</th><th>error</th></tr></thead><tbody>${r.lfTable.map((t) => `<tr><td>${escapeHtml(t.z)}</td><td>${t.M.toFixed(2)}</td><td>${t.phi.toExponential(2)}</td><td>${escapeHtml(t.err)}</td></tr>`).join('')}</tbody></table>` : ''}</section>`;
 
+  const completeness = r.completenessSvg
+    ? `<section id="completeness"><h2>Selection completeness C(M<sub>UV</sub>) per z bin</h2><div id="completeness-plot">${r.completenessSvg}</div>
+<p class="note">Injection–recovery through the same detection, photometry and selection; a logistic in M<sub>UV</sub> fitted per z bin (the band is its 1σ, points the injected fractions per cell). This is the C(M<sub>UV</sub>, z) the luminosity function's V<sub>eff</sub> uses.${r.completenessNote ? ` ${escapeHtml(r.completenessNote)}` : ''}</p></section>`
+    : '';
+
   const prov = `<section id="provenance"><h2>Provenance</h2><table class="kv">${Object.entries(r.provenance).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="l">${escapeHtml(String(v))}</td></tr>`).join('')}</table>
 ${r.stages ? `<h3>Stages</h3><table><thead><tr><th>stage</th><th>status</th><th>seconds</th></tr></thead><tbody>${r.stages.map((s) => `<tr><td class="l">${escapeHtml(s.stage)}</td><td class="l">${escapeHtml(s.status)}</td><td>${s.seconds.toFixed(2)}</td></tr>`).join('')}</tbody></table>` : ''}</section>`;
 
@@ -147,6 +156,7 @@ ${r.stages ? `<h3>Stages</h3><table><thead><tr><th>stage</th><th>status</th><th>
 ${depth}
 ${fd}
 ${candidates}
+${completeness}
 ${lf}
 ${prov}
 </body></html>`;

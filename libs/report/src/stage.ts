@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
-import { readImage } from '@asteris/fits';
-import { renderReport, type CandidateRow, type OverviewPanel } from './html.ts';
+import { readImage, Wcs } from '@asteris/fits';
+import { renderReport, type CandidateRow, type FalseDetectionRow, type OverviewPanel } from './html.ts';
+import { residualPng, type CdMatrix } from './figures.ts';
 import { imageToPng, stretchLimits, cutout } from './png.ts';
 import type { DepthCurve } from './plots.ts';
 
@@ -25,7 +26,15 @@ export interface ReportInputs {
   images: Record<string, { coadd: string; denoised?: string }>;
   select: { dir: string; candidates: string; pz: string; presetDirs: string[] };
   lf?: { svg: string };
-  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; nInjected: number; thresholds: { coadd: number; denoised: number } };
+  depth?: {
+    curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; nInjected: number; thresholds: { coadd: number; denoised: number };
+    /** negative-image detections per detection path (the completeness stage's falseDetectionCounts) */
+    falseDetections?: FalseDetectionRow[];
+    /** C(M_UV) per z bin, an SVG file (the completeness stage's figure) */
+    completenessSvg?: string;
+    /** how that C was fitted (pooled z bins), shown under the figure */
+    completenessNote?: string;
+  };
   /** the run's stages (not part of the cache key) */
   stages?: { stage: string; result: { key: string; cached: boolean; seconds: number } }[];
 }
@@ -36,6 +45,16 @@ function readCsvFile(file: string): CsvTable {
   } catch (e) {
     if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
     throw e;
+  }
+}
+
+/** The CD matrix (deg/px) of a co-add's WCS, for the N/E compass; undefined when the header has no usable WCS. */
+export function cdOf(coadd: string): CdMatrix | undefined {
+  try {
+    const cd = Wcs.fromHeader(readImage(coadd).header, coadd).cd;
+    return cd.flat().every(Number.isFinite) && cd[0][0] * cd[1][1] - cd[0][1] * cd[1][0] !== 0 ? [[cd[0][0], cd[0][1]], [cd[1][0], cd[1][1]]] : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -51,8 +70,11 @@ function overviewPanel(b: string, f: { coadd: string; denoised?: string }): Over
   const zc = cutout(co.data, co.width, co.height, cx, cy, z);
   const zd = de ? cutout(de.data, de.width, de.height, cx, cy, z) : null;
   const zooms: OverviewPanel['zooms'] = [{ label: `centre ${z}×${z} px`, coaddPng: imageToPng(zc, z, z, s, { zoom: 2 }), ...(zd ? { denoisedPng: imageToPng(zd, z, z, s, { zoom: 2 }) } : {}) }];
+  // denoised − co-add on the same grid (issue 17): streaks or blotches the denoiser added show here
+  const res = de && de.width === co.width && de.height === co.height ? residualPng(co.data, de.data, co.width, co.height, { zoom }) : null;
   return {
     band: b, coaddPng: imageToPng(co.data, co.width, co.height, s, { zoom }), ...(de ? { denoisedPng: imageToPng(de.data, de.width, de.height, s, { zoom }) } : {}),
+    ...(res ? { residualPng: res.png, residualStretch: res.stretch } : {}),
     zooms, stretch: `asinh, limits ${lim.lo.toPrecision(3)} … ${lim.hi.toPrecision(3)} (${co.header.getString('BUNIT') ?? 'data units'})`,
   };
 }
@@ -87,8 +109,14 @@ export const reportStage = defineStage<ReportInputs, ReportConfig, { html: strin
   async run(i, c, dir) {
     const overview = c.showBands.filter((b) => i.images[b]).map((b) => overviewPanel(b, i.images[b]!));
     const lfSvg = i.lf && existsSync(i.lf.svg) ? readFileSync(i.lf.svg, 'utf8') : undefined;
+    const compSvg = i.depth?.completenessSvg && existsSync(i.depth.completenessSvg) ? readFileSync(i.depth.completenessSvg, 'utf8') : undefined;
+    // the detection band's co-add (first shown band, else the first band) gives the compass
+    const wcsBand = [...c.showBands, ...i.field.bands].find((b) => i.images[b]);
+    const cd = wcsBand ? cdOf(i.images[wcsBand]!.coadd) : undefined;
     const html = renderReport({
-      title: c.title, generatedAt: new Date().toISOString(), field: i.field, overview,
+      title: c.title, generatedAt: new Date().toISOString(), field: { ...i.field, ...(cd ? { cd } : {}) }, overview,
+      ...(i.depth?.falseDetections?.length ? { falseDetections: i.depth.falseDetections } : {}),
+      ...(compSvg ? { completenessSvg: compSvg, ...(i.depth?.completenessNote ? { completenessNote: i.depth.completenessNote } : {}) } : {}),
       ...(i.depth ? { depth: { curves: i.depth.curves, m90: i.depth.m90, gain: i.depth.gain, note: `${i.depth.nInjected} injected high-z galaxies. Detection thresholds: co-add ${i.depth.thresholds.coadd}σ, denoised ${i.depth.thresholds.denoised}σ (the lowest at which the denoised image has no more negative-image detections than the co-add).` } } : {}),
       candidates: candidateRows(i.select), ...(lfSvg ? { lfSvg } : {}), provenance: c.provenance,
       ...(i.stages ? { stages: i.stages.map((r) => ({ stage: r.stage, status: r.result.cached ? `cached (${r.result.key})` : `computed (${r.result.key})`, seconds: r.result.seconds })) } : {}),

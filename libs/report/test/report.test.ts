@@ -53,6 +53,7 @@ export function sampleReport(): ReportInput {
       m90: { 'co-add': 27, denoised: 28 }, gain: 1.0,
     },
     candidates: [{ id: 7, ra: 34.4, dec: -5.2, zPhot: 10.2, zLo: 9.8, zHi: 10.6, pHighZ: 0.98, muv: -19.1, mag: 28.6, snr: 12, preset: 'f115w-dropout', stampPng: stampGridPng(), pz: { z: [0, 5, 10, 15, 20], p: [0, 0, 1, 0, 0] } }],
+    completenessSvg: '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><path class="completeness-curve" d="M0 10 L100 40"/></svg>',
     lfSvg: '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><circle class="lf-point" cx="10" cy="10" r="3"/></svg>',
     provenance: { version: '0.1.0', model: 'tiny' },
   };
@@ -115,7 +116,8 @@ describe('report pieces', () => {
 
   it('renders every section, inline only', () => {
     const html = renderReport(sampleReport());
-    for (const id of ['overview', 'depth', 'false-detections', 'candidates', 'lf', 'provenance']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['overview', 'depth', 'false-detections', 'candidates', 'completeness', 'lf', 'provenance']) expect(html).toContain(`id="${id}"`);
+    expect(renderReport({ ...sampleReport(), completenessSvg: undefined })).not.toContain('id="completeness"');
     expect(html).toContain('0.00182 arcmin²');
     expect(html).not.toContain('0.0018204');
     expect(html).toContain('+1.00 mag');
@@ -140,7 +142,7 @@ describe.skipIf(!existsSync(chromium))('report in a real browser', () => {
       await page.goto(`file://${file}`, { waitUntil: 'load' });
       await expect(page.locator('h1').textContent()).resolves.toContain('ASTERIS run');
       // sections
-      for (const id of ['overview', 'depth', 'false-detections', 'candidates', 'lf', 'provenance']) {
+      for (const id of ['overview', 'depth', 'false-detections', 'candidates', 'completeness', 'lf', 'provenance']) {
         expect(await page.locator(`section#${id}`).count(), id).toBe(1);
       }
       // every image decoded (complete with a natural size)
@@ -172,6 +174,7 @@ describe.skipIf(!existsSync(chromium))('report in a real browser', () => {
       // false-detection rate per path
       expect(await page.locator('#false-detection-table tbody tr').count()).toBe(2);
       expect(await page.locator('#depth svg').count()).toBeGreaterThan(0);
+      expect(await page.locator('#completeness-plot svg').count()).toBe(1);
       expect(await page.locator('#candidate-table tbody tr').count()).toBe(1);
       expect(await page.locator('#lf .lf-point').count()).toBe(1);
       const box = await page.locator('#overview img').first().boundingBox();
@@ -184,4 +187,40 @@ describe.skipIf(!existsSync(chromium))('report in a real browser', () => {
       await browser.close();
     }
   }, 60_000);
+});
+
+describe('report stage: compass from the co-add WCS, residual panels, false detections, completeness figure (issue 17)', () => {
+  it('passes the CD matrix, a residual per denoised band, the negative-image counts and C(M_UV) to the page', async () => {
+    const { Header, tanWcs, writeImage } = await import('@asteris/fits');
+    const { reportStage } = await import('../src/index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'report-stage-'));
+    const img = (name: string, amp: number) => {
+      const h = new Header();
+      h.set('BUNIT', 'nJy');
+      tanWcs({ crval: [34.4, -5.2], crpix0: [31.5, 31.5], scaleArcsec: 0.04, rotationDeg: 90 }).toHeader(h);
+      const f = join(dir, `${name}.fits`);
+      writeImage(f, { width: 64, height: 64, data: gaussImage(64, 64, amp), header: h });
+      return f;
+    };
+    const images = { F444W: { coadd: img('co444', 1), denoised: img('de444', 1.2) }, F277W: { coadd: img('co277', 1) } };
+    const compSvg = join(dir, 'completeness.svg');
+    writeFileSync(compSvg, '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g aria-description="completeness-curve"/></svg>');
+    const out = mkdtempSync(join(tmpdir(), 'report-stage-out-'));
+    await reportStage.run({
+      field: { name: 't', bands: ['F277W', 'F444W'], width: 64, height: 64, pixelScale: 0.04, areaArcmin2: 0.00182, nExposures: { F277W: 4, F444W: 4 } },
+      images, select: { dir, candidates: join(dir, 'none.csv'), pz: join(dir, 'none.json'), presetDirs: [] },
+      depth: {
+        curves: [{ label: 'co-add', mag: [26, 27], completeness: [1, 0.5], purity: [1, 0.9] }], m90: { 'co-add': 26 }, gain: null, nInjected: 10, thresholds: { coadd: 1.5, denoised: 2 },
+        falseDetections: [{ path: 'co-add', threshold: 1.5, nFalse: 3, nDetected: 30, areaArcmin2: 0.00182 }, { path: 'denoised', threshold: 2, nFalse: 2, nDetected: 35, areaArcmin2: 0.00182 }],
+        completenessSvg: compSvg, completenessNote: '10 injections over 1 z bins: pooled fit',
+      },
+    }, { title: 'ASTERIS run: t', showBands: ['F444W', 'F277W'], provenance: {} }, out);
+    const html = (await import('node:fs')).readFileSync(join(out, 'index.html'), 'utf8');
+    expect((html.match(/class="overview-residual"/g) ?? []).length).toBe(1); // F444W only: F277W has no denoised image
+    expect(html).toContain('compass from the WCS CD matrix');
+    expect(html).toContain('id="false-detection-table"');
+    expect(html).toMatch(/<td class="l">denoised<\/td><td>2(\.00)?<\/td><td>2<\/td>/);
+    expect(html).toContain('aria-description="completeness-curve"');
+    expect(html).toContain('10 injections over 1 z bins: pooled fit');
+  });
 });

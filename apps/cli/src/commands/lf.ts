@@ -50,6 +50,8 @@ export function parseMagEdges(s: string): number[] {
   return e;
 }
 
+const opt = <K extends string>(k: K, v: number | undefined): Partial<Record<K, number>> => (v === undefined ? {} : { [k]: v } as Record<K, number>);
+
 export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: string) => void = (s) => process.stderr.write(s)): Promise<string[]> {
   const lf = await import('@asteris/lumfunc');
   const zBins = o.zBins ? parseZBins(o.zBins) : undefined;
@@ -85,16 +87,17 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
   }
   const fixBeta = num(o.fixBeta, 'fix-beta', (n) => n < -1);
   log(`[lf] ${cands.length} candidates, ${lf.asFields(comp).length} field(s), area ${lf.totalArea(comp).toFixed(2)} arcmin², models ${models.join(', ')}\n`);
-  const res = lf.runLuminosityFunction(cands, comp, {
-    zBins, mEdges, models: models as Array<'schechter' | 'dpl'>,
-    fixed: fixBeta !== undefined ? { dpl: { beta: fixBeta } } : undefined,
-    cosmicVariance: num(o.cv, 'cv', (n) => n >= 0),
-    seed: num(o.seed, 'seed', Number.isInteger),
-    nSteps: num(o.steps, 'steps', (n) => Number.isInteger(n) && n >= 100),
-    nWalkers: num(o.walkers, 'walkers', (n) => Number.isInteger(n) && n >= 8),
-    assumeComplete: !!o.assumeComplete,
+  // the lf stage's own computation and products (config checked by its schema)
+  const config: import('@asteris/lumfunc').LfConfig = {
+    ...(zBins ? { zBins } : {}), ...(mEdges ? { mEdges } : {}), models: models as Array<'schechter' | 'dpl'>,
+    ...(fixBeta !== undefined ? { fixed: { dpl: { beta: fixBeta } } } : {}),
+    ...opt('cosmicVariance', num(o.cv, 'cv', (n) => n >= 0)), ...opt('seed', num(o.seed, 'seed', Number.isInteger)),
+    ...opt('nSteps', num(o.steps, 'steps', (n) => Number.isInteger(n) && n >= 100)), ...opt('nWalkers', num(o.walkers, 'walkers', (n) => Number.isInteger(n) && n >= 8)),
+  };
+  const { res, files } = lf.lfProducts(cands, comp, config, o.out, {
+    png: o.png, assumeComplete: !!o.assumeComplete,
+    warnings: skipped.length ? [`${skipped.length} invalid row(s) of ${candidatesCsv} skipped (--skip-invalid)`] : [],
   });
-  if (skipped.length) res.warnings.push(`${skipped.length} invalid row(s) of ${candidatesCsv} skipped (--skip-invalid)`);
   for (const zb of res.zBins) {
     log(`[lf] ${zb.label}: N = ${+zb.nCandidates.toFixed(2)}, ${zb.bins.length} bins`);
     if (zb.fitSkipped) log(`; ${zb.fitSkipped}`);
@@ -107,7 +110,6 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
     log('\n');
   }
   for (const w of res.warnings) if (!w.startsWith('completeness ASSUMED') && !/ skipped \(--skip-invalid\)$/.test(w)) log(`warning: ${w}\n`);
-  const files = lf.writeLfProducts(res, comp, o.out, { png: o.png });
   log(`[lf] wrote ${files.length} files to ${o.out}\n`);
   return files;
 }

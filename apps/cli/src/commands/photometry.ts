@@ -2,6 +2,7 @@
 // Detection on one image, forced multiband photometry on the same apertures (docs/photometry.md).
 import type { Command } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { writeFileAtomic } from '@asteris/core';
 import { UsageError } from '../errors.ts';
 
@@ -93,8 +94,8 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
   if (radiiPx && radiiArcsec) throw new UsageError('give --radii (pixels) or --radii-arcsec, not both');
   const total = o.total ?? 'kron';
   if (total !== 'kron' && total !== 'psf') throw new UsageError(`--total must be 'kron' or 'psf' (got '${o.total}')`);
-  const background = o.background ?? 'empty-median';
-  if (background !== 'empty-median' && background !== 'none') throw new UsageError(`--background must be 'empty-median' or 'none'`);
+  const background = o.background ?? 'mesh';
+  if (!(ph.BACKGROUND_MODES as readonly string[]).includes(background)) throw new UsageError(`--background must be one of ${ph.BACKGROUND_MODES.join(', ')} (got '${background}')`);
   const nEmpty = num(o.nEmpty, 'n-empty', (n) => Number.isInteger(n) && n >= 50);
   const threads = num(o.threads, 'threads', (n) => Number.isInteger(n) && n >= 1);
   const seed = num(o.seed, 'seed', (n) => Number.isInteger(n) && n >= 0);
@@ -151,13 +152,19 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
     })
     : pixelScale ? [0.1, 0.16, 0.25, 0.5].map((r) => Math.round((r / pixelScale) * 1e6) / 1e6) : undefined);
   const t1 = Date.now();
-  // bands on a pool of worker threads (same bytes as forcedPhotometry; small jobs stay on this thread)
-  const cat = await ph.forcedPhotometryParallel(res, bands, {
-    apertureRadii, totalAperture, total, homogenise: o.homogenise, targetBand: o.target, eeTable, pixelScale,
-    background: background as 'empty-median' | 'none', noise: { nApertures: nEmpty, seed },
-    pixelToSky: wcs ? (x, y) => wcs!.pixelToSky(x, y) : undefined,
-    log: (m) => log(`${m}\n`),
-  }, { threads });
+  // the photometry stage's own measurement (config checked by its schema; bands on a pool of worker
+  // threads, same bytes as one thread; small jobs stay on this thread)
+  const config: import('@asteris/photometry').PhotometryConfig = {
+    ...(apertureRadii ? { apertureRadii } : {}), ...(totalAperture !== undefined ? { totalAperture } : {}), total,
+    ...(o.homogenise !== undefined ? { homogenise: o.homogenise } : {}), ...(o.target ? { targetBand: o.target } : {}),
+    background: background as (typeof ph.BACKGROUND_MODES)[number],
+    ...(nEmpty !== undefined || seed !== undefined ? { noise: { ...(nEmpty !== undefined ? { nApertures: nEmpty } : {}), ...(seed !== undefined ? { seed } : {}) } } : {}),
+  };
+  log(`photometry: background ${background}\n`);
+  const cat = await ph.measurePhotometry(res, bands, config, {
+    pixelScale, eeTable, pixelToSky: wcs ? (x, y) => wcs!.pixelToSky(x, y) : undefined, log: (m) => log(`${m}\n`),
+    threads: threads ?? defaultThreads(),
+  });
   log(`photometry: ${cat.rows.length} sources × ${bands.length} bands (${((Date.now() - t1) / 1000).toFixed(1)} s)\n`);
 
   // Each file is written atomically; if any of them fails, the ones already written are removed so
@@ -179,6 +186,12 @@ export async function runPhotometry(o: PhotometryCliOptions, log: (s: string) =>
   }
   log(`wrote ${written.join(', ')}\n`);
   return written;
+}
+
+/** 2 threads unless the machine is already busy (1-min load average above the core count), as before. */
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  return loadavg()[0] > cores ? 1 : Math.min(2, cores);
 }
 
 type FitsMod = typeof import('@asteris/fits');
@@ -220,7 +233,7 @@ export function register(program: Command): void {
     .option('--total <kron|psf>', "total-flux method (default 'kron')")
     .option('--target <band>', 'PSF-matching target band (default: the broadest PSF)')
     .option('--no-homogenise', 'do not PSF-match the bands')
-    .option('--background <empty-median|none>', "sky subtraction (default 'empty-median')")
+    .option('--background <mesh|local|empty-median|none>', "sky subtraction: mesh (SExtractor-style masked mesh background, the default), local (mesh + annulus median per source, BACKPHOTO_TYPE LOCAL), empty-median (one constant per band), none (already subtracted)")
     .option('--ee-table <path|none>', 'encircled-energy table: a path, LW, SW or none (default: the bundled ETC v2 LW table)')
     .option('--n-empty <n>', 'empty apertures per radius for the noise calibration (default 1000)')
     .option('--seed <n>', 'random seed of the empty apertures (default 1)')

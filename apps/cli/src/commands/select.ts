@@ -17,7 +17,8 @@ export async function runSelect(catalog: string, o: SelectCliOptions, log: (s: s
   const sysErr = num(o.sysErr, 'sys-err', (n) => n >= 0 && n < 1);
   const fluxScale = num(o.fluxScale, 'flux-scale', (n) => n > 0);
   const stampArcsec = num(o.stampSize, 'stamp-size', (n) => n > 0 && n <= 30);
-  const presets = o.preset.split(',').map((s) => s.trim()).filter(Boolean);
+  // 'auto' = every built-in preset, as `asteris run` (recipes + posterior-led)
+  const presets = o.preset.split(',').map((s) => s.trim()).filter(Boolean).flatMap((p) => sel.presetList(p));
   if (!presets.length) throw new UsageError('--preset: give a preset name or a .json file');
   if (o.images) {
     // check the stamp images up front so a typo fails before the (slow) selection
@@ -42,6 +43,13 @@ export async function runSelect(catalog: string, o: SelectCliOptions, log: (s: s
     const byClass = [1, 2, 3].map((k) => res.candidates.filter((c) => c.priorityClass === k).length);
     log(`${preset.name}: ${res.candidates.length} candidate(s) of ${cat.rows.length} rows (class 1/2/3: ${byClass.join('/')}; ${res.nDropped} dropped for missing bands) in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${dir}\n`);
   }
+  if (loaded.length > 1) {
+    // the union, as the pipeline's select stage writes it: each object once, tagged with every preset that kept
+    // it; selection_log.csv has one row per object (which presets kept it, or every preset's reasons)
+    const union = sel.unionSelection(results);
+    written.push(...await sel.writeFollowUpPackage(union, o.out, { images: o.images, stampArcsec, warn: (m) => log(`warning: ${m}\n`) }));
+    log(`union of ${loaded.length} presets: ${union.candidates.length} candidate(s) → ${o.out}\n`);
+  }
   return written;
 }
 
@@ -50,7 +58,7 @@ export function register(program: Command): void {
     .command('select')
     .description('select z≈9–16 dropout candidates (colour cuts + photo-z + contaminant rejection) and write the follow-up package')
     .argument('<catalog>', 'catalogue CSV: id, ra, dec, flux_<BAND>, fluxerr_<BAND> in nJy')
-    .requiredOption('--preset <name|file.json>', 'posterior-z8, posterior-z11, posterior-z15 (posterior-led), f115w-dropout, f150w-dropout, f200w-dropout (published recipes), a preset JSON file, or a comma list')
+    .requiredOption('--preset <name|file.json>', 'posterior-z8, posterior-z11, posterior-z15 (posterior-led), f115w-dropout, f150w-dropout, f200w-dropout (published recipes), auto (all six), a preset JSON file, or a comma list (each preset in DIR/<name>/, their union in DIR)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--images <spec>', 'postage-stamp images: BAND=coadd.fits,BAND:denoised=den.fits,…')
     .option('--sys-err <frac>', 'photo-z systematic flux-error floor (default 0.05)')
