@@ -5,3 +5,4 @@ export * from './atomic.ts';
 export * from './fs.ts';
 export * from './worker.ts';
 export * from './stage.ts';
+export * from './stats.ts';

@@ -1,6 +1,7 @@
 // Postage stamps: one PNG per candidate, a column per band (sorted by wavelength), top row co-add,
 // bottom row denoised when both are given; arcsinh stretch (Lupton et al. 2004 style) with ONE set of
 // limits shared by every panel of the candidate, so band-to-band brightness is comparable.
+import { MAD_TO_SIGMA, medianSorted } from '@asteris/core';
 import { PNG } from 'pngjs';
 import { readImage, Wcs, nJyPerPixelScale } from '@asteris/fits';
 import { SelectError } from './errors.ts';
@@ -11,15 +12,15 @@ export interface StampPanel { band: string; kind: 'coadd' | 'denoised'; data: Fl
 function madSigma(v: Float32Array): number {
   const a = Array.from(v).filter(Number.isFinite).sort((x, y) => x - y);
   if (!a.length) return 1;
-  const med = a[a.length >> 1];
+  const med = medianSorted(a, 'upper');
   const dev = a.map((x) => Math.abs(x - med)).sort((x, y) => x - y);
-  return 1.4826 * dev[dev.length >> 1] || 1e-12;
+  return MAD_TO_SIGMA * medianSorted(dev, 'upper') || 1e-12;
 }
 
 /** Shared stretch limits: lo = −2σ, hi = max(99.5th percentile of all panels, lo + 10σ); soft = σ. */
 export function stretchLimits(panels: StampPanel[]): { lo: number; hi: number; soft: number } {
   const sig = panels.map((p) => madSigma(p.data)).sort((a, b) => a - b);
-  const s = sig[sig.length >> 1] || 1e-12;
+  const s = medianSorted(sig, 'upper') || 1e-12;
   const all: number[] = [];
   for (const p of panels) for (const v of p.data) if (Number.isFinite(v)) all.push(v);
   all.sort((a, b) => a - b);
