@@ -6,3 +6,6 @@ export * from './fs.ts';
 export * from './worker.ts';
 export * from './stage.ts';
 export * from './stats.ts';
+export * from './fft.ts';
+export * from './optimize.ts';
+export * from './special.ts';
