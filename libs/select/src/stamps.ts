@@ -17,8 +17,8 @@ function madSigma(v: Float32Array): number {
   return MAD_TO_SIGMA * medianSorted(dev, 'upper') || 1e-12;
 }
 
-/** Shared stretch limits: lo = −2σ, hi = max(99.5th percentile of all panels, lo + 10σ); soft = σ. */
-export function stretchLimits(panels: StampPanel[]): { lo: number; hi: number; soft: number } {
+/** Stamp stretch (not report's percentile `stretchLimits`): lo = −2σ, hi = max(99.5th percentile of all panels, lo + 10σ); soft = σ. */
+export function stampStretch(panels: StampPanel[]): { lo: number; hi: number; soft: number } {
   const sig = panels.map((p) => madSigma(p.data)).sort((a, b) => a - b);
   const s = medianSorted(sig, 'upper') || 1e-12;
   const all: number[] = [];
@@ -46,7 +46,7 @@ export function renderStamp(panels: StampPanel[], bandOrder: string[], zoom = 3)
   const W = bands.length * (pw * zoom + gap) + gap, H = kinds.length * (ph * zoom + gap) + gap;
   const png = new PNG({ width: W, height: H });
   png.data.fill(255);
-  const { lo, hi, soft } = stretchLimits(panels);
+  const { lo, hi, soft } = stampStretch(panels);
   kinds.forEach((k, row) => bands.forEach((b, col) => {
     const p = panels.find((q) => q.band === b && q.kind === k);
     const x0 = gap + col * (pw * zoom + gap), y0 = gap + row * (ph * zoom + gap);
