@@ -9,3 +9,4 @@ export * from './stats.ts';
 export * from './fft.ts';
 export * from './optimize.ts';
 export * from './special.ts';
+export * from './cutout.ts';

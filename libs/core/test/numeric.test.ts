@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fft1d, fft2d, lnGamma, nelderMead } from '../src/index.ts';
+import { cutout, fft1d, fft2d, lnGamma, nelderMead } from '../src/index.ts';
 
 describe('fft / nelderMead / lnGamma', () => {
   it('fft1d of [1, 2, 3, 4] is [10, −2+2i, −2, −2−2i]; fft2d inverse restores the input', () => {
@@ -20,5 +20,12 @@ describe('fft / nelderMead / lnGamma', () => {
   it('lnGamma matches Γ(5) = 24 and Γ(½) = √π', () => {
     expect(lnGamma(5)).toBeCloseTo(Math.log(24), 12);
     expect(lnGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
+  });
+});
+
+describe('cutout', () => {
+  it('centres a size×size box on the rounded pixel and pads with NaN', () => {
+    const c = cutout(Float32Array.of(1, 2, 3, 4), 2, 2, 0, 0, 3);
+    expect([...c]).toEqual([NaN, NaN, NaN, NaN, 1, 2, NaN, 3, 4]);
   });
 });

@@ -1,7 +1,7 @@
 // Postage stamps: one PNG per candidate, a column per band (sorted by wavelength), top row co-add,
 // bottom row denoised when both are given; arcsinh stretch (Lupton et al. 2004 style) with ONE set of
 // limits shared by every panel of the candidate, so band-to-band brightness is comparable.
-import { MAD_TO_SIGMA, medianSorted } from '@asteris/core';
+import { MAD_TO_SIGMA, cutout, medianSorted } from '@asteris/core';
 import { PNG } from 'pngjs';
 import { readImage, Wcs, nJyPerPixelScale } from '@asteris/fits';
 import { SelectError } from './errors.ts';
@@ -68,20 +68,7 @@ export function renderStamp(panels: StampPanel[], bandOrder: string[], zoom = 3)
   return PNG.sync.write(png);
 }
 
-/** Cut a size×size box centred on (x, y) (0-based pixel centre); out-of-image pixels are NaN. */
-export function cutout(data: Float32Array, width: number, height: number, x: number, y: number, size: number): Float32Array {
-  const out = new Float32Array(size * size).fill(NaN);
-  const x0 = Math.round(x) - (size >> 1), y0 = Math.round(y) - (size >> 1);
-  for (let j = 0; j < size; j++) {
-    const yy = y0 + j;
-    if (yy < 0 || yy >= height) continue;
-    for (let i = 0; i < size; i++) {
-      const xx = x0 + i;
-      if (xx >= 0 && xx < width) out[j * size + i] = data[yy * width + xx];
-    }
-  }
-  return out;
-}
+export { cutout };
 
 /** `--images` spec: "F200W=coadd.fits,F200W:denoised=den.fits,…" → list. */
 export function parseImagesSpec(spec: string): { band: string; kind: 'coadd' | 'denoised'; path: string }[] {
