@@ -4,7 +4,7 @@ import type { TileRunner } from './infer/runner.ts';
 import { AsterisError } from './errors.ts';
 import { cubeFromFrames, validBoxOfFrames, type Box } from './preprocess/cube.ts';
 import { preprocessCube, SCALE_FACTOR, stackBias, type Normalisation } from './preprocess/normalise.ts';
-import { medianInPlace } from '@asteris/stack';
+import { medianInPlace } from '@asteris/core';
 import { tileGrid, tilingGeometry, type Tile } from './tiling.ts';
 
 export interface CoreOptions {

@@ -5,3 +5,8 @@ export * from './atomic.ts';
 export * from './fs.ts';
 export * from './worker.ts';
 export * from './stage.ts';
+export * from './stats.ts';
+export * from './fft.ts';
+export * from './optimize.ts';
+export * from './special.ts';
+export * from './cutout.ts';

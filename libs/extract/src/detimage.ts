@@ -5,19 +5,8 @@
 //             n degrees of freedom, so pure noise has zero mean and unit variance (rms map = 1).
 // Pixels where a band's σ is missing, ≤ 0 or NaN (or the data NaN) drop that band; no valid band → NaN.
 import type { Image } from '@asteris/fits';
+import { lnGamma } from '@asteris/core';
 import { ExtractError } from './errors.ts';
-
-function lnGamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9)
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
-  x -= 1;
-  let a = c[0]!;
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** Mean of a χ distribution with n degrees of freedom. */
 export function chiMean(n: number): number {

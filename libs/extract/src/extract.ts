@@ -2,6 +2,7 @@
 // Follows SExtractor 2.x (Bertin & Arnouts 1996) and SEP (Barbary 2016); see docs/extract.md and
 // astro-reference §A for every rule and default.
 
+import { MAD_TO_SIGMA, medianSorted } from '@asteris/core';
 import type { Image } from '@asteris/fits';
 import { APER_TRUNC, kronRadius, fluxRadius, sumCircle } from './aperture/index.ts';
 import { ellipseCoeffs } from './aperture/sum.ts';
@@ -434,8 +435,9 @@ export function* extractionPipeline(
     const stride = Math.max(1, Math.floor(N / 200000));
     for (let i = 0; i < N; i += stride) { const v = image.data[i]!; if (Number.isFinite(v)) s.push(v - constBack); }
     s.sort((p, q) => p - q);
-    const mad = s.map((v) => Math.abs(v - s[s.length >> 1]!)).sort((p, q) => p - q)[s.length >> 1]!;
-    globalRms = mad > 0 ? 1.4826 * mad : 1;
+    const med = medianSorted(s, 'upper');
+    const mad = medianSorted(s.map((v) => Math.abs(v - med)).sort((p, q) => p - q), 'upper');
+    globalRms = mad > 0 ? MAD_TO_SIGMA * mad : 1;
     globalBack = constBack;
   }
   if (opts.globalRms !== undefined) {

@@ -14,6 +14,7 @@
 // It is either measured from the image's own source-masked sky (`measureCovariance`), given by the user
 // (`parseCovariance`, validated), or known from a drizzle/denoise step. Everything that needs the noise of
 // a sum uses it: Var(Σ_S a_i I_i) = Σ_{i,j∈S} a_i a_j C(i−j) σ_i σ_j.
+import { medianSorted } from '@asteris/core';
 import { ExtractError } from './errors.ts';
 
 export type WeightType = 'rms' | 'var' | 'weight';
@@ -47,10 +48,7 @@ export function finiteMedian(a: ArrayLike<number>, maxSamples = 1 << 20): number
   const stride = Math.max(1, Math.floor(a.length / maxSamples));
   const s: number[] = [];
   for (let i = 0; i < a.length; i += stride) { const v = a[i]!; if (Number.isFinite(v)) s.push(v); }
-  if (!s.length) return NaN;
-  s.sort((p, q) => p - q);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+  return medianSorted(s.sort((p, q) => p - q));
 }
 
 /**

@@ -5,7 +5,7 @@
 // evaluated on the product's grid, so a cell without injections gets the fitted C, never 0; a z bin
 // with too few injections (or no recovery either way) borrows the fit to all injections and says so.
 
-import { nelderMead } from './optimize.ts';
+import { nelderMead } from '@asteris/core';
 import type { CompletenessProduct } from './completeness.ts';
 import { LumfuncError } from './errors.ts';
 

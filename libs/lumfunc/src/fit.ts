@@ -8,7 +8,7 @@
 // β ∈ [−6, −2.5] (DPL only) — the ranges of astro-reference §D.4; any parameter can be fixed.
 
 import { type LfParams, lfPhi, uvLuminosityDensity } from '@asteris/astro';
-import { nelderMead } from './optimize.ts';
+import { nelderMead } from '@asteris/core';
 import { type McmcResult, runEnsembleMcmc, summarise } from './mcmc.ts';
 
 export type LfModel = 'schechter' | 'dpl';

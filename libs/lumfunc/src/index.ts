@@ -11,7 +11,7 @@ export {
 } from './completeness-model.ts';
 export { type Completeness, asFields, binEffectiveVolume, effectiveVolume, effectiveVolumeGrid, totalArea } from './veff.ts';
 export { type BinnedLfOptions, type LfBin, type LfCandidate, binnedLF } from './binned.ts';
-export { nelderMead } from './optimize.ts';
+export { nelderMead } from '@asteris/core';
 export { type McmcOptions, type McmcResult, integratedAutocorrTime, runEnsembleMcmc, summarise } from './mcmc.ts';
 export {
   type CountData, DEFAULT_PRIORS, type FitData, type FitOptions, type LfFitResult, type LfModel, type ParamName, type ParamSummary,

@@ -4,7 +4,7 @@
 // per parameter from the walker-averaged autocorrelation function with Sokal's automatic window
 // (smallest M with M ≥ c·τ(M), c = 5), following emcee's `autocorr.integrated_time`.
 
-import { createRng } from '@asteris/core';
+import { createRng, quantileSorted } from '@asteris/core';
 
 export interface McmcOptions {
   nWalkers?: number;
@@ -147,11 +147,4 @@ export function summarise(samples: Float64Array, ndim: number, d: number): { med
   return { median: quantileSorted(v, 0.5), lo: quantileSorted(v, 0.15865525393145707), hi: quantileSorted(v, 0.8413447460685429), mean: m, std: Math.sqrt(s2 / Math.max(1, n - 1)) };
 }
 
-export function quantileSorted(v: Float64Array | number[], q: number): number {
-  const n = v.length;
-  if (n === 0) return NaN;
-  const pos = q * (n - 1);
-  const i = Math.floor(pos);
-  const f = pos - i;
-  return i + 1 < n ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
+export { quantileSorted };

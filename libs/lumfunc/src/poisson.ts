@@ -3,19 +3,9 @@
 //   upper λ_u: P(X ≤ n | λ_u) = 1 − CL      lower λ_l: P(X ≥ n | λ_l) = 1 − CL
 // with CL = 0.8413 for the "1σ" limits of Gehrels' Tables 1–2 (n = 0 → 1.841; n = 1 → 0.173, 3.300).
 
-/** ln Γ(x) (Lanczos, g = 7, n = 9). */
-export function lnGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
+import { lnGamma } from '@asteris/core';
+
+export { lnGamma };
 
 /** Regularised lower incomplete gamma P(s, x) (series for x < s+1, continued fraction otherwise). */
 export function gammaP(s: number, x: number): number {

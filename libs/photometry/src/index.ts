@@ -2,7 +2,7 @@
 // calibration and the catalogue product. See docs/photometry.md and docs/catalogue-columns.md.
 export { PhotometryError } from './errors.ts';
 export { createRng, type Rng } from './rng.ts';
-export { fft1d, fft2d, fftRows, fftColumns, nextPow2 } from './psf/fft.ts';
+export { fft1d, fft2d, fftRows, fftColumns, nextPow2 } from '@asteris/core';
 export { convolveImage, convolveImagePair, squaredKernel, type ConvolveOptions } from './psf/convolve.ts';
 export { type Psf, psfSum, normalisePsf, checkPsf, centroid, resamplePsf, cropPsf } from './psf/psf.ts';
 export { matchingKernel, type MatchingKernelOptions } from './psf/matching.ts';

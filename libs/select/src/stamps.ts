@@ -1,6 +1,7 @@
 // Postage stamps: one PNG per candidate, a column per band (sorted by wavelength), top row co-add,
 // bottom row denoised when both are given; arcsinh stretch (Lupton et al. 2004 style) with ONE set of
 // limits shared by every panel of the candidate, so band-to-band brightness is comparable.
+import { MAD_TO_SIGMA, cutout, medianSorted } from '@asteris/core';
 import { PNG } from 'pngjs';
 import { readImage, Wcs, nJyPerPixelScale } from '@asteris/fits';
 import { SelectError } from './errors.ts';
@@ -11,15 +12,15 @@ export interface StampPanel { band: string; kind: 'coadd' | 'denoised'; data: Fl
 function madSigma(v: Float32Array): number {
   const a = Array.from(v).filter(Number.isFinite).sort((x, y) => x - y);
   if (!a.length) return 1;
-  const med = a[a.length >> 1];
+  const med = medianSorted(a, 'upper');
   const dev = a.map((x) => Math.abs(x - med)).sort((x, y) => x - y);
-  return 1.4826 * dev[dev.length >> 1] || 1e-12;
+  return MAD_TO_SIGMA * medianSorted(dev, 'upper') || 1e-12;
 }
 
-/** Shared stretch limits: lo = −2σ, hi = max(99.5th percentile of all panels, lo + 10σ); soft = σ. */
-export function stretchLimits(panels: StampPanel[]): { lo: number; hi: number; soft: number } {
+/** Stamp stretch (not report's percentile `stretchLimits`): lo = −2σ, hi = max(99.5th percentile of all panels, lo + 10σ); soft = σ. */
+export function stampStretch(panels: StampPanel[]): { lo: number; hi: number; soft: number } {
   const sig = panels.map((p) => madSigma(p.data)).sort((a, b) => a - b);
-  const s = sig[sig.length >> 1] || 1e-12;
+  const s = medianSorted(sig, 'upper') || 1e-12;
   const all: number[] = [];
   for (const p of panels) for (const v of p.data) if (Number.isFinite(v)) all.push(v);
   all.sort((a, b) => a - b);
@@ -45,7 +46,7 @@ export function renderStamp(panels: StampPanel[], bandOrder: string[], zoom = 3)
   const W = bands.length * (pw * zoom + gap) + gap, H = kinds.length * (ph * zoom + gap) + gap;
   const png = new PNG({ width: W, height: H });
   png.data.fill(255);
-  const { lo, hi, soft } = stretchLimits(panels);
+  const { lo, hi, soft } = stampStretch(panels);
   kinds.forEach((k, row) => bands.forEach((b, col) => {
     const p = panels.find((q) => q.band === b && q.kind === k);
     const x0 = gap + col * (pw * zoom + gap), y0 = gap + row * (ph * zoom + gap);
@@ -67,20 +68,7 @@ export function renderStamp(panels: StampPanel[], bandOrder: string[], zoom = 3)
   return PNG.sync.write(png);
 }
 
-/** Cut a size×size box centred on (x, y) (0-based pixel centre); out-of-image pixels are NaN. */
-export function cutout(data: Float32Array, width: number, height: number, x: number, y: number, size: number): Float32Array {
-  const out = new Float32Array(size * size).fill(NaN);
-  const x0 = Math.round(x) - (size >> 1), y0 = Math.round(y) - (size >> 1);
-  for (let j = 0; j < size; j++) {
-    const yy = y0 + j;
-    if (yy < 0 || yy >= height) continue;
-    for (let i = 0; i < size; i++) {
-      const xx = x0 + i;
-      if (xx >= 0 && xx < width) out[j * size + i] = data[yy * width + xx];
-    }
-  }
-  return out;
-}
+export { cutout };
 
 /** `--images` spec: "F200W=coadd.fits,F200W:denoised=den.fits,…" → list. */
 export function parseImagesSpec(spec: string): { band: string; kind: 'coadd' | 'denoised'; path: string }[] {

@@ -4,7 +4,7 @@
 // convolved with the PSF sampled at the same pitch (tiled overlap-save FFT, two real tiles per
 // complex transform), then summed over os×os blocks, which is the exact pixel integration of
 // (profile ⊗ PSF). Total flux is conserved except for light falling off the image edge.
-import { fft2d, nextPow2 } from './fft.ts';
+import { fft2d, nextPow2 } from '@asteris/core';
 
 export interface RenderSource {
   x: number; y: number;          // 0-based pixel coordinates of the centre
@@ -111,7 +111,7 @@ function kernelFt(kernel: Float64Array, ksize: number, n: number): KernelFt {
     const yy = (j - h + n) % n;
     for (let i = 0; i < ksize; i++) re[yy * n + ((i - h + n) % n)] = kernel[j * ksize + i];
   }
-  fft2d(re, im, n, false);
+  fft2d(re, im, n, n, false);
   const ft = { n, re, im };
   m.set(n, ft);
   return ft;
@@ -143,7 +143,6 @@ export function convolve2d(src: Float32Array, w: number, h: number, kernel: Floa
   const tiles: Array<[number, number]> = [];
   for (let y0 = 0; y0 < h; y0 += T) for (let x0 = 0; x0 < w; x0 += T) tiles.push([x0, y0]);
   const re = new Float64Array(n * n), im = new Float64Array(n * n);
-  const cr = new Float64Array(n), ci = new Float64Array(n);
   const load = (arr: Float64Array, x0: number, y0: number) => {
     for (let j = 0; j < n; j++) {
       const yy = y0 - kh + j;
@@ -171,13 +170,13 @@ export function convolve2d(src: Float32Array, w: number, h: number, kernel: Floa
     const a = tiles[t], b = tiles[t + 1];
     load(re, a[0], a[1]);
     if (b) load(im, b[0], b[1]); else im.fill(0);
-    fft2d(re, im, n, false, cr, ci);
+    fft2d(re, im, n, n, false);
     for (let k = 0; k < n * n; k++) {
       const xr = re[k], xi = im[k], kr = ft.re[k], ki = ft.im[k];
       re[k] = xr * kr - xi * ki;
       im[k] = xr * ki + xi * kr;
     }
-    fft2d(re, im, n, true, cr, ci);
+    fft2d(re, im, n, n, true);
     store(re, a[0], a[1]);
     if (b) store(im, b[0], b[1]);
   }

@@ -3,7 +3,7 @@
 // (cosmic-ray rejection, cf. astropy.stats.sigma_clip / drizzle CR rejection) and the
 // inverse-variance-weighted mean (e.g. Gonzaga et al. 2012, DrizzlePac handbook §4: IVM weighting).
 import type { Image } from '@asteris/fits';
-import { medianInPlace } from './select.ts';
+import { medianInPlace } from '@asteris/core';
 
 export type CoaddMethod = 'mean' | 'median' | 'clipped-mean' | 'ivw';
 export const COADD_METHODS: readonly CoaddMethod[] = ['mean', 'median', 'clipped-mean', 'ivw'];

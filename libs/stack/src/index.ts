@@ -1,6 +1,6 @@
 export { coadd, coaddArrays, setStackTimeKeys, robustSigma, medianNoiseFactor, StackError, COADD_METHODS } from './coadd.ts';
 export type { CoaddMethod, CoaddOptions, CoaddArrays } from './coadd.ts';
-export { medianInPlace, selectKth } from './select.ts';
+export { medianInPlace, selectKth } from '@asteris/core';
 export { mulberry32 } from '@asteris/core';
 export type { SimpleRng as Rng } from '@asteris/core';
 export { nullStacks, robustMean, drawSigns, nullFalseRate, calibrateNullThreshold } from './null.ts';

@@ -1,7 +1,7 @@
 // Inference preprocessing of one exposure stack (asteris-method.md §1.4, steps 5–9):
 // global iterative 3σ winsorisation, z-score with the clipped stack's median/std, x/4 + 1,
 // bright clipped excess R (temporal median), and binning of N exposures into T super-frames.
-import { medianInPlace } from '@asteris/stack';
+import { medianInPlace } from '@asteris/core';
 import { AsterisError } from '../errors.ts';
 import type { Cube } from './cube.ts';
 import { nanMedian, nanMedianSelect, nanStd, sigmaClipLimits } from './stats.ts';

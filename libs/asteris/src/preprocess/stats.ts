@@ -1,5 +1,5 @@
 // Statistics with the reference's numpy/scipy semantics, accumulated in float64.
-import { medianInPlace } from '@asteris/stack';
+import { median } from '@asteris/core';
 
 /**
  * Iterative sigma clip with scipy.stats.sigmaclip semantics (asteris-method.md §1.3.4): compute the
@@ -32,18 +32,8 @@ export function sigmaClipLimits(values: Float32Array, k = 3, maxIters = 1000): {
   return { lo, hi, iters: maxIters, count: prevCount };
 }
 
-/** Median of the finite values (numpy nanmedian: mean of the two middle values for even counts). */
-export function nanMedian(values: Float32Array | Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
-  const buf = values instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-  n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isNaN(v)) buf[n++] = v;
-  }
-  return medianInPlace(buf, n);
-}
+/** Median of the non-NaN values (numpy nanmedian): the core statistics module's `median`. */
+export const nanMedian: (values: Float32Array | Float64Array) => number = median;
 
 /** Population standard deviation (ddof = 0) of the finite values, two-pass in float64. */
 export function nanStd(values: Float32Array): number {
@@ -93,7 +83,8 @@ export function kthFinite(values: Float32Array, k: number): number {
   return new Float32Array(out.buffer)[0]!;
 }
 
-/** nanMedian of a float32 array without copying it (numpy semantics: mean of the two middle values for even counts). */
+/** nanMedian of a float32 array without copying it (kept beside core `median`, which copies: this is the
+ * memory-bound whole-stack path); same NaN rule and result: numpy nanmedian. */
 export function nanMedianSelect(values: Float32Array): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;

@@ -3,6 +3,7 @@
 // (BACK_FILTERSIZE, BACK_FILTERTHRESH) → natural bicubic spline between mesh centres (node i at pixel
 // (i + ½)·bw, extrapolated beyond the outer nodes) evaluated row by row.
 
+import { medianSorted } from '@asteris/core';
 import { BIG, histogramMode, meshStats } from './stats.ts';
 
 const f32 = Math.fround;
@@ -41,12 +42,9 @@ export interface BackgroundModel {
   nBadMeshes: number;
 }
 
+/** Median of the mesh values; 0 for none (an empty map has zero background). */
 function medianOf(a: Float32Array | number[]): number {
-  const s = Float64Array.from(a).sort();
-  const n = s.length;
-  if (n === 0) return 0;
-  const h = n >> 1;
-  return n % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+  return a.length ? medianSorted(Float64Array.from(a).sort()) : 0;
 }
 
 // Spline coefficients as SExtractor/SEP compute them (back.c makebackspline): the natural-spline

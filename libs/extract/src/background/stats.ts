@@ -7,6 +7,7 @@
 //    BACKGROUND check-images.
 //  * `sigmaClipMode`: the same mode rule on directly sigma-clipped values (photutils SExtractorBackground with
 //    SigmaClip(3σ, 10 iterations)); used for small sample sets and the §A.11 test vectors.
+import { medianSorted } from '@asteris/core';
 
 const QUANTIF_NSIGMA = 5;
 const QUANTIF_NMAXLEVELS = 4096;
@@ -212,12 +213,7 @@ export function medianWalkLoop(histo: ArrayLike<number>, lcut: number, hcut: num
   return { hilow, hihigh, lowsum, highsum };
 }
 
-function median(sorted: Float64Array): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = n >> 1;
-  return n % 2 ? sorted[h]! : 0.5 * (sorted[h - 1]! + sorted[h]!);
-}
+const median = medianSorted;
 
 /**
  * Mode rule on directly σ-clipped values (photutils SExtractorBackground with SigmaClip(sigma, maxiters),

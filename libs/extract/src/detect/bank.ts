@@ -11,6 +11,7 @@
 // norm, so on white noise of σ the filtered map has σ and S/N = filtered / σ_k, with σ_k measured (a
 // robust std of the filtered noise, from null stacks when given), which also holds for correlated noise
 // (denoised images). Detections are the 8-connected local maxima of max_k S/N_k above the threshold.
+import { MAD_TO_SIGMA, medianSorted } from '@asteris/core';
 import type { Image } from '@asteris/fits';
 
 export interface BankKernel {
@@ -128,9 +129,9 @@ export function robustStd(a: Float32Array): number {
   const b: number[] = [];
   for (let i = 0; i < a.length; i += step) if (Number.isFinite(a[i]!)) b.push(a[i]!);
   b.sort((p, q) => p - q);
-  const med = b[b.length >> 1]!;
+  const med = medianSorted(b, 'upper');
   const d = b.map((v) => Math.abs(v - med)).sort((p, q) => p - q);
-  return 1.4826 * d[d.length >> 1]!;
+  return MAD_TO_SIGMA * medianSorted(d, 'upper');
 }
 
 /** Global background level removed before filtering: the median of the finite pixels (null stacks: ≈ 0). */
@@ -139,7 +140,7 @@ function median(a: Float32Array): number {
   const b: number[] = [];
   for (let i = 0; i < a.length; i += step) if (Number.isFinite(a[i]!)) b.push(a[i]!);
   b.sort((p, q) => p - q);
-  return b.length ? b[b.length >> 1]! : 0;
+  return b.length ? medianSorted(b, 'upper') : 0;
 }
 
 type Plane = Pick<Image, 'data' | 'width' | 'height'>;
@@ -152,7 +153,7 @@ export function bankNoise(images: Plane[], bank: BankKernel[]): number[] {
   if (images.length === 0) throw new RangeError('bankNoise: need at least one noise image');
   return bank.map((k) => {
     const s = images.map((im) => robustStd(bankFilter(subtractLevel(im.data), im.width, im.height, k))).sort((a, b) => a - b);
-    return s[s.length >> 1]!;
+    return medianSorted(s, 'upper');
   });
 }
 

@@ -19,6 +19,7 @@
 // sumCircle); an empty aperture is then a dot product over ≈ πr² pixels. The box test guarantees that
 // no pixel of the aperture is masked, so no masking logic is needed. Moving centres by ≤ 1/8 px is
 // statistically irrelevant (the centres are random), and the sums equal sumCircle's at those centres.
+import { MAD_TO_SIGMA, medianInPlace, medianSorted } from '@asteris/core';
 import { circleRectOverlap } from '@asteris/extract';
 import { PhotometryError } from '../errors.ts';
 import { createRng } from '../rng.ts';
@@ -83,7 +84,7 @@ export function nmad(values: ArrayLike<number>): number {
   if (v.length === 0) return NaN;
   const med = selectMedian(v);
   for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i] - med);
-  return 1.4826 * selectMedian(v);
+  return MAD_TO_SIGMA * selectMedian(v);
 }
 
 /** Finite values as a new Float64Array (in input order). */
@@ -95,49 +96,13 @@ function finiteValues(values: ArrayLike<number>): Float64Array {
   return v;
 }
 
-/**
- * Median of a (finite, non-empty) array by quickselect (Hoare partition, median-of-three pivot): the
- * same value as sorting, in O(n). Reorders `a`.
- */
+/** Median of a finite array by quickselect, reordering `a` (core statistics module's `medianInPlace`). */
 export function selectMedian(a: Float64Array): number {
-  const n = a.length;
-  const k = n >> 1;
-  const hi = select(a, k);
-  if (n % 2) return hi;
-  // the next-lower order statistic is the largest value left of k after the partition
-  let lo = -Infinity;
-  for (let i = 0; i < k; i++) if (a[i] > lo) lo = a[i];
-  return 0.5 * (lo + hi);
+  return medianInPlace(a);
 }
 
-/** k-th smallest value (0-based); afterwards a[0..k) ≤ a[k] ≤ a(k..n). */
-function select(a: Float64Array, k: number): number {
-  let l = 0, r = a.length - 1;
-  while (r > l) {
-    const m = (l + r) >> 1;
-    // median of three to a[m], then partition around it
-    if (a[m] < a[l]) { const t = a[m]; a[m] = a[l]; a[l] = t; }
-    if (a[r] < a[l]) { const t = a[r]; a[r] = a[l]; a[l] = t; }
-    if (a[r] < a[m]) { const t = a[r]; a[r] = a[m]; a[m] = t; }
-    const p = a[m];
-    let i = l, j = r;
-    while (i <= j) {
-      while (a[i] < p) i++;
-      while (a[j] > p) j--;
-      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
-    }
-    if (k <= j) r = j;
-    else if (k >= i) l = i;
-    else break;
-  }
-  return a[k];
-}
-
-export function median(sorted: ArrayLike<number>): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  return n % 2 ? sorted[(n - 1) / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-}
+/** Median of an ascending-sorted array (core `medianSorted`). */
+export const median: (sorted: ArrayLike<number>) => number = medianSorted;
 
 /** Summed-area table of a 0/1 "bad" map, for O(1) box queries. */
 function badIntegral(data: Float32Array, variance: Float32Array, seg: Int32Array, w: number, h: number): Int32Array {

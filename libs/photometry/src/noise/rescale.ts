@@ -7,6 +7,7 @@
 // ρ = NMAD(data/σ) over blank-sky pixels (seg = 0) in cells of `cell` pixels, fill cells with too few
 // blank pixels from the median of the other cells, and multiply σ by ρ interpolated bilinearly between cell centres.
 // The empty-aperture factor then only has to describe the noise *correlation*.
+import { medianSorted } from '@asteris/core';
 import { nmad } from './empty.ts';
 
 export interface RescaleResult {
@@ -42,7 +43,7 @@ export function rescaleVarianceLocally(
   }
   // cells with too few blank pixels take the median of the measured cells
   const good = Array.from(rho).filter((r) => r > 0).sort((p, q) => p - q);
-  const global = good.length ? good[good.length >> 1] : NaN;
+  const global = medianSorted(good, 'upper');
   for (let k = 0; k < rho.length; k++) if (!(rho[k] > 0)) rho[k] = global > 0 ? global : 1;
   // bilinear interpolation between cell centres, constant beyond the outer centres
   for (let y = 0; y < height; y++) {

@@ -5,7 +5,7 @@
 //
 // NaN pixels are treated as 0 for their neighbours and stay NaN in the output.
 import { PhotometryError } from '../errors.ts';
-import { fft2d, fftColumns, fftRows, nextPow2 } from './fft.ts';
+import { fft2d, fftColumns, fftRows, nextPow2 } from '@asteris/core';
 import type { Psf } from './psf.ts';
 
 export interface ConvolveOptions {

@@ -17,6 +17,7 @@
 //      stars whose fit residual is an outlier are dropped;
 //   3. products: the oversampled ePSF (unit sum) and the detector-sampled PSF at phase 0 (E at the integer
 //      offsets: the stamp a centred star makes; unit sum) — the latter is what psf/<BAND>.fits holds.
+import { medianSorted } from '@asteris/core';
 import { extractSources } from '@asteris/extract';
 import { Header } from '@asteris/fits';
 import { PhotometryError } from '../errors.ts';
@@ -113,7 +114,7 @@ export function selectPsfStars(
   if (bright.length === 0) return { stars: [], segmentation: ex.segmentation };
   const rs = bright.map((s) => s.fluxRadius).sort((a, b) => a - b);
   const q = rs.slice(0, Math.max(1, Math.ceil(rs.length / 4)));
-  const locus = q[q.length >> 1];
+  const locus = medianSorted(q, 'upper');
   const h = (size - 1) / 2 + 1;
   const why = { locus: 0, round: 0, saturated: 0, edge: 0, neighbour: 0 };
   const stars = bright.filter((s) => {
@@ -289,7 +290,7 @@ function buildOnGrid(
       chi.push(fitStar(st, E, M, os, S, c0, rFit));
     }
     // (f) drop stars with outlying fit residuals (neighbours, cosmic rays, galaxies on the locus)
-    const med = chi.slice().sort((a, b) => a - b)[chi.length >> 1];
+    const med = medianSorted(chi.slice().sort((a, b) => a - b), 'upper');
     const sc = nmad(chi) || med;
     let k = 0;
     for (const st of stars) {

@@ -9,7 +9,7 @@
 // 2011, PASP 123, 1218, §3). The kernel is cropped to `size` and renormalised to unit sum, so convolving an
 // image with it conserves total flux exactly (up to float rounding).
 import { PhotometryError } from '../errors.ts';
-import { fft2d, nextPow2 } from './fft.ts';
+import { fft2d, nextPow2 } from '@asteris/core';
 import { checkPsf, normalisePsf, type Psf } from './psf.ts';
 
 export interface MatchingKernelOptions {

@@ -4,7 +4,7 @@
 // empirical FWHM (JDox "NIRCam PSF" page, astro-reference §B.1 column FWHM_emp).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { nelderMead } from '../optimize.ts';
+import { nelderMead } from '@asteris/core';
 
 /** Empirical FWHM in arcsec (JDox, astro-reference §B.1, FWHM_emp). */
 export const NIRCAM_FWHM_ARCSEC: Readonly<Record<string, number>> = Object.freeze({
@@ -128,8 +128,9 @@ export function refitPsfModel(band: string): PsfModelParams {
     return s;
   };
   const x0 = [Math.log(fwhmT / 2.355), Math.log(fwhmT * 1.5), Math.log(1.2), 0.5];
-  let best = nelderMead(cost, x0, { step: 0.4, maxIter: 3000 });
-  best = nelderMead(cost, best.x, { step: 0.1, maxIter: 3000 });
+  // (tol 1e-10, no minimum iteration count: the settings this fit was tuned with)
+  let best = nelderMead(cost, x0, { step: 0.4, maxIter: 3000, tol: 1e-10, minIter: 0 });
+  best = nelderMead(cost, best.x, { step: 0.1, maxIter: 3000, tol: 1e-10, minIter: 0 });
   const p = unpack(best.x);
   let rms = 0;
   for (let i = 0; i < ee.radii.length; i++) rms += (modelEE(p, ee.radii[i]) - col[i]) ** 2;
