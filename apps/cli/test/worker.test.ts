@@ -47,7 +47,7 @@ describe('asteris worker', () => {
   it('processes the jobs of a bullmq run, never printing the password, and stops on SIGTERM', async () => {
     const url = `redis://:${PASSWORD}@127.0.0.1:${port}`;
     const cache = join(T, 'cache');
-    const child = spawn(process.execPath, [BIN, 'worker', '--cache', cache, '--queue', 'cli', '--lock-duration', '2'], {
+    const child = spawn(process.execPath, [BIN, 'worker', '--demo', '--cache', cache, '--queue', 'cli', '--lock-duration', '2'], {
       env: { ...process.env, ASTERIS_REDIS_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesStage } from '@asteris/asteris';
 import { cacheKey } from '../src/cache.ts';
-import { stageKeyParts, localEngine, type JobHandler } from '../src/engine.ts';
+import { localEngine } from '@asteris/engine';
+import { stageKeyParts, type JobHandler } from '../src/engine.ts';
 import { dependencyClosure } from '../src/code-version.ts';
 import { loadRunConfig, ConfigError } from '../src/config.ts';
 import { STAGES } from '../src/run.ts';
@@ -76,7 +77,7 @@ describe('local engine', () => {
       paths: (p) => (p.path ? [p.path] : []),
       async run(p, ctx) { order.push(ctx.id); return p.n + Object.values(ctx.deps).reduce((a: number, b) => a + (b as number), 0); },
     };
-    const eng = localEngine([h], { cache: tmp, fields: [] });
+    const eng = localEngine([h], { roots: { cache: tmp, fields: [] } });
     const res = await eng.run([
       { id: 'c', kind: 'add', payload: { n: 1 }, deps: ['a', 'b'] },
       { id: 'a', kind: 'add', payload: { n: 2 }, deps: [] },
@@ -84,7 +85,7 @@ describe('local engine', () => {
     ]);
     expect(order).toEqual(['a', 'b', 'c']);
     expect(res).toEqual({ a: 2, b: 5, c: 8 });
-    await expect(eng.run([{ id: 'x', kind: 'add', payload: { n: 1, path: join(tmp, '..', 'elsewhere') }, deps: [] }])).rejects.toThrow(/outside the field and cache roots/);
+    await expect(eng.run([{ id: 'x', kind: 'add', payload: { n: 1, path: join(tmp, '..', 'elsewhere') }, deps: [] }])).rejects.toThrow(/outside the worker's roots/);
     await expect(eng.run([{ id: 'y', kind: 'add', payload: { n: 'one' }, deps: [] }])).rejects.toThrow();
   });
 });
