@@ -4,7 +4,7 @@
 // (@asteris/core Stage): names, config sections, product references and what to publish.
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic, type Stage } from '@asteris/core';
+import { ensureDir, writeFileAtomic, type Stage } from '@asteris/core';
 import { loadField, isFieldSpec, FIELD_JSON, type Field } from '@asteris/field';
 import { simulateStage, injectStage, simOversample, readSpecFile } from '@asteris/sim';
 import { imagesStage, modelSummary } from '@asteris/asteris';
@@ -95,6 +95,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   let engine: ReturnType<ReturnType<typeof engineFactory>> | undefined;
   try {
     const fieldDirs = isSurvey ? readSurvey(src).fields : [src];
+    ensureDir(cache);
     await checkEngine(o.engine);
     engine = engineFactory(o.engine)(stageHandlers({ log: (m) => rep.info(m) }), { cache, fields: fieldDirs });
     return await compose(o, { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine });
