@@ -28,7 +28,7 @@ async function child(): Promise<void> {
   const [survey, out, denoiser, engine] = process.argv.slice(3);
   const { runPipeline, loadRunConfig, silentReporter } = await import('../src/index.ts');
   const cfg = loadRunConfig(undefined, {
-    denoiser, workers: denoiser === 'none' ? 0 : undefined, preset: 'f150w-dropout',
+    denoiser, workers: denoiser === 'none' ? 0 : undefined, preset: 'auto',
     injection: { n: 20, rounds: 1, magRange: [26, 30], zRange: [9.5, 12.5], seed: 7 }, lf: { nWalkers: 8, nSteps: 20 },
   });
   const t0 = performance.now();
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       const dir = join(tmp, `field${i}`);
       await simulateField({
         kind: 'asteris-field-spec', name: `field${i}`, seed: 100 + i, width: size, height: size, nexp: 8, bands: BANDS, psfRadius: 1.5,
-        populations: { lowz: { magRange: [20, 29] }, browndwarfs: { perArcmin2: 5 }, highz: { oversample: 30, mLimit: 29 } },
+        populations: { lowz: { magRange: [20, 29] }, browndwarfs: { perArcmin2: 5 }, highz: { oversample: 400, mLimit: 28.5 } },
       } as never, dir, { workers: 0 });
       fields.push(dir);
     }
