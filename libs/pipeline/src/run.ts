@@ -95,7 +95,6 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   let engine: ReturnType<ReturnType<typeof engineFactory>> | undefined;
   try {
     const fieldDirs = isSurvey ? readSurvey(src).fields : [src];
-    ensureDir(cache);
     await checkEngine(o.engine);
     engine = engineFactory(o.engine)(stageHandlers({ log: (m) => rep.info(m) }), { cache, fields: fieldDirs });
     return await compose(o, { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine });
@@ -140,6 +139,7 @@ async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
   const { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine } = c;
   const results: Record<string, StageResult> = {};
   const run = async (jobs: JobSpec[]) => {
+    ensureDir(cache); // only once validation passed: a refused run leaves no cache behind
     const res = await engine.run(jobs, { onEvent: onEvents(jobs, rep, records, fieldDirs.length > 1) }) as Record<string, StageResult>;
     Object.assign(results, res);
   };
