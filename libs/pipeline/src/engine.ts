@@ -5,7 +5,7 @@
 // The job/engine interface itself is defined once, in @asteris/engine (docs/engine.md).
 import { z, type ZodType } from 'zod';
 import type { Stage } from '@asteris/core';
-import { bullmqEngine, connectRedis, localEngine, type Engine, type JobHandler, type Roots } from '@asteris/engine';
+import { bullmqEngine, connectRedis, localEngine, type Engine, type JobContext, type JobHandler, type Roots } from '@asteris/engine';
 import { ProductCache, type KeyParts } from './cache.ts';
 import { codeVersion } from './code-version.ts';
 import { hashFile } from './hash.ts';
@@ -88,6 +88,16 @@ export interface StageHandlerOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * Runs a stage, handing it the job's progress callback as a 4th argument (`{ progress(done, total, msg) }`).
+ * The Stage contract (@asteris/core) has no such argument yet; a stage that declares it gets bars per
+ * band/tile through the engine (also from a BullMQ worker), the others ignore it.
+ */
+function runWithProgress<I, C>(stage: Stage<I, C, unknown>, inputs: I, config: C, dir: string, progress: JobContext['progress']) {
+  const s = stage as unknown as { run(i: I, c: C, d: string, x: { progress: JobContext['progress'] }): Promise<Record<string, unknown> | void> };
+  return s.run(inputs, config, dir, { progress });
+}
+
 /** The progress message a stage job sends when its product came from the cache. */
 export const CACHED = 'cached';
 
@@ -104,7 +114,7 @@ export function stageHandler<I, C, P>(stage: Stage<I, C, P>, opts: StageHandlerO
       const inputs = resolveRefs(p.inputs, ctx.deps, keys) as I;
       const config = p.config as C;
       const parts = stageKeyParts(stage, inputs, config, keys);
-      const { entry, cached } = await new ProductCache(p.cache, { log: opts.log }).getOrCompute(stage.name, parts, (dir) => stage.run(inputs, config, dir));
+      const { entry, cached } = await new ProductCache(p.cache, { log: opts.log }).getOrCompute(stage.name, parts, (dir) => runWithProgress(stage, inputs, config, dir, ctx.progress));
       // tells the runner (through the engine's progress events, also across BullMQ) that nothing was computed
       if (cached) ctx.progress(1, 1, CACHED);
       return { stage: stage.name, key: entry.key, dir: entry.dir, cached, seconds: (performance.now() - t0) / 1000, product: stage.read(entry.dir), ...(entry.summary ? { summary: entry.summary } : {}) };
