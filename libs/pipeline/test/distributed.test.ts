@@ -26,6 +26,8 @@ const cfg = () => loadRunConfig(undefined, {
 });
 let redis: ChildProcess | undefined;
 let url = '';
+let redisPort = 0;
+let local = '';
 const workers: ChildProcess[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,11 +83,16 @@ beforeAll(async () => {
   writeFileSync(survey, JSON.stringify({ kind: 'asteris-survey', name: 'four', fields: FIELDS.map((f) => relative(tmp, f)) }));
   const port = await freePort();
   url = `redis://:${PASSWORD}@127.0.0.1:${port}`;
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], { stdio: 'ignore' });
+  redisPort = port;
+  await startRedis();
+}, 120_000);
+
+async function startRedis(): Promise<void> {
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], { stdio: 'ignore' });
   for (let i = 0; ; i++) {
     try { (await connectRedis(url, { timeoutMs: 500 })).disconnect(); break; } catch (e) { if (i > 100) throw e; await sleep(50); }
   }
-}, 120_000);
+}
 
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
@@ -95,7 +102,7 @@ afterAll(async () => {
 
 describe('asteris run --engine bullmq', () => {
   it('2 worker processes, one killed -9 holding a job: the same bytes as the local engine; paths outside the roots are refused', async () => {
-    const local = join(tmp, 'local');
+    local = join(tmp, 'local');
     await runPipeline({ field: survey, out: local, config: cfg(), reporter: silentReporter() });
 
     const out = join(tmp, 'bull');
@@ -133,6 +140,26 @@ describe('asteris run --engine bullmq', () => {
     }
     expect(b.out()).not.toContain(PASSWORD);
   }, 240_000);
+
+  it('Redis killed (no persistence) and restarted mid-run: the run completes with the same bytes', async () => {
+    const out = join(tmp, 'restart');
+    const cache = join(out, 'cache');
+    mkdirSync(cache, { recursive: true });
+    const ws = [worker(cache, { QUEUE: 'dist2' }), worker(cache, { QUEUE: 'dist2' })];
+    await Promise.all(ws.map((w) => w.waitFor(/listening/)));
+    const run = runPipeline({ field: survey, out, config: cfg(), reporter: silentReporter(), engine: { kind: 'bullmq', redis: url, queue: 'dist2', pollMs: 50 } });
+    await ws[0]!.waitFor(/done f\d\/images/);
+    const gone = new Promise((r) => redis!.once('exit', r));
+    redis!.kill('SIGKILL');
+    await gone;
+    await sleep(500);
+    await startRedis();
+    await run;
+    const want = products(local);
+    const got = products(out);
+    expect(Object.keys(got)).toEqual(Object.keys(want));
+    for (const k of Object.keys(want)) expect(got[k], k).toBe(want[k]);
+  }, 180_000);
 
   it('Redis unreachable: one clear error before any stage runs', async () => {
     const dead = await freePort();
