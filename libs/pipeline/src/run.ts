@@ -2,7 +2,7 @@
 // (a list of fields, one LF over all) into a DAG of stage jobs (ENGINE-INTERFACE.md) and hands it to an
 // engine (the in-process one by default). It knows each stage only through the stage contract
 // (@asteris/core Stage): names, config sections, product references and what to publish.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ensureDir, writeFileAtomic, type Stage } from '@asteris/core';
 import { loadField, isFieldSpec, FIELD_JSON, type Field } from '@asteris/field';
@@ -88,6 +88,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const src = resolve(o.field);
   const isSurvey = src.endsWith('.json') && existsSync(src) && statSync(src).isFile();
   checkOut(out);
+  const created = !existsSync(out);
   // One run per --out (lock.ts), first, before any write; a killed run's temporaries are removed.
   const lock = await acquireOutLock(out, { command: `asteris run ${o.field}` });
   if (lock.tookOver) rep.info(`took over the lock of a run that is gone (pid ${lock.tookOver.pid})`);
@@ -102,6 +103,8 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     await engine?.close();
     rep.close();
     lock.release();
+    // a run refused before any work leaves no output directory behind (rmdir: only if still empty)
+    if (created) try { rmdirSync(out); } catch { /* has products: keep */ }
   }
 }
 
