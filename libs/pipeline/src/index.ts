@@ -8,7 +8,7 @@ export { listCache, gcCache, readRunRecord, type RunRecord, type CacheRow } from
 export { validateField, checkPlan, FieldValidationError, LW_BANDS } from './validate.ts';
 export { stageHandler, stageKeyParts, engineFactory, checkEngine, localEngineFactory, CACHED, type EngineChoice, type EngineFactory, type StageHandlerOptions, type Engine, type EngineEvent, type JobSpec, type JobHandler, type JobContext, type Roots, type StageResult, type StagePayload } from './engine.ts';
 export { completenessStage, readInjected, readCandidatePositions, areaArcmin2 } from './completeness.ts';
-export { makeReporter, silentReporter, summaryTable, stageProgress, type ProgressFn, type Reporter, type StageRecord } from './progress.ts';
+export { makeReporter, silentReporter, summaryTable, stageProgress, engineProgress, type ProgressFn, type Reporter, type StageRecord } from './progress.ts';
 export { completenessCurve, purityCurve, crossing, m90, recovered, makeMatcher, type Curve } from './depth.ts';
 export { writeFileAtomic, writeDirAtomic } from '@asteris/core';
 export { sha256, hashFile, hashJson, stableStringify } from './hash.ts';

@@ -14,11 +14,10 @@ import { selectStage, SELECT_FILES } from '@asteris/select';
 import { lfStage, LF_FILES } from '@asteris/lumfunc';
 import { reportStage, REPORT_FILES } from '@asteris/report';
 import { completenessStage, areaArcmin2, type DepthSummary } from './completeness.ts';
-import { groupProgress, type EngineEvent } from '@asteris/engine';
-import { checkEngine, engineFactory, stageHandler, CACHED, type EngineChoice, type JobHandler, type JobSpec, type StageHandlerOptions, type StageResult } from './engine.ts';
+import { checkEngine, engineFactory, stageHandler, type EngineChoice, type JobHandler, type JobSpec, type StageHandlerOptions, type StageResult } from './engine.ts';
 import { acquireOutLock } from './lock.ts';
 import { stableStringify } from './hash.ts';
-import { makeReporter, stageProgress, summaryTable, type ProgressFn, type Reporter, type StageRecord } from './progress.ts';
+import { engineProgress, makeReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
 import { cacheRoot, productsPath, writeRunRecord } from './runs.ts';
 import { checkPlan, validateField, FieldValidationError, LW_BANDS, type Plan } from './validate.ts';
 import type { RunConfig } from './config.ts';
@@ -113,37 +112,12 @@ interface RunContext {
   src: string; fieldDirs: string[]; engine: ReturnType<ReturnType<typeof engineFactory>>;
 }
 
-/** Progress: a bar (or throttled log lines) per stage job, and per field when there are several. */
-function onEvents(jobs: JobSpec[], rep: Reporter, records: StageRecord[], perGroup: boolean): (e: EngineEvent) => void {
-  const label = new Map(jobs.map((j) => [j.id, j.label ?? j.id]));
-  const cached = new Set<string>();
-  const ticks = new Map<string, ProgressFn>();
-  const stage = (e: EngineEvent): void => {
-    const l = label.get(e.id) ?? e.id;
-    if (e.type === 'start') rep.start(l);
-    else if (e.type === 'progress') {
-      if (e.message === CACHED) cached.add(e.id);
-      else {
-        if (!ticks.has(e.id)) ticks.set(e.id, stageProgress(rep, l));
-        ticks.get(e.id)!(e.done, e.total, e.message);
-      }
-    } else if (e.type === 'retry') rep.info(`${l}: retrying (${e.error ?? 'interrupted'})`);
-    else if (e.type === 'done' || e.type === 'cached') {
-      const rec = { stage: l, seconds: e.seconds ?? 0, cached: e.type === 'cached' || cached.has(e.id) };
-      rep.end(rec);
-      records.push(rec);
-    }
-  };
-  if (!perGroup) return stage;
-  return groupProgress(jobs, (g) => rep.tick(`field ${g.group || '-'}`, g.done, g.total, `${g.running} running${g.failed ? `, ${g.failed} failed` : ''}`), stage);
-}
-
 async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
   const { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine } = c;
   const results: Record<string, StageResult> = {};
   const run = async (jobs: JobSpec[]) => {
     ensureDir(cache); // only once validation passed: a refused run leaves no cache behind
-    const res = await engine.run(jobs, { onEvent: onEvents(jobs, rep, records, fieldDirs.length > 1) }) as Record<string, StageResult>;
+    const res = await engine.run(jobs, { onEvent: engineProgress(jobs, rep, records, fieldDirs.length > 1) }) as Record<string, StageResult>;
     Object.assign(results, res);
   };
   const job = (stage: Stage<any, any, any>, id: string, inputs: unknown, config: unknown, deps: string[], label: string, group: string): JobSpec =>
