@@ -47,7 +47,7 @@ describe('asteris worker', () => {
   it('processes the jobs of a bullmq run, never printing the password, and stops on SIGTERM', async () => {
     const url = `redis://:${PASSWORD}@127.0.0.1:${port}`;
     const cache = join(T, 'cache');
-    const child = spawn(process.execPath, [BIN, 'worker', '--cache', cache, '--queue', 'cli', '--lock-duration', '2'], {
+    const child = spawn(process.execPath, [BIN, 'worker', '--demo', '--cache', cache, '--queue', 'cli', '--lock-duration', '2'], {
       env: { ...process.env, ASTERIS_REDIS_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -74,6 +74,22 @@ describe('asteris worker', () => {
     expect(out).toMatch(/listening on redis:\/\/:\*\*\*@127\.0\.0\.1/);
     expect(out).toMatch(/worker: done b/);
     expect(out).not.toContain(PASSWORD);
+  });
+
+  it('asteris run --engine bullmq: unreachable Redis is one line (exit 1) before any work; missing --redis or a bad --engine is a usage error', async () => {
+    const dead = await freePort();
+    const out = join(T, 'run-dead');
+    const r = await runCli(['run', join(T, 'nofield-needed'), '--out', out, '--engine', 'bullmq', '--redis', `redis://:${PASSWORD}@127.0.0.1:${dead}`], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${dead} within 5 s`))]);
+    expect(r.stderr + r.stdout).not.toContain(PASSWORD);
+    const u = await runCli(['run', T, '--out', out, '--engine', 'bullmq'], { env: { ASTERIS_REDIS_URL: undefined }, timeoutMs: 20_000 });
+    expect(u.code).toBe(2);
+    expect(errorLines(u.stderr)).toEqual([expect.stringContaining('--engine bullmq: give --redis URL')]);
+    const e = await runCli(['run', T, '--out', out, '--engine', 'celery'], { timeoutMs: 20_000 });
+    expect(e.code).toBe(2);
+    expect(errorLines(e.stderr)).toEqual([expect.stringContaining("--engine: expected local or bullmq, got 'celery'")]);
   });
 
   it('unreachable Redis: one error line, exit 1, no password; missing --redis: usage error', async () => {

@@ -1,5 +1,5 @@
-// Deterministic demo handlers: what the engine tests and benchmark run, and what `asteris worker`
-// serves until the pipeline's stage handlers are wired in (src/registry.ts). `demo.write` writes a
+// Deterministic demo handlers: what the engine tests and benchmark run (and `asteris worker --demo`,
+// hidden, for the CLI test); the real stages are @asteris/pipeline's stageHandlers(). `demo.write` writes a
 // file whose bytes depend only on its seed and on its dependencies' results, in `steps` steps
 // (sleeping `stepMs` and/or hashing `spin` rounds per step), reporting progress after each.
 import { createHash } from 'node:crypto';

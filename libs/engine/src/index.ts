@@ -9,5 +9,4 @@ export { PathError, checkPath, resolveRoots } from './roots.ts';
 export { redact, redactUrl } from './redact.ts';
 export { checkDag } from './dag.ts';
 export { demoHandlers, demoWrite, demoWriteSchema, type DemoWrite, type DemoResult } from './demo.ts';
-export { stageHandlers } from './registry.ts';
 export { groupProgress, type GroupProgress } from './progress.ts';

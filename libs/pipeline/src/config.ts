@@ -22,7 +22,7 @@ export const RunConfigSchema = ImagesConfigSchema.extend({
   preset: z.string().default('auto').describe('selection preset name or JSON file; auto = every built-in preset'),
   injection: InjectionConfigSchema.default({ n: 150, rounds: 1, magRange: [25.5, 31], zRange: [8.5, 16.5], seed: 12345 }),
   lf: LfConfigSchema.default({}),
-  workers: z.number().int().min(1).max(64).optional(),
+  workers: z.number().int().min(0).max(64).optional().describe('worker threads per stage; 0 = in-process everywhere; default: the number of cores'),
   seed: z.number().int().default(1),
 }).strict();
 

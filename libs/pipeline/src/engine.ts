@@ -1,77 +1,42 @@
-// The job/engine interface shared with @asteris/engine (issues/ENGINE-INTERFACE.md), a minimal in-process
-// executor of it, and the adapter that turns a Stage (libs/core/src/stage.ts) into a JobHandler that keys
-// and stores its products in the content-addressed cache (cache.ts).
-import { realpathSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+// The adapter that turns a Stage (libs/core/src/stage.ts) into a @asteris/engine JobHandler that keys
+// and stores its products in the content-addressed cache (cache.ts), and the engine a run uses: the
+// in-process `localEngine` (default) or `bullmqEngine` (`asteris run … --engine bullmq --redis URL`,
+// with `asteris worker` processes serving `stageHandlers()` on any machine sharing the cache).
+// The job/engine interface itself is defined once, in @asteris/engine (docs/engine.md).
 import { z, type ZodType } from 'zod';
 import type { Stage } from '@asteris/core';
+import { bullmqEngine, connectRedis, localEngine, type Engine, type JobContext, type JobHandler, type Roots } from '@asteris/engine';
 import { ProductCache, type KeyParts } from './cache.ts';
 import { codeVersion } from './code-version.ts';
 import { hashFile } from './hash.ts';
 
-export interface JobSpec { id: string; kind: string; payload: unknown; deps: string[]; label?: string; group?: string }
-export interface Roots { cache: string; fields: string[] }
-export interface JobContext { id: string; deps: Record<string, unknown>; roots: Roots; progress(done: number, total: number, message?: string): void }
-export interface JobHandler<P = unknown, R = unknown> {
-  kind: string;
-  schema: ZodType<P>;
-  paths?(payload: P): string[];
-  run(payload: P, ctx: JobContext): Promise<R>;
-}
-export type EngineEvent =
-  | { type: 'start' | 'done' | 'cached' | 'retry' | 'failed'; id: string; label?: string; group?: string; seconds?: number; error?: string }
-  | { type: 'progress'; id: string; done: number; total: number; message?: string };
-export interface Engine {
-  run(jobs: JobSpec[], opts?: { onEvent?: (e: EngineEvent) => void }): Promise<Record<string, unknown>>;
-  close(): Promise<void>;
+export type { Engine, EngineEvent, JobSpec, JobHandler, JobContext, Roots } from '@asteris/engine';
+
+/** Builds the engine of a run from the stage handlers and the run's roots (cache + field directories). */
+export type EngineFactory = (handlers: JobHandler<any, any>[], roots: Roots) => Engine;
+
+/** Which engine runs a DAG: in-process (default), a BullMQ queue served by `asteris worker`s, or a factory. */
+export type EngineChoice =
+  | { kind: 'local'; concurrency?: number }
+  | { kind: 'bullmq'; redis: string; queue?: string; connectTimeoutMs?: number; pollMs?: number }
+  | EngineFactory;
+
+export const localEngineFactory = (concurrency = 1): EngineFactory => (handlers, roots) => localEngine(handlers, { roots, concurrency });
+
+/** The factory of an engine choice (undefined = local). */
+export function engineFactory(choice: EngineChoice | undefined): EngineFactory {
+  if (!choice) return localEngineFactory();
+  if (typeof choice === 'function') return choice;
+  if (choice.kind === 'local') return localEngineFactory(choice.concurrency);
+  const { redis, queue, connectTimeoutMs, pollMs } = choice;
+  return (handlers) => bullmqEngine({ redis, queue, handlers, connectTimeoutMs, pollMs });
 }
 
-/** True when `p` (after realpath of its longest existing prefix) lies inside one of `roots`. */
-export function insideRoots(p: string, roots: string[]): boolean {
-  const real = (q: string): string => {
-    try { return realpathSync(q); } catch { const parent = resolve(q, '..'); return parent === q ? q : resolve(real(parent), q.slice(parent.length + 1)); }
-  };
-  const rp = real(resolve(p));
-  return roots.some((r) => { const rr = real(resolve(r)); return rp === rr || rp.startsWith(rr + sep); });
-}
-
-/** Runs the DAG in this process, one job at a time in dependency order (stages parallelise internally). */
-export function localEngine(handlers: JobHandler<any, any>[], roots: Roots): Engine {
-  const byKind = new Map(handlers.map((h) => [h.kind, h]));
-  return {
-    async run(jobs, opts = {}) {
-      const emit = opts.onEvent ?? (() => {});
-      const results: Record<string, unknown> = {};
-      const pending = new Map(jobs.map((j) => [j.id, j]));
-      while (pending.size) {
-        const ready = [...pending.values()].find((j) => j.deps.every((d) => d in results));
-        if (!ready) throw new Error(`job graph has a cycle or a missing dependency among: ${[...pending.keys()].join(', ')}`);
-        pending.delete(ready.id);
-        const h = byKind.get(ready.kind);
-        if (!h) throw new Error(`${ready.id}: no handler for job kind '${ready.kind}'`);
-        const payload = h.schema.parse(ready.payload);
-        for (const p of h.paths?.(payload) ?? []) {
-          if (!insideRoots(p, [roots.cache, ...roots.fields])) throw new Error(`${ready.id}: path ${p} lies outside the field and cache roots`);
-        }
-        const t0 = performance.now();
-        emit({ type: 'start', id: ready.id, label: ready.label, group: ready.group });
-        const ctx: JobContext = {
-          id: ready.id, roots, deps: Object.fromEntries(ready.deps.map((d) => [d, results[d]])),
-          progress: (done, total, message) => emit({ type: 'progress', id: ready.id, done, total, message }),
-        };
-        try {
-          results[ready.id] = await h.run(payload, ctx);
-        } catch (e) {
-          emit({ type: 'failed', id: ready.id, label: ready.label, group: ready.group, error: (e as Error).message });
-          throw e;
-        }
-        const cached = (results[ready.id] as { cached?: boolean }).cached === true;
-        emit({ type: cached ? 'cached' : 'done', id: ready.id, label: ready.label, group: ready.group, seconds: (performance.now() - t0) / 1000 });
-      }
-      return results;
-    },
-    async close() {},
-  };
+/** Fails fast with one clear line (EngineError "cannot reach Redis at redis://:***@host…") before any work. */
+export async function checkEngine(choice: EngineChoice | undefined): Promise<void> {
+  if (choice && typeof choice !== 'function' && choice.kind === 'bullmq') {
+    (await connectRedis(choice.redis, { timeoutMs: choice.connectTimeoutMs })).disconnect();
+  }
 }
 
 /** What a stage job returns: its product (the stage's read()), cache key and directory. */
@@ -118,8 +83,26 @@ export function stageKeyParts<I, C>(stage: Stage<I, C, unknown>, inputs: I, conf
   return { inputs: { upstream: upstream.join(','), files: files.join(',') }, config, codeVersion: codeVersion(stage.package) };
 }
 
+export interface StageHandlerOptions {
+  /** where cache integrity messages go (default: stderr); the runner passes its reporter */
+  log?: (msg: string) => void;
+}
+
+/**
+ * Runs a stage, handing it the job's progress callback as a 4th argument (`{ progress(done, total, msg) }`).
+ * The Stage contract (@asteris/core) has no such argument yet; a stage that declares it gets bars per
+ * band/tile through the engine (also from a BullMQ worker), the others ignore it.
+ */
+function runWithProgress<I, C>(stage: Stage<I, C, unknown>, inputs: I, config: C, dir: string, progress: JobContext['progress']) {
+  const s = stage as unknown as { run(i: I, c: C, d: string, x: { progress: JobContext['progress'] }): Promise<Record<string, unknown> | void> };
+  return s.run(inputs, config, dir, { progress });
+}
+
+/** The progress message a stage job sends when its product came from the cache. */
+export const CACHED = 'cached';
+
 /** A stage as a job handler: key = upstream keys + sha256 of its data files + config + code version. */
-export function stageHandler<I, C, P>(stage: Stage<I, C, P>): JobHandler<StagePayload, StageResult> {
+export function stageHandler<I, C, P>(stage: Stage<I, C, P>, opts: StageHandlerOptions = {}): JobHandler<StagePayload, StageResult> {
   const schema = z.object({ inputs: z.unknown(), config: stage.schema, cache: z.string() }).strict() as unknown as ZodType<StagePayload>;
   return {
     kind: stage.name,
@@ -131,7 +114,9 @@ export function stageHandler<I, C, P>(stage: Stage<I, C, P>): JobHandler<StagePa
       const inputs = resolveRefs(p.inputs, ctx.deps, keys) as I;
       const config = p.config as C;
       const parts = stageKeyParts(stage, inputs, config, keys);
-      const { entry, cached } = await new ProductCache(p.cache).getOrCompute(stage.name, parts, (dir) => stage.run(inputs, config, dir));
+      const { entry, cached } = await new ProductCache(p.cache, { log: opts.log }).getOrCompute(stage.name, parts, (dir) => runWithProgress(stage, inputs, config, dir, ctx.progress));
+      // tells the runner (through the engine's progress events, also across BullMQ) that nothing was computed
+      if (cached) ctx.progress(1, 1, CACHED);
       return { stage: stage.name, key: entry.key, dir: entry.dir, cached, seconds: (performance.now() - t0) / 1000, product: stage.read(entry.dir), ...(entry.summary ? { summary: entry.summary } : {}) };
     },
   };

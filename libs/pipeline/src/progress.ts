@@ -2,6 +2,8 @@
 // (pino, to stderr) otherwise; and the end-of-run summary table of stage times and cache hits.
 import cliProgress from 'cli-progress';
 import { pino, type Logger } from 'pino';
+import { groupProgress, type EngineEvent, type JobSpec } from '@asteris/engine';
+import { CACHED } from './engine.ts';
 
 export interface StageRecord { stage: string; seconds: number; cached: boolean; key?: string; note?: string }
 
@@ -88,4 +90,32 @@ export function stageProgress(rep: Reporter, stage: string, opts: { minIntervalM
       rep.tick(stage, done, total, msg);
     }
   };
+}
+
+/**
+ * The runner's `onEvent` for an engine: a bar (or throttled log lines) per stage job, a record per finished
+ * job (cached when the job said so with progress 'cached'), and a bar per field (group) when `perGroup`.
+ */
+export function engineProgress(jobs: JobSpec[], rep: Reporter, records: StageRecord[], perGroup: boolean): (e: EngineEvent) => void {
+  const label = new Map(jobs.map((j) => [j.id, j.label ?? j.id]));
+  const cached = new Set<string>();
+  const ticks = new Map<string, ProgressFn>();
+  const stage = (e: EngineEvent): void => {
+    const l = label.get(e.id) ?? e.id;
+    if (e.type === 'start') rep.start(l);
+    else if (e.type === 'progress') {
+      if (e.message === CACHED) cached.add(e.id);
+      else {
+        if (!ticks.has(e.id)) ticks.set(e.id, stageProgress(rep, l));
+        ticks.get(e.id)!(e.done, e.total, e.message);
+      }
+    } else if (e.type === 'retry') rep.info(`${l}: retrying (${e.error ?? 'interrupted'})`);
+    else if (e.type === 'done' || e.type === 'cached') {
+      const rec = { stage: l, seconds: e.seconds ?? 0, cached: e.type === 'cached' || cached.has(e.id) };
+      rep.end(rec);
+      records.push(rec);
+    }
+  };
+  if (!perGroup) return stage;
+  return groupProgress(jobs, (g) => rep.tick(`field ${g.group || '-'}`, g.done, g.total, `${g.running} running${g.failed ? `, ${g.failed} failed` : ''}`), stage);
 }

@@ -2,9 +2,9 @@
 // (a list of fields, one LF over all) into a DAG of stage jobs (ENGINE-INTERFACE.md) and hands it to an
 // engine (the in-process one by default). It knows each stage only through the stage contract
 // (@asteris/core Stage): names, config sections, product references and what to publish.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic, type Stage } from '@asteris/core';
+import { ensureDir, writeFileAtomic, type Stage } from '@asteris/core';
 import { loadField, isFieldSpec, FIELD_JSON, type Field } from '@asteris/field';
 import { simulateStage, injectStage, simOversample, readSpecFile } from '@asteris/sim';
 import { imagesStage, modelSummary } from '@asteris/asteris';
@@ -14,9 +14,10 @@ import { selectStage, SELECT_FILES } from '@asteris/select';
 import { lfStage, LF_FILES } from '@asteris/lumfunc';
 import { reportStage, REPORT_FILES } from '@asteris/report';
 import { completenessStage, areaArcmin2, type DepthSummary } from './completeness.ts';
-import { localEngine, stageHandler, type Engine, type JobHandler, type JobSpec, type Roots, type StageResult } from './engine.ts';
+import { checkEngine, engineFactory, stageHandler, type EngineChoice, type JobHandler, type JobSpec, type StageHandlerOptions, type StageResult } from './engine.ts';
+import { acquireOutLock } from './lock.ts';
 import { stableStringify } from './hash.ts';
-import { makeReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
+import { engineProgress, makeReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
 import { cacheRoot, productsPath, writeRunRecord } from './runs.ts';
 import { checkPlan, validateField, FieldValidationError, LW_BANDS, type Plan } from './validate.ts';
 import type { RunConfig } from './config.ts';
@@ -26,6 +27,11 @@ export type { DepthSummary };
 /** Every stage the runner composes, registered as job handlers by name. */
 export const STAGES: Stage<any, any, any>[] = [simulateStage, injectStage, imagesStage, detectStage, photometryStage, selectStage, completenessStage, lfStage, reportStage];
 
+/** Every stage as a job handler: what `asteris worker` serves and what the runner enqueues. */
+export function stageHandlers(opts: StageHandlerOptions = {}): JobHandler<any, any>[] {
+  return STAGES.map((s) => stageHandler(s, opts));
+}
+
 export interface RunOptions {
   /** a field directory, a simulation spec directory, or a survey file (survey.json) */
   field: string;
@@ -34,8 +40,8 @@ export interface RunOptions {
   reporter?: Reporter;
   /** product version recorded in the provenance */
   version?: string;
-  /** the engine (default: in-process) */
-  engine?: (handlers: JobHandler<any, any>[], roots: Roots) => Engine;
+  /** the engine (default: in-process; `{ kind: 'bullmq', redis }` for `asteris worker`s) */
+  engine?: EngineChoice;
 }
 
 export interface RunResult {
@@ -81,24 +87,43 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const src = resolve(o.field);
   const isSurvey = src.endsWith('.json') && existsSync(src) && statSync(src).isFile();
   checkOut(out);
-  const fieldDirs = isSurvey ? readSurvey(src).fields : [src];
-  const handlers = STAGES.map((s) => stageHandler(s));
-  const engine = (o.engine ?? localEngine)(handlers, { cache, fields: fieldDirs });
+  const created = !existsSync(out);
+  // One run per --out (lock.ts), first, before any write; a killed run's temporaries are removed.
+  const lock = await acquireOutLock(out, { command: `asteris run ${o.field}` });
+  if (lock.tookOver) rep.info(`took over the lock of a run that is gone (pid ${lock.tookOver.pid})`);
+  if (lock.removedDebris.length) rep.info(`removed ${lock.removedDebris.length} temporary file(s) left by a killed run`);
+  let engine: ReturnType<ReturnType<typeof engineFactory>> | undefined;
+  try {
+    const fieldDirs = isSurvey ? readSurvey(src).fields : [src];
+    await checkEngine(o.engine);
+    engine = engineFactory(o.engine)(stageHandlers({ log: (m) => rep.info(m) }), { cache, fields: fieldDirs });
+    return await compose(o, { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine });
+  } finally {
+    await engine?.close();
+    rep.close();
+    lock.release();
+    // a run refused before any work leaves no output directory behind (rmdir: only if still empty)
+    if (created) try { rmdirSync(out); } catch { /* has products: keep */ }
+  }
+}
+
+interface RunContext {
+  out: string; cfg: RunConfig; rep: Reporter; cache: string; startedAt: string; records: StageRecord[];
+  src: string; fieldDirs: string[]; engine: ReturnType<ReturnType<typeof engineFactory>>;
+}
+
+async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
+  const { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine } = c;
   const results: Record<string, StageResult> = {};
-  const run = async (jobs: JobSpec[]) => Object.assign(results, await engine.run(jobs, {
-    onEvent: (e) => {
-      if (e.type === 'start') rep.start(e.label ?? e.id);
-      else if (e.type === 'done' || e.type === 'cached') {
-        const rec = { stage: e.label ?? e.id, seconds: e.seconds ?? 0, cached: e.type === 'cached' };
-        rep.end(rec);
-        records.push(rec);
-      }
-    },
-  }) as Record<string, StageResult>);
+  const run = async (jobs: JobSpec[]) => {
+    ensureDir(cache); // only once validation passed: a refused run leaves no cache behind
+    const res = await engine.run(jobs, { onEvent: engineProgress(jobs, rep, records, fieldDirs.length > 1) }) as Record<string, StageResult>;
+    Object.assign(results, res);
+  };
   const job = (stage: Stage<any, any, any>, id: string, inputs: unknown, config: unknown, deps: string[], label: string, group: string): JobSpec =>
     ({ id, kind: stage.name, payload: { inputs, config, cache }, deps, label, group });
 
-  try {
+  {
     // 1. Up front, before any computation: config, presets, denoiser and bands of every field (specs too).
     const problems: string[] = [];
     const specs = fieldDirs.map((d) => (isFieldSpec(d) ? join(d, FIELD_JSON) : null));
@@ -213,8 +238,5 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
       out, report: products.report, candidates: products.candidates, catalogue: products.catalogue, lf: products.lf,
       stages: records, summary: summaryTable(records), depthGain: depth?.gain ?? null,
     };
-  } finally {
-    await engine.close();
-    rep.close();
   }
 }

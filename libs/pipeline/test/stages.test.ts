@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesStage } from '@asteris/asteris';
 import { cacheKey } from '../src/cache.ts';
-import { stageKeyParts, localEngine, type JobHandler } from '../src/engine.ts';
+import { localEngine } from '@asteris/engine';
+import { stageHandler, stageKeyParts, CACHED, type JobHandler } from '../src/engine.ts';
 import { dependencyClosure } from '../src/code-version.ts';
 import { loadRunConfig, ConfigError } from '../src/config.ts';
 import { STAGES } from '../src/run.ts';
@@ -76,7 +77,7 @@ describe('local engine', () => {
       paths: (p) => (p.path ? [p.path] : []),
       async run(p, ctx) { order.push(ctx.id); return p.n + Object.values(ctx.deps).reduce((a: number, b) => a + (b as number), 0); },
     };
-    const eng = localEngine([h], { cache: tmp, fields: [] });
+    const eng = localEngine([h], { roots: { cache: tmp, fields: [] } });
     const res = await eng.run([
       { id: 'c', kind: 'add', payload: { n: 1 }, deps: ['a', 'b'] },
       { id: 'a', kind: 'add', payload: { n: 2 }, deps: [] },
@@ -84,7 +85,34 @@ describe('local engine', () => {
     ]);
     expect(order).toEqual(['a', 'b', 'c']);
     expect(res).toEqual({ a: 2, b: 5, c: 8 });
-    await expect(eng.run([{ id: 'x', kind: 'add', payload: { n: 1, path: join(tmp, '..', 'elsewhere') }, deps: [] }])).rejects.toThrow(/outside the field and cache roots/);
+    await expect(eng.run([{ id: 'x', kind: 'add', payload: { n: 1, path: join(tmp, '..', 'elsewhere') }, deps: [] }])).rejects.toThrow(/outside the worker's roots/);
     await expect(eng.run([{ id: 'y', kind: 'add', payload: { n: 'one' }, deps: [] }])).rejects.toThrow();
+  });
+});
+
+describe('stageHandler', () => {
+  it("forwards the job's progress to a stage that takes it, and reports a cache hit as progress 'cached'", async () => {
+    const stage = {
+      name: 'count', package: '@asteris/pipeline', schema: z.strictObject({ n: z.number().int() }), files: { out: 'n.txt' },
+      dataFiles: () => [], read: (dir: string) => ({ dir }),
+      async run(_i: unknown, c: { n: number }, dir: string, x?: { progress(d: number, t: number, m?: string): void }) {
+        for (let k = 1; k <= c.n; k++) x?.progress(k, c.n, `step ${k}`);
+        writeFileSync(join(dir, 'n.txt'), String(c.n));
+      },
+    };
+    const h = stageHandler(stage as never);
+    const cache = join(tmp, 'progress-cache');
+    mkdirSync(cache, { recursive: true });
+    const run = async () => {
+      const seen: string[] = [];
+      const r = await h.run({ inputs: {}, config: { n: 3 }, cache }, { id: 'j', deps: {}, roots: { cache, fields: [] }, progress: (d, t, m) => seen.push(`${d}/${t} ${m ?? ''}`) });
+      return { r, seen };
+    };
+    const first = await run();
+    expect(first.seen).toEqual(['1/3 step 1', '2/3 step 2', '3/3 step 3']);
+    expect(first.r.cached).toBe(false);
+    const again = await run();
+    expect(again.seen).toEqual([`1/1 ${CACHED}`]);
+    expect(again.r.cached).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { version } from '../version.ts';
 import { UsageError } from '../errors.ts';
 
-interface RunCliOptions { out: string; denoiser?: string; preset?: string; config?: string; injections?: string; workers?: string; seed?: string; quiet?: boolean }
+interface RunCliOptions { out: string; denoiser?: string; preset?: string; config?: string; injections?: string; workers?: string; seed?: string; quiet?: boolean; engine?: string; redis?: string; queue?: string }
 
 /** An integer option in [lo, hi]; anything else is a usage error (exit 2). */
 function int(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
@@ -24,12 +24,20 @@ export function register(program: Command): void {
     .option('--preset <name>', 'selection preset name or JSON file (default: every built-in preset)')
     .option('--config <file>', 'JSON run configuration (docs/pipeline.md); command-line options override it')
     .option('--injections <n>', 'injected high-z galaxies for completeness (0 disables completeness and the LF)')
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--workers <n>', 'worker threads per stage; 0 = in-process everywhere (default: the number of cores)')
+    .option('--engine <name>', 'local (in-process, default) | bullmq (stage jobs on a Redis queue, run by `asteris worker`s sharing the cache directory)')
+    .option('--redis <url>', 'with --engine bullmq: redis://[:password@]host[:port][/db] or rediss:// (default: $ASTERIS_REDIS_URL)')
+    .option('--queue <name>', 'with --engine bullmq: queue name (must match the workers; default asteris-jobs)')
     .option('--seed <n>', 'random seed of the LF posterior sampling')
     .option('--quiet', 'no progress output')
     .action(async (field: string, opts: RunCliOptions) => {
       const injections = int(opts.injections, 'injections', 0, 20000);
-      const workers = int(opts.workers, 'workers', 1, 64);
+      const workers = int(opts.workers, 'workers', 0, 64);
+      const engineName = opts.engine ?? 'local';
+      if (engineName !== 'local' && engineName !== 'bullmq') throw new UsageError(`--engine: expected local or bullmq, got '${engineName}'`);
+      const redis = opts.redis ?? process.env.ASTERIS_REDIS_URL;
+      if (engineName === 'bullmq' && !redis) throw new UsageError('--engine bullmq: give --redis URL (or set ASTERIS_REDIS_URL)');
+      if (engineName === 'local' && (opts.redis || opts.queue)) throw new UsageError('--redis/--queue need --engine bullmq');
       const seed = int(opts.seed, 'seed', -(2 ** 31), 2 ** 31 - 1);
       // Loaded on use: the pipeline pulls in every stage library (≈ 1 s), which other commands do not need.
       const { runPipeline, loadRunConfig, makeReporter } = await import('@asteris/pipeline');
@@ -38,7 +46,8 @@ export function register(program: Command): void {
         denoiser: opts.denoiser, preset: opts.preset, workers, seed,
         injection: injections !== undefined ? { ...base.injection, n: injections } : undefined,
       });
-      const res = await runPipeline({ field, out: opts.out, config: cfg, reporter: makeReporter({ quiet: opts.quiet }), version: version() });
+      const engine = engineName === 'bullmq' ? { kind: 'bullmq' as const, redis: redis!, queue: opts.queue } : undefined;
+      const res = await runPipeline({ field, out: opts.out, config: cfg, reporter: makeReporter({ quiet: opts.quiet }), version: version(), engine });
       console.log(res.summary);
       if (res.depthGain !== null) console.log(`depth gain (m90 denoised − m90 co-add): ${res.depthGain >= 0 ? '+' : ''}${res.depthGain.toFixed(2)} mag`);
       console.log(`candidates: ${res.candidates}`);
