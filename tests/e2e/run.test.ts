@@ -48,8 +48,24 @@ describe.skipIf(!existsSync(MODEL))('asteris run end to end', () => {
     for (const p of [...PRODUCTS, 'report/index.html', 'catalogue.fits', 'candidates/candidates.reg', 'candidates/msa_targets.txt']) {
       expect(existsSync(join(outA, p)), p).toBe(true);
     }
-    const lf = JSON.parse(readFileSync(join(outA, 'lf', 'lf.json'), 'utf8')) as Record<string, unknown>;
-    expect(typeof lf).toBe('object');
+    // the LF's content: z bins with counts, finite φ on positive V_eff, limits on empty bins, fits or a reason (issue #17)
+    type Bin = { n: number; nRaw: number; veff: number; phi: number; errUp: number; upperLimit: boolean; phiUpper: number };
+    const lf = JSON.parse(readFileSync(join(outA, 'lf', 'lf.json'), 'utf8')) as { areaArcmin2: number; zBins: { nCandidates: number; bins: Bin[]; fits: unknown[]; fitSkipped: string | null }[] };
+    expect(lf.areaArcmin2).toBeGreaterThan(0);
+    expect(lf.zBins.length).toBeGreaterThan(0);
+    const nLf = lf.zBins.reduce((a, z) => a + z.nCandidates, 0);
+    expect(nLf).toBeGreaterThan(0);
+    expect(nLf).toBeLessThanOrEqual(csv(join(outA, 'candidates', 'candidates.csv')).length);
+    for (const z of lf.zBins) {
+      expect(z.bins.reduce((a, b) => a + b.nRaw, 0)).toBeLessThanOrEqual(z.nCandidates);
+      expect(z.fits.length > 0 || (typeof z.fitSkipped === 'string' && z.fitSkipped.length > 0)).toBe(true);
+      for (const b of z.bins) {
+        expect(b.veff).toBeGreaterThan(0);
+        expect(Number.isFinite(b.phi) && Number.isFinite(b.errUp)).toBe(true);
+        if (b.nRaw === 0) expect(b.upperLimit && b.phiUpper > 0 && Number.isFinite(b.phiUpper)).toBe(true);
+        else expect(b.phi).toBeGreaterThan(0);
+      }
+    }
     expect(first.stdout).toContain('report:');
     const html = readFileSync(join(outA, 'report', 'index.html'), 'utf8');
     for (const id of ['overview', 'depth', 'false-detections', 'candidates', 'completeness', 'lf', 'provenance']) expect(html).toContain(`id="${id}"`);

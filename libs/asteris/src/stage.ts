@@ -70,14 +70,15 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
   schema: ImagesConfigSchema,
   files: IMAGES_FILES,
   dataFiles: (i, c) => [...fieldBand(i).exposures, ...(c.denoiser === 'none' ? [] : [bandModel(c.denoiser, i.band)!.path])],
-  async run(i, c, dir) {
+  async run(i, c, dir, ctx) {
     const band = fieldBand(i);
     const stack = readExposureStack(band);
     const co = coadd(stack.images, stack.errs, c.coadd);
     writeFits(join(dir, IMAGES_FILES.coadd), [hdu(co.image), { ...hdu(co.err, 'ERR'), header: co.err.header }]);
     const model = bandModel(c.denoiser, band.name);
     if (!model) return {};
-    const res = await denoiseStack(stack.images, { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers });
+    const res = await denoiseStack(stack.images, { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers,
+      onProgress: (done, total) => ctx?.progress(done, total, `${band.name}: denoised tiles`) });
     writeFits(join(dir, IMAGES_FILES.denoised), [hdu(res.denoised)]);
     writeFits(join(dir, IMAGES_FILES.raw), [hdu(res.coadd)]);
     return { model: res.info.model, tileSize: res.info.tileSize };

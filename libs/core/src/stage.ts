@@ -21,12 +21,21 @@ export interface Stage<I = unknown, C = unknown, P = unknown> {
    * models): their sha256 enter the cache key. Upstream ProductRefs in the inputs enter it by their keys.
    */
   dataFiles(inputs: I, config: C): string[];
-  /** computes the products into `dir` (an empty temporary directory); returns a small JSON summary */
-  run(inputs: I, config: C, dir: string): Promise<Record<string, unknown> | void>;
+  /**
+   * computes the products into `dir` (an empty temporary directory); returns a small JSON summary.
+   * `ctx.progress(done, total, message)` reports progress inside a long stage (bands, tiles): the engine
+   * shows it as a bar on a terminal, as log lines when piped, and forwards it from BullMQ workers.
+   */
+  run(inputs: I, config: C, dir: string, ctx?: StageContext): Promise<Record<string, unknown> | void>;
   /** reads the products in `dir` back for the next stage */
   read(dir: string): P;
   /** products copied to the run's output directory: file name in `dir` → path relative to the output */
   publish?: Readonly<Record<string, string>>;
+}
+
+/** What the engine hands a running stage besides its inputs. */
+export interface StageContext {
+  progress(done: number, total: number, message?: string): void;
 }
 
 /** Defines a stage (identity, for type inference). */

@@ -88,14 +88,9 @@ export interface StageHandlerOptions {
   log?: (msg: string) => void;
 }
 
-/**
- * Runs a stage, handing it the job's progress callback as a 4th argument (`{ progress(done, total, msg) }`).
- * The Stage contract (@asteris/core) has no such argument yet; a stage that declares it gets bars per
- * band/tile through the engine (also from a BullMQ worker), the others ignore it.
- */
+/** Runs a stage with the job's progress callback (Stage.run's `ctx`: bars per band/tile, also from BullMQ workers). */
 function runWithProgress<I, C>(stage: Stage<I, C, unknown>, inputs: I, config: C, dir: string, progress: JobContext['progress']) {
-  const s = stage as unknown as { run(i: I, c: C, d: string, x: { progress: JobContext['progress'] }): Promise<Record<string, unknown> | void> };
-  return s.run(inputs, config, dir, { progress });
+  return stage.run(inputs, config, dir, { progress });
 }
 
 /** The progress message a stage job sends when its product came from the cache. */

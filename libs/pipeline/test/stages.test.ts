@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesStage } from '@asteris/asteris';
+import { simulateStage } from '@asteris/sim';
 import { cacheKey } from '../src/cache.ts';
 import { localEngine } from '@asteris/engine';
 import { stageHandler, stageKeyParts, CACHED, type JobHandler } from '../src/engine.ts';
@@ -115,4 +116,27 @@ describe('stageHandler', () => {
     expect(again.seen).toEqual([`1/1 ${CACHED}`]);
     expect(again.r.cached).toBe(true);
   });
+});
+
+describe('long stages report progress inside the stage (issue #17)', () => {
+  it('images: one tick per denoised tile, ending at the tile count; simulate: one per band', async () => {
+    const field = tinyField(join(tmp, 'fp'), [{ name: 'F444W', n: 8 }], {}, 96);
+    const seen: [number, number, string][] = [];
+    const progress = (d: number, t: number, m?: string) => { seen.push([d, t, m ?? '']); };
+    const dir = join(tmp, 'images-progress');
+    mkdirSync(dir, { recursive: true });
+    await imagesStage.run({ field, band: 'F444W', workers: 0 }, { denoiser: 'lite', coadd: 'clipped-mean', tileSize: 64 }, dir, { progress });
+    expect(seen.length).toBeGreaterThan(1);
+    const last = seen[seen.length - 1]!;
+    expect(last[0]).toBe(last[1]);
+    expect(seen.every(([d, t, m]) => d >= 1 && d <= t && m === 'F444W: denoised tiles')).toBe(true);
+
+    const spec = join(tmp, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ kind: 'asteris-field-spec', name: 'p', seed: 3, width: 48, height: 48, nexp: 2, bands: ['F150W', 'F277W'], psfRadius: 1 }));
+    const sim: [number, number, string][] = [];
+    const simDir = join(tmp, 'sim-progress');
+    mkdirSync(simDir, { recursive: true });
+    await simulateStage.run({ spec, workers: 0 }, {}, simDir, { progress: (d, t, m) => { sim.push([d, t, m ?? '']); } });
+    expect(sim.filter(([, , m]) => / done$/.test(m)).map(([d, t]) => `${d}/${t}`)).toEqual(['1/2', '2/2']);
+  }, 60_000);
 });

@@ -18,8 +18,13 @@ export const simulateStage = defineStage<SimulateInputs, Record<string, never>, 
   schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
   files: SIMULATE_FILES,
   dataFiles: (i) => [i.spec],
-  async run(i, _c, dir) {
-    await simulateField(readSpecFile(i.spec), dir, { workers: i.workers });
+  async run(i, _c, dir, ctx) {
+    const spec = readSpecFile(i.spec);
+    let done = 0;
+    await simulateField(spec, dir, {
+      workers: i.workers,
+      onProgress: (m) => { if (/ done$/.test(m)) done++; ctx?.progress(done, spec.bands.length, m); },
+    });
   },
   read: (dir) => ({ field: dir }),
 });
