@@ -1,16 +1,25 @@
 // Issue #17: the CLI from any directory (worker threads resolve tsx from the package), EPIPE on a
 // closed stdout, control bytes in FITS headers, an --out that cannot be created.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Header, writeImage } from '@asteris/fits';
 import { BIN, REPO, runCli, STACK_FRAME } from './cli-harness.ts';
 
+const made: string[] = [];
+/** a temporary directory removed after the file's tests */
+function tmp(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
 describe('asteris from outside the repository', () => {
   it('simulates a tiny field with 2 worker threads from a temporary working directory', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'asteris-cwd-'));
+    const cwd = tmp('asteris-cwd-');
     expect(cwd.startsWith(REPO)).toBe(false);
     expect(existsSync(join(cwd, 'node_modules'))).toBe(false);
     const r = await runCli(['simulate', '--spec', join(REPO, 'data/demo/field.json'), '--size', '48x48', '--nexp', '4',
@@ -21,7 +30,7 @@ describe('asteris from outside the repository', () => {
   }, 130_000);
 
   it('a simulate that cannot create its --out fails at once with one line and leaves nothing', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'asteris-cwd-'));
+    const cwd = tmp('asteris-cwd-');
     const r = await runCli(['simulate', '--spec', join(REPO, 'data/demo/field.json'), '--size', '48x48', '--nexp', '4',
       '--bands', 'F200W', '--workers', '0', '--out', '/proc/x'], { cwd, timeoutMs: 30_000 });
     expect(r.timedOut).toBe(false);
@@ -34,7 +43,7 @@ describe('asteris from outside the repository', () => {
 
 describe('a closed stdout (EPIPE)', () => {
   it('`cache ls | head -1` stops quietly', () => {
-    const out = mkdtempSync(join(tmpdir(), 'asteris-epipe-'));
+    const out = tmp('asteris-epipe-');
     for (let i = 0; i < 1500; i++) {
       const d = join(out, 'cache', 'stage', `k${String(i).padStart(23, '0')}`);
       mkdirSync(d, { recursive: true });
@@ -48,7 +57,7 @@ describe('a closed stdout (EPIPE)', () => {
 
 describe('asteris fits header with control bytes', () => {
   it('escapes them instead of echoing them to the terminal', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'asteris-ctl-'));
+    const dir = tmp('asteris-ctl-');
     const f = join(dir, 'evil.fits');
     const h = new Header();
     h.set('OBJECT', 'AAAAAAAA');
