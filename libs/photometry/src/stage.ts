@@ -31,6 +31,7 @@ export const PhotometryConfigSchema = z.object({
   noise: z.object({
     nApertures: z.number().int().positive().optional(), buffer: z.number().min(0).optional(), seed: z.number().int().optional(),
     extraRadii: z.array(z.number().positive()).optional(), rescaleCell: z.number().int().min(0).optional(),
+    depthBins: z.number().int().positive().optional(),
   }).strict().optional(),
   /** sky subtraction before photometry (docs/photometry.md §10): 'mesh' (default when absent; SExtractor-style masked mesh
    *  background), 'local' (mesh + annulus median, BACKPHOTO_TYPE LOCAL), 'empty-median' (one constant per band), 'none';

@@ -37,7 +37,8 @@ export interface NoiseCalibrationOptions {
   /** accept an aperture centre only when this returns true (e.g. a checkerboard for hold-out tests) */
   select?: (x: number, y: number) => boolean;
   /** split the apertures of each radius into this many quantile bins of depth (mean per-pixel variance
-   *  in the aperture) and measure f per bin (default 3; fewer when a bin would hold < 150 apertures) */
+   *  v in the aperture), measure f per bin and fit f ∝ v^γ across the bins (default 8; fewer when a bin
+   *  would hold < 150 apertures) */
   depthBins?: number;
 }
 
@@ -56,8 +57,8 @@ export interface NoiseCalibration {
   /** power-law fit f(N) = α N^((β−1)/2) */
   alpha: number;
   beta: number;
-  /** depth dependence per radius: median log mean-variance of each depth bin (ascending) and the ratio of
-   *  that bin's factor to `factor` (empty arrays: one depth class) */
+  /** depth dependence per radius: ascending log mean-variance nodes and the fitted power-law ratio
+   *  f(v)/f at each (empty arrays: one depth class) */
   depthLogVar: number[][];
   depthRatio: number[][];
 }
@@ -194,7 +195,7 @@ export function calibrateEmptyApertures(
   const reg = opts.region ?? { x0: 0, x1: width, y0: 0, y1: height };
   const out: NoiseCalibration = { radii: opts.radii.slice(), npix: [], factor: [], sigmaEmpty: [], median: [], count: [], alpha: NaN, beta: NaN,
     depthLogVar: [], depthRatio: [] };
-  const nBinsWanted = Math.max(1, Math.floor(opts.depthBins ?? 3));
+  const nBinsWanted = Math.max(1, Math.floor(opts.depthBins ?? 8));
   for (const r of opts.radii) {
     // box half-size: the buffer, and at least the stencil reach (r + ½ + √2/2 from the rounded centre)
     const h = Math.max(Math.ceil(r + buffer), Math.ceil(r + 1.25));
@@ -233,16 +234,30 @@ export function calibrateEmptyApertures(
     out.factor.push(enough ? nmad(z) : NaN);
     out.sigmaEmpty.push(enough ? nmad(f) : NaN);
     out.median.push(enough ? selectMedian(finiteValues(f)) : NaN);
-    // depth classes: quantile bins of the aperture's mean per-pixel variance
+    // depth dependence: NMAD(z) in quantile bins of the aperture's mean per-pixel variance v, fitted
+    // with a power law f ∝ v^γ (least squares in log–log). The fitted ratio is tabulated at the bins'
+    // medians and at the 2nd/98th percentiles of v (constant beyond): smooth, and far less noisy than
+    // the per-bin NMADs themselves (each bin holds only n/nb apertures).
     const nb = Math.min(nBinsWanted, Math.floor(z.length / 150));
     const lv: number[] = [], rt: number[] = [];
     const fAll = out.factor[out.factor.length - 1];
     if (nb >= 2 && fAll > 0) {
       const order = mv.map((_, i) => i).sort((a, b) => mv[a] - mv[b] || a - b);
+      const bx: number[] = [], by: number[] = [];
       for (let b = 0; b < nb; b++) {
         const idx = order.slice(Math.floor((b * order.length) / nb), Math.floor(((b + 1) * order.length) / nb));
-        lv.push(Math.log(mv[idx[idx.length >> 1]]));
-        rt.push(nmad(idx.map((i) => z[i])) / fAll);
+        const fb = nmad(idx.map((i) => z[i]));
+        if (fb > 0) { bx.push(Math.log(mv[idx[idx.length >> 1]])); by.push(Math.log(fb / fAll)); }
+      }
+      if (bx.length >= 2) {
+        const mx = bx.reduce((a, c) => a + c, 0) / bx.length, my = by.reduce((a, c) => a + c, 0) / by.length;
+        let sxx = 0, sxy = 0;
+        for (let k = 0; k < bx.length; k++) { sxx += (bx[k] - mx) ** 2; sxy += (bx[k] - mx) * (by[k] - my); }
+        const gamma = sxx > 0 ? sxy / sxx : 0;
+        const lo = Math.log(mv[order[Math.floor(0.02 * (order.length - 1))]]);
+        const hi = Math.log(mv[order[Math.ceil(0.98 * (order.length - 1))]]);
+        const xs = [lo, ...bx.filter((x) => x > lo && x < hi), hi].filter((x, k, a) => k === 0 || x > a[k - 1]);
+        for (const x of xs) { lv.push(x); rt.push(Math.exp(my + gamma * (x - mx))); }
       }
     }
     out.depthLogVar.push(lv);

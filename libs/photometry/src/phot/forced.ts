@@ -61,6 +61,8 @@ export interface ForcedPhotometryOptions {
     /** rescale the per-pixel error map to the local blank-sky NMAD in cells of this many pixels
      *  before calibrating correlations (default 128; 0 disables) */
     rescaleCell?: number;
+    /** depth classes of the calibration (see NoiseCalibrationOptions.depthBins; default 8) */
+    depthBins?: number;
     /** accept calibration-aperture centres only where this is true (hold-out validation) */
     select?: (x: number, y: number) => boolean };
   /** detection-grid pixel → (ra, dec) in degrees, e.g. (x, y) => wcs.pixelToSky(x, y) */
@@ -123,7 +125,7 @@ export interface BandPlan {
   calRadii: number[];
   rescaleCell: number;
   background: BackgroundSettings;
-  noise: { nApertures?: number; buffer?: number; seed?: number; region?: { x0: number; x1: number; y0: number; y1: number } };
+  noise: { nApertures?: number; buffer?: number; seed?: number; depthBins?: number; region?: { x0: number; x1: number; y0: number; y1: number } };
   kernel?: MatchingKernelOptions;
   targetName?: string;
 }
@@ -233,7 +235,7 @@ export function preparePhotometry(det: Detection, bands: BandInput[], opts: Forc
   const n = opts.noise ?? {};
   const plan: BandPlan = {
     width, height, radii, iTot, calRadii, rescaleCell: n.rescaleCell ?? 128, background: backgroundSettings(opts.background, radii),
-    noise: { nApertures: n.nApertures, buffer: n.buffer, seed: n.seed, region: n.region }, kernel: opts.kernel,
+    noise: { nApertures: n.nApertures, buffer: n.buffer, seed: n.seed, depthBins: n.depthBins, region: n.region }, kernel: opts.kernel,
     targetName: target?.name,
   };
   return { det, bands, opts, names, columns, plan, homogenise, target, refBand, scales, matchTo, totalMode, kronSnrMin };
@@ -298,7 +300,7 @@ export function measureBand(
   }
   const noise = calibrateEmptyApertures(data, variance, seg, width, height, {
     radii: calRadii, nApertures: plan.noise.nApertures, buffer: plan.noise.buffer, seed: plan.noise.seed,
-    region: plan.noise.region, select,
+    region: plan.noise.region, select, depthBins: plan.noise.depthBins,
   });
   const fac = radii.map((r) => {
     const f = noise.factor[calRadii.indexOf(r)];
