@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
+import { binIndex, defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
 import { abMagFromNJy } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
@@ -76,12 +76,6 @@ export function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: 
   });
 }
 
-function bin(edges: number[], v: number): number {
-  if (!(v >= edges[0]!) || !(v < edges[edges.length - 1]!)) return -1;
-  for (let i = 0; i < edges.length - 1; i++) if (v < edges[i + 1]!) return i;
-  return -1;
-}
-
 /** Survey area of a field, arcmin² (the one formula; the report and the completeness product use it). */
 export function areaArcmin2(f: { width: number; height: number; pixelScale: number }): number {
   return (f.width * f.height * f.pixelScale ** 2) / 3600;
@@ -106,7 +100,7 @@ export function completenessGrid(zRange: [number, number]): { zEdges: number[]; 
  * with < minPerBin injections), so an empty cell gets the fitted C, never 0, and each cell has a 1σ error.
  */
 export function selectionCompleteness(inj: Injection[], o: { zEdges: number[]; mEdges: number[]; areaArcmin2: number; preset: string; minPerBin?: number }): CompletenessModelProduct {
-  const inRange = inj.filter((r) => bin(o.zEdges, r.z) >= 0 && Number.isFinite(r.mag));
+  const inRange = inj.filter((r) => binIndex(o.zEdges, r.z) >= 0 && Number.isFinite(r.mag));
   if (inRange.length === 0) throw new Error(`completeness: none of the ${inj.length} injected galaxies lies in z ${o.zEdges[0]}–${o.zEdges[o.zEdges.length - 1]} with a finite M_UV`);
   const product = completenessFromInjections(inRange, {
     zEdges: o.zEdges, mEdges: o.mEdges, axis: 'M_UV', areaArcmin2: o.areaArcmin2, preset: o.preset, cosmology: { H0: 70, Om: 0.3 }, minPerBin: o.minPerBin,
