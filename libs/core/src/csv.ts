@@ -2,6 +2,7 @@
 // quotes and line breaks; CRLF, LF or CR line ends; a leading UTF-8 BOM is ignored. Extensions: blank
 // lines and lines starting with the comment character ('#') outside quoted fields are skipped.
 // The writer quotes only where needed and formats numbers losslessly (shortest round-trip decimal).
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
@@ -180,4 +181,14 @@ export function csvColumn(header: readonly string[], ...names: string[]): number
   const lower = header.map((h) => h.toLowerCase());
   for (const n of names) { const i = lower.indexOf(n.toLowerCase()); if (i >= 0) return i; }
   return -1;
+}
+
+/** A CSV file with a header row (errors name the file and line); an empty file reads as an empty table. */
+export function readCsvFile(file: string, opts: Omit<CsvParseOptions, 'file'> = {}): CsvTable {
+  try {
+    return parseCsv(readFileSync(file, 'utf8'), { ...opts, file });
+  } catch (e) {
+    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
+    throw e;
+  }
 }

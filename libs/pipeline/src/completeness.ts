@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { binIndex, defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
+import { binIndex, defineStage, readCsvFile, writeFileAtomic } from '@asteris/core';
 import { abMagFromNJy } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
@@ -37,15 +37,6 @@ export interface DepthSummary {
 
 export interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
 
-/** A CSV product of an earlier stage (RFC 4180 via @asteris/core; errors name the file and line). */
-function readCsvFile(file: string): CsvTable {
-  try {
-    return parseCsv(readFileSync(file, 'utf8'), { file });
-  } catch (e) {
-    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
-    throw e;
-  }
-}
 
 export function readInjected(file: string): InjectedRow[] {
   const { header: head, rows } = readCsvFile(file);
