@@ -13,6 +13,8 @@
 // reproducible and unbiased for bins ≤ 0.25 mag; its statistical error for n injected sources per bin is
 // ≈ bin × √(0.09/n) / |ΔC per bin| (binomial), which the caller should keep below the differences it reports.
 
+import { binIndex } from '@asteris/core';
+
 export interface M90Bins {
   /** bin edges in magnitude, increasing */
   edges: number[];
@@ -66,9 +68,7 @@ export function m90(injectedMags: number[], recovered: boolean[], edges: number[
   const bin = (m: number): number => {
     if (!(m >= edges[0]!)) return -1;
     if (!(m < edges[nb]!)) return nb; // fainter than the range
-    let i = 0;
-    while (m >= edges[i + 1]!) i++;
-    return i;
+    return binIndex(edges, m);
   };
   const z = () => new Array<number>(nb).fill(0);
   const inj = z(), rec = z(), det = z(), fal = z();

@@ -1,9 +1,12 @@
-// RFC 4180 CSV (https://www.rfc-editor.org/rfc/rfc4180): quoted fields may hold commas, doubled
+// RFC 4180 CSV (https://www.rfc-editor.org/rfc/rfc4180) through csv-parse / csv-stringify: quoted fields may hold commas, doubled
 // quotes and line breaks; CRLF, LF or CR line ends; a leading UTF-8 BOM is ignored. Extensions: blank
 // lines and lines starting with the comment character ('#') outside quoted fields are skipped.
 // The writer quotes only where needed and formats numbers losslessly (shortest round-trip decimal).
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 
-export type CsvErrorCode = 'empty' | 'unterminated' | 'ragged';
+export type CsvErrorCode = 'empty' | 'unterminated' | 'ragged' | 'malformed';
 
 /** Malformed CSV. `reason` is the bare problem; the message also names the file and line when known. */
 export class CsvError extends Error {
@@ -31,60 +34,71 @@ export interface CsvTable {
   lines: number[];
 }
 
-/** Splits CSV text into records (no header handling). */
+/** Physical line breaks (CRLF, LF or CR) in a string. */
+function countBreaks(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+/** Splits CSV text into records (no header handling), via csv-parse. */
 export function parseCsvRecords(text: string, opts: Pick<CsvParseOptions, 'file' | 'comment'> = {}): { records: string[][]; lines: number[] } {
   const comment = opts.comment === undefined ? '#' : opts.comment;
+  const buf = Buffer.from(text, 'utf8');
+  // byte offsets of line ends, to turn csv-parse's byte positions into physical (1-based) lines
+  const breaks: number[] = [];
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] === 10 || (buf[i] === 13 && buf[i + 1] !== 10)) breaks.push(i);
+  }
+  const lineAt = (byte: number) => 1 + bisectLeft(breaks, byte);
   const records: string[][] = [];
   const lines: number[] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false; // inside a quoted field
-  let sawQuote = false; // the current record has a quoted field
-  let line = 1;
-  let start = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  const endRecord = () => {
-    row.push(field);
-    field = '';
-    const blank = !sawQuote && row.length === 1 && row[0]!.trim() === '';
-    if (!blank) { records.push(row); lines.push(start); }
-    row = [];
-    sawQuote = false;
-  };
-  let atStart = true;
-  while (i < n) {
-    const ch = text[i]!;
-    if (atStart) {
-      atStart = false;
-      start = line;
-      if (comment && text.startsWith(comment, i)) {
-        while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
-        if (text[i] === '\r' && text[i + 1] === '\n') i++;
-        i++; line++; atStart = true;
-        continue;
+  let prevEnd = 0; // byte offset just past the last record read
+  try {
+    const out = parse(buf, {
+      bom: true,
+      comment: comment || undefined,
+      comment_no_infix: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      skip_empty_lines: false,
+      info: true,
+      raw: true,
+      on_record: (rec, ctx) => { prevEnd = ctx.bytes; return rec; },
+    }) as unknown as Array<{ record: string[]; info: { bytes: number }; raw: string }>;
+    for (const { record, info, raw } of out) {
+      // a blank line (only white space, no quotes on its own line) is skipped
+      if (record.length === 1 && record[0]!.trim() === '') {
+        const own = raw.replace(/(\r\n|\n|\r)$/, '');
+        const cut = Math.max(own.lastIndexOf('\n'), own.lastIndexOf('\r'));
+        if (!own.slice(cut + 1).includes('"')) continue;
       }
+      const endLine = lineAt(Math.max(0, info.bytes - 1));
+      records.push(record);
+      lines.push(endLine - record.reduce((k, f) => k + countBreaks(f), 0));
     }
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else {
-        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
-        field += ch;
-      }
-    } else if (ch === '"') { quoted = true; sawQuote = true; }
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      atStart = true;
-    } else field += ch;
-    i++;
+  } catch (e) {
+    const err = e as { code?: string; message?: string; lines?: number };
+    // the record that failed starts on the first line after the last record that is not blank or a comment
+    let line = lineAt(prevEnd);
+    const all = text.split(/\r\n|\n|\r/);
+    while (line <= all.length && (all[line - 1]!.trim() === '' || (comment && all[line - 1]!.startsWith(comment)))) line++;
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw new CsvError('unterminated', `unterminated quoted field starting on line ${line}`, opts.file, line);
+    }
+    throw new CsvError('malformed', `line ${err.lines ?? line}: ${String(err.message ?? e).replace(/\s+/g, ' ')}`, opts.file, err.lines ?? line);
   }
-  if (quoted) throw new CsvError('unterminated', `unterminated quoted field starting on line ${start}`, opts.file, start);
-  if (!atStart) endRecord();
   return { records, lines };
+}
+
+/** Index of the first element of sorted `a` that is ≥ x. */
+function bisectLeft(a: readonly number[], x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid]! < x) lo = mid + 1; else hi = mid; }
+  return lo;
 }
 
 /** Parses CSV text with a header row. Throws CsvError for an empty input, an open quote or a ragged row. */
@@ -119,34 +133,46 @@ export interface CsvFormatOptions {
   nonFinite?: 'empty' | 'text';
 }
 
-/** One CSV cell: numbers losslessly (String() is the shortest round-trip form; −0 kept), strings quoted when needed. */
-export function csvField(v: unknown, opts: CsvFormatOptions = {}): string {
+function cellText(v: unknown, opts: CsvFormatOptions): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') {
     if (Number.isFinite(v)) return Object.is(v, -0) ? '-0' : String(v);
     if (opts.nonFinite !== 'text') return '';
     return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
   }
-  const s = String(v);
-  // Quote separators, quotes, line breaks and edge white space (readers may trim).
-  return /[",\n\r]/.test(s) || s.trim() !== s ? quote(s) : s;
+  return String(v);
 }
 
-function quote(s: string): string { return `"${s.replace(/"/g, '""')}"`; }
+// csv-stringify quotes separators, quotes and line breaks; we add edge white space (readers may trim),
+// a first cell that would read as a comment, and a lone empty cell (it would read as a blank line).
+function stringifyRows(rows: string[][], loneCells: boolean): string {
+  return stringify(rows, {
+    eof: false,
+    record_delimiter: 'unix',
+    quoted_match: /^\s|\s$|\r/,
+    quoted_empty: loneCells,
+    cast: { string: (v, ctx) => (ctx.index === 0 && v.startsWith('#') ? { value: v, quoted: true } : v) },
+  });
+}
+
+/** One CSV cell: numbers losslessly (String() is the shortest round-trip form; −0 kept), strings quoted when needed. */
+export function csvField(v: unknown, opts: CsvFormatOptions = {}): string {
+  const s = cellText(v, opts);
+  return s === '' ? '' : stringify([[s]], { eof: false, quoted_match: /^\s|\s$|\r/ });
+}
 
 /** One CSV line. A first cell that would read as a comment, or a lone empty cell (a blank line), is quoted. */
 export function csvLine(cells: readonly unknown[], opts: CsvFormatOptions = {}): string {
-  const out = cells.map((v) => csvField(v, opts));
-  if (out.length && out[0]!.startsWith('#')) out[0] = quote(out[0]!);
-  if (out.length === 1 && out[0] === '') out[0] = '""';
-  return out.join(',');
+  return stringifyRows([cells.map((v) => cellText(v, opts))], cells.length === 1);
 }
 
 /** A CSV document: header line plus one line per row, '\n' line ends, trailing newline. */
 export function toCsv(header: readonly string[], rows: Iterable<readonly unknown[]>, opts: CsvFormatOptions = {}): string {
-  const out = [csvLine(header, opts)];
-  for (const r of rows) out.push(csvLine(r, opts));
-  return out.join('\n') + '\n';
+  const all = [header.map((v) => cellText(v, opts))];
+  for (const r of rows) all.push(r.map((v) => cellText(v, opts)));
+  // one csv-stringify call; rows of one cell (quoted when empty) go line by line
+  if (all.every((r) => r.length > 1)) return stringifyRows(all, false) + '\n';
+  return all.map((r) => stringifyRows([r], r.length === 1)).join('\n') + '\n';
 }
 
 /** Column index by name (exact first, then case-insensitive); -1 when absent. */
@@ -155,4 +181,14 @@ export function csvColumn(header: readonly string[], ...names: string[]): number
   const lower = header.map((h) => h.toLowerCase());
   for (const n of names) { const i = lower.indexOf(n.toLowerCase()); if (i >= 0) return i; }
   return -1;
+}
+
+/** A CSV file with a header row (errors name the file and line); an empty file reads as an empty table. */
+export function readCsvFile(file: string, opts: Omit<CsvParseOptions, 'file'> = {}): CsvTable {
+  try {
+    return parseCsv(readFileSync(file, 'utf8'), { ...opts, file });
+  } catch (e) {
+    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@ export * from './csv.ts';
 export * from './atomic.ts';
 export * from './fs.ts';
 export * from './worker.ts';
+export * from './pool.ts';
 export * from './stage.ts';
 export * from './stats.ts';
 export * from './fft.ts';

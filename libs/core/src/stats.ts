@@ -10,6 +10,8 @@
 // `selectKth` (quickselect, Hoare partition, median-of-three pivot) and `medianInPlace`. They reorder the
 // buffer and return exactly the value a full sort would (an order statistic is unique), in O(n).
 
+import { bisectRight } from 'd3-array';
+
 /** Gaussian σ per unit median absolute deviation: 1/Φ⁻¹(3/4). */
 export const MAD_TO_SIGMA = 1.4826;
 
@@ -117,4 +119,13 @@ export function mad(values: ArrayLike<number>): number {
   const m = medianInPlace(s);
   for (let i = 0; i < s.length; i++) s[i] = Math.abs(s[i]! - m);
   return medianInPlace(s);
+}
+
+/**
+ * Index k of the bin [edges[k], edges[k+1]) holding v, for ascending `edges`; −1 outside [edges[0], edges[n−1]) or for NaN.
+ * The one catalogue-level bin search (d3-array's bisectRight); image-sized loops keep their own arithmetic.
+ */
+export function binIndex(edges: readonly number[], v: number): number {
+  if (!(v >= edges[0]!) || !(v < edges[edges.length - 1]!)) return -1;
+  return bisectRight(edges, v) - 1;
 }

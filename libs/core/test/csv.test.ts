@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvField, parseCsv, parseCsvObjects, parseCsvRecords, toCsv, csvColumn } from '../src/index.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CsvError, csvField, parseCsv, parseCsvObjects, parseCsvRecords, readCsvFile, toCsv, csvColumn } from '../src/index.ts';
 
 describe('CSV (RFC 4180)', () => {
   it('round-trips awkward fields: commas, quotes, CR/LF line breaks, edge spaces, comment marks, unicode', () => {
@@ -60,5 +63,15 @@ describe('CSV (RFC 4180)', () => {
     expect(e2.message).toBe('f.csv: line 2 has 3 fields, header has 2');
     expect(bad('\n# only a comment\n').code).toBe('empty');
     expect(parseCsv('a,b\n1\n', { ragged: true }).rows).toEqual([['1']]);
+  });
+
+  it('readCsvFile: an empty file is an empty table; errors name the file', () => {
+    const d = mkdtempSync(join(tmpdir(), 'csvf-'));
+    writeFileSync(join(d, 'e.csv'), '');
+    expect(readCsvFile(join(d, 'e.csv'))).toEqual({ header: [], rows: [], lines: [] });
+    writeFileSync(join(d, 'b.csv'), 'a,b\n1,x"y\n');
+    expect(() => readCsvFile(join(d, 'b.csv'))).toThrow(new RegExp(`^${join(d, 'b.csv').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 2: Invalid Opening Quote`));
+    writeFileSync(join(d, 'ok.csv'), 'a,b\n1,2\n');
+    expect(readCsvFile(join(d, 'ok.csv')).rows).toEqual([['1', '2']]);
   });
 });

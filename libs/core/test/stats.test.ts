@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAD_TO_SIGMA, mad, median, medianInPlace, medianSorted, quantile, quantileSorted, selectKth } from '../src/index.ts';
+import { MAD_TO_SIGMA, binIndex, mad, median, medianInPlace, medianSorted, quantile, quantileSorted, selectKth } from '../src/index.ts';
 
 describe('stats (NaN ignored, numpy conventions)', () => {
   it('median: mean of the middle pair, NaN ignored, typed arrays and number[]', () => {
@@ -25,5 +25,19 @@ describe('stats (NaN ignored, numpy conventions)', () => {
     expect(medianInPlace(a.slice(0, 100))).toBe(medianSorted(a.slice(0, 100).sort()));
     expect(medianInPlace(new Float32Array(0))).toBeNaN();
     expect(medianSorted([1, 2, 4, 8], 'upper')).toBe(4);
+  });
+});
+
+describe('binIndex', () => {
+  it('finds [edges[k], edges[k+1]) by bisection; −1 outside or NaN; equals a linear scan', () => {
+    const edges = [-23, -22.5, -22, -21, -20];
+    expect(binIndex(edges, -23)).toBe(0);
+    expect(binIndex(edges, -22.5)).toBe(1);
+    expect(binIndex(edges, -20.0001)).toBe(3);
+    expect(binIndex(edges, -20)).toBe(-1);
+    expect(binIndex(edges, -23.1)).toBe(-1);
+    expect(binIndex(edges, NaN)).toBe(-1);
+    const linear = (v: number) => { for (let i = 0; i < edges.length - 1; i++) if (v >= edges[i]! && v < edges[i + 1]!) return i; return -1; };
+    for (let v = -23.5; v < -19.5; v += 0.01) expect(binIndex(edges, v)).toBe(linear(v));
   });
 });

@@ -24,7 +24,7 @@ export {
 } from './extract.ts';
 export type { ExtractOptions, ExtractResult, Source } from './extract.ts';
 export { detectionImage, chiMean } from './detimage.ts';
-export { mockField, mulberry32, gaussianRng } from './mock.ts';
+export { mockField, mulberry32Uniform, gaussianRng } from './mock.ts';
 export type { MockField, MockSource } from './mock.ts';
 export { defaultExtractThreads, extractSourcesParallel, startExtractWorkers } from './parallel/extract-parallel.ts';
 export type { ExtractWorkers } from './parallel/extract-parallel.ts';

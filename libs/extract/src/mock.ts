@@ -2,8 +2,8 @@
 // background with Gaussian noise. Same seed → same bytes.
 import { mulberry32 as coreMulberry32 } from '@asteris/core';
 
-/** mulberry32 PRNG → uniform [0, 1) (the shared generator of @asteris/core). */
-export function mulberry32(seed: number): () => number {
+/** @asteris/core's mulberry32 stream as a bare uniform [0, 1) function (not core's SimpleRng object; hence the distinct name). */
+export function mulberry32Uniform(seed: number): () => number {
   return coreMulberry32(seed).uniform;
 }
 
@@ -36,8 +36,8 @@ export function mockField(opts: {
   const { width: w, height: h, seed } = opts;
   const noise = opts.noise ?? 1;
   const background = opts.background ?? 0;
-  const u = mulberry32(seed);
-  const g = gaussianRng(mulberry32(seed ^ 0x9e3779b9));
+  const u = mulberry32Uniform(seed);
+  const g = gaussianRng(mulberry32Uniform(seed ^ 0x9e3779b9));
   const [f0, f1] = opts.fluxRange ?? [20, 5000];
   const [s0, s1] = opts.sigmaRange ?? [1.0, 2.5];
   const margin = opts.margin ?? 8;

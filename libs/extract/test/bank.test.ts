@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bankFilter, bankNoise, detectBank, detectionBank, gaussianRng, mulberry32 } from '../src/index.ts';
+import { bankFilter, bankNoise, detectBank, detectionBank, gaussianRng, mulberry32Uniform } from '../src/index.ts';
 
 const W = 96, H = 96, SIG = 1;
 function noise(seed: number): Float32Array {
-  const g = gaussianRng(mulberry32(seed));
+  const g = gaussianRng(mulberry32Uniform(seed));
   return Float32Array.from({ length: W * H }, () => SIG * g());
 }
 /** Adds flux × (unit-flux template of bank kernel k) centred at integer (x, y). */

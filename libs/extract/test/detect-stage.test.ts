@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Header, readFits, readImage, tanWcs, writeFits } from '@asteris/fits';
-import { detectStage, mulberry32, gaussianRng, readSources } from '../src/index.ts';
+import { detectStage, mulberry32Uniform, gaussianRng, readSources } from '../src/index.ts';
 
 const W = 96, H = 80;
 const root = mkdtempSync(join(tmpdir(), 'detect-stage-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function band(name: string, seed: number, errScale: (x: number) => number): string {
-  const g = gaussianRng(mulberry32(seed));
+  const g = gaussianRng(mulberry32Uniform(seed));
   const sci = new Float32Array(W * H), err = new Float32Array(W * H);
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
     const s = errScale(x);

@@ -1,11 +1,11 @@
 // The segmentation as row runs (detect/segmap.ts) against a plain Int32 map filled pixel by pixel, and
 // the labelling (two rows of labels, no label image) against a brute-force flood fill.
 import { describe, expect, it } from 'vitest';
-import { extractSources, mockField, mulberry32, scanComponents, segRunsFromFootprints, segRunsRange, segRunsToArray, segStamp } from '../src/index.ts';
+import { extractSources, mockField, mulberry32Uniform, scanComponents, segRunsFromFootprints, segRunsRange, segRunsToArray, segStamp } from '../src/index.ts';
 
 /** Random non-overlapping footprints (raster-ordered lists) on a w×h grid, some split into two lists. */
 function footprints(w: number, h: number, seed: number): { lists: Int32Array[][]; map: Int32Array } {
-  const rnd = mulberry32(seed);
+  const rnd = mulberry32Uniform(seed);
   const map = new Int32Array(w * h);
   const owner: number[][] = [];
   for (let i = 0; i < 60; i++) {
@@ -40,7 +40,7 @@ describe('segmentation row runs', () => {
       expect(Array.from(segRunsToArray(runs))).toEqual(Array.from(map));
       // runs are sorted and disjoint within each row
       for (let y = 0; y < h; y++) for (let r = runs.rowStart[y]! + 1; r < runs.rowStart[y + 1]!; r++) expect(runs.x0[r]!).toBeGreaterThanOrEqual(runs.x1[r - 1]!);
-      const rnd = mulberry32(seed + 100);
+      const rnd = mulberry32Uniform(seed + 100);
       for (let t = 0; t < 50; t++) {
         const i0 = Math.floor(rnd() * w * h), i1 = Math.min(w * h, i0 + 1 + Math.floor(rnd() * 3 * w));
         const out = new Int32Array(i1 - i0).fill(-7);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  deblendObject, fluxRadius, mockField, mulberry32, readImageShared, scanComponents,
+  deblendObject, fluxRadius, mockField, mulberry32Uniform, readImageShared, scanComponents,
 } from '../src/index.ts';
 import { cleanSequential, type CleanObject } from '../src/detect/clean.ts';
 import { labelBand, mergeBands } from '../src/detect/label.ts';
@@ -30,7 +30,7 @@ describe("Lutz's pixel-list order (SExtractor lutz.c / scan.c)", () => {
     expect(xyOf(pix, lutzChainOrder(pix, W))).toEqual(['0,0', '0,1', '0,2', '1,2', '2,2', '3,2', '4,0', '4,1', '4,2']);
   });
   it('is a permutation of the pixels for 300 seeded random 8-connected blobs', () => {
-    const rnd = mulberry32(3);
+    const rnd = mulberry32Uniform(3);
     for (let t = 0; t < 300; t++) {
       const set = new Set<number>([8 * W + 8]);
       const n = 2 + Math.floor(rnd() * 40);
@@ -116,7 +116,7 @@ describe('band-parallel labelling', () => {
 
 describe('FLUX_RADIUS with a normalising flux stops at the annulus it needs', () => {
   it('equals the full 64-annulus 5×5-sampled profile (brute force in the test) to 1e-9 px', () => {
-    const rnd = mulberry32(21);
+    const rnd = mulberry32Uniform(21);
     const w = 64;
     const data = new Float32Array(w * w);
     for (let i = 0; i < data.length; i++) data[i] = rnd() - 0.5;

@@ -5,7 +5,7 @@
 // evaluated on the product's grid, so a cell without injections gets the fitted C, never 0; a z bin
 // with too few injections (or no recovery either way) borrows the fit to all injections and says so.
 
-import { nelderMead } from '@asteris/core';
+import { binIndex, nelderMead } from '@asteris/core';
 import type { CompletenessProduct } from './completeness.ts';
 import { LumfuncError } from './errors.ts';
 
@@ -160,8 +160,7 @@ export function completenessFromInjections(inj: Injection[], opts: CompletenessM
     fits.push(fit);
     const ni = new Array(nm).fill(0), ns = new Array(nm).fill(0);
     for (const r of inBin) {
-      let j = -1;
-      for (let q = 0; q < nm; q++) if (r.mag >= mEdges[q] && r.mag < mEdges[q + 1]) { j = q; break; }
+      const j = binIndex(mEdges, r.mag);
       if (j >= 0) { ni[j]++; if (r.selected) ns[j]++; }
     }
     nInjected.push(ni); nSelected.push(ns);

@@ -3,7 +3,7 @@
 // linkedom document; PNG via @resvg/resvg-js with system fonts (DejaVu Sans).
 
 import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { plotDocument, plotSvg } from '@asteris/core/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { absoluteMagnitude, lfPhi } from '@asteris/astro';
 import type { CompletenessProduct } from './completeness.ts';
@@ -15,19 +15,11 @@ import type { PublishedPoint } from './corecon.ts';
 const FONT = 'DejaVu Sans, Liberation Sans, sans-serif';
 const PALETTE = ['#440154', '#3b528b', '#21918c', '#5ec962', '#e6a100', '#c2185b', '#6a3d9a', '#1f77b4'];
 
-function newDocument() {
-  return parseHTML('<!DOCTYPE html><html><body></body></html>').document;
-}
+const newDocument = plotDocument;
 
 /** Serialises a Plot element into a standalone SVG string (xmlns, explicit colour). */
 function svgString(el: unknown): string {
-  let s = (el as { outerHTML: string }).outerHTML;
-  if (s.startsWith('<figure')) {
-    // Plot wraps in <figure> when a legend/caption is present: keep the SVGs only.
-    const svgs = s.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-    s = svgs[svgs.length - 1] ?? s;
-  }
-  return s.replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" color="black" ');
+  return plotSvg(el, 'standalone');
 }
 
 /** Renders an SVG string to PNG bytes (white background, `scale`× resolution). */

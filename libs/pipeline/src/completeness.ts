@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
+import { binIndex, defineStage, readCsvFile, writeFileAtomic } from '@asteris/core';
 import { abMagFromNJy } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
@@ -37,15 +37,6 @@ export interface DepthSummary {
 
 export interface InjectedRow { x: number; y: number; z: number; muv: number; mag: number; flux: Record<string, number> }
 
-/** A CSV product of an earlier stage (RFC 4180 via @asteris/core; errors name the file and line). */
-function readCsvFile(file: string): CsvTable {
-  try {
-    return parseCsv(readFileSync(file, 'utf8'), { file });
-  } catch (e) {
-    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
-    throw e;
-  }
-}
 
 export function readInjected(file: string): InjectedRow[] {
   const { header: head, rows } = readCsvFile(file);
@@ -76,12 +67,6 @@ export function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: 
   });
 }
 
-function bin(edges: number[], v: number): number {
-  if (!(v >= edges[0]!) || !(v < edges[edges.length - 1]!)) return -1;
-  for (let i = 0; i < edges.length - 1; i++) if (v < edges[i + 1]!) return i;
-  return -1;
-}
-
 /** Survey area of a field, arcmin² (the one formula; the report and the completeness product use it). */
 export function areaArcmin2(f: { width: number; height: number; pixelScale: number }): number {
   return (f.width * f.height * f.pixelScale ** 2) / 3600;
@@ -106,7 +91,7 @@ export function completenessGrid(zRange: [number, number]): { zEdges: number[]; 
  * with < minPerBin injections), so an empty cell gets the fitted C, never 0, and each cell has a 1σ error.
  */
 export function selectionCompleteness(inj: Injection[], o: { zEdges: number[]; mEdges: number[]; areaArcmin2: number; preset: string; minPerBin?: number }): CompletenessModelProduct {
-  const inRange = inj.filter((r) => bin(o.zEdges, r.z) >= 0 && Number.isFinite(r.mag));
+  const inRange = inj.filter((r) => binIndex(o.zEdges, r.z) >= 0 && Number.isFinite(r.mag));
   if (inRange.length === 0) throw new Error(`completeness: none of the ${inj.length} injected galaxies lies in z ${o.zEdges[0]}–${o.zEdges[o.zEdges.length - 1]} with a finite M_UV`);
   const product = completenessFromInjections(inRange, {
     zEdges: o.zEdges, mEdges: o.mEdges, axis: 'M_UV', areaArcmin2: o.areaArcmin2, preset: o.preset, cosmology: { H0: 70, Om: 0.3 }, minPerBin: o.minPerBin,

@@ -4,6 +4,7 @@
 // this file only bins the pipeline's matches and hands the counts to it. Purity is estimated from
 // detections on the negated image (spurious detections of noise are symmetric in sign), which works on
 // real fields as well as on mocks.
+import { binIndex } from '@asteris/core';
 import { m90FromBins } from '@asteris/astro';
 
 /** What depth summaries record as their m90 definition (the one in @asteris/astro). */
@@ -52,17 +53,6 @@ export interface Curve {
   edges: number[]; centres: number[]; values: number[]; counts: number[];
   /** purity curves: negative-image detections per bin (the false-detection estimate) */
   negatives?: number[];
-}
-
-function binIndex(edges: number[], v: number): number {
-  if (!(v >= edges[0]!) || !(v < edges[edges.length - 1]!)) return -1;
-  let lo = 0;
-  let hi = edges.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (v >= edges[mid]!) lo = mid; else hi = mid;
-  }
-  return lo;
 }
 
 /** Fraction of injected sources recovered per magnitude bin (NaN for empty bins). */

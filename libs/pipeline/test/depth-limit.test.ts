@@ -5,7 +5,7 @@
 // §5.2, docs/asteris.md "The ceiling"). The extractor's default settings sit below it.
 import { describe, expect, it } from 'vitest';
 import { abMagFromNJy, nJyFromAbMag, pointSourceDetectionLimit } from '@asteris/astro';
-import { extractSources, gaussianKernel, mockField, mulberry32, type ExtractOptions, type MockSource } from '@asteris/extract';
+import { extractSources, gaussianKernel, mockField, mulberry32Uniform, type ExtractOptions, type MockSource } from '@asteris/extract';
 import { Header, type Image } from '@asteris/fits';
 import { completenessCurve, m90, purityCurve, recovered } from '../src/depth.ts';
 import { calibrateThreshold, negated } from '../src/threshold.ts';
@@ -17,7 +17,7 @@ const img = (data: Float32Array): Image => ({ width: SIZE, height: SIZE, data, h
 
 /** Point sources on a jittered grid (no blending), magnitudes uniform over the bins, white noise σ. */
 function field(seed: number, withSources: boolean): { image: Image; sources: MockSource[]; mags: number[] } {
-  const u = mulberry32(seed);
+  const u = mulberry32Uniform(seed);
   const sources: MockSource[] = [];
   const mags: number[] = [];
   if (withSources) {

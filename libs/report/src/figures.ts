@@ -3,6 +3,7 @@
 // PNG, in the PNG's own pixel coordinates, so they scale with the image.
 import { PNG } from 'pngjs';
 import { imageToPng } from './png.ts';
+import { MAD_TO_SIGMA, medianSorted } from '@asteris/core';
 
 /** CD matrix [[CD1_1, CD1_2], [CD2_1, CD2_2]] in degrees per pixel (FITS WCS Paper II §2.1). */
 export type CdMatrix = [[number, number], [number, number]];
@@ -148,9 +149,9 @@ export function residualPng(coadd: ArrayLike<number>, denoised: ArrayLike<number
   const s: number[] = [];
   for (let i = 0; i < n; i += step) if (Number.isFinite(r[i]!)) s.push(r[i]!);
   s.sort((a, b) => a - b);
-  const med = s.length ? s[s.length >> 1]! : 0;
+  const med = s.length ? medianSorted(s, 'upper') : 0;
   const dev = s.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
-  const sigma = (dev.length ? 1.4826 * dev[dev.length >> 1]! : 0) || 1e-12;
+  const sigma = (dev.length ? MAD_TO_SIGMA * medianSorted(dev, 'upper') : 0) || 1e-12;
   const k = opts.nSigma ?? 5;
   const png = imageToPng(r, width, height, { lo: -k * sigma, hi: k * sigma, kind: 'linear' }, { zoom: opts.zoom });
   return { png, stretch: `linear, ±${k} σ = ±${(k * sigma).toPrecision(3)} (σ = 1.4826·MAD of the residual); mid-grey = 0`, sigma };

@@ -1,17 +1,16 @@
 // SVG figures for the report (Observable Plot rendered into a linkedom document, no browser needed).
 import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { plotDocument, plotSvg } from '@asteris/core/plot';
 
 type PlotDocument = Parameters<typeof Plot.plot>[0] extends { document?: infer D } ? D : never;
 
 function doc(): PlotDocument {
-  return parseHTML('<!doctype html><html><body></body></html>').document as unknown as PlotDocument;
+  return plotDocument() as unknown as PlotDocument;
 }
 
 function svgOf(el: { outerHTML: string }): string {
   // Plot returns <svg> or, with a legend, a <figure> wrapping it; both serialise to inline HTML.
-  const html = el.outerHTML;
-  return html.includes('xmlns=') ? html : html.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ');
+  return plotSvg(el, 'inline');
 }
 
 export interface DepthCurve { label: string; mag: number[]; completeness: number[]; purity: number[] }

@@ -57,18 +57,5 @@ export function imageToPng(data: ArrayLike<number>, width: number, height: numbe
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8 });
 }
 
-/** A square cut-out (NaN outside the image). */
-export function cutout(data: ArrayLike<number>, width: number, height: number, cx: number, cy: number, size: number): Float32Array {
-  const out = new Float32Array(size * size).fill(NaN);
-  const x0 = Math.round(cx) - Math.floor(size / 2);
-  const y0 = Math.round(cy) - Math.floor(size / 2);
-  for (let y = 0; y < size; y++) {
-    const sy = y0 + y;
-    if (sy < 0 || sy >= height) continue;
-    for (let x = 0; x < size; x++) {
-      const sx = x0 + x;
-      if (sx >= 0 && sx < width) out[y * size + x] = data[sy * width + sx]!;
-    }
-  }
-  return out;
-}
+/** A square cut-out (NaN outside the image): @asteris/core's, the one definition. */
+export { cutout } from '@asteris/core';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineStage, parseCsv, CsvError, writeFileAtomic, type CsvTable } from '@asteris/core';
+import { defineStage, readCsvFile, writeFileAtomic } from '@asteris/core';
 import { readImage, Wcs } from '@asteris/fits';
 import { renderReport, type CandidateRow, type FalseDetectionRow, type OverviewPanel } from './html.ts';
 import { residualPng, type CdMatrix } from './figures.ts';
@@ -39,14 +39,6 @@ export interface ReportInputs {
   stages?: { stage: string; result: { key: string; cached: boolean; seconds: number } }[];
 }
 
-function readCsvFile(file: string): CsvTable {
-  try {
-    return parseCsv(readFileSync(file, 'utf8'), { file });
-  } catch (e) {
-    if (e instanceof CsvError && e.code === 'empty') return { header: [], rows: [], lines: [] };
-    throw e;
-  }
-}
 
 /** The CD matrix (deg/px) of a co-add's WCS, for the N/E compass; undefined when the header has no usable WCS. */
 export function cdOf(coadd: string): CdMatrix | undefined {

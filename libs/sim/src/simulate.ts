@@ -4,9 +4,8 @@
 // exposure, so the bytes do not depend on the number of workers or their scheduling.
 import { mkdirSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { tanWcs } from '@asteris/fits';
-import { ensureDir, tmpSibling, workerExecArgv, writeFileAtomic } from '@asteris/core';
+import { ensureDir, tmpSibling, WorkerJobError, WorkerPool, workerExecArgv, writeFileAtomic } from '@asteris/core';
 import { nJyFromAbMag } from '@asteris/astro';
 import { runBandJob, pixarSr, type BandJob, type BandResult } from './bandjob.ts';
 import { DEFAULT_SKY_MJYSR, drizzleKernel } from './noise.ts';
@@ -91,26 +90,20 @@ export async function runJobs(jobs: BandJob[], workers: number, onProgress?: (m:
     jobs.forEach((j, i) => { results[i] = runBandJob(j); onProgress?.(`band ${j.band} done`); });
     return results;
   }
-  const n = Math.min(workers, jobs.length);
-  let next = 0;
-  const url = new URL('./worker-boot.mjs', import.meta.url);
-  await Promise.all(Array.from({ length: n }, () => new Promise<void>((res, rej) => {
-    const w = new Worker(url, { execArgv: workerExecArgv() });
-    let current = -1;
-    const feed = () => {
-      if (next >= jobs.length) { void w.terminate(); res(); return; }
-      current = next++;
-      w.postMessage(jobs[current]);
-    };
-    w.on('message', (m: { ok: boolean; result?: BandResult; error?: string }) => {
-      if (!m.ok) { void w.terminate(); rej(new Error(`band ${jobs[current].band}: ${m.error}`)); return; }
-      results[current] = m.result!;
-      onProgress?.(`band ${jobs[current].band} done`);
-      feed();
-    });
-    w.on('error', (e) => rej(e));
-    feed();
-  })));
+  if (jobs.length === 0) return results;
+  const pool = new WorkerPool<BandJob, BandResult>(new URL('./worker-boot.mjs', import.meta.url), Math.min(workers, jobs.length), { execArgv: workerExecArgv() });
+  try {
+    await Promise.all(jobs.map(async (j, i) => {
+      try {
+        results[i] = await pool.run(j);
+      } catch (e) {
+        throw e instanceof WorkerJobError ? new Error(`band ${j.band}: ${e.message}`) : e;
+      }
+      onProgress?.(`band ${j.band} done`);
+    }));
+  } finally {
+    await pool.close();
+  }
   return results;
 }
 

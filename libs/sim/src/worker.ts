@@ -1,11 +1,5 @@
-// Worker-thread entry: runs band jobs posted by the pool in simulate.ts.
-import { parentPort } from 'node:worker_threads';
+// Worker-thread entry: runs band jobs posted by the pool in simulate.ts (@asteris/core's WorkerPool protocol).
+import { serveWorker } from '@asteris/core';
 import { runBandJob, type BandJob } from './bandjob.ts';
 
-parentPort!.on('message', (job: BandJob) => {
-  try {
-    parentPort!.postMessage({ ok: true, result: runBandJob(job) });
-  } catch (e) {
-    parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
-  }
-});
+serveWorker((job: BandJob) => runBandJob(job));

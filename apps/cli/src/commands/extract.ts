@@ -4,7 +4,7 @@
 // DIR/segmentation.fits and, with --check-images, DIR/background.fits and DIR/rms.fits.
 import type { Command } from 'commander';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { writeAllSync, writeFileAtomicWith } from '@asteris/core';
+import { csvLine, writeAllSync, writeFileAtomicWith } from '@asteris/core';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
@@ -53,10 +53,9 @@ function numList(v: string | undefined, name: string): number[] | undefined {
   return out;
 }
 
-function csvCell(v: unknown): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'nan';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** SExtractor-style cell text: finite numbers as String() (−0 → '0'), anything non-finite 'nan'. */
+function cellText(v: number): string {
+  return Number.isFinite(v) ? String(v) : 'nan';
 }
 
 
@@ -186,13 +185,13 @@ export async function runExtract(images: string[], o: ExtractCliOptions): Promis
     const [ra, dec] = wcs ? wcs.pixelToSky(s.x, s.y) : [NaN, NaN];
     return [s.id, s.x, s.y, ra, dec, s.xwin, s.ywin, s.a, s.b, s.theta, s.kronRadius, s.fluxIso, s.fluxIsoErr,
       s.fluxAuto, s.fluxAutoErr, ...s.fluxAper.flatMap((f, i) => [f, s.fluxAperErr[i]]), s.fluxRadius, s.npix, s.peak, s.flags, s.snr]
-      .map(csvCell).join(',');
+      .map(cellText);
   };
   const catPath = join(o.out, 'catalogue.csv');
   writeFileAtomicWith(catPath, (fd) => {
-    writeAllSync(fd, Buffer.from(head.join(',') + '\n'));
+    writeAllSync(fd, Buffer.from(csvLine(head) + '\n'));
     for (let i0 = 0; i0 < res.sources.length; i0 += 2000) {
-      const block = res.sources.slice(i0, i0 + 2000).map(row);
+      const block = res.sources.slice(i0, i0 + 2000).map((s) => csvLine(row(s)));
       writeAllSync(fd, Buffer.from(block.join('\n') + '\n'));
     }
   });

@@ -1,7 +1,10 @@
 // Tile runners: one in-process session, or a pool of worker threads with one session each.
-import { Worker } from 'node:worker_threads';
+import { WorkerJobError, WorkerPool } from '@asteris/core';
 import { AsterisError } from '../errors.ts';
 import { createSession, modelInfo, runTile, type ModelInfo } from './session.ts';
+
+/** One tile for an inference worker (the input buffer is transferred). */
+export interface TileJob { input: Float32Array; h: number; w: number }
 
 export interface TileRunner {
   frames: number;
@@ -26,40 +29,17 @@ export async function poolRunner(modelPath: string, opts: { frames?: number; wor
   const probe = await createSession(modelPath, 1);
   const info = modelInfo(probe, modelPath, opts.frames);
   await probe.release();
-  const url = new URL('./worker-boot.mjs', import.meta.url);
-  const workers = Array.from({ length: opts.workers }, () =>
-    new Worker(url, { workerData: { modelPath, frames: info.frames, threads: 1 } }),
-  );
-  const pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void; worker: number }>();
-  const busy = workers.map(() => 0);
-  let nextId = 0;
-  workers.forEach((wk, i) => {
-    wk.on('message', (m: { id: number; out?: Float32Array; error?: string }) => {
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      busy[i]!--;
-      if (m.error) p.reject(new AsterisError(m.error));
-      else p.resolve(m.out!);
-    });
-    wk.on('error', (err) => {
-      for (const [id, p] of pending) if (p.worker === i) { pending.delete(id); p.reject(new AsterisError(`inference worker failed: ${err.message}`)); }
-    });
-  });
+  const pool = new WorkerPool<TileJob, Float32Array>(new URL('./worker-boot.mjs', import.meta.url), opts.workers,
+    { workerData: { modelPath, frames: info.frames, threads: 1 } });
   return {
     frames: info.frames,
     run(input, h, w) {
-      let i = 0;
-      for (let j = 1; j < workers.length; j++) if (busy[j]! < busy[i]!) i = j;
-      const id = nextId++;
-      busy[i]!++;
-      return new Promise<Float32Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject, worker: i });
-        workers[i]!.postMessage({ id, input, h, w }, [input.buffer as ArrayBuffer]);
+      return pool.run({ input, h, w }, [input.buffer as ArrayBuffer]).catch((e: Error) => {
+        throw new AsterisError(e instanceof WorkerJobError ? e.message : `inference worker failed: ${e.message}`);
       });
     },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await pool.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 // N(0,1) noise convolved with a filter g whose autocorrelation g⋆g is the target covariance kernel C
 // (g = inverse DFT of √(DFT of C) on a 32×32 grid, truncated to 15×15), or with a drizzle-like separable
 // 3-tap filter [e, 1, e] ⊗ [e, 1, e].
-import { gaussianRng, mulberry32 } from '../../src/index.ts';
+import { gaussianRng, mulberry32Uniform } from '../../src/index.ts';
 import type { NoiseCovariance } from '../../src/noise.ts';
 
 /** Drizzle-like separable filter: e = 0.1333 gives neighbour correlation 0.257 and ΣC/C(0) = 2.40. */
@@ -42,7 +42,7 @@ export function sqrtFilter(C: NoiseCovariance, out = 15): NoiseCovariance {
 
 /** w×h noise: white N(0,1) convolved with g, scaled so that each pixel has standard deviation `sigma`. */
 export function correlatedNoise(w: number, h: number, g: NoiseCovariance, sigma: number, seed: number): Float32Array {
-  const rng = gaussianRng(mulberry32(seed));
+  const rng = gaussianRng(mulberry32Uniform(seed));
   const n = g.size, R = (n - 1) >> 1, W = w + 2 * R, H = h + 2 * R;
   const white = new Float32Array(W * H);
   for (let i = 0; i < white.length; i++) white[i] = rng();
