@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { abMagFromNJy, pointSourceDetectionLimit } from '@asteris/astro';
+import { abMagFromNJy, m90FromBins, pointSourceDetectionLimit } from '@asteris/astro';
 import { Header, type Image } from '@asteris/fits';
 import { coadd as stackCoadd, medianInPlace } from '@asteris/stack';
 import { axisTiles, denoiseStack, REPO_ROOT, resolveModel } from '../src/index.ts';
@@ -77,18 +77,12 @@ interface Acc { m0: number; inj: number[]; rec: number[]; det: number[]; good: n
 const newAcc = (m0 = M0): Acc => ({ m0, inj: new Array(nb).fill(0), rec: new Array(nb).fill(0), det: new Array(nb).fill(0), good: new Array(nb).fill(0) });
 const binIn = (acc: Acc, m: number) => Math.floor((m - acc.m0) / BIN);
 
-/** m90: walking from the bright end (bins without injections skipped), the faintest magnitude where
- *  completeness ≥ 0.9 and purity ≥ 0.9 still hold, interpolated linearly in min(C, P) to the 0.9 crossing. */
+/** m90 — the one definition (@asteris/astro m90FromBins: bright to faint, the first point where
+ *  min(completeness, purity) drops below 0.9, interpolated between bin centres), on this benchmark's bins. */
 function m90(acc: Acc): { m90: number; curve: Array<{ m: number; c: number; p: number }> } {
-  const curve = acc.inj.map((n, i) => ({ m: acc.m0 + (i + 0.5) * BIN, c: n ? acc.rec[i]! / n : NaN, p: acc.det[i] ? acc.good[i]! / acc.det[i]! : 1 }));
-  let last = -1;
-  let i0 = 0;
-  while (i0 < nb && Number.isNaN(curve[i0]!.c)) i0++;
-  for (let i = i0; i < nb; i++) { if (curve[i]!.c >= 0.9 && curve[i]!.p >= 0.9) last = i; else break; }
-  if (last < 0) return { m90: NaN, curve };
-  if (last === nb - 1) return { m90: curve[last]!.m, curve };
-  const q0 = Math.min(curve[last]!.c, curve[last]!.p), q1 = Math.min(curve[last + 1]!.c, curve[last + 1]!.p);
-  return { m90: curve[last]!.m + ((q0 - 0.9) / (q0 - q1)) * BIN, curve };
+  const edges = Array.from({ length: nb + 1 }, (_, i) => acc.m0 + i * BIN);
+  const r = m90FromBins({ edges, injected: acc.inj, recovered: acc.rec, detections: acc.det, falseDetections: acc.det.map((d, i) => d - acc.good[i]!) });
+  return { m90: r.m90, curve: r.curve.map(({ m, c, p }) => ({ m, c, p })) };
 }
 
 async function main(): Promise<void> {

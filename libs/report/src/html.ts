@@ -127,7 +127,7 @@ ${p.residualPng ? fig(p.residualPng, `${p.band} residual denoised minus co-add`,
     ? `<section id="depth"><h2>Depth: completeness and purity</h2>
 <p class="big">Depth gain (m90 denoised − m90 co-add): <span id="depth-gain">${r.depth.gain === null ? 'not measured' : `${r.depth.gain >= 0 ? '+' : ''}${r.depth.gain.toFixed(2)} mag`}</span></p>
 <div id="depth-plot">${depthCurvesSvg(r.depth.curves, r.depth.m90)}</div>
-<p class="note">m90 = faintest magnitude bin with completeness ≥ 90 % and purity ≥ 90 %, measured by injection–recovery through the same extraction. ${escapeHtml(r.depth.note ?? '')}</p></section>`
+<p class="note">m90 = going from bright to faint, the first magnitude where min(completeness, purity) drops below 90 %, interpolated between bin centres (@asteris/astro m90FromBins, the one definition used by the pipeline and bench:depth), measured by injection–recovery through the same extraction. ${escapeHtml(r.depth.note ?? '')}</p></section>`
     : '';
 
   const rows = r.candidates.map((c) => {
