@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Header, tanWcs, writeFits, writeImage } from '@asteris/fits';
 import { parseBandSpec, runPhotometry } from '../src/commands/photometry.ts';
-import { createRng, readCatalogueCsv, readCatalogueFits } from '@asteris/photometry';
+import { photometryRng, readCatalogueCsv, readCatalogueFits } from '@asteris/photometry';
 
 const dir = mkdtempSync(join(tmpdir(), 'phot-cli-'));
 const W = 160, H = 140;
@@ -18,7 +18,7 @@ function gauss(s: number, size: number): Float32Array {
 }
 
 function write(name: string, sigmaPsf: number, seed: number): { sci: string; psf: string; rms: string } {
-  const r = createRng(seed);
+  const r = photometryRng(seed);
   const data = Float32Array.from({ length: W * H }, () => r.normal());
   const p = gauss(sigmaPsf, 25);
   for (const [x0, y0, f] of [[40, 40, 400], [110, 60, 250], [70, 105, 150]]) {

@@ -1,7 +1,7 @@
 // Pipeline-like synthetic photometry cases for the benchmarks (see speed.bench.ts).
 import { psfKernel } from '@asteris/sim';
 import { Header } from '@asteris/fits';
-import { createRng, type BandInput, type Detection, type Psf } from '../src/index.ts';
+import { photometryRng, type BandInput, type Detection, type Psf } from '../src/index.ts';
 
 const BANDS = ['F090W', 'F115W', 'F150W', 'F200W', 'F277W', 'F356W', 'F410M', 'F444W'];
 
@@ -14,7 +14,7 @@ function pipelinePsf(band: string): Psf {
 }
 
 export function makeCase(N: number, nb: number, seed = 1): { det: Detection; bands: BandInput[] } {
-  const r = createRng(seed);
+  const r = photometryRng(seed);
   const ns = Math.round(300 * (N / 512) ** 2);
   const seg = new Int32Array(N * N);
   const sources = [];

@@ -4,9 +4,9 @@
 import { catalogueToCsv, forcedPhotometry, forcedPhotometryParallel } from '../src/index.ts';
 import { stpsfAt004, mosaicF444wPsf } from '../test/psfdata.ts';
 import { makeImage } from '../test/helpers.ts';
-import { createRng } from '../src/rng.ts';
+import { photometryRng } from '../src/rng.ts';
 import { loadavg } from 'node:os';
-const N = Number(process.argv[2] ?? 4096); const r = createRng(1);
+const N = Number(process.argv[2] ?? 4096); const r = photometryRng(1);
 const which = process.argv[3] ?? 'both';
 const a = makeImage(Float32Array.from({ length: N * N }, () => r.normal()), N, N);
 const b = makeImage(Float32Array.from({ length: N * N }, () => r.normal()), N, N);

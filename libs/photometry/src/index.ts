@@ -1,7 +1,7 @@
 // @asteris/photometry — forced multiband photometry, PSF homogenisation, empty-aperture noise
 // calibration and the catalogue product. See docs/photometry.md and docs/catalogue-columns.md.
 export { PhotometryError } from './errors.ts';
-export { createRng, type Rng } from './rng.ts';
+export { photometryRng } from './rng.ts';
 export { fft1d, fft2d, fftRows, fftColumns, nextPow2 } from '@asteris/core';
 export { convolveImage, convolveImagePair, squaredKernel, type ConvolveOptions } from './psf/convolve.ts';
 export { type Psf, psfSum, normalisePsf, checkPsf, centroid, resamplePsf, cropPsf } from './psf/psf.ts';

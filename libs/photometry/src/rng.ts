@@ -2,8 +2,7 @@
 // @asteris/core with photometry's seed scrambling, so existing seeded results are unchanged.
 import { mulberry32, type SimpleRng } from '@asteris/core';
 
-export type Rng = SimpleRng;
-
-export function createRng(seed: number): Rng {
+/** photometry's generator (distinct from @asteris/core's createRng/Rng, the xoshiro generator) */
+export function photometryRng(seed: number): SimpleRng {
   return mulberry32((seed >>> 0) ^ 0x9e3779b9);
 }

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  catalogueColumns, forcedPhotometry, magAB, magErrAB, parseCatalogueCsv, PhotometryError, readCatalogueCsv,
-  readCatalogueFits, writeCatalogueCsv, writeCatalogueFits, createRng,
+  catalogueColumns, forcedPhotometry, magAB, magErrAB, parseCatalogueCsv, catalogueToCsv, PhotometryError, readCatalogueCsv,
+  readCatalogueFits, writeCatalogueCsv, writeCatalogueFits, photometryRng,
 } from '../src/index.ts';
 import { makeImage } from './helpers.ts';
 
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'phot-cat-'));
 const W = 200, H = 150;
 
 function field(seed: number) {
-  const r = createRng(seed);
+  const r = photometryRng(seed);
   const sci = Float32Array.from({ length: W * H }, () => r.normal());
   const seg = new Int32Array(W * H);
   const sources = [
@@ -170,5 +170,14 @@ describe('bad input gives clear typed errors', () => {
     writeFileSync(join(dir, 'empty.csv'), '');
     expect(() => readCatalogueCsv(join(dir, 'empty.csv'))).toThrow(/empty catalogue/);
     expect(() => readCatalogueCsv(join(dir, 'nope.csv'))).toThrow(/nope.csv: cannot read catalogue/);
+  });
+  it('RFC 4180 input (quoted names, CRLF, comments, blank lines) reads like the plain form; errors name the physical line', () => {
+    const cols = catalogueColumns(['F115W']).map((c) => c.name);
+    const vals = cols.map((_, i) => String(i + 0.5));
+    const plain = parseCatalogueCsv(`${cols.join(',')}\n${vals.join(',')}\n`, 'p.csv');
+    const rfc = parseCatalogueCsv(`# written elsewhere\r\n${cols.map((c) => `"${c}"`).join(',')}\r\n\r\n${vals.join(',')}\r\n`, 'q.csv');
+    expect(rfc).toEqual(plain);
+    expect(catalogueToCsv(rfc)).toBe(catalogueToCsv(plain));
+    expect(() => parseCatalogueCsv(`${cols.join(',')}\n\n${vals.join(',')},9\n`, 'r.csv')).toThrow(/^r\.csv: line 3 has/);
   });
 });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEpsf, curveOfGrowth, normalisePsf, psfFwhmPixels, PhotometryError } from '../src/index.ts';
 import { coadd, generateIndependentField, psfStamp } from '../../../tests/independent-sim/index.ts';
-import { createRng } from '../src/rng.ts';
+import { photometryRng } from '../src/rng.ts';
 import { stpsfAt004 } from './psfdata.ts';
 import { loadUds } from './uds.ts';
 
@@ -44,7 +44,7 @@ describe('ePSF on real PRIMER-UDS F444W noise with injected STPSF stars', () => 
     const u = loadUds();
     const W = u.f444.width, H = u.f444.height;
     const img = Float32Array.from(u.f444.data);
-    const rng = createRng(31);
+    const rng = photometryRng(31);
     const S = 41, h = 30;
     const placed: [number, number][] = [];
     let tries = 0;
@@ -79,7 +79,7 @@ describe('ePSF bad input', () => {
   it('refuses an even size, a bad oversampling and a field without stars', () => {
     expect(() => buildEpsf(img, { size: 34 })).toThrow(PhotometryError);
     expect(() => buildEpsf(img, { oversample: 5 })).toThrow(/oversample/);
-    const r = createRng(1);
+    const r = photometryRng(1);
     const noise = { ...img, data: Float32Array.from(img.data, () => r.normal()) };
     expect(() => buildEpsf(noise, { size: 15 })).toThrow(/too few usable PSF stars/);
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fft1d, fft2d } from '../src/psf/fft.ts';
 import { convolveImage, convolveImagePair } from '../src/psf/convolve.ts';
-import { createRng } from '../src/rng.ts';
+import { photometryRng } from '../src/rng.ts';
 
 describe('fft', () => {
   it('matches a direct DFT (n = 16) and inverts', () => {
-    const rng = createRng(1);
+    const rng = photometryRng(1);
     const n = 16;
     const re = Float64Array.from({ length: n }, () => rng.normal());
     const im = Float64Array.from({ length: n }, () => rng.normal());
@@ -26,7 +26,7 @@ describe('fft', () => {
   });
 
   it('2-D round trip on a non-square array', () => {
-    const rng = createRng(2);
+    const rng = photometryRng(2);
     const nx = 32, ny = 8;
     const re = Float64Array.from({ length: nx * ny }, () => rng.normal());
     const im = new Float64Array(nx * ny);
@@ -40,7 +40,7 @@ describe('fft', () => {
   });
 
   it('is deterministic for a seed', () => {
-    const a = createRng(7), b = createRng(7), c = createRng(8);
+    const a = photometryRng(7), b = photometryRng(7), c = photometryRng(8);
     const xa = [a.normal(), a.uniform()], xb = [b.normal(), b.uniform()];
     expect(xa).toEqual(xb);
     expect(c.normal()).not.toEqual(xa[0]);
@@ -49,7 +49,7 @@ describe('fft', () => {
 
 describe('tiled FFT convolution', () => {
   it('equals direct convolution (asymmetric kernel, several tiles, NaN kept)', () => {
-    const rng = createRng(3);
+    const rng = photometryRng(3);
     const w = 300, h = 170;
     const data = Float32Array.from({ length: w * h }, () => rng.normal());
     data[50 * w + 60] = NaN;
@@ -73,7 +73,7 @@ describe('tiled FFT convolution', () => {
   });
 
   it('pair convolution (a ⊗ kA, b ⊗ kB in one complex FFT per tile) equals direct convolution of each', () => {
-    const rng = createRng(5);
+    const rng = photometryRng(5);
     const w = 230, h = 190, k = 9, c = (k - 1) / 2;
     const a = Float32Array.from({ length: w * h }, () => rng.normal());
     const b = Float32Array.from({ length: w * h }, () => 1 + rng.uniform());

@@ -2,12 +2,12 @@
 // in a noisy image; forced photometry (PSF matching F115W → F444W, aperture corrections) must recover
 // the injected total flux without bias.
 import { describe, expect, it } from 'vitest';
-import { createRng, eeModel, forcedPhotometry, nmad, normalisePsf, type Psf } from '../src/index.ts';
+import { photometryRng, eeModel, forcedPhotometry, nmad, normalisePsf, type Psf } from '../src/index.ts';
 import { detectionsFromSeg, makeImage } from './helpers.ts';
 import { stpsfAt004 } from './psfdata.ts';
 
 const W = 600, H = 600, N = 36, FLUX = 1000, SIGMA = 1; // nJy, nJy/pixel
-const rng = createRng(42);
+const rng = photometryRng(42);
 const truth = Array.from({ length: N }, (_, i) => ({
   x: 75 + 90 * (i % 6) + Math.floor(rng.uniform() * 20) + rng.uniform() - 0.5,
   y: 75 + 90 * Math.floor(i / 6) + Math.floor(rng.uniform() * 20) + rng.uniform() - 0.5,
@@ -15,7 +15,7 @@ const truth = Array.from({ length: N }, (_, i) => ({
 
 function render(band: 'F115W' | 'F444W', size: number, seed: number): Float32Array {
   const img = new Float32Array(W * H);
-  const r = createRng(seed);
+  const r = photometryRng(seed);
   for (let i = 0; i < img.length; i++) img[i] = SIGMA * r.normal();
   for (const t of truth) {
     const ix = Math.round(t.x), iy = Math.round(t.y);

@@ -1,7 +1,7 @@
 // Empty-aperture noise calibration against exact expectations for synthetic correlated noise.
 import { describe, expect, it } from 'vitest';
 import { circleRectOverlap } from '@asteris/extract';
-import { calibrateEmptyApertures, convolveImage, createRng, fitPowerLaw, nmad, noiseFactor, type Psf } from '../src/index.ts';
+import { calibrateEmptyApertures, convolveImage, photometryRng, fitPowerLaw, nmad, noiseFactor, type Psf } from '../src/index.ts';
 import { median, selectMedian } from '../src/noise/empty.ts';
 
 function gaussKernel(sigma: number, size: number): Psf {
@@ -45,7 +45,7 @@ function expectedFactor(r: number, g: Psf | null): number {
 
 describe('empty-aperture calibration', () => {
   const W = 1024, H = 1024;
-  const rng = createRng(11);
+  const rng = photometryRng(11);
   const white = Float32Array.from({ length: W * H }, () => rng.normal());
   const seg = new Int32Array(W * H);
   // a block of "sources" that must be avoided: bright, would blow the scatter up if used
@@ -89,12 +89,12 @@ describe('empty-aperture calibration', () => {
   });
 
   it('nmad of a normal sample ≈ σ', () => {
-    const r = createRng(9);
+    const r = photometryRng(9);
     expect(nmad(Float64Array.from({ length: 20000 }, () => 3 * r.normal()))).toBeCloseTo(3, 1);
   });
 
   it('quickselect median = median of the sorted values (odd/even sizes, ties)', () => {
-    const r = createRng(10);
+    const r = photometryRng(10);
     for (let t = 0; t < 3000; t++) {
       const n = 1 + Math.floor(r.uniform() * 40);
       const ties = t % 2 === 0;

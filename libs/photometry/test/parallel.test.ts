@@ -2,7 +2,7 @@
 // from a worker as the same typed PhotometryError.
 import { describe, expect, it } from 'vitest';
 import {
-  catalogueToCsv, createRng, forcedPhotometry, forcedPhotometryParallel, PhotometryError, type BandInput,
+  catalogueToCsv, photometryRng, forcedPhotometry, forcedPhotometryParallel, PhotometryError, type BandInput,
 } from '../src/index.ts';
 import { makeImage } from './helpers.ts';
 
@@ -16,7 +16,7 @@ function gauss(s: number, size: number): Float64Array {
 }
 
 function scene() {
-  const r = createRng(21);
+  const r = photometryRng(21);
   const seg = new Int32Array(W * H);
   const sources = Array.from({ length: 25 }, (_, i) => {
     const x = 15 + r.uniform() * (W - 30), y = 15 + r.uniform() * (H - 30);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   convolveImage, curveOfGrowth, eeFromTable, eeModel, halfLightRadius, loadEeTable, matchingKernel,
-  normalisePsf, psfSum, resamplePsf, createRng, cropPsf,
+  normalisePsf, psfSum, resamplePsf, photometryRng, cropPsf,
 } from '../src/index.ts';
 import { readFits, type ImageHdu } from '@asteris/fits';
 import { DATA, EE_TABLE, UDS, mosaicF444wPsf, stpsfAt004 } from './psfdata.ts';
@@ -49,7 +49,7 @@ describe('PSF-matching kernel (regularised Fourier division)', () => {
     expect(Math.abs(e0[1] - e2[1])).toBeGreaterThan(0.2);
   });
   it('homogenising an image conserves total flux (< 1e-4)', () => {
-    const rng = createRng(5);
+    const rng = photometryRng(5);
     const w = 400, h = 300;
     const img = new Float32Array(w * h);
     for (let s = 0; s < 30; s++) {

@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { readImage } from '@asteris/fits';
 import { forcedPhotometry, nmad, type DetectionSource } from '../src/index.ts';
-import { createRng } from '../src/rng.ts';
+import { photometryRng } from '../src/rng.ts';
 import { UDS } from './psfdata.ts';
 import { loadUds } from './uds.ts';
 
@@ -26,7 +26,7 @@ describe('PRIMER-UDS F444W: empty-aperture errors in the deep and shallow halves
   const pos = Float64Array.from(Array.from(wht).filter((v) => v > 0)).sort();
   const whtMed = pos[pos.length >> 1];
   const black = (x: number, y: number): boolean => ((Math.floor(x / 100) + Math.floor(y / 100)) & 1) === 0;
-  const rng = createRng(77);
+  const rng = photometryRng(77);
   const fake: DetectionSource[] = [];
   const forRadius: number[] = [];
   radii.forEach((r, j) => {

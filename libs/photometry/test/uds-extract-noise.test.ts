@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { nJyPerPixelScale, readImage } from '@asteris/fits';
 import { apertureFlux, extractSources } from '@asteris/extract';
 import { forcedPhotometry, nmad, type DetectionSource } from '../src/index.ts';
-import { createRng } from '../src/rng.ts';
+import { photometryRng } from '../src/rng.ts';
 import { UDS } from './psfdata.ts';
 import { loadUds } from './uds.ts';
 
@@ -27,7 +27,7 @@ describe('PRIMER-UDS F444W: empty-aperture errors (photometry) vs the analytic n
   const ex = extractSources({ ...u.f444, data: Float32Array.from(u.f444.data) }, { weight: { type: 'weight', data: wht }, noiseKernel: 'auto', apertures: [6] });
   const sub = Float32Array.from(u.f444.data, (v, i) => v - ex.background[i]);
   const s = nJyPerPixelScale(u.f444.header);
-  const rng = createRng(78);
+  const rng = photometryRng(78);
   const fake: DetectionSource[] = [];
   const forRadius: number[] = [];
   radii.forEach((r, j) => {

@@ -3,7 +3,7 @@
 // the real error map. Checks the flux scale (aperture correction) and that the calibrated errors describe
 // the actual scatter of source fluxes, not only of empty apertures.
 import { describe, expect, it } from 'vitest';
-import { createRng, forcedPhotometry, nmad, normalisePsf, type DetectionSource } from '../src/index.ts';
+import { photometryRng, forcedPhotometry, nmad, normalisePsf, type DetectionSource } from '../src/index.ts';
 import { mosaicF444wPsf } from './psfdata.ts';
 import { loadUds } from './uds.ts';
 
@@ -15,7 +15,7 @@ describe('injection into the real F444W mosaic', () => {
   const SCALE = 10; // nJy per data unit (BUNIT = 10.0*nanoJansky)
 
   function run(flux: number, seed: number) {
-    const rng = createRng(seed);
+    const rng = photometryRng(seed);
     const pos: Array<[number, number]> = [];
     for (let t = 0; t < 200000 && pos.length < 110; t++) {
       const x = 12 + Math.floor(rng.uniform() * (W - 24)), y = 12 + Math.floor(rng.uniform() * (H - 24));

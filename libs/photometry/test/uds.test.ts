@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { eeModel, forcedPhotometry, loadEeTable, nmad, type DetectionSource } from '../src/index.ts';
 import { detectionsFromSeg } from './helpers.ts';
-import { createRng } from '../src/rng.ts';
+import { photometryRng } from '../src/rng.ts';
 import { EE_TABLE, mosaicF444wPsf, stpsfAt004 } from './psfdata.ts';
 import { loadUds } from './uds.ts';
 
@@ -15,7 +15,7 @@ describe('PRIMER-UDS real noise', () => {
   const radii = [2.5, 4, 6.25];
   const black = (x: number, y: number): boolean => ((Math.floor(x / 100) + Math.floor(y / 100)) & 1) === 0;
   // blank positions on white squares: a (r_max + 3)-box free of segmented and NaN pixels in both bands
-  const rng = createRng(2024);
+  const rng = photometryRng(2024);
   const fake: DetectionSource[] = [];
   const h = Math.ceil(radii[radii.length - 1] + 3);
   while (fake.length < 1500) {

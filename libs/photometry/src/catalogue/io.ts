@@ -1,7 +1,8 @@
 // Catalogue I/O: CSV (header line of column names, one row per source, '.'-decimal, shortest round-trip
-// number formatting so CSV → number is exact; NaN written as 'NaN') and FITS binary table (via @asteris/fits).
+// number formatting so CSV → number is exact; NaN written as 'NaN'; RFC 4180 through @asteris/core's
+// csv-parse/csv-stringify) and FITS binary table (via @asteris/fits).
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic as coreWriteFileAtomic } from '@asteris/core';
+import { CsvError, parseCsv, toCsv, writeFileAtomic as coreWriteFileAtomic } from '@asteris/core';
 
 import { Header, readFits, writeTable } from '@asteris/fits';
 import { PhotometryError } from '../errors.ts';
@@ -26,11 +27,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 export function catalogueToCsv(cat: Catalogue): string {
   const names = cat.columns.map((c) => c.name);
-  const lines = [names.join(',')];
-  for (const row of cat.rows) {
-    lines.push(cat.columns.map((c) => formatNumber(row[c.name] ?? NaN, c.type)).join(','));
-  }
-  return lines.join('\n') + '\n';
+  return toCsv(names, cat.rows.map((row) => cat.columns.map((c) => formatNumber(row[c.name] ?? NaN, c.type))));
 }
 
 export function writeCatalogueCsv(path: string, cat: Catalogue): void {
@@ -50,31 +47,31 @@ function parseNumber(s: string): number {
  * columns must be present; extra numeric columns are kept (as 'float'), non-numeric values are an error.
  */
 export function parseCatalogueCsv(text: string, file = 'catalogue'): Catalogue {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0 && !l.startsWith('#'));
-  if (lines.length === 0) throw new PhotometryError('empty catalogue (no header line)', undefined, file);
-  const names = lines[0].split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
+  let table: ReturnType<typeof parseCsv>;
+  try {
+    table = parseCsv(text, { file });
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    throw new PhotometryError(err.code === 'empty' ? 'empty catalogue (no header line)' : err.reason, undefined, file);
+  }
+  const names = table.header;
   const bands = bandsFromColumns(names);
   const expected = catalogueColumns(bands);
   const missing = expected.filter((c) => !names.includes(c.name)).map((c) => c.name);
   if (missing.length) throw new PhotometryError(`missing catalogue column(s): ${missing.join(', ')}`, undefined, file);
   const specByName = new Map(expected.map((c) => [c.name, c] as const));
   const columns: ColumnSpec[] = names.map((n) => specByName.get(n) ?? { name: n, type: 'float', unit: '', description: '(extra column)' });
-  const rows: CatalogueRow[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const vals = lines[i].split(',');
-    if (vals.length !== names.length) {
-      throw new PhotometryError(`line ${i + 1} has ${vals.length} fields, header has ${names.length}`, undefined, file);
-    }
+  const rows: CatalogueRow[] = table.rows.map((vals, i) => {
     const row: CatalogueRow = {};
     for (let j = 0; j < names.length; j++) {
-      const v = parseNumber(vals[j]);
-      if (Number.isNaN(v) && !/^\s*nan\s*$/i.test(vals[j]) && vals[j].trim() !== '') {
-        throw new PhotometryError(`line ${i + 1}, column ${names[j]}: not a number ('${vals[j]}')`, undefined, file);
+      const v = parseNumber(vals[j]!);
+      if (Number.isNaN(v) && !/^\s*nan\s*$/i.test(vals[j]!) && vals[j]!.trim() !== '') {
+        throw new PhotometryError(`line ${table.lines[i]}, column ${names[j]}: not a number ('${vals[j]}')`, undefined, file);
       }
-      row[names[j]] = v;
+      row[names[j]!] = v;
     }
-    rows.push(row);
-  }
+    return row;
+  });
   return { bands, columns, rows };
 }
 

@@ -22,7 +22,7 @@
 import { MAD_TO_SIGMA, medianInPlace, medianSorted } from '@asteris/core';
 import { circleRectOverlap } from '@asteris/extract';
 import { PhotometryError } from '../errors.ts';
-import { createRng } from '../rng.ts';
+import { photometryRng } from '../rng.ts';
 
 export interface NoiseCalibrationOptions {
   /** aperture radii (pixels) at which f is measured */
@@ -187,7 +187,7 @@ export function calibrateEmptyApertures(
   }
   const nAp = opts.nApertures ?? 1000;
   const buffer = opts.buffer ?? 2;
-  const rng = createRng(opts.seed ?? 1);
+  const rng = photometryRng(opts.seed ?? 1);
   const I = badIntegral(data, variance, seg, width, height);
   const W = width + 1;
   const box = (x0: number, y0: number, x1: number, y1: number): number =>

@@ -13,7 +13,7 @@
 //    include the ring's noise and what the ring removes (calibrateLocalApertures).
 import { backgroundMap, makeBackground } from '@asteris/extract';
 import { nmad } from '../noise/empty.ts';
-import { createRng } from '../rng.ts';
+import { photometryRng } from '../rng.ts';
 
 export type BackgroundMode = 'mesh' | 'local' | 'empty-median' | 'none';
 
@@ -144,7 +144,7 @@ export function calibrateLocalApertures(
   radii: number[], inner: number, ringWidth: number, n: number, seed: number,
   sumCircle: (x: number, y: number, r: number) => { sum: number; sumVar: number; area: number; flags: number },
 ): number[] {
-  const rng = createRng(seed ^ 0x5bd1e995);
+  const rng = photometryRng(seed ^ 0x5bd1e995);
   return radii.map((r) => {
     const h = Math.ceil(r + 2);
     const z: number[] = [];
