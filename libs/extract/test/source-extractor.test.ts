@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '@asteris/fits';
 import { extractSources, mockField, type Source } from '../src/index.ts';
+import { nearestSource } from './helpers/match.ts';
 import { runSourceExtractor } from './helpers/sextractor.ts';
 
 interface Cmp { nSex: number; nOurs: number; bright: number; matched: number; matchedSingle: number; brightSingle: number;
@@ -13,27 +14,15 @@ interface Cmp { nSex: number; nOurs: number; bright: number; matched: number; ma
 function compare(data: Float32Array, w: number, h: number): Cmp {
   const sx = runSourceExtractor(data, w, h, { apertures: [5, 10] });
   const ours = extractSources({ width: w, height: h, data, header: null as never }, { apertures: [5, 10] });
-  const cell = 4;
-  const grid = new Map<number, Source[]>();
-  for (const s of ours.sources) {
-    const k = Math.floor(s.x / cell) * 65536 + Math.floor(s.y / cell);
-    const l = grid.get(k);
-    if (l) l.push(s); else grid.set(k, [s]);
-  }
+  const nearest = nearestSource(ours.sources);
   const bright = sx.rows.filter((r) => r.FLUX_AUTO! / r.FLUXERR_AUTO! > 10);
   let matched = 0, matchedSingle = 0, brightSingle = 0;
   const ra: number[] = [], r5: number[] = [], r10: number[] = [];
   for (const r of bright) {
     const single = (r.FLAGS! & 2) === 0;
     if (single) brightSingle++;
-    let best: Source | null = null, bd = Infinity;
-    for (let i = -1; i <= 1; i++) for (let j = -1; j <= 1; j++) {
-      for (const s of grid.get((Math.floor(r.x! / cell) + i) * 65536 + Math.floor(r.y! / cell) + j) ?? []) {
-        const d = Math.hypot(s.x - r.x!, s.y - r.y!);
-        if (d < bd) { bd = d; best = s; }
-      }
-    }
-    if (best && bd < 0.5) {
+    const best = nearest(r.x!, r.y!);
+    if (best) {
       matched++;
       if (single) matchedSingle++;
       ra.push(best.fluxAuto / r.FLUX_AUTO!);

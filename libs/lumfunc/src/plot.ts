@@ -242,16 +242,8 @@ export function cornerSvg(fit: LfFitResult, title?: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}" color="black"><rect width="100%" height="100%" fill="white"/>${head}${parts.join('')}<g font-family="${FONT}">${summary.join('')}</g></svg>`;
 }
 
-/** Completeness curves C(M_UV) at the centre of each z bin of the product (and of each LF z bin). */
-export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [number, number]; title?: string } = {}): string {
-  const [Mmin, Mmax] = opts.Mrange ?? [-23, -15];
-  const rows: Array<{ M: number; C: number; z: string }> = [];
-  const zLabels = comp.zEdges.slice(1).map((_, i) => `z = ${(0.5 * (comp.zEdges[i] + comp.zEdges[i + 1])).toFixed(2)}`);
-  for (let i = 0; i < comp.zEdges.length - 1; i++) {
-    const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]);
-    for (let M = Mmin; M <= Mmax + 1e-9; M += 0.05) rows.push({ M, C: completenessAt(comp, M, z), z: `z = ${z.toFixed(2)}` });
-  }
-  // the fitted model's 1σ band and the injected fractions (with binomial 1σ) per cell, where known
+/** The fitted model's 1σ band and the injected fractions (with binomial 1σ) per cell, where known, in M_UV. */
+function completenessBandAndFractions(comp: CompletenessProduct, Mmin: number, Mmax: number) {
   const band: Array<{ M: number; lo: number; hi: number; z: string }> = [];
   const frac: Array<{ M: number; C: number; lo: number; hi: number; z: string }> = [];
   const errGrid = (comp as { completenessErr?: number[][] }).completenessErr;
@@ -270,6 +262,19 @@ export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [num
       }
     }
   }
+  return { band, frac };
+}
+
+/** Completeness curves C(M_UV) at the centre of each z bin of the product (and of each LF z bin). */
+export function completenessSvg(comp: CompletenessProduct, opts: { Mrange?: [number, number]; title?: string } = {}): string {
+  const [Mmin, Mmax] = opts.Mrange ?? [-23, -15];
+  const rows: Array<{ M: number; C: number; z: string }> = [];
+  const zLabels = comp.zEdges.slice(1).map((_, i) => `z = ${(0.5 * (comp.zEdges[i] + comp.zEdges[i + 1])).toFixed(2)}`);
+  for (let i = 0; i < comp.zEdges.length - 1; i++) {
+    const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]);
+    for (let M = Mmin; M <= Mmax + 1e-9; M += 0.05) rows.push({ M, C: completenessAt(comp, M, z), z: `z = ${z.toFixed(2)}` });
+  }
+  const { band, frac } = completenessBandAndFractions(comp, Mmin, Mmax);
   const el = Plot.plot({
     document: newDocument(), width: 640, height: 400, marginLeft: 55, marginBottom: 45, marginTop: opts.title ? 40 : 20,
     style: { fontFamily: FONT, fontSize: '12px', background: 'white' },
@@ -330,25 +335,7 @@ export function completenessMapSvg(comp: CompletenessProduct, opts: { Mrange?: [
       });
     }
   }
-  // the fitted model's 1σ band and the injected fractions (with binomial 1σ) per cell, where known
-  const band: Array<{ M: number; lo: number; hi: number; z: string }> = [];
-  const frac: Array<{ M: number; C: number; lo: number; hi: number; z: string }> = [];
-  const errGrid = (comp as { completenessErr?: number[][] }).completenessErr;
-  const toM = (x: number, z: number) => (comp.axis === 'mag' ? absoluteMagnitude(x, z) : x);
-  for (let i = 0; i < comp.zEdges.length - 1; i++) {
-    const z = 0.5 * (comp.zEdges[i] + comp.zEdges[i + 1]), zl = `z = ${z.toFixed(2)}`;
-    for (let j = 0; j < comp.mEdges.length - 1; j++) {
-      const M = toM(0.5 * (comp.mEdges[j] + comp.mEdges[j + 1]), z);
-      if (!(M >= Mmin && M <= Mmax)) continue;
-      const c = comp.completeness[i][j], e = errGrid?.[i]?.[j];
-      if (e !== undefined && Number.isFinite(e)) band.push({ M, lo: Math.max(0, c - e), hi: Math.min(1, c + e), z: zl });
-      const n = comp.nInjected?.[i]?.[j] ?? 0, k = comp.nSelected?.[i]?.[j] ?? 0;
-      if (n > 0) {
-        const f = k / n, se = Math.sqrt(Math.max(f * (1 - f), 0.25 / n) / n);
-        frac.push({ M, C: f, lo: Math.max(0, f - se), hi: Math.min(1, f + se), z: zl });
-      }
-    }
-  }
+  const { band, frac } = completenessBandAndFractions(comp, Mmin, Mmax);
   const el = Plot.plot({
     document: newDocument(), width: 640, height: 400, marginLeft: 55, marginBottom: 45, marginTop: opts.title ? 40 : 20, marginRight: 20,
     style: { fontFamily: FONT, fontSize: '12px', background: 'white' },

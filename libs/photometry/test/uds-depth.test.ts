@@ -14,9 +14,8 @@
 import { describe, expect, it } from 'vitest';
 import { readImage } from '@asteris/fits';
 import { forcedPhotometry, nmad, type DetectionSource } from '../src/index.ts';
-import { photometryRng } from '../src/rng.ts';
 import { UDS } from './psfdata.ts';
-import { loadUds } from './uds.ts';
+import { blankApertures, loadUds } from './uds.ts';
 
 describe('PRIMER-UDS F444W: empty-aperture errors in the deep and shallow halves', () => {
   const u = loadUds();
@@ -26,22 +25,7 @@ describe('PRIMER-UDS F444W: empty-aperture errors in the deep and shallow halves
   const pos = Float64Array.from(Array.from(wht).filter((v) => v > 0)).sort();
   const whtMed = pos[pos.length >> 1];
   const black = (x: number, y: number): boolean => ((Math.floor(x / 100) + Math.floor(y / 100)) & 1) === 0;
-  const rng = photometryRng(77);
-  const fake: DetectionSource[] = [];
-  const forRadius: number[] = [];
-  radii.forEach((r, j) => {
-    const h = Math.ceil(r + 2);
-    let got = 0, tries = 0;
-    while (got < 6000 && tries++ < 2000000) {
-      const x = h + rng.uniform() * (W - 2 * h - 1), y = h + rng.uniform() * (H - 2 * h - 1);
-      let ok = true;
-      for (let yy = Math.round(y) - h; yy <= Math.round(y) + h && ok; yy++) for (let xx = Math.round(x) - h; xx <= Math.round(x) + h; xx++) {
-        const k = yy * W + xx;
-        if (u.seg[k] !== 0 || !(u.f444err.data[k] > 0)) { ok = false; break; }
-      }
-      if (ok) { fake.push({ id: fake.length + 1, x, y, a: 1, b: 1, theta: 0, kronRadius: 3.5, flags: 0, snr: 0 }); forRadius.push(j); got++; }
-    }
-  });
+  const { fake, forRadius } = blankApertures(u, radii, 6000, 77, 2000000);
   const deep = fake.map((s) => wht[Math.round(s.y) * W + Math.round(s.x)] > whtMed);
   const onWhite = fake.map((s) => !black(s.x, s.y));
   const measure = (select?: (x: number, y: number) => boolean) => forcedPhotometry(

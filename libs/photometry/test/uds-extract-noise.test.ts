@@ -13,9 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { nJyPerPixelScale, readImage } from '@asteris/fits';
 import { apertureFlux, extractSources } from '@asteris/extract';
 import { forcedPhotometry, nmad, type DetectionSource } from '../src/index.ts';
-import { photometryRng } from '../src/rng.ts';
 import { UDS } from './psfdata.ts';
-import { loadUds } from './uds.ts';
+import { blankApertures, loadUds } from './uds.ts';
 
 describe('PRIMER-UDS F444W: empty-aperture errors (photometry) vs the analytic noise model (extract)', () => {
   const u = loadUds();
@@ -27,22 +26,7 @@ describe('PRIMER-UDS F444W: empty-aperture errors (photometry) vs the analytic n
   const ex = extractSources({ ...u.f444, data: Float32Array.from(u.f444.data) }, { weight: { type: 'weight', data: wht }, noiseKernel: 'auto', apertures: [6] });
   const sub = Float32Array.from(u.f444.data, (v, i) => v - ex.background[i]);
   const s = nJyPerPixelScale(u.f444.header);
-  const rng = photometryRng(78);
-  const fake: DetectionSource[] = [];
-  const forRadius: number[] = [];
-  radii.forEach((r, j) => {
-    const h = Math.ceil(r + 2);
-    let got = 0, tries = 0;
-    while (got < 2000 && tries++ < 1000000) {
-      const x = h + rng.uniform() * (W - 2 * h - 1), y = h + rng.uniform() * (H - 2 * h - 1);
-      let ok = true;
-      for (let yy = Math.round(y) - h; yy <= Math.round(y) + h && ok; yy++) for (let xx = Math.round(x) - h; xx <= Math.round(x) + h; xx++) {
-        const k = yy * W + xx;
-        if (u.seg[k] !== 0 || ex.segmentation[k] !== 0 || !(u.f444err.data[k] > 0)) { ok = false; break; }
-      }
-      if (ok) { fake.push({ id: fake.length + 1, x, y, a: 1, b: 1, theta: 0, kronRadius: 3.5, flags: 0, snr: 0 }); forRadius.push(j); got++; }
-    }
-  });
+  const { fake, forRadius } = blankApertures(u, radii, 2000, 78, 1000000, ex.segmentation);
   const ap = forcedPhotometry({ sources: fake, segmentation: u.seg }, [{ name: 'F444W', image: u.f444, err: u.f444err }], {
     apertureRadii: radii, total: 'psf', noise: { nApertures: 4000, seed: 11 } }).apertures!;
   const deep = fake.map((q) => wht[Math.round(q.y) * W + Math.round(q.x)] > whtMed);
