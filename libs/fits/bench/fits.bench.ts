@@ -66,8 +66,9 @@ for (const c of cases) {
   );
 }
 
-// Lazy integer read (#16 item 3): readFits(file, { lazy: true }) keeps uint16 pixels undecoded (one
-// in-place byte swap + sign flip); floats are made only when `data` is first used.
+// Lazy integer read (#16 item 3): readFits(file, { lazy: true }) leaves uint16 pixels as stored on disk;
+// the native integers (`stored`: one byte swap + sign flip) are made on first access, floats only when
+// `data` is first used. Both the read and read + first integer access are printed.
 {
   const c = cases[1];
   const path = join(dir, 'lazy.fits');
@@ -75,12 +76,16 @@ for (const c of cases) {
   const lazy = readFits(path, { lazy: true })[0] as ImageHdu;
   const src = c.hdu.data as Uint16Array;
   for (let i = 0; i < src.length; i += 9973) if (lazy.stored!.values[i] !== src[i]) throw new Error(`lazy mismatch at ${i}`);
-  const rr: number[] = [], lr: number[] = [];
+  const rr: number[] = [], lr: number[] = [], sr: number[] = [];
   for (let r = 0; r < REPS; r++) {
     rr.push(time(() => readFileSync(path)));
     lr.push(time(() => readFits(path, { lazy: true })));
+    sr.push(time(() => (readFits(path, { lazy: true })[0] as ImageHdu).stored!.values[0]));
   }
-  const a = Math.min(...rr), b = Math.min(...lr);
-  console.log(`${'uint16 lazy (stored)'.padEnd(24)} ${a.toFixed(1).padStart(8)}  ${b.toFixed(1).padStart(9)}  ${(b / a).toFixed(2).padStart(5)} [${(median(lr) / median(rr)).toFixed(2)}]   (goal ≤ 1.5)`);
+  const a = Math.min(...rr);
+  for (const [label, t] of [['uint16 lazy read', lr], ['  + first int access', sr]] as const) {
+    const b = Math.min(...t);
+    console.log(`${label.padEnd(24)} ${a.toFixed(1).padStart(8)}  ${b.toFixed(1).padStart(9)}  ${(b / a).toFixed(2).padStart(5)} [${(median(t) / median(rr)).toFixed(2)}]${label.startsWith('uint16') ? '   (goal ≤ 1.5)' : ''}`);
+  }
 }
 rmSync(dir, { recursive: true, force: true });

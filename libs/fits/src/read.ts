@@ -24,8 +24,8 @@ export interface ImageHdu {
   /** ZCMPTYPE of a tile-compressed image (e.g. 'RICE_1'), else undefined. */
   compression?: string;
   /**
-   * Integer pixels as stored, when read with `{ lazy: true }` (BITPIX 8/16/32): then `data` is
-   * decoded to floats only when first accessed.
+   * Integer pixels as stored, when read with `{ lazy: true }` (BITPIX 8/16/32): byte-swapped to native
+   * order on first access, and `data` decoded to floats only when first accessed.
    */
   stored?: StoredPixels;
 }
@@ -75,7 +75,7 @@ export interface ReadOptions {
 
 /** Whether an image HDU has pixels, without decoding lazily read ones. */
 function hasData(h: ImageHdu): boolean {
-  return h.stored !== undefined || h.data !== null;
+  return 'stored' in h || h.data !== null; // `in`: does not trigger a lazy decode
 }
 
 const BLOCK = 2880;
@@ -145,8 +145,9 @@ export function imageFromHdu(hdu: ImageHdu, file?: string): Image {
   if (shape.slice(2).some((n) => n !== 1)) {
     throw new FitsError(`image is ${shape.length}-D (${shape.join('×')}); read it with readFits`, { file, hdu: hdu.index });
   }
-  if (hdu.stored) {
-    const img = { width, height, header: hdu.header, stored: hdu.stored } as Image;
+  if ('stored' in hdu) {
+    const img = { width, height, header: hdu.header } as Image;
+    lazyProperty(img, 'stored', () => hdu.stored);
     lazyProperty(img, 'data', () => { const d = hdu.data!; return d instanceof Float32Array ? d : Float32Array.from(d); });
     return img;
   }
@@ -309,9 +310,12 @@ function parseHdu(
   if (nelem > MAX_ELEMENTS) throw new FitsError(`image too large (${nelem} pixels)`, { file, hdu: index });
   let data: Float32Array | Float64Array | null = null;
   if (nelem > 0 && lazy && bitpix > 0 && bitpix < 64) {
-    const stored = storedPixels(bytes, dataStart, nelem, bitpix, scaling(header, bitpix, file, index), owned);
-    const hdu = { kind: 'image', index, name, header, shape, bitpix, stored } as ImageHdu;
-    lazyProperty(hdu, 'data', () => decodeStored(stored, bitpix));
+    // Nothing is decoded at read time: the big-endian bytes become native integers (`stored`) on first
+    // use, and floats (`data`) only when asked for.
+    const sc = scaling(header, bitpix, file, index);
+    const hdu = { kind: 'image', index, name, header, shape, bitpix } as ImageHdu;
+    lazyProperty(hdu, 'stored', () => storedPixels(bytes, dataStart, nelem, bitpix, sc, owned));
+    lazyProperty(hdu, 'data', () => decodeStored(hdu.stored!, bitpix));
     return { hdu, next };
   }
   if (nelem > 0) {

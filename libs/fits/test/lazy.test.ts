@@ -43,4 +43,14 @@ describe('lazy integer reads', () => {
     expect(Array.from((parseFits(u, undefined, false, { lazy: true })[0] as ImageHdu).data!)).toEqual([0, 65535]);
     expect(Buffer.compare(Buffer.from(u), Buffer.from(copy))).toBe(0); // a buffer we do not own is not swapped in place
   });
+
+  it('nothing is decoded at read time: the owned bytes change only when `stored` is first used', () => {
+    const u = encodeFits([{ data: Uint16Array.of(1, 2, 40000, 65535), shape: [4] }]);
+    const before = Uint8Array.from(u);
+    const h = parseFits(u, undefined, true, { lazy: true })[0] as ImageHdu;
+    expect(Buffer.compare(Buffer.from(u), Buffer.from(before))).toBe(0);
+    expect(Array.from(h.stored!.values)).toEqual([1, 2, 40000, 65535]);
+    expect(Buffer.compare(Buffer.from(u), Buffer.from(before))).not.toBe(0); // swapped in place (owned), once
+    expect(Array.from(h.data!)).toEqual([1, 2, 40000, 65535]);
+  });
 });
