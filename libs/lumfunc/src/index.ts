@@ -27,3 +27,5 @@ export {
   publishedForBin, resultToCsv, resultToJson, runLuminosityFunction, writeLfProducts,
 } from './lf.ts';
 export { lfStage, lfProducts, LfConfigSchema, LF_FILES, type LfConfig, type LfInputs, type LfProduct } from './stage.ts';
+export { type DepthTier, depthCompleteness, depthTierCompleteness, dropoutWindow, erfc, normalCdf } from './depth-tiers.ts';
+export { type PointComparison, compareWithPublished } from './compare.ts';
