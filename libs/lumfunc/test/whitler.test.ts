@@ -1,61 +1,85 @@
-// Whitler+25 JADES z ≳ 9 candidates (data/external/whitler2025_jades_z9_uvlf; CSV conversion committed in
-// test/data by scripts/whitler_to_csv.py). M_UV is recomputed from the F277W flux, z (spec-z when present)
-// and β, and binned into φ. The paper's per-field areas and completeness were not available to this
-// project (docs/lumfunc.md): we use A = 125 arcmin² and C = 1 for M_UV ≤ −19, so the φ comparison
-// with the published points is a loose (±0.6 dex) consistency check, not a reproduction.
+// Whitler+25 JADES z ≳ 9 candidates (data/external/whitler2025_jades_z9_uvlf; CSV in test/data) through
+// binnedLF with a completeness model from JADES depth tiers, compared with Donnan+24 and Finkelstein+24
+// (issue 15). Set-up and its reasons: test/whitler-setup.ts. Numbers: docs/lumfunc.md § Whitler+25, and
+// `node --import tsx libs/lumfunc/bench/whitler.bench.ts`.
+//
+// What is and is not met (measured, see the tests):
+// - z 9.5–10.5, every Donnan+24 z = 10 bin where both tiers are ≥ 90 % complete in depth: within 2σ.
+// - z 8.5–9.5 (Donnan z = 9) and 8.5–9.7 (Finkelstein z ≈ 9), and the faint z ≈ 10 bins: 0.3–1.3 dex low.
+//   That deficit is there at the bright end, where no depth model matters: the sample's selection
+//   (F115W dropouts, whose break only clears F115W at z ≳ 9.2; photo-z and inspection criteria) is not
+//   a depth roll-off, and the paper's own completeness is not in the catalogue. The full goal is kept
+//   below as an expected failure, so that it is reported, not hidden.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { absoluteMagnitudeUV } from '@asteris/astro';
-import { parseCsv } from '@asteris/core';
-import { binnedLF, readCoreconPoints, selectPoints, unitCompleteness } from '../src/index.ts';
+import { Cosmology } from '@asteris/astro';
+import { depthCompleteness } from '../src/index.ts';
+import { loadWhitler, whitlerComparison } from './whitler-setup.ts';
 
-const CSV = fileURLToPath(new URL('./data/whitler2025_candidates.csv', import.meta.url));
-const { header, rows } = parseCsv(readFileSync(CSV, 'utf8'), { file: CSV });
-const col = (n: string) => header.indexOf(n);
-const cands = rows.flatMap((r) => {
-  const z = r[col('zspec')] !== '' ? Number(r[col('zspec')]) : r[col('zphot')] !== '' ? Number(r[col('zphot')]) : NaN;
-  if (!(z > 0)) return [];
-  const f = Number(r[col('f_F277W')]);
-  const beta = r[col('beta')] !== '' ? Number(r[col('beta')]) : -2;
-  const M = absoluteMagnitudeUV(31.4 - 2.5 * Math.log10(f), z, { pivotA: 27860, beta });
-  return [{ id: r[col('ID')], z, M_UV: M, MUVcat: Number(r[col('MUV')]), sample: r[col('Sample')] }];
-});
+const cosmo = new Cosmology();
+const s = loadWhitler();
+const base = whitlerComparison();
+const show = (cs: typeof base.comparisons) =>
+  cs.map((c) => `z ${c.zLo}–${c.zHi} ${c.source.slice(0, 4)} M ${c.M}: n ${c.n} Δ ${c.delta.toFixed(2)} dex (${c.nSigma.toFixed(1)}σ)`).join('\n');
 
-describe('Whitler+25 JADES candidates', () => {
-  it('has the README sample sizes (372 rows; one without any redshift; 308 F115W dropouts with z)', () => {
-    expect(rows.length).toBe(372);
-    expect(cands.length).toBe(371);
-    expect(cands.filter((c) => c.sample === 'F115W dropouts').length).toBe(308);
+describe('Whitler+25 JADES candidates → binned φ vs Donnan+24 / Finkelstein+24', () => {
+  it('reads the sample: 372 rows, 309 F115W dropouts, 300 with a positive F277W flux and a redshift', () => {
+    expect(s.rows.length).toBe(372);
+    expect(s.cands.length + s.skipped.length).toBe(309);
+    expect(s.cands.length).toBe(300);
+    expect(s.skipped.every((k) => /not a positive (flux|redshift)/.test(k.reason))).toBe(true);
   });
 
-  it('M_UV from F277W (β K-correction to 1500 Å) matches the catalogue MUV (rounded to whole mag) within rounding + a small systematic', () => {
-    const d = cands.map((c) => c.M_UV - c.MUVcat).sort((a, b) => a - b);
-    const q = (f: number) => d[Math.floor(f * (d.length - 1))];
-    // The catalogue MUV is rounded to 1 mag (±0.5). Our values are ≈0.4 mag fainter at the median —
-    // consistent with f_F277W being an aperture rather than a total flux (see docs/lumfunc.md).
-    expect(q(0.5)).toBeGreaterThan(-0.1);
-    expect(q(0.5)).toBeLessThan(0.6);
-    expect(q(0.05)).toBeGreaterThan(-0.6);
-    expect(q(0.95)).toBeLessThan(1.6);
+  it('units: comoving volume per arcmin² at z 8.5–9.5 is the hand number (c/H₀)∫D_C²/E dz · (π/10800)² ≈ 1774 Mpc³', () => {
+    // astro-reference §D.3 table: 1774 (8.5–9.5), 1616 (9.5–10.5), 4456 (9.5–12.5) Mpc³ per arcmin², H₀ = 70, Ωm = 0.3
+    expect(cosmo.comovingVolume(8.5, 9.5, 1)).toBeCloseTo(1774, -1);
+    expect(cosmo.comovingVolume(9.5, 10.5, 1)).toBeCloseTo(1616, -1);
+    expect(cosmo.comovingVolume(9.5, 12.5, 1)).toBeCloseTo(4456, -1);
   });
 
-  it('binned φ of the F115W dropouts (z ≈ 8.5–12) is consistent with Donnan+24 at M_UV ≈ −19.75 … −19.25', () => {
-    const f115 = cands.filter((c) => c.sample === 'F115W dropouts');
-    const bins = binnedLF(f115, unitCompleteness([8.5, 12.1], [-25, -15], 125), {
-      zLo: 8.5, zHi: 12.1, mEdges: [-22, -21, -20.5, -20, -19.5, -19, -18.5, -18, -17.5],
-    });
-    const all = readCoreconPoints();
-    for (const M of [-19.75, -19.25]) {
-      const ours = bins.find((b) => b.M === M)!;
-      expect(ours.n).toBeGreaterThan(5);
-      const donnan = [9, 10, 11].map((z) => selectPoints(all, 'Donnan et al. 2024', z).find((p) => p.M === M)!.logPhi);
-      const mean = donnan.reduce((a, b) => a + b, 0) / donnan.length;
-      expect(Math.abs(Math.log10(ours.phi) - mean)).toBeLessThan(0.6);
+  it('M_UV from f_F277W sits 0.25–0.5 mag fainter than the catalogue MUV (aperture vs total flux); after the measured shift the residuals are rounding-sized', () => {
+    expect(s.magOffset).toBeGreaterThan(0.25);
+    expect(s.magOffset).toBeLessThan(0.5);
+    // catalogue MUV is rounded to whole magnitudes: |ours − MUV| ≤ 0.5 for most, ≤ 1.25 for ~all
+    const d = s.cands.map((c) => Math.abs(c.M_UV - c.MUVcat));
+    expect(d.filter((x) => x <= 0.5).length / d.length).toBeGreaterThan(0.6);
+    expect(d.filter((x) => x <= 1.25).length / d.length).toBeGreaterThan(0.95);
+  });
+
+  it('tier depths measured from the catalogue F277W errors match the JADES Deep/Medium tiers (5σ ≈ 30.8 and 29.9 AB, aperture)', () => {
+    const [deep, medium] = s.tiers;
+    expect(deep.m5sigma).toBeGreaterThan(30.4);
+    expect(deep.m5sigma).toBeLessThan(31.2);
+    expect(medium.m5sigma).toBeGreaterThan(29.5);
+    expect(medium.m5sigma).toBeLessThan(30.2);
+    expect(depthCompleteness(medium.m5sigma, medium.m5sigma)).toBeCloseTo(0.5, 6);
+  });
+
+  it('z 9.5–10.5: binned φ within 2σ of Donnan+24 z = 10 in every bin where both tiers are ≥ 90 % complete in depth', () => {
+    const complete = base.comparisons.filter((c) => c.zLo === 9.5 && s.tiers.every((t) => {
+      const mFaintAp = c.M + 0.25 + cosmo.distanceModulus(10.5) - 2.5 * Math.log10(11.5) + s.magOffset;
+      return depthCompleteness(mFaintAp, t.m5sigma) >= 0.9;
+    }));
+    expect(complete.length, show(base.comparisons)).toBeGreaterThanOrEqual(4);
+    for (const c of complete) expect(Math.abs(c.nSigma), show(complete)).toBeLessThanOrEqual(2);
+  });
+
+  it('residual at z 8.5–9.5 (measured): φ is 0.3–0.9 dex below Donnan+24 z = 9 in every bin brighter than −18.3, bright end included', () => {
+    const z9 = base.comparisons.filter((c) => c.zLo === 8.5 && c.zHi === 9.5 && c.M < -18.3);
+    expect(z9.length).toBeGreaterThanOrEqual(4);
+    for (const c of z9) {
+      expect(c.delta, show(z9)).toBeLessThan(-0.25);
+      expect(c.delta, show(z9)).toBeGreaterThan(-0.95);
     }
-    // Gehrels errors: the brightest non-empty bins have n of 1–2 and asymmetric errors
-    const bright = bins.find((b) => b.n === 1)!;
-    expect(bright.errUp / bright.phi).toBeCloseTo(2.3, 1);
-    expect(bright.errLo / bright.phi).toBeCloseTo(0.827, 2);
+  });
+
+  it('sensitivity: an F115W-dropout window needing a ≥ 2 mag break (z ≳ 9.16; assumed, not stated by the paper) brings Donnan z = 9 within 2σ', () => {
+    const w = whitlerComparison({ zWindow: true, minBreak: 2 }).comparisons.filter((c) => c.source === 'Donnan et al. 2024' && c.zHi === 9.5);
+    for (const c of w) expect(Math.abs(c.nSigma), show(w)).toBeLessThanOrEqual(2);
+  });
+
+  // Issue 15's goal as stated, with the depth tiers only: NOT met (see the header). `it.fails` keeps it
+  // visible: this reports a failure the day every bin agrees within 2σ, so the note can be updated.
+  it.fails('GOAL (not met): every z ≈ 9–10 bin within 2σ of Donnan+24 and Finkelstein+24 with the depth-tier completeness', () => {
+    for (const c of base.comparisons) expect(Math.abs(c.nSigma), show(base.comparisons)).toBeLessThanOrEqual(2);
   });
 });
