@@ -47,7 +47,7 @@ export function depthTierCompleteness(tiers: readonly DepthTier[], opts: {
   const mid = (e: number[], i: number) => 0.5 * (e[i] + e[i + 1]);
   const off = opts.magOffset ?? 0;
   return tiers.map((t) => ({
-    preset: `depth tier ${t.name}: ${t.areaArcmin2} arcmin², 5σ = ${t.m5sigma} AB, S/N ≥ ${opts.snrMin ?? 5}`,
+    preset: `${t.name}, 5σ ${t.m5sigma.toFixed(2)} AB`,
     zEdges: opts.zEdges,
     mEdges: opts.mEdges,
     axis: 'mag' as const,

@@ -147,7 +147,7 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
   let svg = svgString(el);
   // Legend (drawn by hand: Plot's swatch legends are HTML, not SVG).
   const W = 330 * cols + 80;
-  const y0 = 300 * Math.ceil(nPanels / cols) + 115;
+  const y0 = 300 * Math.ceil(nPanels / cols) + 131; // below the x-axis label, so the label does not read as a legend heading
   const items: string[] = [
     `<circle cx="0" cy="-4" r="4" fill="black"/><text x="10" y="0" text-anchor="start">this work (binned, 1σ Gehrels; ▼ = 1σ upper limit)</text>`,
     ...models.map((m) => `<line x1="-6" x2="10" y1="-4" y2="-4" stroke="${m === 'Schechter' ? MODEL_COLOUR.schechter : MODEL_COLOUR.dpl}" stroke-width="2"/><text x="16" y="0" text-anchor="start">${m} fit (median, 68 % band)</text>`),
@@ -162,7 +162,7 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
   svg = svg.replace(/<\/svg>$/, `${title}<g aria-label="legend" font-size="11">${legend}</g></svg>`);
   // grow the canvas for the legend
   const H0 = 300 * Math.ceil(nPanels / cols) + 110;
-  const extraTotal = extraH + 30;
+  const extraTotal = extraH + 46;
   const hMatch = /viewBox="0 0 ([\d.]+) ([\d.]+)" height="([\d.]+)"/.exec(svg);
   const Hplot = hMatch ? Number(hMatch[2]) : H0;
   svg = svg.replace(/viewBox="0 0 ([\d.]+) ([\d.]+)" height="([\d.]+)"/, `viewBox="0 0 $1 ${Hplot + extraTotal}" height="${Hplot + extraTotal}"`);
