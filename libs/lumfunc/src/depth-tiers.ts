@@ -4,6 +4,8 @@
 //   C(m) = Φ(f(m)/σ_f − k) = ½ erfc((k − f(m)/σ_f)/√2),   f(m)/σ_f = 5 · 10^(−0.4 (m − m_5σ)),
 // with k the S/N threshold of the selection (default 5). This is the error-function roll-off of a
 // flux-limited selection; it knows nothing about colour or photo-z criteria (those are `zWindow`).
+// The magnitude axis is `completenessAt`'s m = M_UV + DM(z) − 2.5 log(1+z) (rest 1500 Å); the colour
+// between that and the depth band (e.g. F277W at z ≈ 10, rest ≈ 2500 Å) is ≈ ±0.1 mag for β = −2 ± 0.3 and is ignored.
 
 import { NIRCAM_UV_BANDS } from '@asteris/astro';
 import type { CompletenessProduct } from './completeness.ts';
