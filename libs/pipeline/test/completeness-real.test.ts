@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completenessAt, readCompleteness, lfProducts } from '@asteris/lumfunc';
+import { completenessAt, readCompleteness, lfProducts, type CompletenessModelProduct } from '@asteris/lumfunc';
 import { runCompleteness, type RealCompletenessResult } from '../src/completeness-real.ts';
 import { silentReporter } from '../src/progress.ts';
 import { udsCutouts, UDS_DIR } from './uds-cutout.ts';
@@ -26,7 +26,10 @@ describe('asteris completeness on real PRIMER-UDS mosaics', () => {
   it('writes a completeness model that rises from faint to bright at every z ≥ 9.5 bin', () => {
     const p = readCompleteness(res.completeness);
     expect(res.nInjected).toBe(300);
-    expect(p.model.fits.reduce((a, f) => a + f.nInjected, 0)).toBe(300);
+    expect((p.nInjected as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(300);
+    const raw = JSON.parse(readFileSync(res.completeness, 'utf8')) as CompletenessModelProduct;
+    expect(raw.model.kind).toBe('logistic');
+    expect(raw.model.fits.every((f) => f.cMax > 0 && Number.isFinite(f.x50))).toBe(true);
     expect(p.areaArcmin2).toBeCloseTo((256 * 256 * 0.04 ** 2) / 3600, 4);
     for (const z of [10, 11, 12.5]) {
       const bright = completenessAt(p, -22.5, z);
