@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cosmology, lfPhi, uvLuminosityDensity, type LfParams } from '@asteris/astro';
 import { simulateField } from '@asteris/sim';
-import { binEffectiveVolume, readCandidatesCsv, readCompleteness, runLuminosityFunction, type LfResult } from '@asteris/lumfunc';
+import { binEffectiveVolume, readCandidatesCsv, readCompleteness, runLuminosityFunction, unitCompleteness, type CompletenessProduct, type LfResult } from '@asteris/lumfunc';
 import { loadRunConfig, type RunConfig } from '../src/config.ts';
 
 /** The input LF of the mock (the simulator's evolving DPL): φ*(z) = 10^(logPhiStar + dLogPhiStarDz (z − z0)). */
@@ -33,6 +33,8 @@ export interface ClosureSurveyOptions {
   /** faint limit of the simulated high-z population (apparent rest-1500 Å) */
   mLimit: number;
   seed: number;
+  /** default CLOSURE_BANDS */
+  bands?: string[];
 }
 
 /** Simulates the pointings and writes `<dir>/survey.json`; returns its path and the fields' specs. */
@@ -45,7 +47,7 @@ export async function buildClosureSurvey(dir: string, o: ClosureSurveyOptions): 
       const d = join(dir, name);
       const { kind: _k, dLogPhiStarDz, z0, logPhiStar, ...shape } = INPUT_LF;
       await simulateField({
-        kind: 'asteris-field-spec', name, seed: o.seed + 101 * k, width: o.size, height: o.size, nexp: o.nexp, bands: CLOSURE_BANDS, depth: t.depth, psfRadius: 1.5,
+        kind: 'asteris-field-spec', name, seed: o.seed + 101 * k, width: o.size, height: o.size, nexp: o.nexp, bands: o.bands ?? CLOSURE_BANDS, depth: t.depth, psfRadius: 1.5,
         crval: [34.3 + 0.02 * k, -5.1],
         populations: {
           lowz: { magRange: [20, 30.5] }, browndwarfs: { perArcmin2: 5 },
@@ -61,11 +63,17 @@ export async function buildClosureSurvey(dir: string, o: ClosureSurveyOptions): 
 }
 
 /** The run config of a closure run (`denoiser`: 'none' = co-add path, 'lite' = ASTERIS path). */
-export function closureConfig(denoiser: string, o: { injections: number; rounds: number; nSteps: number; seed?: number; workers?: number }): RunConfig {
+export function closureConfig(denoiser: string, o: {
+  injections: number; rounds: number; nSteps: number; oversample: number; seed?: number; workers?: number;
+  preset?: string; zBins?: [number, number][]; models?: ('schechter' | 'dpl')[]; nWalkers?: number; injectionZ?: [number, number];
+  /** parameters held at fixed values, e.g. { dpl: { MStar: -21, alpha: -2.2, beta: -4.5 } } (only φ* free) */
+  fixed?: Partial<Record<'schechter' | 'dpl', Record<string, number>>>;
+}): RunConfig {
   return loadRunConfig(undefined, {
-    denoiser, preset: 'auto', workers: o.workers ?? (denoiser === 'none' ? 0 : undefined), seed: o.seed ?? 1,
-    injection: { n: o.injections, rounds: o.rounds, magRange: [25.5, 30.5], zRange: [8.5, 13], seed: 4242 },
-    lf: { zBins: CLOSURE_Z_BINS, models: ['schechter', 'dpl'], nSteps: o.nSteps, nWalkers: 24 },
+    denoiser, preset: o.preset ?? 'auto', workers: o.workers ?? (denoiser === 'none' ? 0 : undefined), seed: o.seed ?? 1,
+    injection: { n: o.injections, rounds: o.rounds, magRange: [25.5, 30.5], zRange: o.injectionZ ?? [8.5, 13], seed: 4242 },
+    // fits need ≥ 5 objects: 5 raw candidates weigh 5/k
+    lf: { zBins: o.zBins ?? CLOSURE_Z_BINS, models: o.models ?? ['schechter', 'dpl'], nSteps: o.nSteps, nWalkers: o.nWalkers ?? 24, minForFit: 5 / o.oversample, ...(o.fixed ? { fixed: o.fixed } : {}) },
   });
 }
 
@@ -87,14 +95,14 @@ export function binPhiStar(z1: number, z2: number, cosmo: Cosmology, n = 20): nu
 }
 
 export interface ClosureBin {
-  zLo: number; zHi: number; nCandidates: number; nBinsUsed: number; chi2: number; chi2PerDof: number;
+  zLo: number; zHi: number; nCandidates: number; /** raw (unweighted) candidates in the z bin */ nRaw: number; nBinsUsed: number; chi2: number; chi2PerDof: number;
   /** per DPL parameter: input value and the posterior's 2.5 / 50 / 97.5 % points */
   params: { name: string; input: number; q025: number; median: number; q975: number; inside: boolean }[];
   paramsInside95: boolean;
   rho: { model: string; input: number; lo: number; median: number; hi: number; inside: boolean }[];
   status: string[];
 }
-export interface ClosureResult { bins: ClosureBin[]; lf: LfResult; lfJsonMatches: boolean; nCandidates: number; areaArcmin2: number }
+export interface ClosureResult { bins: ClosureBin[]; lf: LfResult; lfJsonMatches: boolean; nCandidates: number; /** effective area (pixel area × k) */ areaArcmin2: number }
 
 const quantile = (v: number[], f: number): number => { const s = [...v].sort((a, b) => a - b); return s[Math.round(f * (s.length - 1))]!; };
 
@@ -102,16 +110,24 @@ const quantile = (v: number[], f: number): number => { const s = [...v].sort((a,
  * Compares the survey's LF with the input (see the file comment). `out` is the run's --out; each field's
  * published candidates (candidates/candidates.csv) and completeness.json are read, as the lf stage read them.
  */
-export function closureCheck(out: string, cfg: RunConfig, oversample: number): ClosureResult {
+export function closureCheck(out: string, cfg: RunConfig, oversample: number, o: { assumeComplete?: boolean } = {}): ClosureResult {
   const products = JSON.parse(readFileSync(join(out, 'products.json'), 'utf8')) as { fields?: string[] };
   const dirs = products.fields ?? [out];
   const comps = dirs.map((d) => readCompleteness(join(d, 'completeness.json')));
-  const cands = dirs.flatMap((d) => readCandidatesCsv(join(d, 'candidates', 'candidates.csv'), { skipInvalid: true, skipped: [] }).map((c) => ({ ...c, weight: (c.weight ?? 1) / oversample })));
-  const comp = comps.length === 1 ? comps[0]! : comps;
-  const lf = runLuminosityFunction(cands, comp, { ...cfg.lf } as never);
-  // the same computation as the run's lf stage: its binned φ must be identical
+  const raw = dirs.flatMap((d) => readCandidatesCsv(join(d, 'candidates', 'candidates.csv'), { skipInvalid: true, skipped: [] }));
+  // The run's lf stage weighs each candidate of a k× oversampled field 1/k (lf.json). For the posteriors the
+  // oversampling is used as what it is, k× the area: raw counts against V_eff × k. Binned φ and their errors
+  // are the same either way (φ = n/(k V ΔM), Gehrels on n); the weighted likelihood would carry 1/k of the
+  // information (posteriors k× too wide; reported in docs/pipeline.md).
+  const asArea = (c: CompletenessProduct): CompletenessProduct => ({ ...c, areaArcmin2: c.areaArcmin2 * oversample });
+  // control (tests): the same candidates with C = 1 over each field's grid, i.e. completeness ignored
+  const used = (o.assumeComplete ? comps.map((c) => unitCompleteness(c.zEdges, c.mEdges, c.areaArcmin2)) : comps).map(asArea);
+  const comp = used.length === 1 ? used[0]! : used;
+  const lf = runLuminosityFunction(raw, comp, { ...cfg.lf, minForFit: 5 } as never);
+  // the run's own lf stage (weighted candidates, real area): its binned φ must be the same
   const runLf = JSON.parse(readFileSync(join(out, 'lf', 'lf.json'), 'utf8')) as { zBins: { bins: { phi: number }[] }[] };
-  const lfJsonMatches = lf.zBins.every((zb, k) => zb.bins.every((b, i) => Math.abs(b.phi - (runLf.zBins[k]?.bins[i]?.phi ?? NaN)) <= 1e-12 * Math.max(1e-30, b.phi)));
+  const lfJsonMatches = lf.zBins.every((zb, k) => zb.bins.every((b, i) => Math.abs(b.phi - (runLf.zBins[k]?.bins[i]?.phi ?? NaN)) <= 1e-9 * Math.max(1e-30, b.phi)));
+  const cands = raw;
   const cosmo = new Cosmology();
   const bins = lf.zBins.map((zb): ClosureBin => {
     const { zLo, zHi } = zb;
@@ -145,7 +161,7 @@ export function closureCheck(out: string, cfg: RunConfig, oversample: number): C
     const rhoIn = Math.log10(uvLuminosityDensity({ kind: 'dpl', phiStar, MStar: INPUT_LF.MStar, alpha: INPUT_LF.alpha, beta: INPUT_LF.beta }, -17));
     const rho = zb.fits.map((f) => ({ model: f.model, input: rhoIn, lo: f.logRhoUV17.lo, median: f.logRhoUV17.median, hi: f.logRhoUV17.hi, inside: rhoIn >= f.logRhoUV17.lo && rhoIn <= f.logRhoUV17.hi }));
     return {
-      zLo, zHi, nCandidates: zb.nCandidates, nBinsUsed: dof, chi2, chi2PerDof: dof ? chi2 / dof : NaN,
+      zLo, zHi, nCandidates: zb.nCandidates, nRaw: zb.bins.reduce((a, x) => a + x.nRaw, 0), nBinsUsed: dof, chi2, chi2PerDof: dof ? chi2 / dof : NaN,
       params, paramsInside95: params.length > 0 && params.every((p) => p.inside), rho, status: zb.fits.map((f) => `${f.model}: ${f.diagnostics.status}`),
     };
   });
@@ -154,16 +170,16 @@ export function closureCheck(out: string, cfg: RunConfig, oversample: number): C
 
 /** A readable table of a closure result. */
 export function closureTable(r: ClosureResult): string {
-  const lines = [`z bin        N(weighted)  bins≥3  χ²/dof   DPL params in 95 %                               ρ_UV(<−17) in 68 % (input ${r.bins[0]?.rho[0]?.input.toFixed(2) ?? '?'} at z≈9)`];
+  const lines = [`z bin        N(raw)  bins≥3  χ²/dof   DPL params in 95 %                               ρ_UV(<−17) in 68 % (input ${r.bins[0]?.rho[0]?.input.toFixed(2) ?? '?'} at z≈9)`];
   for (const b of r.bins) {
     const ps = b.params.map((p) => `${p.name} ${p.input.toFixed(2)}∈[${p.q025.toFixed(2)},${p.q975.toFixed(2)}]${p.inside ? '' : '✗'}`).join(' ');
     const rs = b.rho.map((x) => `${x.model} ${x.input.toFixed(2)}∈[${x.lo.toFixed(2)},${x.hi.toFixed(2)}]${x.inside ? '' : '✗'}`).join(' ');
-    lines.push(`${`${b.zLo}–${b.zHi}`.padEnd(11)}  ${b.nCandidates.toFixed(2).padStart(10)}  ${String(b.nBinsUsed).padStart(6)}  ${b.chi2PerDof.toFixed(2).padStart(6)}   ${ps}   ${rs}   (${b.status.join(', ')})`);
+    lines.push(`${`${b.zLo}–${b.zHi}`.padEnd(11)}  ${String(b.nRaw).padStart(6)}  ${String(b.nBinsUsed).padStart(6)}  ${b.chi2PerDof.toFixed(2).padStart(6)}   ${ps}   ${rs}   (${b.status.join(', ')})`);
   }
   return lines.join('\n');
 }
 
-// ---- `npm run bench:survey -- --closure [--deep 2 --medium 2 --size 256 --oversample 300 --injections 100 --rounds 2 --steps 1500 --paths none,lite]`
+// ---- `npm run bench:survey -- --closure [--deep 2 --medium 2 --size 256 --oversample 1500 --mlimit 30 --injections 100 --rounds 2 --steps 1500 --paths none,lite --keep]`
 
 const argNum = (argv: string[], name: string, dflt: number): number => {
   const i = argv.indexOf(`--${name}`);
@@ -200,10 +216,11 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
   const { tmpdir, cpus } = await import('node:os');
   const { spawn } = await import('node:child_process');
   const size = argNum(argv, 'size', 256);
-  const oversample = argNum(argv, 'oversample', 1000);
+  const oversample = argNum(argv, 'oversample', 1500);
   const tiers: Tier[] = [{ name: 'deep', n: argNum(argv, 'deep', 2), depth: 29.8 }, { name: 'medium', n: argNum(argv, 'medium', 2), depth: 29.0 }];
   const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample };
   const paths = argStr(argv, 'paths', 'none,lite').split(',');
+  const keep = argv.includes('--keep');
   const tmp = mkdtempSync(join(tmpdir(), 'asteris-closure-'));
   try {
     const t0 = performance.now();
@@ -227,9 +244,9 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
       console.log(`\n${label}: wall ${r.wall.toFixed(0)} s, peak RSS ${r.rssMiB.toFixed(0)} MiB, ${r.candidates} candidates = ${(r.candidates / pixArea).toFixed(1)} per arcmin² of pixels`
         + ` (${(r.nWeighted).toFixed(0)} rows into the LF); lf.json reproduced: ${r.lfJsonMatches}`);
       console.log(r.table);
-      rmSync(out, { recursive: true, force: true });
+      if (!keep) rmSync(out, { recursive: true, force: true });
     }
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (keep) console.log(`kept ${tmp}`); else rmSync(tmp, { recursive: true, force: true });
   }
 }
