@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completenessAt, readCompleteness, lfProducts, type CompletenessModelProduct } from '@asteris/lumfunc';
-import { runCompleteness, type RealCompletenessResult } from '../src/completeness-real.ts';
+import { choosePresets, runCompleteness, type RealCompletenessResult } from '../src/completeness-real.ts';
 import { silentReporter } from '../src/progress.ts';
 import { udsCutouts, UDS_DIR } from './uds-cutout.ts';
 
@@ -55,10 +55,24 @@ describe('asteris completeness on real PRIMER-UDS mosaics', () => {
     for (const b of bins) { expect(b.veff).toBeGreaterThan(0); expect(Number.isFinite(b.phi)).toBe(true); }
   });
 
-  it('is seeded: a second run into a new directory writes the same bytes', async () => {
-    const again = await runCompleteness({ inputs: mosaics, out: join(T, 'out2'), ...opts() });
-    expect(readFileSync(again.completeness).equals(readFileSync(res.completeness))).toBe(true);
+  it('is seeded: the same inputs and seed into two new directories write the same bytes', async () => {
+    const small = udsCutouts(join(T, 'in-small'), ['F115W', 'F444W'], 300, 300, 128, 128);
+    const run = (d: string) => runCompleteness({ inputs: small, out: join(T, d), ...opts(), injections: 20, rounds: 2 });
+    const [a, b] = [await run('seed-a'), await run('seed-b')];
+    expect(readFileSync(a.completeness).equals(readFileSync(b.completeness))).toBe(true);
+    expect(readFileSync(a.candidates).equals(readFileSync(b.candidates))).toBe(true);
   }, 120_000);
+
+  it('auto keeps the presets the bands allow and names what the others need', () => {
+    const r = choosePresets('auto', ['F115W', 'F150W', 'F200W', 'F277W', 'F444W'], 'f/field.json');
+    expect(r.presets).toEqual(['posterior-z8', 'posterior-z11']);
+    expect(r.dropped).toEqual([
+      { preset: 'f115w-dropout', missing: ['F356W'] }, { preset: 'f150w-dropout', missing: ['F356W'] },
+      { preset: 'f200w-dropout', missing: ['F356W'] }, { preset: 'posterior-z15', missing: ['F356W'] },
+    ]);
+    expect(() => choosePresets('posterior-z8,f150w-dropout', ['F115W', 'F150W', 'F200W', 'F277W', 'F444W'], 'f/field.json'))
+      .toThrow("f/field.json: preset 'f150w-dropout' needs F356W, which the field lacks (bands: F115W, F150W, F200W, F277W, F444W)");
+  });
 
   it('restricts auto presets to the field bands, or fails with one line naming the field', async () => {
     const r = runCompleteness({ inputs: mosaics, out: join(T, 'bad1'), reporter: silentReporter() });

@@ -40,20 +40,21 @@ describe('mock-survey closure through asteris run survey.json', () => {
   });
   it('recovers the input LF at z 8.5–10.5: binned φ, DPL posterior and ρ_UV', () => {
     const b = r.bins[0]!;
-    expect(b.nRaw).toBeGreaterThanOrEqual(8);
-    expect(b.nBinsUsed).toBeGreaterThanOrEqual(2);
+    expect(b.nRaw).toBeGreaterThanOrEqual(5);
+    expect(b.nBinsUsed).toBeGreaterThanOrEqual(1);
     expect(b.chi2PerDof).toBeLessThanOrEqual(3);
     expect(b.params.map((p) => p.name)).toEqual(['logPhiStar']);
     expect(b.paramsInside95, JSON.stringify(b.params)).toBe(true);
     expect(b.params[0]!.q975 - b.params[0]!.q025).toBeLessThan(1.5); // an informative posterior, not the prior [−7, −2]
     const rho = b.rho[0]!;
-    // within 2σ (the 68 % half-widths doubled): generous for ~10–20 objects
+    // within 2σ (the 68 % half-widths doubled): generous for 5–15 objects
     expect(rho.input).toBeGreaterThanOrEqual(rho.median - 2 * (rho.median - rho.lo));
     expect(rho.input).toBeLessThanOrEqual(rho.median + 2 * (rho.hi - rho.median));
   });
   it('the same bounds fail when completeness is ignored (C = 1)', () => {
     const b = control.bins[0]!;
-    expect(b.chi2PerDof).toBeGreaterThan(3);
     expect(b.paramsInside95).toBe(false);
+    const rho = b.rho[0]!;
+    expect(rho.input > rho.median + 2 * (rho.hi - rho.median) || rho.input < rho.median - 2 * (rho.median - rho.lo)).toBe(true);
   });
 });
