@@ -176,6 +176,11 @@ export function closureTable(r: ClosureResult): string {
     const rs = b.rho.map((x) => `${x.model} ${x.input.toFixed(2)}∈[${x.lo.toFixed(2)},${x.hi.toFixed(2)}]${x.inside ? '' : '✗'}`).join(' ');
     lines.push(`${`${b.zLo}–${b.zHi}`.padEnd(11)}  ${String(b.nRaw).padStart(6)}  ${String(b.nBinsUsed).padStart(6)}  ${b.chi2PerDof.toFixed(2).padStart(6)}   ${ps}   ${rs}   (${b.status.join(', ')})`);
   }
+  const used = r.bins.filter((b) => b.nBinsUsed > 0);
+  const rhoDpl = r.bins.map((b) => b.rho.find((x) => x.model === 'dpl')).filter((x) => x !== undefined);
+  lines.push(`goals (issue 15): χ²/dof ≤ 1.5 in ${used.filter((b) => b.chi2PerDof <= 1.5).length}/${used.length} z bins with bins of ≥ 3 objects;`
+    + ` every DPL input inside the 95 % posterior in ${r.bins.filter((b) => b.paramsInside95).length}/${r.bins.length};`
+    + ` ρ_UV (DPL) within 1σ in ${rhoDpl.filter((x) => x.inside).length}/${rhoDpl.length}`);
   return lines.join('\n');
 }
 
