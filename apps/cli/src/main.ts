@@ -16,6 +16,7 @@ import { register as registerInject } from './commands/inject.ts';
 import { register as registerExtract } from './commands/extract.ts';
 import { register as registerPsf } from './commands/psf.ts';
 import { register as registerWorker } from './commands/worker.ts';
+import { register as registerCompleteness } from './commands/completeness.ts';
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
@@ -31,6 +32,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerExtract,
   registerPsf,
   registerWorker,
+  registerCompleteness,
 ];
 
 export { version };

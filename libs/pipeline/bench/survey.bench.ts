@@ -5,6 +5,7 @@
 // Prints fields per hour, wall time, peak memory (max RSS of the runner and every worker process) and
 // candidates per arcmin². Each configuration starts from an empty cache. Redis: a private
 // `redis-server` child on a random loopback port. Usage: npm run bench:survey [-- --fields 4 --size 128]
+// `--closure`: the mock-survey closure test through the whole pipeline instead (survey-closure.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -132,6 +133,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') await child();
+if (process.argv.includes('--closure')) await (await import('./survey-closure.ts')).closureBench(process.argv.slice(2), SELF);
+else if (process.argv[2] === '--closure-child') await (await import('./survey-closure.ts')).closureChild(process.argv.slice(3));
+else if (process.argv[2] === '--child') await child();
 else if (process.argv[2] === '--worker') await worker();
 else await main();

@@ -13,3 +13,4 @@ export { completenessCurve, purityCurve, crossing, m90, M90_DEFINITION, recovere
 export { writeFileAtomic, writeDirAtomic } from '@asteris/core';
 export { sha256, hashFile, hashJson, stableStringify } from './hash.ts';
 export { codeVersion, dependencyClosure } from './code-version.ts';
+export { runCompleteness, mosaicField, choosePresets, REAL_COMPLETENESS_FILES, type RealCompletenessOptions, type RealCompletenessResult } from './completeness-real.ts';
