@@ -260,6 +260,11 @@ function pct(v: number[]): ParamSummary {
 /**
  * Counts data for the likelihood from candidates in one z bin: fine magnitude bins (default 0.1 mag)
  * between Mbright and Mfaint, with V̄_eff per fine bin. Bins with zero effective volume are dropped.
+ *
+ * Weighted candidates (a simulated field whose high-z population was oversampled k×: weight 1/k) enter the
+ * Poisson likelihood as effective counts: with s = Σw²/Σw over the z bin's candidates, counts n_w/s and
+ * volumes V/s (for one k: the raw counts against k × the volume). Using n_w as if it were a raw count
+ * would widen the posterior √k-fold. All weights 1 → s = 1, nothing changes.
  */
 export function countsData(
   cands: Array<{ z: number; M_UV: number; weight?: number }>,
@@ -267,6 +272,13 @@ export function countsData(
   opts: { zLo: number; zHi: number; Mbright: number; Mfaint: number; dM?: number },
 ): CountData {
   const dM = opts.dM ?? 0.1;
+  let sw = 0, sw2 = 0;
+  for (const c of cands) {
+    if (!(c.z >= opts.zLo && c.z < opts.zHi)) continue;
+    const w = c.weight ?? 1;
+    sw += w; sw2 += w * w;
+  }
+  const scale = sw > 0 ? sw2 / sw : 1;
   const nb = Math.max(1, Math.round((opts.Mfaint - opts.Mbright) / dM));
   const edges: number[] = [];
   const counts: number[] = [];
@@ -287,8 +299,8 @@ export function countsData(
       } else edges.push(a);
     }
     edges.push(b);
-    counts.push(n);
-    veff.push(v);
+    counts.push(n / scale);
+    veff.push(v / scale);
   }
   return { kind: 'counts', edges, counts, veff };
 }

@@ -131,3 +131,24 @@ describe('recovery of a known LF from mock catalogues (Poisson likelihood on cou
     expect(naive.posterior.alpha.median).toBeGreaterThan(f.posterior.alpha.median + 0.1);
   });
 });
+
+describe('weighted (oversampled) candidates in the likelihood', () => {
+  const veffAt = (a: number, b: number) => 1000 * (b - a) * (1 + 0.1 * (a + 20));
+  const cands = Array.from({ length: 40 }, (_, i) => ({ z: 8.6 + (i % 9) * 0.1, M_UV: -21 + (i * 0.137) % 4 }));
+  const opts = { zLo: 8.5, zHi: 9.5, Mbright: -23, Mfaint: -16.5, dM: 0.2 };
+  it('candidates weighing 1/k are raw counts against k × the volume', () => {
+    const k = 4;
+    const w = countsData(cands.map((c) => ({ ...c, weight: 1 / k })), veffAt, opts);
+    const raw = countsData(cands, (a, b) => k * veffAt(a, b), opts);
+    expect(w.counts).toEqual(raw.counts);
+    expect(w.veff).toEqual(raw.veff);
+  });
+  it('unit weights leave the counts unchanged (and a weighted fit is as tight as the raw one, not √k wider)', () => {
+    expect(countsData(cands.map((c) => ({ ...c, weight: 1 })), veffAt, opts)).toEqual(countsData(cands, veffAt, opts));
+    const k = 16;
+    const fw = fitLF(countsData(cands.map((c) => ({ ...c, weight: 1 / k })), veffAt, opts), 'schechter', { seed: 2, nSteps: 800, fixed: { MStar: -20.5, alpha: -2 } });
+    const fr = fitLF(countsData(cands, (a, b) => k * veffAt(a, b), opts), 'schechter', { seed: 2, nSteps: 800, fixed: { MStar: -20.5, alpha: -2 } });
+    const width = (f: typeof fw) => f.posterior.logPhiStar!.hi - f.posterior.logPhiStar!.lo;
+    expect(width(fw)).toBeCloseTo(width(fr), 6);
+  });
+});
