@@ -85,9 +85,9 @@ const sky = new Uint8Array(W * H).fill(1);
 
 describe('empty apertures on the real PRIMER-UDS F444W cutout (asteris extract --wht, default noise model)', () => {
   const sub = Float32Array.from(f444.data, (v, i) => v - run.background[i]!);
-  let seed = 12345;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const ratios = (noise: typeof run.noise, d: number) => {
+    let seed = 12345 + d; // positions fixed per size (independent of test order)
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const out = { deep: [] as number[], shallow: [] as number[] };
     const rr = Math.ceil(d / 2) + 1;
     for (let t = 0; t < 3000; t++) {
@@ -112,6 +112,7 @@ describe('empty apertures on the real PRIMER-UDS F444W cutout (asteris extract -
     const bg = extractSources({ ...f444, data: Float32Array.from(f444.data) }, { weight: { type: 'background' }, noiseKernel: 'auto', maps: false });
     for (const d of [3, 5, 10, 16]) {
       const r = ratios(bg.noise, d);
+      console.log(`no weight map, ${d} px: NMAD deep ${nmad(r.deep).toFixed(3)} shallow ${nmad(r.shallow).toFixed(3)}`);
       for (const half of [r.deep, r.shallow]) { expect(nmad(half)).toBeGreaterThan(0.9); expect(nmad(half)).toBeLessThan(1.1); }
     }
   });
@@ -123,6 +124,54 @@ describe('empty apertures on the real PRIMER-UDS F444W cutout (asteris extract -
     const white = { ...run.noise, covariance: null };
     const r = ratios(white, 16);
     expect(nmad([...r.deep, ...r.shallow])).toBeGreaterThan(1.25);
+  });
+});
+
+describe('empty apertures split by the weight map (deep vs shallow half at the median WHT), r = 3, 5, 10, 16 px', () => {
+  // The cutout's depth is a shallow diagonal wedge (WHT 200–1000) and a deep region (WHT 4500–7400): the
+  // median-WHT split cuts the wedge, so the "deep" half mixes both. Errors from the depth-dependent noise
+  // model (NoiseModel.depth: one kernel per depth class + each class's large-scale excess from empty boxes).
+  const sub = Float32Array.from(f444.data, (v, i) => v - run.background[i]!);
+  const pos = Float32Array.from(f444w.data).filter((v) => v > 0).sort();
+  const whtMed = pos[pos.length >> 1]!;
+  const byWeight = (noise: typeof run.noise, d: number) => {
+    let seed = 2024 + d; // positions fixed per size (independent of test order)
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const out = { deep: [] as number[], shallow: [] as number[] };
+    const rr = Math.ceil(d / 2) + 1;
+    for (let t = 0; t < 3000; t++) {
+      const x = rr + rnd() * (W - 2 * rr), y = rr + rnd() * (H - 2 * rr);
+      let ok = true;
+      for (let yy = Math.floor(y - rr); yy <= y + rr && ok; yy++) for (let xx = Math.floor(x - rr); xx <= x + rr; xx++) if (!sky[yy * W + xx]) { ok = false; break; }
+      if (!ok) continue;
+      const a = apertureFlux(sub, W, H, noise, x, y, d);
+      (f444w.data[Math.round(y) * W + Math.round(x)]! > whtMed ? out.deep : out.shallow).push(a.flux / a.err);
+    }
+    return out;
+  };
+  it('the noise model has two depth classes (wedge and deep region) with their own kernels and excess', () => {
+    const d = run.noise.depth!;
+    expect(d.edges.length).toBe(1);
+    expect(d.kernels.length).toBe(2);
+    expect(d.excess.length).toBe(2);
+    // the deep class's sky has more power beyond the 13×13 kernel (relative to its lower pixel noise)
+    const big = d.scales.indexOf(32);
+    expect(d.excess[0]![big]!).toBeGreaterThan(d.excess[1]![big]! * 1.3);
+    // thresholds use the pooled kernel: after the local recalibration the classes' 3×3-filter factors agree within 2 %
+    for (const k of d.kernels) expect(Math.abs(filterNoiseFactor(DEFAULT_KERNEL, k) / filterNoiseFactor(DEFAULT_KERNEL, run.noise.covariance) - 1)).toBeLessThan(0.02);
+  });
+  for (const r of [3, 5, 10, 16]) {
+    it(`NMAD(flux / error) within 0.9–1.1 in both halves, r = ${r} px (diameter ${2 * r})`, () => {
+      const o = byWeight(run.noise, 2 * r);
+      expect(o.deep.length).toBeGreaterThan(500); expect(o.shallow.length).toBeGreaterThan(500);
+      for (const half of [o.deep, o.shallow]) { expect(nmad(half)).toBeGreaterThan(0.9); expect(nmad(half)).toBeLessThan(1.1); }
+    });
+  }
+  it('one pooled kernel (no depth classes) fails there: r = 16 px deep ≥ 1.12 or r = 3 px shallow ≤ 0.9 (what the depth model fixes)', () => {
+    const pooled = { ...run.noise, depth: null };
+    const big = byWeight(pooled, 32), small = byWeight(pooled, 6);
+    console.log(`pooled kernel only: r = 16 px deep ${nmad(big.deep).toFixed(3)} shallow ${nmad(big.shallow).toFixed(3)}; r = 3 px deep ${nmad(small.deep).toFixed(3)} shallow ${nmad(small.shallow).toFixed(3)}`);
+    expect(nmad(big.deep) > 1.12 || nmad(small.shallow) < 0.9).toBe(true);
   });
 });
 
@@ -156,16 +205,25 @@ describe('false detections on the real source-masked F444W sky vs Gaussian noise
 describe('reusable background and noise model (threshold ladders build them once)', () => {
   it('re-extracting with {background, noise} of an earlier result equals a fresh extraction, without rebuilding them', () => {
     const fresh = extractSources({ ...f444, data: Float32Array.from(f444.data) }, { ...wopts, threshold: 3 });
+    // the same threshold: identical catalogues (the depth excess comes with the noise model)
+    const same = extractSources({ ...f444, data: Float32Array.from(f444.data) }, {
+      apertures: wopts.apertures!, threshold: 3, background: fresh.backgroundModel!, noise: fresh.noise,
+    });
+    // another threshold (a ladder rung): identical too — the depth excess is measured on the sky outside a
+    // DETECT_THRESH 1.5 scan whatever the threshold, so it does not depend on which run built the model
     const reused = extractSources({ ...f444, data: Float32Array.from(f444.data) }, {
       apertures: wopts.apertures!, threshold: 3, background: run.backgroundModel!, noise: run.noise,
     });
+    expect(same.sources.length).toBe(fresh.sources.length);
     expect(reused.sources.length).toBe(fresh.sources.length);
     expect(reused.sources.length).toBeGreaterThan(50);
     for (let i = 0; i < fresh.sources.length; i++) {
-      const a = fresh.sources[i]!, b = reused.sources[i]!;
+      const a = fresh.sources[i]!, b = same.sources[i]!, c = reused.sources[i]!;
       expect(b.x).toBe(a.x); expect(b.fluxAuto).toBe(a.fluxAuto); expect(b.fluxAutoErr).toBe(a.fluxAutoErr); expect(b.fluxAperErr).toEqual(a.fluxAperErr);
+      expect(c.x).toBe(a.x); expect(c.fluxAuto).toBe(a.fluxAuto); expect(c.fluxAutoErr).toBe(a.fluxAutoErr); expect(c.fluxAperErr).toEqual(a.fluxAperErr);
     }
     expect(reused.noise.covariance).toBe(run.noise.covariance); // the same object: not re-measured
+    expect(reused.noise.depth).toBe(run.noise.depth);
     expect(() => extractSources({ ...f444, data: Float32Array.from(f444.data) }, { noise: run.noise, weight: { type: 'weight', data: f444w.data } })).toThrow(/either weight or noise/);
   });
 });
