@@ -196,7 +196,41 @@ const EMPTY_F32 = new Float32Array(0);
  * divided by the pixel's σ when detection values are S/N ('variance': σ² from `variance`; 'matched': from
  * `variance` or var0).
  */
-export interface CleanPrep { sub: Float32Array; variance: Float32Array | null; var0: number; norm: 'none' | 'variance' | 'matched' }
+export interface CleanPrep {
+  sub: Float32Array; variance: Float32Array | null; var0: number; norm: 'none' | 'variance' | 'matched';
+  /**
+   * With a weight map and a convolution filter (DetectionSpec.snr): the normalised filter and the image
+   * height, so that CLEAN's mthresh uses each pixel's own threshold T·√(filtered variance) as SExtractor's
+   * examineiso does (PLISTPIX(dthresh)), not the object's smallest one.
+   */
+  pixelThresholds?: { kernel: Kernel; h: number };
+}
+
+/** Float32 T·√(variance filtered with `kernel` at pixel k) — the detection threshold of pixel k (filter.ts detectionRow). */
+function pixelThreshold(variance: Float32Array, w: number, h: number, kernel: Kernel, T: number, k: number): number {
+  const [kw, kh] = kernel.size;
+  const hw = (kw - 1) >> 1, hh = (kh - 1) >> 1;
+  const x = k % w, y = (k - x) / w;
+  let v = 0;
+  for (let j = 0; j < kh; j++) {
+    const yy = y + j - hh;
+    if (yy < 0 || yy >= h) continue;
+    for (let i = 0; i < kw; i++) {
+      const xx = x + i - hw, c = kernel.data[j * kw + i]!;
+      if (c === 0 || xx < 0 || xx >= w) continue;
+      const q = variance[yy * w + xx]!;
+      if (q === q) v += c * q;
+    }
+  }
+  return Math.fround(T * Math.fround(Math.sqrt(Math.fround(v))));
+}
+
+/** Detection values minus each pixel's own threshold (Float32), for mthreshSelect with threshold 0. */
+function aboveOwnThreshold(dval: Float32Array, pix: Int32Array, variance: Float32Array, w: number, pt: { kernel: Kernel; h: number }, T0: number): Float32Array {
+  const out = new Float32Array(dval.length);
+  for (let i = 0; i < dval.length; i++) out[i] = dval[i]! - pixelThreshold(variance, w, pt.h, pt.kernel, T0, pix[i]!);
+  return out;
+}
 
 /**
  * CLEAN's model of one object (astro-reference §A.6): moments of the filtered values (deblended objects:
@@ -243,6 +277,7 @@ export function deblendComponents(
   const objs: ObjPixels[] = [];
   const cm = dopts.cleanMinArea;
   const T0 = T;
+  const ownT = comps.sigMin && prep?.pixelThresholds && prep.variance ? prep.pixelThresholds : null;
   for (let c = c0; c < c1; c++) {
     // weight map: the component's threshold in flux units, T·(smallest filtered σ) (SExtractor dthresh)
     const T = comps.sigMin ? T0 * comps.sigMin[c]! : T0;
@@ -255,7 +290,7 @@ export function deblendComponents(
     const done = Math.floor(last / w); // component at its last pixel, in the row after `done`
     if (r === null || r === 'overflow') {
       const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c, row: 0, t0: T }; // views into comps
-      if (cm !== undefined) o.mthresh = mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
+      if (cm !== undefined) o.mthresh = ownT ? mthreshSelect(aboveOwnThreshold(dval, pix, prep!.variance!, w, ownT, T0), lutzChainOrder(pix, w), 0, cm) : mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
       objs.push(o);
     } else {
       const orders = cm !== undefined ? pixelListOrder(pix, w, r) : null;
@@ -274,7 +309,7 @@ export function deblendComponents(
         }
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
         const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, row: 0, t0: T, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
-        if (orders) o.mthresh = mthreshSelect(gv, orders[j]!, T, cm!);
+        if (orders) o.mthresh = ownT ? mthreshSelect(aboveOwnThreshold(gv, gp, prep!.variance!, w, ownT, T0), orders[j]!, 0, cm!) : mthreshSelect(gv, orders[j]!, T, cm!);
         objs.push(o);
       });
     }
@@ -571,7 +606,7 @@ export function* extractionPipeline(
   const mincont = opts.deblendMinCont ?? 0.005;
   const cleaning = opts.clean ?? true;
   const dopts: DeblendOptions = { nthresh, mincont, minarea, ...(cleaning ? { cleanMinArea: minarea } : {}) };
-  const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm } : undefined;
+  const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm, ...(snr && filterType !== 'matched' ? { pixelThresholds: { kernel, h } } : {}) } : undefined;
   const noise: MomentNoise = { sub, variance, var0, gain: opts.gain ?? 0 };
   const deb = (yield { kind: 'deblend', comps, w, T, dopts, noise, ...(prep ? { prep } : {}) } as StageRequest) as Deblended;
   let objs = deb.objs as Obj[];
