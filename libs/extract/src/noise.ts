@@ -181,52 +181,69 @@ export function boxVariance(C: NoiseCovariance, s: number): number {
 /**
  * The large-scale excess per depth class (see DepthNoise): robust variance (NMAD²) of the sums of
  * u = sub/σ over square boxes of side s lying entirely on sky (`sky` = 1; boxes on a grid of step
- * max(s/2, √(w·h/40 000))),
+ * max(s/2, √(w·h/40 000)); images above `maxPixels` in 256² tiles spread over them),
  * divided by Σ_{i,j∈box} C_c(i−j). A class with fewer than `minBoxes` boxes at a scale keeps its
  * previous value from there on.
  */
 export function measureExcess(
   sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number, sky: Uint8Array,
-  edges: number[], kernels: NoiseCovariance[], scales = EXCESS_SCALES, minBoxes = 60,
+  edges: number[], kernels: NoiseCovariance[], scales = EXCESS_SCALES, minBoxes = 60, maxPixels = 1_500_000,
 ): number[][] {
-  const W1 = w + 1;
-  const Su = new Float64Array(W1 * (h + 1)), Sm = new Float64Array(W1 * (h + 1));
-  const s0 = Math.sqrt(var0);
-  for (let y = 0; y < h; y++) {
-    let ru = 0, rm = 0;
-    for (let x = 0; x < w; x++) {
-      const k = y * w + x;
-      const v = variance ? variance[k]! : var0, z = sub[k]!;
-      if (sky[k] && z === z && v > 0 && v < Infinity) { ru += z / (variance ? Math.sqrt(v) : s0); rm++; }
-      Su[(y + 1) * W1 + x + 1] = Su[y * W1 + x + 1]! + ru;
-      Sm[(y + 1) * W1 + x + 1] = Sm[y * W1 + x + 1]! + rm;
-    }
-  }
-  const box = (S: Float64Array, x: number, y: number, s: number) => S[(y + s) * W1 + x + s]! - S[y * W1 + x + s]! - S[(y + s) * W1 + x]! + S[y * W1 + x]!;
   const d: DepthNoise = { edges, kernels, scales: [], excess: [] };
   const nc = edges.length + 1;
+  const vals = scales.map(() => Array.from({ length: nc }, () => [] as number[]));
+  const s0 = Math.sqrt(var0);
+  // large images: 256² tiles spread over the image (memory: two Float64 summed-area tables per tile)
+  const tiles: [number, number, number, number][] = [];
+  if (w * h <= maxPixels) tiles.push([0, 0, w, h]);
+  else {
+    const T = 256, tx = Math.floor(w / T), ty = Math.floor(h / T);
+    const want = Math.max(1, Math.floor(maxPixels / (T * T)));
+    const every = Math.max(1, (tx * ty) / want);
+    for (let q = 0; q < tx * ty && tiles.length < want; q++) {
+      const t = Math.floor(q * every);
+      if (t >= tx * ty) break;
+      tiles.push([(t % tx) * T, Math.floor(t / tx) * T, T, T]);
+    }
+  }
+  for (const [x0, y0, tw, th] of tiles) {
+    const W1 = tw + 1;
+    const Su = new Float64Array(W1 * (th + 1)), Sm = new Float64Array(W1 * (th + 1));
+    for (let y = 0; y < th; y++) {
+      let ru = 0, rm = 0;
+      for (let x = 0; x < tw; x++) {
+        const k = (y0 + y) * w + x0 + x;
+        const v = variance ? variance[k]! : var0, z = sub[k]!;
+        if (sky[k] && z === z && v > 0 && v < Infinity) { ru += z / (variance ? Math.sqrt(v) : s0); rm++; }
+        Su[(y + 1) * W1 + x + 1] = Su[y * W1 + x + 1]! + ru;
+        Sm[(y + 1) * W1 + x + 1] = Sm[y * W1 + x + 1]! + rm;
+      }
+    }
+    const box = (S: Float64Array, x: number, y: number, q: number) => S[(y + q) * W1 + x + q]! - S[y * W1 + x + q]! - S[(y + q) * W1 + x]! + S[y * W1 + x]!;
+    scales.forEach((q, si) => {
+      const st = Math.max(q >> 1, Math.floor(Math.sqrt((w * h) / 40_000)), 1); // ≲ 40 000 boxes per scale
+      for (let y = 0; y + q <= th; y += st) for (let x = 0; x + q <= tw; x += st) {
+        if (box(Sm, x, y, q) < q * q) continue;
+        const kc = (y0 + y + (q >> 1)) * w + x0 + x + (q >> 1);
+        vals[si]![variance ? depthClass(d, variance[kc]!) : 0]!.push(box(Su, x, y, q));
+      }
+    });
+  }
   const out = Array.from({ length: nc }, () => [] as number[]);
   const done = new Uint8Array(nc);
-  for (const s of scales) {
-    const vals = Array.from({ length: nc }, () => [] as number[]);
-    const st = Math.max(s >> 1, Math.floor(Math.sqrt((w * h) / 40_000)), 1); // ≲ 40 000 boxes per scale
-    for (let y = 0; y + s <= h; y += st) for (let x = 0; x + s <= w; x += st) {
-      if (box(Sm, x, y, s) < s * s) continue;
-      const kc = (y + (s >> 1)) * w + x + (s >> 1);
-      vals[variance ? depthClass(d, variance[kc]!) : 0]!.push(box(Su, x, y, s));
-    }
+  scales.forEach((q, si) => {
     for (let c = 0; c < nc; c++) {
       const prev = out[c]!.length ? out[c]![out[c]!.length - 1]! : 1;
-      const v = vals[c]!;
+      const v = vals[si]![c]!;
       if (done[c] || v.length < minBoxes) { done[c] = 1; out[c]!.push(prev); continue; }
       const f = Float64Array.from(v).sort();
       const med = f[f.length >> 1]!;
-      const dev = f.map((q) => Math.abs(q - med)).sort();
+      const dev = f.map((z) => Math.abs(z - med)).sort();
       const nm = 1.4826 * dev[dev.length >> 1]!;
-      const pred = boxVariance(kernels[c] ?? kernels[0]!, s);
+      const pred = boxVariance(kernels[c] ?? kernels[0]!, q);
       out[c]!.push(pred > 0 ? Math.min(10, Math.max(0.5, (nm * nm) / pred)) : 1);
     }
-  }
+  });
   return out;
 }
 
