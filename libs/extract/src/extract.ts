@@ -596,7 +596,9 @@ export function* extractionPipeline(
     const t15 = relative || filterType === 'matched' ? (T * 1.5) / thresh : T;
     const c15 = t15 === T ? comps : mergeBands(w, (yield { kind: 'scan', spec, T: t15 } as StageRequest) as Band[], minarea);
     depth.scales = EXCESS_SCALES.slice();
-    depth.excess = measureExcess(sub, w, h, variance, var0, skyMask(c15.pix, w, h, 6), depth.edges, depth.kernels, depth.scales);
+    const src = new Uint8Array(N);
+    for (let i = 0; i < c15.pix.length; i++) src[c15.pix[i]!] = 1;
+    depth.excess = measureExcess(sub, w, h, variance, var0, src, 6, depth.edges, depth.kernels, depth.scales);
     lap('noise excess');
   }
 
@@ -870,28 +872,6 @@ function localRecalibration(sub: Float32Array, w: number, h: number, variance: F
     const o = y * w;
     for (let x = 0; x < w; x++) { const r = row[x]! / g; if (r > 0) variance[o + x] = variance[o + x]! * r * r; }
   }
-}
-
-/** 1 where none of the pixels `pix` (indices y·w + x) lies within `grow` px (Chebyshev distance), 0 elsewhere. */
-function skyMask(pix: Int32Array, w: number, h: number, grow: number): Uint8Array {
-  const seg = new Uint8Array(w * h);
-  for (let i = 0; i < pix.length; i++) seg[pix[i]!] = 1;
-  const tmp = new Uint8Array(w * h), out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    let last = -1e9;
-    for (let x = 0; x < w; x++) { if (seg[o + x]) last = x; if (x - last <= grow) tmp[o + x] = 1; }
-    last = 1e9;
-    for (let x = w - 1; x >= 0; x--) { if (seg[o + x]) last = x; if (last - x <= grow) tmp[o + x] = 1; }
-  }
-  for (let x = 0; x < w; x++) {
-    let last = -1e9;
-    for (let y = 0; y < h; y++) { if (tmp[y * w + x]) last = y; if (y - last <= grow) out[y * w + x] = 1; }
-    last = 1e9;
-    for (let y = h - 1; y >= 0; y--) { if (tmp[y * w + x]) last = y; if (last - y <= grow) out[y * w + x] = 1; }
-  }
-  for (let k = 0; k < out.length; k++) out[k] = out[k] ? 0 : 1;
-  return out;
 }
 
 /** In-place box mean of half-width r (NaN-aware: NaN where the box has no valid pixel). */

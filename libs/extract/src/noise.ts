@@ -167,6 +167,37 @@ export function depthClassMap(variance: Float32Array, edges: number[]): Uint8Arr
 /** Box sides (px) at which measureExcess compares the sky with the kernel (apertures of 1–54 px diameter). */
 export const EXCESS_SCALES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48];
 
+/** Sky of one tile (1 = no source pixel within `grow` px, Chebyshev), looking `grow` px beyond its edges. */
+function tileSky(src: Uint8Array, w: number, h: number, x0: number, y0: number, tw: number, th: number, grow: number): Uint8Array {
+  const ax = Math.max(0, x0 - grow), ay = Math.max(0, y0 - grow), bx = Math.min(w, x0 + tw + grow), by = Math.min(h, y0 + th + grow);
+  const ew = bx - ax, eh = by - ay;
+  const tmp = new Uint8Array(ew * eh);
+  for (let y = 0; y < eh; y++) {
+    const o = (ay + y) * w + ax, r = y * ew;
+    let last = -1e9;
+    for (let x = 0; x < ew; x++) { if (src[o + x]) last = x; if (x - last <= grow) tmp[r + x] = 1; }
+    last = 1e9;
+    for (let x = ew - 1; x >= 0; x--) { if (src[o + x]) last = x; if (last - x <= grow) tmp[r + x] = 1; }
+  }
+  const out = new Uint8Array(tw * th).fill(1);
+  for (let x = 0; x < tw; x++) {
+    const ex = x0 + x - ax;
+    let last = -1e9;
+    for (let y = 0; y < eh; y++) {
+      if (tmp[y * ew + ex]) last = y;
+      const ty = ay + y - y0;
+      if (ty >= 0 && ty < th && y - last <= grow) out[ty * tw + x] = 0;
+    }
+    last = 1e9;
+    for (let y = eh - 1; y >= 0; y--) {
+      if (tmp[y * ew + ex]) last = y;
+      const ty = ay + y - y0;
+      if (ty >= 0 && ty < th && last - y <= grow) out[ty * tw + x] = 0;
+    }
+  }
+  return out;
+}
+
 /** Σ_{i,j∈box} C(i−j) for an s×s box: Σ_d C(d)·(s − |dx|)(s − |dy|). */
 export function boxVariance(C: NoiseCovariance, s: number): number {
   const n = C.size, R = (n - 1) >> 1;
@@ -180,13 +211,14 @@ export function boxVariance(C: NoiseCovariance, s: number): number {
 
 /**
  * The large-scale excess per depth class (see DepthNoise): robust variance (NMAD²) of the sums of
- * u = sub/σ over square boxes of side s lying entirely on sky (`sky` = 1; boxes on a grid of step
- * max(s/2, √(w·h/40 000)); images above `maxPixels` in 256² tiles spread over them),
+ * u = sub/σ over square boxes of side s lying entirely on sky (more than `grow` px from any pixel with
+ * `sources` = 1; boxes on a grid of step
+ * max(s/2, √(w·h/40 000)); images above `maxPixels` in 256² tiles, ≈ maxPixels/2.5 px of them, spread over the image),
  * divided by Σ_{i,j∈box} C_c(i−j). A class with fewer than `minBoxes` boxes at a scale keeps its
  * previous value from there on.
  */
 export function measureExcess(
-  sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number, sky: Uint8Array,
+  sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number, sources: Uint8Array, grow: number,
   edges: number[], kernels: NoiseCovariance[], scales = EXCESS_SCALES, minBoxes = 60, maxPixels = 1_500_000,
 ): number[][] {
   const d: DepthNoise = { edges, kernels, scales: [], excess: [] };
@@ -198,7 +230,7 @@ export function measureExcess(
   if (w * h <= maxPixels) tiles.push([0, 0, w, h]);
   else {
     const T = 256, tx = Math.floor(w / T), ty = Math.floor(h / T);
-    const want = Math.max(1, Math.floor(maxPixels / (T * T)));
+    const want = Math.max(1, Math.floor(maxPixels / 2.5 / (T * T))); // ≈ 600 000 px of tiles
     const every = Math.max(1, (tx * ty) / want);
     for (let q = 0; q < tx * ty && tiles.length < want; q++) {
       const t = Math.floor(q * every);
@@ -207,6 +239,7 @@ export function measureExcess(
     }
   }
   for (const [x0, y0, tw, th] of tiles) {
+    const sky = tileSky(sources, w, h, x0, y0, tw, th, grow);
     const W1 = tw + 1;
     const Su = new Float64Array(W1 * (th + 1)), Sm = new Float64Array(W1 * (th + 1));
     for (let y = 0; y < th; y++) {
@@ -214,7 +247,7 @@ export function measureExcess(
       for (let x = 0; x < tw; x++) {
         const k = (y0 + y) * w + x0 + x;
         const v = variance ? variance[k]! : var0, z = sub[k]!;
-        if (sky[k] && z === z && v > 0 && v < Infinity) { ru += z / (variance ? Math.sqrt(v) : s0); rm++; }
+        if (sky[y * tw + x] && z === z && v > 0 && v < Infinity) { ru += z / (variance ? Math.sqrt(v) : s0); rm++; }
         Su[(y + 1) * W1 + x + 1] = Su[y * W1 + x + 1]! + ru;
         Sm[(y + 1) * W1 + x + 1] = Sm[y * W1 + x + 1]! + rm;
       }
