@@ -213,7 +213,7 @@ export function boxVariance(C: NoiseCovariance, s: number): number {
  * The large-scale excess per depth class (see DepthNoise): robust variance (NMAD²) of the sums of
  * u = sub/σ over square boxes of side s lying entirely on sky (more than `grow` px from any pixel with
  * `sources` = 1; boxes on a grid of step
- * max(s/2, √(w·h/40 000)); images above `maxPixels` in 256² tiles, ≈ maxPixels/2.5 px of them, spread over the image),
+ * max(s/2, √(w·h/20 000)); images above `maxPixels` in 256² tiles, ≈ maxPixels/2.5 px of them, spread over the image),
  * divided by Σ_{i,j∈box} C_c(i−j). A class with fewer than `minBoxes` boxes at a scale keeps its
  * previous value from there on.
  */
@@ -254,7 +254,7 @@ export function measureExcess(
     }
     const box = (S: Float64Array, x: number, y: number, q: number) => S[(y + q) * W1 + x + q]! - S[y * W1 + x + q]! - S[(y + q) * W1 + x]! + S[y * W1 + x]!;
     scales.forEach((q, si) => {
-      const st = Math.max(q >> 1, Math.floor(Math.sqrt((w * h) / 40_000)), 1); // ≲ 40 000 boxes per scale
+      const st = Math.max(q >> 1, Math.floor(Math.sqrt((w * h) / 20_000)), 1); // ≲ 20 000 boxes per scale
       for (let y = 0; y + q <= th; y += st) for (let x = 0; x + q <= tw; x += st) {
         if (box(Sm, x, y, q) < q * q) continue;
         const kc = (y0 + y + (q >> 1)) * w + x0 + x + (q >> 1);

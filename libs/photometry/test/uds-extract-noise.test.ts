@@ -6,7 +6,7 @@
 // Measured (seed 78, 2000 positions per radius, halves split at the median weight), median σ_phot/σ_extract
 // deep / shallow: r = 3: 0.98 / 0.94, r = 5: 0.95 / 0.98, r = 10: 1.00 / 0.96, r = 16: 0.85 / 0.90.
 // NMAD(F/σ) photometry 0.94–1.08 in all eight; extract (depth-dependent noise model: a kernel per depth
-// class and each class's large-scale excess) 0.85–1.05: its shallow half at r = 3, 5 px gives 0.89 / 0.85.
+// class and each class's large-scale excess) 0.86–1.05: its shallow half at r = 3, 5 px gives 0.89 / 0.86.
 // These positions avoid the survey's deeper LW segmentation (uds-test-LW_seg.fits), a cleaner sky than the
 // one extract measures its excess on (outside its own 1.5σ F444W segmentation, grown 6 px), where the same
 // model gives 0.90–1.07 in both halves at r = 3–16 (libs/extract/test/noise.test.ts); the wedge's faint
