@@ -124,6 +124,20 @@ export interface IndepSpec {
   fluxMax: number;
   /** PSF stamp size written to psf/ and used for rendering (odd) */
   psfSize: number;
+  /**
+   * Optional source list (replaces nPoint/nSersic and the random fluxes): fluxes per band (nJy) and shapes
+   * given by the caller (e.g. from SEDs); positions are drawn as usual. `label` and `z` go to the truth.
+   */
+  sources?: IndepSourceSpec[];
+  /** minimum separation between sources (px; default 9) */
+  minSeparation?: number;
+}
+
+export interface IndepSourceSpec {
+  kind: 'point' | 'sersic';
+  flux: Record<string, number>;
+  re?: number; n?: number; q?: number; pa?: number;
+  label?: string; z?: number;
 }
 
 export const INDEP_DEFAULTS: IndepSpec = {
@@ -143,6 +157,8 @@ export interface TruthSource {
   re: number; n: number; q: number; pa: number;
   /** true total flux per band (nJy): exactly the light rendered */
   flux: Record<string, number>;
+  /** from IndepSourceSpec (source lists only) */
+  label?: string; z?: number;
 }
 
 export interface Exposure { sci: Float32Array; err: Float32Array; dq: Int32Array }
@@ -226,9 +242,22 @@ export function generateIndependentField(partial: Partial<IndepSpec> = {}): Inde
   // --- truth list: sources kept ≥ 12 px from the edges and ≥ 9 px from each other
   const truth: TruthSource[] = [];
   const margin = 12;
-  const nTot = spec.nPoint + spec.nSersic;
+  const nTot = spec.sources ? spec.sources.length : spec.nPoint + spec.nSersic;
+  const sep2 = (spec.minSeparation ?? 9) ** 2;
   let guard = 0;
-  while (truth.length < nTot && guard++ < 100000) {
+  while (spec.sources && truth.length < nTot && guard++ < 100000) {
+    const x = margin + rng.u() * (W - 2 * margin), y = margin + rng.u() * (H - 2 * margin);
+    if (truth.some((t) => (t.x - x) ** 2 + (t.y - y) ** 2 < sep2)) continue;
+    const src = spec.sources[truth.length]!;
+    const point = src.kind === 'point';
+    truth.push({
+      id: truth.length + 1, kind: src.kind, x, y,
+      re: point ? 0 : src.re ?? 1.5, n: point ? 0 : src.n ?? 1, q: point ? 1 : src.q ?? 1, pa: point ? 0 : src.pa ?? 0,
+      flux: { ...src.flux }, ...(src.label !== undefined ? { label: src.label } : {}), ...(src.z !== undefined ? { z: src.z } : {}),
+    });
+  }
+  if (spec.sources && truth.length < nTot) throw new Error(`independent-sim: could not place ${nTot} sources ${Math.sqrt(sep2)} px apart`);
+  while (!spec.sources && truth.length < nTot && guard++ < 100000) {
     const x = margin + rng.u() * (W - 2 * margin), y = margin + rng.u() * (H - 2 * margin);
     if (truth.some((t) => (t.x - x) ** 2 + (t.y - y) ** 2 < 81)) continue;
     const point = truth.length < spec.nPoint;

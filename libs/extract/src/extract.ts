@@ -19,8 +19,9 @@ import { labelBand, mergeBands, type Band, type Components } from './detect/labe
 import { ExtractError } from './errors.ts';
 import { momentsOfArrays, momentsRow, momentsTable, putMoments, type Moments, type MomentsTable } from './measure/moments.ts';
 import {
-  apertureFactor, covarianceSum, filterNoiseFactor, measureCovariance, pixelSetFactor, sextractorSigfac, validateCovariance,
-  varianceFromWeight, type NoiseCovariance, type NoiseModel, type WeightType,
+  apertureFactor, covarianceSum, depthClass, depthEdges, excessAt, filterNoiseFactor, measureCovariance, measureCovariances, depthClassMap,
+  measureExcess, EXCESS_SCALES, pixelSetFactor, sextractorSigfac, validateCovariance, varianceFromWeight,
+  type DepthNoise, type NoiseCovariance, type NoiseModel, type WeightType,
 } from './noise.ts';
 import { circleRectOverlap } from './aperture/overlap.ts';
 
@@ -195,7 +196,41 @@ const EMPTY_F32 = new Float32Array(0);
  * divided by the pixel's σ when detection values are S/N ('variance': σ² from `variance`; 'matched': from
  * `variance` or var0).
  */
-export interface CleanPrep { sub: Float32Array; variance: Float32Array | null; var0: number; norm: 'none' | 'variance' | 'matched' }
+export interface CleanPrep {
+  sub: Float32Array; variance: Float32Array | null; var0: number; norm: 'none' | 'variance' | 'matched';
+  /**
+   * With a weight map and a convolution filter (DetectionSpec.snr): the normalised filter and the image
+   * height, so that CLEAN's mthresh uses each pixel's own threshold T·√(filtered variance) as SExtractor's
+   * examineiso does (PLISTPIX(dthresh)), not the object's smallest one.
+   */
+  pixelThresholds?: { kernel: Kernel; h: number };
+}
+
+/** Float32 T·√(variance filtered with `kernel` at pixel k) — the detection threshold of pixel k (filter.ts detectionRow). */
+function pixelThreshold(variance: Float32Array, w: number, h: number, kernel: Kernel, T: number, k: number): number {
+  const [kw, kh] = kernel.size;
+  const hw = (kw - 1) >> 1, hh = (kh - 1) >> 1;
+  const x = k % w, y = (k - x) / w;
+  let v = 0;
+  for (let j = 0; j < kh; j++) {
+    const yy = y + j - hh;
+    if (yy < 0 || yy >= h) continue;
+    for (let i = 0; i < kw; i++) {
+      const xx = x + i - hw, c = kernel.data[j * kw + i]!;
+      if (c === 0 || xx < 0 || xx >= w) continue;
+      const q = variance[yy * w + xx]!;
+      if (q === q) v += c * q;
+    }
+  }
+  return Math.fround(T * Math.fround(Math.sqrt(Math.fround(v))));
+}
+
+/** Detection values minus each pixel's own threshold (Float32), for mthreshSelect with threshold 0. */
+function aboveOwnThreshold(dval: Float32Array, pix: Int32Array, variance: Float32Array, w: number, pt: { kernel: Kernel; h: number }, T0: number): Float32Array {
+  const out = new Float32Array(dval.length);
+  for (let i = 0; i < dval.length; i++) out[i] = dval[i]! - pixelThreshold(variance, w, pt.h, pt.kernel, T0, pix[i]!);
+  return out;
+}
 
 /**
  * CLEAN's model of one object (astro-reference §A.6): moments of the filtered values (deblended objects:
@@ -242,6 +277,7 @@ export function deblendComponents(
   const objs: ObjPixels[] = [];
   const cm = dopts.cleanMinArea;
   const T0 = T;
+  const ownT = comps.sigMin && prep?.pixelThresholds && prep.variance ? prep.pixelThresholds : null;
   for (let c = c0; c < c1; c++) {
     // weight map: the component's threshold in flux units, T·(smallest filtered σ) (SExtractor dthresh)
     const T = comps.sigMin ? T0 * comps.sigMin[c]! : T0;
@@ -254,7 +290,7 @@ export function deblendComponents(
     const done = Math.floor(last / w); // component at its last pixel, in the row after `done`
     if (r === null || r === 'overflow') {
       const o: ObjPixels = { pix, dval, flags: r ? FLAG_DEBLEND_OVERFLOW : 0, done, seq: last, comp: c, row: 0, t0: T }; // views into comps
-      if (cm !== undefined) o.mthresh = mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
+      if (cm !== undefined) o.mthresh = ownT ? mthreshSelect(aboveOwnThreshold(dval, pix, prep!.variance!, w, ownT, T0), lutzChainOrder(pix, w), 0, cm) : mthreshSelect(dval, lutzChainOrder(pix, w), T, cm);
       objs.push(o);
     } else {
       const orders = cm !== undefined ? pixelListOrder(pix, w, r) : null;
@@ -273,7 +309,7 @@ export function deblendComponents(
         }
         for (let i = 0; i < soft.pos.length; i++) { mp[core.length + i] = pix[soft.pos[i]!]!; mw[core.length + i] = dval[soft.pos[i]!]! * soft.w[i]!; }
         const o: ObjPixels = { pix: gp, dval: gv, flags: FLAG_DEBLENDED, done, seq: last, row: 0, t0: T, mom: { pix: mp, w: mw, cx: csx / cs, cy: csy / cs } };
-        if (orders) o.mthresh = mthreshSelect(gv, orders[j]!, T, cm!);
+        if (orders) o.mthresh = ownT ? mthreshSelect(aboveOwnThreshold(gv, gp, prep!.variance!, w, ownT, T0), orders[j]!, 0, cm!) : mthreshSelect(gv, orders[j]!, T, cm!);
         objs.push(o);
       });
     }
@@ -496,18 +532,29 @@ export function* extractionPipeline(
   // Noise covariance kernel (src/noise.ts): measured on the source-masked sky, or given.
   let cov: NoiseCovariance | null = null;
   let kernelSource: NoiseModel['kernelSource'] = 'none';
+  let depth: DepthNoise | null = null;
   const nk = opts.noiseKernel ?? 'none';
   if (given) {
     cov = given.covariance;
     kernelSource = given.kernelSource;
+    depth = given.depth ?? null;
   } else if (nk === 'auto') {
     // A weight map's (or the RMS map's) depth ratios need not be the true noise's (drizzle weights ignore the correlation,
     // which varies with the number and dither of the exposures): rescale the variance by the local
     // empirical variance of sub/σ (mesh statistics as for the background, median-normalised), so that the
     // measured kernel below describes the whole image (docs/extract.md, "Noise model").
     if (variance && weight) localRecalibration(sub, w, h, variance, meshOpts);
-    cov = measureCovariance(sub, w, h, variance, var0);
+    // depth classes of the variance map, one kernel each, measured in the same pass as the pooled kernel
+    const edges = variance ? depthEdges(variance) : [];
+    const m = edges.length
+      ? measureCovariances(sub, w, h, variance, var0, depthClassMap(variance!, edges), edges.length + 1)
+      : { pooled: measureCovariance(sub, w, h, variance, var0), kernels: [] as NoiseCovariance[] };
+    if (!m.kernels.length) m.kernels.push(m.pooled);
+    cov = m.pooled;
     kernelSource = 'measured';
+    // (each class's large-scale excess is measured after detection, on the sky outside the segmentation)
+    depth = { edges, kernels: m.kernels, scales: [], excess: [] };
+    lap('noise kernels');
   } else if (nk !== 'none') {
     validateCovariance(nk);
     cov = nk;
@@ -542,6 +589,18 @@ export function* extractionPipeline(
     ? { i32: (n) => new Int32Array(new SharedArrayBuffer(4 * n)), f32: (n) => new Float32Array(new SharedArrayBuffer(4 * n)) }
     : undefined);
   lap('filter+label');
+  if (depth && !given && depth.scales.length === 0) {
+    // each depth class's excess over its kernel (noise.ts measureExcess), from empty boxes on the sky ≥ 6 px
+    // from the pixels of a DETECT_THRESH 1.5 scan: the run's own when it is at 1.5σ, else one more scan, so
+    // that the noise model does not depend on the threshold (a noise model passed as `noise` keeps its own)
+    const t15 = relative || filterType === 'matched' ? (T * 1.5) / thresh : T;
+    const c15 = t15 === T ? comps : mergeBands(w, (yield { kind: 'scan', spec, T: t15 } as StageRequest) as Band[], minarea);
+    depth.scales = EXCESS_SCALES.slice();
+    const src = new Uint8Array(N);
+    for (let i = 0; i < c15.pix.length; i++) src[c15.pix[i]!] = 1;
+    depth.excess = measureExcess(sub, w, h, variance, var0, src, 6, depth.edges, depth.kernels, depth.scales);
+    lap('noise excess');
+  }
 
   // Deblend each component.
   interface Obj extends ObjPixels {}
@@ -549,7 +608,7 @@ export function* extractionPipeline(
   const mincont = opts.deblendMinCont ?? 0.005;
   const cleaning = opts.clean ?? true;
   const dopts: DeblendOptions = { nthresh, mincont, minarea, ...(cleaning ? { cleanMinArea: minarea } : {}) };
-  const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm } : undefined;
+  const prep: CleanPrep | undefined = cleaning ? { sub, variance, var0, norm, ...(snr && filterType !== 'matched' ? { pixelThresholds: { kernel, h } } : {}) } : undefined;
   const noise: MomentNoise = { sub, variance, var0, gain: opts.gain ?? 0 };
   const deb = (yield { kind: 'deblend', comps, w, T, dopts, noise, ...(prep ? { prep } : {}) } as StageRequest) as Deblended;
   let objs = deb.objs as Obj[];
@@ -600,6 +659,9 @@ export function* extractionPipeline(
   const ctx: MeasureCtx = {
     w, h, sub, meas, seg, moments: deb.moments, variance, var0, globalRms, gain: opts.gain ?? 0, apertures, kfact, kmin,
     cov, aperFactors: apertures.map((d) => apertureFactor(cov, d / 2, circleOverlapAt)),
+    depth: depth && (depth.kernels.length > 1 || depth.scales.length) ? {
+      ...depth, aperFactors: depth.kernels.map((k, c) => apertures.map((d) => cachedApertureFactor(k, d) * excessAt(depth, c, (Math.PI * d * d) / 4))),
+    } : null,
     weightGain: !!opts.weightGain && perPixel,
     fracs: opts.fluxFrac ?? [0.5], aperSubpix: opts.aperSubpix ?? 5, maskType: opts.maskType ?? 'correct',
   };
@@ -615,7 +677,7 @@ export function* extractionPipeline(
     background: keepMaps ? (backMap ? Float32Array.from(backMap) : model ? backgroundMap(model, 'back') : new Float32Array(N).fill(constBack)) : new Float32Array(0),
     rms: keepMaps ? (model ? backgroundMap(model, 'rms') : new Float32Array(N).fill(globalRms)) : new Float32Array(0),
     globalBack, globalRms, backgroundModel: model, threshold: T,
-    noise: { variance, var0, covariance: cov, kernelSource }, thresholdNoiseFactor: noiseFactor,
+    noise: { variance, var0, covariance: cov, kernelSource, depth }, thresholdNoiseFactor: noiseFactor,
   };
 }
 
@@ -633,6 +695,8 @@ export interface MeasureCtx {
   maskType: 'correct' | 'blank' | 'none';
   /** noise covariance kernel (null: white) and its factor on each aperture's variance */
   cov: NoiseCovariance | null; aperFactors: number[];
+  /** depth-dependent noise (NoiseModel.depth) with each class's aperture factors (kernel × excess); null: `cov` everywhere */
+  depth: (DepthNoise & { aperFactors: number[][] }) | null;
   /** WEIGHT_GAIN: source Poisson term scaled by σ²(centre)/σ²_bkg */
   weightGain: boolean;
 }
@@ -660,7 +724,8 @@ export interface ObjPixels {
 
 /** Measures one object (id = its segmentation label). Pure: used in the main thread and in workers. */
 export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source {
-  const { w, h, sub, meas, seg, variance, var0, globalRms, apertures, kfact, kmin, fracs, aperSubpix, maskType, cov } = ctx;
+  const { w, h, sub, meas, seg, variance, var0, globalRms, apertures, kfact, kmin, fracs, aperSubpix, maskType } = ctx;
+  let cov = ctx.cov;
   const varAt = variance ? (k: number) => variance[k]! : () => var0;
   const n = o.pix.length;
   let flags = o.flags;
@@ -692,7 +757,16 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
     const vc = variance[kc]!;
     if (vc > 0 && vc < Infinity) gain = (gain * var0) / vc;
   }
-  if (cov) varIso *= isoFactor(cov, o, w, xmin, xmax, ymin, ymax);
+  // depth class at the centre: its kernel and large-scale excess (NoiseModel.depth)
+  const dep = ctx.depth;
+  let dc = 0;
+  if (dep) {
+    const kc = Math.min(h - 1, Math.max(0, Math.round(m.y))) * w + Math.min(w - 1, Math.max(0, Math.round(m.x)));
+    dc = variance ? depthClass(dep, variance[kc]!) : 0;
+    cov = dep.kernels[dc] ?? cov;
+  }
+  const aperFactors = dep ? dep.aperFactors[dc]! : ctx.aperFactors;
+  if (cov) varIso *= isoFactor(cov, o, w, xmin, xmax, ymin, ymax) * (dep ? excessAt(dep, dc, n + (o.extra?.length ?? 0)) : 1);
   if (gain > 0 && fluxIso > 0) varIso += fluxIso / gain;
   // Barycentre and moments weighted by the filtered detection values over the isophotal footprint
   // (this is what SExtractor's X_IMAGE, X2_IMAGE… reproduce; see the SEP reference test), measured when
@@ -706,7 +780,7 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   for (let i = 0; i < apertures.length; i++) {
     const r = sumCircle(meas, w, h, m.x, m.y, apertures[i]! / 2, aperOpts);
     fluxAper[i] = r.sum;
-    let av = r.sumVar * ctx.aperFactors[i]!;
+    let av = r.sumVar * aperFactors[i]!;
     if (gain > 0 && r.sum > 0) av += r.sum / gain;
     fluxAperErr[i] = Math.sqrt(Math.max(0, av));
     if (r.flags & APER_TRUNC) flags |= FLAG_APER_TRUNC;
@@ -721,7 +795,7 @@ export function measureObject(ctx: MeasureCtx, o: ObjPixels, id: number): Source
   }
   // (2 px margin: FLUX_AUTO's mirrored pixels may fall one pixel outside the ellipse's box)
   const autoSeg = ellipseStamp(seg, m.x, m.y, m.a * kf, m.b * kf, m.theta, 2);
-  const autoFac = cov ? ellipseFactor(cov, m.a * kf, m.b * kf, m.theta) : 1;
+  const autoFac = cov ? ellipseFactor(cov, m.a * kf, m.b * kf, m.theta) * (dep ? excessAt(dep, dc, Math.PI * m.a * m.b * kf * kf) : 1) : 1;
   const auto = autoFlux(meas, varAt, autoSeg, id, w, h, m.x, m.y, m.a * kf, m.b * kf, m.theta, gain, maskType, autoFac);
   flags |= auto.flags;
   const fluxAutoErr = Math.sqrt(Math.max(0, auto.var));
@@ -755,7 +829,12 @@ export function apertureFlux(
   data: Float32Array, w: number, h: number, noise: NoiseModel, x: number, y: number, diameter: number, subpix = 5,
 ): { flux: number; err: number; flags: number } {
   const r = sumCircle(data, w, h, x, y, diameter / 2, { ...(noise.variance ? { variance: noise.variance } : { err: Math.sqrt(noise.var0) }), subpix });
-  const f = noise.covariance ? cachedApertureFactor(noise.covariance, diameter) : 1;
+  let f = noise.covariance ? cachedApertureFactor(noise.covariance, diameter) : 1;
+  const d = noise.depth;
+  if (d && noise.covariance) {
+    const c = noise.variance ? depthClass(d, noise.variance[Math.min(h - 1, Math.max(0, Math.round(y))) * w + Math.min(w - 1, Math.max(0, Math.round(x)))]!) : 0;
+    f = cachedApertureFactor(d.kernels[c] ?? noise.covariance, diameter) * excessAt(d, c, (Math.PI * diameter * diameter) / 4);
+  }
   return { flux: r.sum, err: Math.sqrt(Math.max(0, r.sumVar * f)), flags: r.flags };
 }
 

@@ -14,8 +14,9 @@ export { momentsOf } from './measure/moments.ts';
 export {
   varianceFromWeight, weightTypeFromSextractor, measureCovariance, validateCovariance, parseCovariance, normalisedCovariance,
   filterNoiseFactor, pixelSetFactor, apertureFactor, covarianceSum, whiteCovariance, sextractorSigfac,
+  depthClass, depthClassMap, depthEdges, excessAt, measureCovariances, measureExcess, boxVariance, EXCESS_SCALES,
 } from './noise.ts';
-export type { WeightType, SexWeightType, NoiseCovariance, NoiseModel } from './noise.ts';
+export type { WeightType, SexWeightType, NoiseCovariance, NoiseModel, DepthNoise } from './noise.ts';
 export { ExtractError } from './errors.ts';
 export {
   extractSources, windowedCentroid, apertureFlux,

@@ -77,6 +77,207 @@ export interface NoiseModel {
   covariance: NoiseCovariance | null;
   /** where the kernel came from */
   kernelSource: 'none' | 'measured' | 'user' | 'known';
+  /**
+   * Depth-dependent noise (measured kernels only): one kernel per depth class of the variance map, and each
+   * class's large-scale excess over its kernel. When present, errors use the class at the centre of the
+   * aperture/object; `covariance` stays the pooled kernel. Absent/null: one kernel everywhere.
+   */
+  depth?: DepthNoise | null;
+}
+
+/**
+ * Depth classes of an image (issue 13): drizzle correlation depends on the number and dither of the
+ * exposures, so a mosaic's deep and shallow parts have different kernels, and the sky has power beyond any
+ * small kernel (faint sources, background residuals) that matters most where the pixel noise is low.
+ * Class c holds pixels with edges[c−1] < variance ≤ edges[c] (quantiles of the variance map; no edges:
+ * one class). `kernels[c]` is measured on class c's sky; `excess[c][i]` = Var(box sum of side
+ * `scales[i]`) on the source-masked sky / the value `kernels[c]` predicts, the factor that large apertures
+ * need on top of the kernel (Skelton+14-style empty-box calibration).
+ */
+export interface DepthNoise {
+  edges: number[];
+  kernels: NoiseCovariance[];
+  scales: number[];
+  excess: number[][];
+}
+
+/** Depth class of a pixel with variance v (0 when there are no classes or v is not finite). */
+export function depthClass(d: DepthNoise, v: number): number {
+  const e = d.edges;
+  let c = 0;
+  while (c < e.length && v > e[c]!) c++;
+  return c;
+}
+
+/**
+ * Excess factor of class c for a pixel set of `area` pixels (equivalent box side √area), interpolated in
+ * log side through the measured scales (held below the first and beyond the last).
+ */
+export function excessAt(d: DepthNoise | null | undefined, c: number, area: number): number {
+  if (!d || !d.scales.length) return 1;
+  const ex = d.excess[c] ?? d.excess[0]!;
+  const s = Math.sqrt(Math.max(area, 0));
+  const sc = d.scales;
+  if (s <= sc[0]!) return ex[0]!;
+  for (let i = 1; i < sc.length; i++) {
+    if (s <= sc[i]!) { const t = Math.log(s / sc[i - 1]!) / Math.log(sc[i]! / sc[i - 1]!); return ex[i - 1]! + t * (ex[i]! - ex[i - 1]!); }
+  }
+  return ex[ex.length - 1]!;
+}
+
+/**
+ * Depth-class edges. A mosaic's depth is a few plateaus (numbers of overlapping exposures), so the
+ * classes follow its natural break: Otsu's split of log variance (the threshold that maximises the
+ * between-class variance of the two sides), used when the two sides' medians differ by ≥ 2× and each side
+ * holds ≥ 10 % of the valid pixels; otherwise one class ([]).
+ */
+export function depthEdges(variance: Float32Array): number[] {
+  const stride = Math.max(1, Math.floor(variance.length / 50_000));
+  const t = new Float32Array(Math.ceil(variance.length / stride));
+  let m = 0;
+  for (let i = 0; i < variance.length; i += stride) { const v = variance[i]!; if (v > 0 && v < Infinity) t[m++] = Math.log(v); }
+  if (m < 1000) return [];
+  const s = t.subarray(0, m).sort(); // typed-array sort: numeric
+  let tot = 0;
+  for (let i = 0; i < m; i++) tot += s[i]!;
+  let left = 0, best = -1, bi = -1;
+  for (let i = 0; i < m - 1; i++) {
+    left += s[i]!;
+    if (s[i + 1]! === s[i]!) continue;
+    const n0 = i + 1, n1 = m - n0;
+    const d = left / n0 - (tot - left) / n1;
+    const between = n0 * n1 * d * d;
+    if (between > best) { best = between; bi = i; }
+  }
+  if (bi < 0) return [];
+  const n0 = bi + 1;
+  if (n0 < 0.1 * m || m - n0 < 0.1 * m) return [];
+  if (s[(m + n0) >> 1]! - s[n0 >> 1]! < Math.LN2) return [];
+  return [Math.exp(0.5 * (s[bi]! + s[bi + 1]!))];
+}
+
+/** Per-pixel depth class (depthClass of the variance) for measureCovariances. */
+export function depthClassMap(variance: Float32Array, edges: number[]): Uint8Array {
+  const d: DepthNoise = { edges, kernels: [], scales: [], excess: [] };
+  const out = new Uint8Array(variance.length);
+  if (edges.length) for (let k = 0; k < variance.length; k++) out[k] = depthClass(d, variance[k]!);
+  return out;
+}
+
+/** Box sides (px) at which measureExcess compares the sky with the kernel (apertures of 1–54 px diameter). */
+export const EXCESS_SCALES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48];
+
+/** Sky of one tile (1 = no source pixel within `grow` px, Chebyshev), looking `grow` px beyond its edges. */
+function tileSky(src: Uint8Array, w: number, h: number, x0: number, y0: number, tw: number, th: number, grow: number): Uint8Array {
+  const ax = Math.max(0, x0 - grow), ay = Math.max(0, y0 - grow), bx = Math.min(w, x0 + tw + grow), by = Math.min(h, y0 + th + grow);
+  const ew = bx - ax, eh = by - ay;
+  const tmp = new Uint8Array(ew * eh);
+  for (let y = 0; y < eh; y++) {
+    const o = (ay + y) * w + ax, r = y * ew;
+    let last = -1e9;
+    for (let x = 0; x < ew; x++) { if (src[o + x]) last = x; if (x - last <= grow) tmp[r + x] = 1; }
+    last = 1e9;
+    for (let x = ew - 1; x >= 0; x--) { if (src[o + x]) last = x; if (last - x <= grow) tmp[r + x] = 1; }
+  }
+  const out = new Uint8Array(tw * th).fill(1);
+  for (let x = 0; x < tw; x++) {
+    const ex = x0 + x - ax;
+    let last = -1e9;
+    for (let y = 0; y < eh; y++) {
+      if (tmp[y * ew + ex]) last = y;
+      const ty = ay + y - y0;
+      if (ty >= 0 && ty < th && y - last <= grow) out[ty * tw + x] = 0;
+    }
+    last = 1e9;
+    for (let y = eh - 1; y >= 0; y--) {
+      if (tmp[y * ew + ex]) last = y;
+      const ty = ay + y - y0;
+      if (ty >= 0 && ty < th && last - y <= grow) out[ty * tw + x] = 0;
+    }
+  }
+  return out;
+}
+
+/** Σ_{i,j∈box} C(i−j) for an s×s box: Σ_d C(d)·(s − |dx|)(s − |dy|). */
+export function boxVariance(C: NoiseCovariance, s: number): number {
+  const n = C.size, R = (n - 1) >> 1;
+  let v = 0;
+  for (let dy = -R; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
+    const a = s - Math.abs(dx), b = s - Math.abs(dy);
+    if (a > 0 && b > 0) v += C.data[(dy + R) * n + dx + R]! * a * b;
+  }
+  return v;
+}
+
+/**
+ * The large-scale excess per depth class (see DepthNoise): robust variance (NMAD²) of the sums of
+ * u = sub/σ over square boxes of side s lying entirely on sky (more than `grow` px from any pixel with
+ * `sources` = 1; boxes on a grid of step
+ * max(s/2, √(w·h/20 000)); images above `maxPixels` in 256² tiles, ≈ maxPixels/2.5 px of them, spread over the image),
+ * divided by Σ_{i,j∈box} C_c(i−j). A class with fewer than `minBoxes` boxes at a scale keeps its
+ * previous value from there on.
+ */
+export function measureExcess(
+  sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number, sources: Uint8Array, grow: number,
+  edges: number[], kernels: NoiseCovariance[], scales = EXCESS_SCALES, minBoxes = 60, maxPixels = 1_500_000,
+): number[][] {
+  const d: DepthNoise = { edges, kernels, scales: [], excess: [] };
+  const nc = edges.length + 1;
+  const vals = scales.map(() => Array.from({ length: nc }, () => [] as number[]));
+  const s0 = Math.sqrt(var0);
+  // large images: 256² tiles spread over the image (memory: two Float64 summed-area tables per tile)
+  const tiles: [number, number, number, number][] = [];
+  if (w * h <= maxPixels) tiles.push([0, 0, w, h]);
+  else {
+    const T = 256, tx = Math.floor(w / T), ty = Math.floor(h / T);
+    const want = Math.max(1, Math.floor(maxPixels / 2.5 / (T * T))); // ≈ 600 000 px of tiles
+    const every = Math.max(1, (tx * ty) / want);
+    for (let q = 0; q < tx * ty && tiles.length < want; q++) {
+      const t = Math.floor(q * every);
+      if (t >= tx * ty) break;
+      tiles.push([(t % tx) * T, Math.floor(t / tx) * T, T, T]);
+    }
+  }
+  for (const [x0, y0, tw, th] of tiles) {
+    const sky = tileSky(sources, w, h, x0, y0, tw, th, grow);
+    const W1 = tw + 1;
+    const Su = new Float64Array(W1 * (th + 1)), Sm = new Float64Array(W1 * (th + 1));
+    for (let y = 0; y < th; y++) {
+      let ru = 0, rm = 0;
+      for (let x = 0; x < tw; x++) {
+        const k = (y0 + y) * w + x0 + x;
+        const v = variance ? variance[k]! : var0, z = sub[k]!;
+        if (sky[y * tw + x] && z === z && v > 0 && v < Infinity) { ru += z / (variance ? Math.sqrt(v) : s0); rm++; }
+        Su[(y + 1) * W1 + x + 1] = Su[y * W1 + x + 1]! + ru;
+        Sm[(y + 1) * W1 + x + 1] = Sm[y * W1 + x + 1]! + rm;
+      }
+    }
+    const box = (S: Float64Array, x: number, y: number, q: number) => S[(y + q) * W1 + x + q]! - S[y * W1 + x + q]! - S[(y + q) * W1 + x]! + S[y * W1 + x]!;
+    scales.forEach((q, si) => {
+      const st = Math.max(q >> 1, Math.floor(Math.sqrt((w * h) / 20_000)), 1); // ≲ 20 000 boxes per scale
+      for (let y = 0; y + q <= th; y += st) for (let x = 0; x + q <= tw; x += st) {
+        if (box(Sm, x, y, q) < q * q) continue;
+        const kc = (y0 + y + (q >> 1)) * w + x0 + x + (q >> 1);
+        vals[si]![variance ? depthClass(d, variance[kc]!) : 0]!.push(box(Su, x, y, q));
+      }
+    });
+  }
+  const out = Array.from({ length: nc }, () => [] as number[]);
+  const done = new Uint8Array(nc);
+  scales.forEach((q, si) => {
+    for (let c = 0; c < nc; c++) {
+      const prev = out[c]!.length ? out[c]![out[c]!.length - 1]! : 1;
+      const v = vals[si]![c]!;
+      if (done[c] || v.length < minBoxes) { done[c] = 1; out[c]!.push(prev); continue; }
+      const f = Float64Array.from(v).sort();
+      const med = f[f.length >> 1]!;
+      const dev = f.map((z) => Math.abs(z - med)).sort();
+      const nm = 1.4826 * dev[dev.length >> 1]!;
+      const pred = boxVariance(kernels[c] ?? kernels[0]!, q);
+      out[c]!.push(pred > 0 ? Math.min(10, Math.max(0.5, (nm * nm) / pred)) : 1);
+    }
+  });
+  return out;
 }
 
 const WHITE: NoiseCovariance = { size: 1, data: Float64Array.of(1) };
@@ -151,22 +352,29 @@ export function covarianceSum(k: NoiseCovariance | null): number {
   return s;
 }
 
-/**
- * Measures C from the image's own sky (autocorrelation of the background-subtracted, source-masked image
- * divided by its σ map). Pixels that are NaN, have σ = ∞, or lie within `grow` px of a pixel whose
- * 3×3-smoothed value exceeds `clip`× the smoothed field's robust σ are excluded; each lag uses the pairs
- * where both pixels are sky. Large images are sampled in up to `maxPixels` worth of 128² tiles spread over
- * the image. The kernel is symmetrised and, if needed, tapered to be positive semi-definite.
- */
 export function measureCovariance(
   sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number,
   opts: { size?: number; clip?: number; grow?: number; maxPixels?: number; exclude?: Uint8Array | null } = {},
 ): NoiseCovariance {
+  return measureCovariances(sub, w, h, variance, var0, null, 1, opts).pooled;
+}
+
+/**
+ * measureCovariance per class: `classOf[k]` in 0..nc−1 assigns each pixel to a class (null: one class), and
+ * each class's kernel uses the pairs of sky pixels that both lie in it (lags and their counts accumulated
+ * in one pass over the same tiles, each class about its own mean). `pooled` sums all classes' pairs (the
+ * image's kernel; for one class exactly measureCovariance's). A class with fewer than 100 sky pixels gets
+ * the pooled kernel.
+ */
+export function measureCovariances(
+  sub: Float32Array, w: number, h: number, variance: Float32Array | null, var0: number, classOf: Uint8Array | null, nc: number,
+  opts: { size?: number; clip?: number; grow?: number; maxPixels?: number; exclude?: Uint8Array | null } = {},
+): { pooled: NoiseCovariance; kernels: NoiseCovariance[] } {
   const n = opts.size ?? 13;
   const R = (n - 1) >> 1;
   const maxPix = opts.maxPixels ?? 250_000;
-  const sum = new Float64Array(n * n), cnt = new Float64Array(n * n);
-  const acc = { s1: 0, n1: 0 };
+  const sums = Array.from({ length: nc }, () => new Float64Array(n * n)), cnts = Array.from({ length: nc }, () => new Float64Array(n * n));
+  const acc = { s1: new Float64Array(nc), n1: new Float64Array(nc) };
   const tiles: [number, number, number, number][] = [];
   if (w * h <= maxPix) tiles.push([0, 0, w, h]);
   else {
@@ -180,41 +388,59 @@ export function measureCovariance(
       tiles.push([i * T, j * T, T, T]);
     }
   }
-  // pass 1 (per tile): sky pixels and their mean; pass 2: the lag products
-  const prepared = tiles.map(([x0, y0, tw, th]) => skyTile(sub, w, variance, var0, x0, y0, tw, th, opts.clip ?? 3, opts.grow ?? 5, opts.exclude ?? null, acc));
-  if (acc.n1 < 100) return { size: 1, data: Float64Array.of(1) };
-  const mu = acc.s1 / acc.n1;
-  for (const { u, bad, tw, th } of prepared) {
-    // branch-free products: z = (u − μ)·sky, m = sky (0/1), so Σ z_i z_j and Σ m_i m_j over sky pairs
-    const z = new Float64Array(tw * th), m = new Float64Array(tw * th);
-    for (let k = 0; k < z.length; k++) if (!bad[k]) { z[k] = u[k]! - mu; m[k] = 1; }
-    for (let dy = 0; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
-      if (dy === 0 && dx < 0) continue;
-      const x0 = Math.max(0, -dx), x1 = Math.min(tw, tw - dx);
-      let s = 0, c = 0;
-      for (let y = 0; y + dy < th; y++) {
-        const o = y * tw, o2 = (y + dy) * tw + dx;
-        for (let x = x0; x < x1; x++) { s += z[o + x]! * z[o2 + x]!; c += m[o + x]! * m[o2 + x]!; }
+  // pass 1 (per tile): sky pixels and their mean per class; pass 2: the lag products
+  const prepared = tiles.map(([x0, y0, tw, th]) => skyTile(sub, w, variance, var0, x0, y0, tw, th, opts.clip ?? 3, opts.grow ?? 5, opts.exclude ?? null, classOf, acc));
+  let ntot = 0;
+  for (let c = 0; c < nc; c++) ntot += acc.n1[c]!;
+  if (ntot < 100) { const white = { size: 1, data: Float64Array.of(1) }; return { pooled: white, kernels: Array.from({ length: nc }, () => white) }; }
+  const mu = Array.from(acc.s1, (v, c) => (acc.n1[c]! > 0 ? v / acc.n1[c]! : 0));
+  for (const { u, bad, tw, th, x0: tx0, y0: ty0 } of prepared) {
+    for (let c = 0; c < nc; c++) {
+      if (!acc.n1[c]) continue;
+      // branch-free products: z = (u − μ_c)·[sky ∧ class c], m = [sky ∧ class c], so Σ z_i z_j and Σ m_i m_j
+      const z = new Float64Array(tw * th), m = new Float64Array(tw * th);
+      let any = false;
+      for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) {
+        const k = y * tw + x;
+        if (!bad[k] && (!classOf || classOf[(ty0 + y) * w + tx0 + x] === c)) { z[k] = u[k]! - mu[c]!; m[k] = 1; any = true; }
       }
-      const i = (dy + R) * n + dx + R;
-      sum[i]! += s; cnt[i]! += c;
+      if (!any) continue;
+      const sum = sums[c]!, cnt = cnts[c]!;
+      for (let dy = 0; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
+        if (dy === 0 && dx < 0) continue;
+        const x0 = Math.max(0, -dx), x1 = Math.min(tw, tw - dx);
+        let s = 0, cc = 0;
+        for (let y = 0; y + dy < th; y++) {
+          const o = y * tw, o2 = (y + dy) * tw + dx;
+          for (let x = x0; x < x1; x++) { s += z[o + x]! * z[o2 + x]!; cc += m[o + x]! * m[o2 + x]!; }
+        }
+        const i = (dy + R) * n + dx + R;
+        sum[i]! += s; cnt[i]! += cc;
+      }
     }
   }
-  const data = new Float64Array(n * n);
-  for (let dy = 0; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
-    if (dy === 0 && dx < 0) continue;
-    const i = (dy + R) * n + dx + R;
-    const v = cnt[i]! > 0 ? sum[i]! / cnt[i]! : 0;
-    data[i] = v; data[(R - dy) * n + (R - dx)] = v;
-  }
-  return makePsd({ size: n, data });
+  const kernelOf = (sum: Float64Array, cnt: Float64Array): NoiseCovariance => {
+    const data = new Float64Array(n * n);
+    for (let dy = 0; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
+      if (dy === 0 && dx < 0) continue;
+      const i = (dy + R) * n + dx + R;
+      const v = cnt[i]! > 0 ? sum[i]! / cnt[i]! : 0;
+      data[i] = v; data[(R - dy) * n + (R - dx)] = v;
+    }
+    return makePsd({ size: n, data });
+  };
+  const ps = new Float64Array(n * n), pc = new Float64Array(n * n);
+  for (let c = 0; c < nc; c++) for (let i = 0; i < n * n; i++) { ps[i]! += sums[c]![i]!; pc[i]! += cnts[c]![i]!; }
+  const pooled = kernelOf(ps, pc);
+  if (nc === 1) return { pooled, kernels: [pooled] };
+  return { pooled, kernels: sums.map((s, c) => (acc.n1[c]! >= 100 ? kernelOf(s, cnts[c]!) : pooled)) };
 }
 
 /** One tile of measureCovariance: u = sub/σ and the mask of non-sky pixels; adds the sky sum and count. */
 function skyTile(
   sub: Float32Array, w: number, variance: Float32Array | null, var0: number, x0: number, y0: number, tw: number, th: number,
-  clip: number, grow: number, exclude: Uint8Array | null, acc: { s1: number; n1: number },
-): { u: Float32Array; bad: Uint8Array; tw: number; th: number } {
+  clip: number, grow: number, exclude: Uint8Array | null, classOf: Uint8Array | null, acc: { s1: Float64Array; n1: Float64Array },
+): { u: Float32Array; bad: Uint8Array; tw: number; th: number; x0: number; y0: number } {
   const M = tw * th;
   const u = new Float32Array(M);
   const s0 = Math.sqrt(var0);
@@ -258,8 +484,11 @@ function skyTile(
     last = 1e9;
     for (let y = th - 1; y >= 0; y--) { if (tmp[y * tw + x]) last = y; if (last - y <= grow) bad[y * tw + x] = 1; }
   }
-  for (let k = 0; k < M; k++) if (!bad[k]) { acc.s1 += u[k]!; acc.n1++; }
-  return { u, bad, tw, th };
+  for (let k = 0; k < M; k++) if (!bad[k]) {
+    const c = classOf ? classOf[(y0 + Math.floor(k / tw)) * w + x0 + (k % tw)]! : 0;
+    acc.s1[c]! += u[k]!; acc.n1[c]!++;
+  }
+  return { u, bad, tw, th, x0, y0 };
 }
 
 /** Removes negative power (noise in the measured tail) so that the kernel is positive semi-definite. */

@@ -21,8 +21,10 @@ for (const band of ['f444w', 'f115w']) {
       it('median FLUX_AUTO, FLUXERR_AUTO, FLUX_APER and FLUXERR_APER ratios within 1 %', () => {
         for (const r of [c.fluxRatio, c.errRatio, c.aperRatio, c.aperErrRatio]) expect(Math.abs(r - 1)).toBeLessThan(0.01);
       });
-      it('detection counts within 8 % (ours find a few more faint objects, docs/extract.md)', () => {
-        expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.08);
+      // CLEAN's mthresh uses each pixel's own threshold T·√(filtered variance), as SExtractor's examineiso:
+      // measured 162/162, 343/342, 233/231, 273/272 (before: 2–6 % more, 169/162 … 362/342)
+      it('detection counts within 1.5 % (docs/extract.md)', () => {
+        expect(Math.abs(c.nOurs / c.nSex - 1)).toBeLessThan(0.015);
       });
     });
   }
