@@ -63,7 +63,6 @@ export const lfStage = defineStage<LfInputs, LfConfig, LfProduct>({
   package: '@asteris/lumfunc',
   schema: LfConfigSchema,
   files: LF_FILES,
-  dataFiles: () => [],
   async run(i, c, dir) {
     const comps = i.fields.map((f) => readCompleteness(f.completeness));
     // A simulated field whose high-z population was oversampled k× (sim spec) counts each candidate 1/k.
