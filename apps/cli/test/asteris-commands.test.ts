@@ -24,8 +24,9 @@ describe('asteris denoise', () => {
     const out = join(dir, 'out');
     const code = await main(['node', 'asteris', 'denoise', join(dir, 'field'), '--model', join(dir, 'tiny.onnx'), '--out', out, '--tile', '64', '--workers', '0']);
     expect(code).toBe(0);
-    const den = readImage(join(out, 'F200W_denoised.fits'));
-    const co = readImage(join(out, 'F200W_coadd.fits'));
+    // the images stage's products in <out>/<BAND>/ (raw.fits: the co-add from the same preprocessing)
+    const den = readImage(join(out, 'F200W', 'denoised.fits'));
+    const co = readImage(join(out, 'F200W', 'raw.fits'));
     expect(den.width).toBe(96);
     expect(den.header.getString('ASTPROD')).toBe('denoised');
     expect(co.header.getString('ASTPROD')).toBe('coadd');
@@ -39,7 +40,7 @@ describe('asteris denoise', () => {
     const out = join(dir, 'out2');
     const code = await main(['node', 'asteris', 'denoise', join(dir, 'field'), '--model', join(dir, 'none.onnx'), '--out', out]);
     expect(code).toBe(1);
-    expect(existsSync(join(out, 'F200W_denoised.fits'))).toBe(false);
+    expect(existsSync(join(out, 'F200W', 'denoised.fits'))).toBe(false);
   });
 });
 

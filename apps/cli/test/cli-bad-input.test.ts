@@ -84,8 +84,8 @@ describe('asteris lf (in-process)', () => {
   it('no redshift column: one line naming the file and the columns looked for', async () => {
     expectCleanFailure(await lf(fx.csv.lfNoCols, out('lf-nocols')), { names: fx.csv.lfNoCols, problem: /no redshift column/, noFilesIn: [out('lf-nocols')] });
   });
-  it('a negative weight: one line naming the file and the row', async () => {
-    expectCleanFailure(await lf(fx.csv.lfNegWeight, out('lf-negw')), { names: fx.csv.lfNegWeight, problem: /column weight = "-1" is not a weight/, noFilesIn: [out('lf-negw')] });
+  it('a negative weight: one line naming the file, line and column', async () => {
+    expectCleanFailure(await lf(fx.csv.lfNegWeight, out('lf-negw')), { names: fx.csv.lfNegWeight, problem: /line \d+, column weight: "-1" is not a weight/, noFilesIn: [out('lf-negw')] });
   });
   it('a missing completeness product: one line naming it', async () => {
     const missing = join(T, 'nope.json');

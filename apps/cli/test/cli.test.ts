@@ -124,7 +124,7 @@ describe.concurrent('bad input, spawned', () => {
     const fast = ['--no-png', '--steps', '100', '--walkers', '8', '--models', 'schechter'];
     const lf = (csv: string, o: string, extra: string[] = ['--area', '10', '--assume-complete']) => runCli(['lf', csv, '--out', o, ...extra, ...fast]);
     it('a NaN M_UV: one line naming the file and the row', async () => {
-      expectCleanFailure(await lf(fx.csv.lfNaN, out('lf-nan')), { names: fx.csv.lfNaN, problem: /row \d+: column M_UV = "nan" is not a number/i, noFilesIn: [out('lf-nan')] });
+      expectCleanFailure(await lf(fx.csv.lfNaN, out('lf-nan')), { names: fx.csv.lfNaN, problem: /line \d+, column M_UV: "nan" is not a number/i, noFilesIn: [out('lf-nan')] });
     });
     it('an output directory that cannot be created: one line naming it', async () => {
       expectCleanFailure(await lf(fx.csv.lfOk, underFile('lf')), { names: underFile('lf'), problem: /not a directory|is a file/ });

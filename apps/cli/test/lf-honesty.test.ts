@@ -19,16 +19,16 @@ describe('asteris lf honesty', () => {
     expectCleanFailure(r, { code: 2, problem: /no completeness: give --completeness .* or --assume-complete --area/ });
   });
 
-  it('a row whose UV flux is 0 fails with one line naming the file, row and column', async () => {
+  it('a row whose UV flux is 0 fails with one line naming the file, line and column', async () => {
     const r = await runMain(['lf', csv, '--out', join(T, 'b'), '--area', '10', '--assume-complete', ...fast]);
-    expectCleanFailure(r, { names: csv, problem: /row 4: column flux_F200W = "0" is not a positive flux/ });
+    expectCleanFailure(r, { names: csv, problem: /line 4, column flux_F200W: "0" is not a positive flux/ });
   });
 
   it('--skip-invalid counts the skipped rows with the reason; --assume-complete warns in stderr, lf.json and the figure; the skipped fit says why', async () => {
     const o = join(T, 'c');
     const r = await runMain(['lf', csv, '--out', o, '--area', '10', '--assume-complete', '--skip-invalid', '--z-bins', '8.5:9.5,9.5:10.5', ...fast]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: skipped 1 row\(s\) of .*c\.csv: column flux_F200W is not a positive flux \(M_UV needs it at its z\) \(rows 4\)/);
+    expect(r.stderr).toMatch(/warning: skipped 1 row\(s\) of .*c\.csv: column flux_F200W is not a positive flux \(M_UV needs it at its z\) \(lines 4\)/);
     expect(r.stderr).toMatch(/warning: completeness ASSUMED to be 1/);
     expect(r.stderr).toMatch(/no fit: N = 2 < 5 candidates in 8\.5 ≤ z < 9\.5/);
     const j = JSON.parse(readFileSync(join(o, 'lf.json'), 'utf8'));
@@ -51,7 +51,7 @@ describe('asteris lf is the lf stage', () => {
       { zBins: [[8.5, 9.5], [9.5, 10.5]], seed: 3, nSteps: 100, nWalkers: 8, models: ['schechter'] }, st);
     const a = JSON.parse(readFileSync(join(cli, 'lf.json'), 'utf8')), b = JSON.parse(readFileSync(join(st, 'lf.json'), 'utf8'));
     expect(b.zBins).toEqual(a.zBins);
-    expect(b.warnings.join('\n')).toMatch(/1 invalid row\(s\) of .*c\.csv skipped: row 4: .*flux_F200W/);
+    expect(b.warnings.join('\n')).toMatch(/1 invalid row\(s\) of .*c\.csv skipped: line 4, column flux_F200W/);
     // a fixed parameter for one model only is a valid config section
     expect(LfConfigSchema.safeParse({ fixed: { dpl: { beta: -4 } } }).success).toBe(true);
   });

@@ -20,6 +20,10 @@ export const ImagesConfigSchema = z.object({
   denoiser: z.string().default('lite').describe('lite | asteris4 | asteris8 | none | path to an .onnx model'),
   coadd: z.enum(COADD_METHODS as unknown as [CoaddMethod, ...CoaddMethod[]]).default('clipped-mean'),
   tileSize: z.number().int().min(32).max(2048).optional(),
+  /** tile overlap fraction (default 0.1; `asteris denoise --overlap`) */
+  overlap: z.number().min(0).lt(0.5).optional(),
+  /** add back the bright clipped excess (default true; `asteris denoise --no-restore` sets false) */
+  restore: z.boolean().optional(),
 }).strict();
 export type ImagesConfig = z.infer<typeof ImagesConfigSchema>;
 
@@ -78,10 +82,12 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
     const model = bandModel(c.denoiser, band.name);
     if (!model) return {};
     const res = await denoiseStack(stack.images, { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers,
+      overlap: c.overlap, restoreClipPart: c.restore,
       onProgress: (done, total) => ctx?.progress(done, total, `${band.name}: denoised tiles`) });
     writeFits(join(dir, IMAGES_FILES.denoised), [hdu(res.denoised)]);
     writeFits(join(dir, IMAGES_FILES.raw), [hdu(res.coadd)]);
-    return { model: res.info.model, tileSize: res.info.tileSize };
+    const { model: name, tileSize, nExposures: exposures, frames, box, norm, nTiles, workers, modelSha256, secondsNet } = res.info;
+    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet };
   },
   read: (dir) => ({
     coadd: join(dir, IMAGES_FILES.coadd),

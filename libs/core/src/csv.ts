@@ -8,11 +8,23 @@ import { stringify } from 'csv-stringify/sync';
 
 export type CsvErrorCode = 'empty' | 'unterminated' | 'ragged' | 'malformed';
 
-/** Malformed CSV. `reason` is the bare problem; the message also names the file and line when known. */
+/**
+ * The one wording of a CSV reading error in every library: `file: line L, column C: problem` (the parts
+ * that are not known left out). Libraries with their own error class (which adds `file: `) pass the
+ * rest, `csvMessage(problem, { line, column })`.
+ */
+export function csvMessage(problem: string, at: { file?: string; line?: number; column?: string } = {}): string {
+  const where = [at.line !== undefined ? `line ${at.line}` : '', at.column !== undefined ? `column ${at.column}` : ''].filter(Boolean).join(', ');
+  return `${at.file ? `${at.file}: ` : ''}${where ? `${where}: ` : ''}${problem}`;
+}
+
+/** Malformed CSV. `reason` is the message without the file (`line L: problem`); the message names the file too (csvMessage). */
 export class CsvError extends Error {
   override name = 'CsvError';
-  constructor(readonly code: CsvErrorCode, readonly reason: string, readonly file?: string, readonly line?: number) {
-    super(file ? `${file}: ${reason}` : reason);
+  readonly reason: string;
+  constructor(readonly code: CsvErrorCode, readonly problem: string, readonly file?: string, readonly line?: number, readonly column?: string) {
+    super(csvMessage(problem, { file, line, column }));
+    this.reason = csvMessage(problem, { line, column });
   }
 }
 
@@ -87,9 +99,9 @@ export function parseCsvRecords(text: string, opts: Pick<CsvParseOptions, 'file'
     const all = text.split(/\r\n|\n|\r/);
     while (line <= all.length && (all[line - 1]!.trim() === '' || (comment && all[line - 1]!.startsWith(comment)))) line++;
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new CsvError('unterminated', `unterminated quoted field starting on line ${line}`, opts.file, line);
+      throw new CsvError('unterminated', 'unterminated quoted field starting here', opts.file, line);
     }
-    throw new CsvError('malformed', `line ${err.lines ?? line}: ${String(err.message ?? e).replace(/\s+/g, ' ')}`, opts.file, err.lines ?? line);
+    throw new CsvError('malformed', String(err.message ?? e).replace(/\s+/g, ' '), opts.file, err.lines ?? line);
   }
   return { records, lines };
 }
@@ -111,7 +123,7 @@ export function parseCsv(text: string, opts: CsvParseOptions = {}): CsvTable {
   if (!opts.ragged) {
     rows.forEach((r, k) => {
       if (r.length !== header.length) {
-        throw new CsvError('ragged', `line ${rowLines[k]} has ${r.length} fields, header has ${header.length}`, opts.file, rowLines[k]);
+        throw new CsvError('ragged', `${r.length} fields, header has ${header.length}`, opts.file, rowLines[k]);
       }
     });
   }

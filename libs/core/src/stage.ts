@@ -38,9 +38,12 @@ export interface StageContext {
   progress(done: number, total: number, message?: string): void;
 }
 
-/** Defines a stage (identity, for type inference). */
-export function defineStage<I, C, P>(s: Stage<I, C, P>): Stage<I, C, P> {
-  return s;
+/** A stage definition: a Stage whose `dataFiles` may be left out (a stage that reads no data files). */
+export type StageDefinition<I, C, P> = Omit<Stage<I, C, P>, 'dataFiles'> & Partial<Pick<Stage<I, C, P>, 'dataFiles'>>;
+
+/** Defines a stage (for type inference); `dataFiles` defaults to none (`() => []`). */
+export function defineStage<I, C, P>(s: StageDefinition<I, C, P>): Stage<I, C, P> {
+  return { ...s, dataFiles: s.dataFiles ?? (() => []) };
 }
 
 export class ConfigError extends Error {

@@ -4,13 +4,13 @@
 // ONE NaN rule: `median`, `mad` and `quantile` ignore NaN values (numpy's nanmedian / nanquantile);
 // ±Infinity are ordinary, ordered values; no value left → NaN. An even count's median is the mean of the
 // two middle values (numpy). Quantiles interpolate linearly between order statistics at q·(n−1)
-// (numpy 'linear', R type 7, d3.quantileSorted).
+// (numpy 'linear', R type 7: d3-array's quantileSorted, which computes them).
 //
 // Hot image-sized loops use the in-place forms on a scratch buffer the caller has already cleaned of NaNs:
 // `selectKth` (quickselect, Hoare partition, median-of-three pivot) and `medianInPlace`. They reorder the
 // buffer and return exactly the value a full sort would (an order statistic is unique), in O(n).
 
-import { bisectRight } from 'd3-array';
+import { bisectRight, quantileSorted as d3QuantileSorted } from 'd3-array';
 
 /** Gaussian σ per unit median absolute deviation: 1/Φ⁻¹(3/4). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -84,14 +84,13 @@ export function medianSorted(sorted: ArrayLike<number>, even: EvenMedian = 'mean
   return n % 2 || even === 'upper' ? sorted[h]! : 0.5 * (sorted[h - 1]! + sorted[h]!);
 }
 
-/** q-quantile (0 ≤ q ≤ 1) of an ascending-sorted array (no NaN), linear between order statistics. NaN when empty. */
+/**
+ * q-quantile (0 ≤ q ≤ 1) of an ascending-sorted array (no NaN), linear between order statistics: d3-array's
+ * quantileSorted (the project's one quantile; figures' percentiles too, never the nearest sample). NaN when empty.
+ */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = q * (n - 1);
-  const i = Math.floor(pos);
-  const f = pos - i;
-  return i + 1 < n ? sorted[i]! * (1 - f) + sorted[i + 1]! * f : sorted[i]!;
+  // (d3 reads only length and indices: any ArrayLike, typed arrays included)
+  return sorted.length ? d3QuantileSorted(sorted as unknown as number[], q)! : NaN;
 }
 
 /** The non-NaN values of `values`, copied into a new Float64Array (input order). */

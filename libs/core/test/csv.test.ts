@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsvError, csvField, parseCsv, parseCsvObjects, parseCsvRecords, readCsvFile, toCsv, csvColumn } from '../src/index.ts';
+import { CsvError, csvField, csvMessage, parseCsv, parseCsvObjects, parseCsvRecords, readCsvFile, toCsv, csvColumn } from '../src/index.ts';
 
 describe('CSV (RFC 4180)', () => {
   it('round-trips awkward fields: commas, quotes, CR/LF line breaks, edge spaces, comment marks, unicode', () => {
@@ -57,10 +57,10 @@ describe('CSV (RFC 4180)', () => {
     const e1 = bad('a,b\n1,2\n"3,4\n');
     expect(e1).toBeInstanceOf(CsvError);
     expect(e1.code).toBe('unterminated');
-    expect(e1.message).toMatch(/^f\.csv: unterminated quoted field starting on line 3/);
+    expect(e1.message).toMatch(/^f\.csv: line 3: unterminated quoted field/);
     const e2 = bad('a,b\n1,"x\ny",3\n');
     expect(e2.code).toBe('ragged');
-    expect(e2.message).toBe('f.csv: line 2 has 3 fields, header has 2');
+    expect(e2.message).toBe('f.csv: line 2: 3 fields, header has 2');
     expect(bad('\n# only a comment\n').code).toBe('empty');
     expect(parseCsv('a,b\n1\n', { ragged: true }).rows).toEqual([['1']]);
   });
@@ -73,5 +73,17 @@ describe('CSV (RFC 4180)', () => {
     expect(() => readCsvFile(join(d, 'b.csv'))).toThrow(new RegExp(`^${join(d, 'b.csv').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 2: Invalid Opening Quote`));
     writeFileSync(join(d, 'ok.csv'), 'a,b\n1,2\n');
     expect(readCsvFile(join(d, 'ok.csv')).rows).toEqual([['1', '2']]);
+  });
+});
+
+describe('the one CSV error wording (file, line, column, problem)', () => {
+  it('csvMessage leaves out the parts that are not known; CsvError.reason is the message without the file', () => {
+    expect(csvMessage('not a number', { file: 'c.csv', line: 4, column: 'z' })).toBe('c.csv: line 4, column z: not a number');
+    expect(csvMessage('empty', { file: 'c.csv' })).toBe('c.csv: empty');
+    expect(csvMessage('3 fields, header has 2', { line: 2 })).toBe('line 2: 3 fields, header has 2');
+    let e: unknown;
+    try { parseCsv('a,b\n1,2,3\n', { file: 'c.csv' }); } catch (x) { e = x; }
+    expect((e as CsvError).message).toBe('c.csv: line 2: 3 fields, header has 2');
+    expect((e as CsvError).reason).toBe('line 2: 3 fields, header has 2');
   });
 });

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { NIRCAM_UV_BANDS, absoluteMagnitudeUV, Cosmology, defaultCosmology, uvBandForRedshift } from '@asteris/astro';
-import { CsvError, parseCsv } from '@asteris/core';
+import { CsvError, csvMessage, parseCsv } from '@asteris/core';
 import { LumfuncError } from './errors.ts';
 import type { LfCandidate } from './binned.ts';
 
@@ -22,6 +22,7 @@ export interface CandidateReadOptions {
   cosmo?: Cosmology;
   /** Skip rows with invalid values instead of failing; each skip is appended to `skipped`. */
   skipInvalid?: boolean;
+  /** each skipped row: its line, and the reason in the one CSV error wording (`line L, column C: problem`) */
   skipped?: Array<{ row: number; reason: string }>;
 }
 
@@ -32,12 +33,12 @@ export function readCandidatesCsv(path: string, opts: CandidateReadOptions = {})
   } catch (e) {
     throw new LumfuncError(`cannot read candidates (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
   }
-  const { header, rows } = readCsvText(text, path);
-  return candidatesFromTable(header, rows, path, opts);
+  const { header, rows, lines } = readCsvText(text, path);
+  return candidatesFromTable(header, rows, path, opts, lines);
 }
 
 /** RFC 4180 CSV with a header row (@asteris/core), malformed input reported as a LumfuncError naming the file. */
-export function readCsvText(text: string, file?: string): { header: string[]; rows: string[][] } {
+export function readCsvText(text: string, file?: string): { header: string[]; rows: string[][]; lines: number[] } {
   try {
     return parseCsv(text, { file });
   } catch (e) {
@@ -48,6 +49,8 @@ export function readCsvText(text: string, file?: string): { header: string[]; ro
 
 export function candidatesFromTable(
   header: string[], rows: string[][], file?: string, opts: CandidateReadOptions = {},
+  /** the input line of each row (default: row k on line k + 2, after the header) */
+  lines: number[] = rows.map((_, k) => k + 2),
 ): LfCandidate[] {
   const lower = header.map((h) => h.toLowerCase());
   const find = (names: string[]) => {
@@ -75,19 +78,21 @@ export function candidatesFromTable(
     const z = Number(r[zi]);
     let M = mi >= 0 ? Number(r[mi]) : NaN;
     let why: string | null = null;
-    const cell = (i: number) => JSON.stringify(r[i] ?? '');
-    if (!(r[zi] !== '' && Number.isFinite(z) && z > 0)) why = `column ${header[zi]} = ${cell(zi)} is not a positive redshift`;
+    const line = lines[k] ?? k + 2;
+    // the one CSV error wording (@asteris/core csvMessage): line L, column C: problem
+    const bad = (i: number, problem: string) => csvMessage(`${JSON.stringify(r[i] ?? '')} ${problem}`, { line, column: header[i] });
+    if (!(r[zi] !== '' && Number.isFinite(z) && z > 0)) why = bad(zi, 'is not a positive redshift');
     else if (mi >= 0) {
-      if (!(r[mi] !== '' && Number.isFinite(M))) why = `column ${header[mi]} = ${cell(mi)} is not a number`;
+      if (!(r[mi] !== '' && Number.isFinite(M))) why = bad(mi, 'is not a number');
     } else {
       const bands = NIRCAM_UV_BANDS.filter((b) => fluxCols.has(b.name));
       const band = uvBandForRedshift(z, bands);
       const b = bands.find((x) => x.name === band);
-      if (!b) why = `no flux_<BAND> column samples rest 1500 Å at z = ${z}`;
+      if (!b) why = csvMessage(`no flux_<BAND> column samples rest 1500 Å at z = ${z}`, { line });
       else {
         const ci = fluxCols.get(b.name)!;
         const f = Number(r[ci]);
-        if (!(r[ci] !== '' && f > 0)) why = `column ${header[ci]} = ${cell(ci)} is not a positive flux (M_UV needs it at z = ${z})`;
+        if (!(r[ci] !== '' && f > 0)) why = bad(ci, `is not a positive flux (M_UV needs it at z = ${z})`);
         else {
           const beta = bi >= 0 && r[bi] !== '' && Number.isFinite(Number(r[bi])) ? Number(r[bi]) : -2;
           M = absoluteMagnitudeUV(31.4 - 2.5 * Math.log10(f), z, { pivotA: b.pivotA, beta, cosmo });
@@ -95,10 +100,10 @@ export function candidatesFromTable(
       }
     }
     const w = wi >= 0 && r[wi] !== '' ? Number(r[wi]) : 1;
-    if (!why && !(w >= 0 && Number.isFinite(w))) why = `column ${header[wi]} = ${cell(wi)} is not a weight ≥ 0`;
+    if (!why && !(w >= 0 && Number.isFinite(w))) why = bad(wi, 'is not a weight ≥ 0');
     if (why) {
-      if (opts.skipInvalid) { opts.skipped?.push({ row: k + 2, reason: why }); return; }
-      throw new LumfuncError(`row ${k + 2}: ${why} (use --skip-invalid to skip such rows)`, file);
+      if (opts.skipInvalid) { opts.skipped?.push({ row: line, reason: why }); return; }
+      throw new LumfuncError(`${why} (use --skip-invalid to skip such rows)`, file);
     }
     out.push({ id: ii >= 0 ? r[ii] : String(k + 1), z, M_UV: M, weight: w });
   });

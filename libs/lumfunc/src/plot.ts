@@ -6,6 +6,7 @@ import * as Plot from '@observablehq/plot';
 import { plotDocument, plotSvg } from '@asteris/core/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { absoluteMagnitude, lfPhi } from '@asteris/astro';
+import { quantileSorted } from '@asteris/core';
 import type { CompletenessProduct } from './completeness.ts';
 import { completenessAt } from './completeness.ts';
 import { toLfParams, type LfFitResult, type ParamName } from './fit.ts';
@@ -58,8 +59,7 @@ export function fitBand(fit: LfFitResult, Ms: number[]): Array<{ M: number; med:
   }
   return Ms.map((M, i) => {
     const v = vals[i].sort((a, b) => a - b);
-    const q = (f: number) => v[Math.min(v.length - 1, Math.max(0, Math.round(f * (v.length - 1))))];
-    return { M, med: q(0.5), lo: q(0.1587), hi: q(0.8413) };
+    return { M, med: quantileSorted(v, 0.5), lo: quantileSorted(v, 0.1587), hi: quantileSorted(v, 0.8413) };
   });
 }
 
@@ -193,8 +193,8 @@ export function cornerSvg(fit: LfFitResult, title?: string): string {
   const cols = idx.map((k) => fit.samples.map((s) => s[k]));
   const ext = cols.map((v) => {
     const s = [...v].sort((a, b) => a - b);
-    const lo = s[Math.floor(0.005 * (s.length - 1))];
-    const hi = s[Math.ceil(0.995 * (s.length - 1))];
+    const lo = quantileSorted(s, 0.005);
+    const hi = quantileSorted(s, 0.995);
     const m = 0.05 * (hi - lo || 1);
     return [lo - m, hi + m] as [number, number];
   });

@@ -63,7 +63,6 @@ export const lfStage = defineStage<LfInputs, LfConfig, LfProduct>({
   package: '@asteris/lumfunc',
   schema: LfConfigSchema,
   files: LF_FILES,
-  dataFiles: () => [],
   async run(i, c, dir) {
     const comps = i.fields.map((f) => readCompleteness(f.completeness));
     // A simulated field whose high-z population was oversampled k× (sim spec) counts each candidate 1/k.
@@ -72,7 +71,7 @@ export const lfStage = defineStage<LfInputs, LfConfig, LfProduct>({
     const cands = i.fields.flatMap((f) => {
       const skipped: { row: number; reason: string }[] = [];
       const cs = readCandidatesCsv(f.candidates, { skipInvalid: true, skipped }).map((cd) => ({ ...cd, weight: (cd.weight ?? 1) / f.oversample }));
-      if (skipped.length) warnings.push(`${skipped.length} invalid row(s) of ${f.candidates} skipped: ${skipped.slice(0, 3).map((s) => `row ${s.row}: ${s.reason}`).join('; ')}${skipped.length > 3 ? '; …' : ''}`);
+      if (skipped.length) warnings.push(`${skipped.length} invalid row(s) of ${f.candidates} skipped: ${skipped.slice(0, 3).map((s) => s.reason).join('; ')}${skipped.length > 3 ? '; …' : ''}`);
       return cs;
     });
     const comp = comps.length === 1 ? comps[0]! : comps;

@@ -85,7 +85,7 @@ describe('LF products', () => {
     writeFileSync(p, toCsv(['id', 'z_phot', 'M_UV'], [['a', 9.1, -19.2], ['b', 10.2, -18.7]]));
     expect(readCandidatesCsv(p)).toEqual([{ id: 'a', z: 9.1, M_UV: -19.2, weight: 1 }, { id: 'b', z: 10.2, M_UV: -18.7, weight: 1 }]);
     writeFileSync(p, 'id,z_phot,M_UV\na,9.1,oops\n');
-    expect(() => readCandidatesCsv(p)).toThrow(/cands\.csv: row 2: column M_UV = "oops" is not a number/);
+    expect(() => readCandidatesCsv(p)).toThrow(/cands\.csv: line 2, column M_UV: "oops" is not a number/);
     writeFileSync(p, 'id,M_UV\na,-19\n');
     expect(() => readCandidatesCsv(p)).toThrow(/no redshift column/);
   });

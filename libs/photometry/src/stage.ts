@@ -51,8 +51,21 @@ export interface PhotometryContext {
   pixelScale?: number;
   pixelToSky?: (x: number, y: number) => [number, number];
   eeTable?: EeTable;
+  /** band threads (1 = the calling thread; default: forcedPhotometryParallel's, 2 for big jobs on an idle machine) */
   threads?: number;
+  /** below this many band-pixels run on the calling thread (default forcedPhotometryParallel's 8e6) */
+  minPixels?: number;
   log?: (m: string) => void;
+}
+
+/**
+ * The run config's `workers` (`asteris run --workers N`) as photometry threads: undefined → the library's
+ * default; 0 (in-process everywhere) or 1 → the calling thread; N ≥ 2 → N band threads, obeyed for any
+ * image size. The catalogue is the same bytes for every count.
+ */
+export function photometryThreads(workers: number | undefined): Pick<PhotometryContext, 'threads' | 'minPixels'> {
+  if (workers === undefined) return {};
+  return workers <= 1 ? { threads: 1 } : { threads: workers, minPixels: 0 };
 }
 
 /**
@@ -66,7 +79,7 @@ export async function measurePhotometry(det: Detection, bands: BandInput[], conf
     ...(c as ForcedPhotometryOptions), background: c.background ?? DEFAULT_BACKGROUND.mode,
     pixelScale: ctx.pixelScale, pixelToSky: ctx.pixelToSky, eeTable: ctx.eeTable, log: ctx.log,
   };
-  return forcedPhotometryParallel(det, bands, opts, { threads: ctx.threads ?? 1 });
+  return forcedPhotometryParallel(det, bands, opts, { threads: ctx.threads, minPixels: ctx.minPixels });
 }
 
 export interface PhotometryInputs {
@@ -78,6 +91,8 @@ export interface PhotometryInputs {
   images: Record<string, { coadd: string; denoised?: string }>;
   /** band whose co-add WCS gives RA/Dec */
   refBand: string;
+  /** the run config's worker threads (photometryThreads); not part of the cache key: same bytes for any count */
+  workers?: number;
 }
 export interface PhotometryProduct { csv: string; fits: string }
 
@@ -118,7 +133,7 @@ export const photometryStage = defineStage<PhotometryInputs, PhotometryConfig, P
     const wcs = Wcs.fromHeader(readImage(i.images[i.refBand]!.coadd).header);
     let eeTable;
     try { eeTable = loadEeTable('LW'); } catch { eeTable = undefined; }
-    const cat = await measurePhotometry({ sources, segmentation }, bands, c, { pixelScale: field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable });
+    const cat = await measurePhotometry({ sources, segmentation }, bands, c, { pixelScale: field.pixelScale, pixelToSky: (x, y) => wcs.pixelToSky(x, y), eeTable, ...photometryThreads(i.workers) });
     writeCatalogueCsv(join(dir, PHOTOMETRY_FILES.csv), cat);
     writeCatalogueFits(join(dir, PHOTOMETRY_FILES.fits), cat);
     return { rows: cat.rows.length, ...(warnings.length ? { warnings } : {}) };

@@ -140,7 +140,6 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
   package: '@asteris/pipeline',
   schema: CompletenessConfigSchema,
   files: COMPLETENESS_FILES,
-  dataFiles: () => [],
   async run(i, c, dir) {
     const inj = c.injection;
     const { zEdges, mEdges } = completenessGrid(inj.zRange);

@@ -150,7 +150,7 @@ async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
       const allImages = Object.fromEntries(plan.bands.map((b) => [b, ref(img(b))]));
       jobs.push(job(detectStage, `${P}detect`, { images: plan.detectBands.map((b) => ref(img(b))), ...(main ? { thresholdsFrom: ref(main) } : {}) },
         { bands: plan.detectBands, mode: cfg.detectMode, extract: cfg.extract }, [...plan.detectBands.map(img), ...(main ? [main] : [])], L('detect'), g));
-      jobs.push(job(photometryStage, `${P}photometry`, { field: fieldDir, detect: ref(`${P}detect`), images: allImages, refBand: plan.detectBands[0] },
+      jobs.push(job(photometryStage, `${P}photometry`, { field: fieldDir, detect: ref(`${P}detect`), images: allImages, refBand: plan.detectBands[0], workers: cfg.workers },
         cfg.photometry, [`${P}detect`, ...plan.bands.map(img), ...deps], L('photometry'), g));
       jobs.push(job(selectStage, `${P}select`, { catalogue: ref(`${P}photometry`), bands: plan.bands, ...(main ? {} : { stampImages: allImages }) },
         { presets: plan.presets }, [`${P}photometry`, ...(main ? [] : plan.bands.map(img))], L('select'), g));

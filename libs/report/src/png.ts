@@ -2,10 +2,14 @@
 // can be shared by several images, so that a co-add and its denoised version are shown on the same
 // scale (Lupton et al. 2004 for the arcsinh stretch).
 import { PNG } from 'pngjs';
+import { quantileSorted } from '@asteris/core';
 
 export interface Stretch { lo: number; hi: number; kind: 'asinh' | 'linear'; /** asinh softening as a fraction of (hi − lo) */ soft?: number }
 
-/** Percentile limits over the finite values of one or more images (sampled for speed). */
+/**
+ * Percentile limits (pLo, pHi in per cent) over the finite values of one or more images (sampled for
+ * speed), interpolated between samples (@asteris/core quantileSorted, d3-array's).
+ */
 export function stretchLimits(images: ArrayLike<number>[], pLo = 0.5, pHi = 99.7, maxSamples = 200_000): { lo: number; hi: number } {
   const vals: number[] = [];
   for (const img of images) {
@@ -17,9 +21,8 @@ export function stretchLimits(images: ArrayLike<number>[], pLo = 0.5, pHi = 99.7
   }
   if (vals.length === 0) return { lo: 0, hi: 1 };
   vals.sort((a, b) => a - b);
-  const q = (p: number) => vals[Math.min(vals.length - 1, Math.max(0, Math.round((p / 100) * (vals.length - 1))))]!;
-  const lo = q(pLo);
-  let hi = q(pHi);
+  const lo = quantileSorted(vals, pLo / 100);
+  let hi = quantileSorted(vals, pHi / 100);
   if (!(hi > lo)) hi = lo + 1;
   return { lo, hi };
 }

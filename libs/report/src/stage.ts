@@ -97,7 +97,6 @@ export const reportStage = defineStage<ReportInputs, ReportConfig, { html: strin
   package: '@asteris/report',
   schema: ReportConfigSchema,
   files: REPORT_FILES,
-  dataFiles: () => [],
   async run(i, c, dir) {
     const overview = c.showBands.filter((b) => i.images[b]).map((b) => overviewPanel(b, i.images[b]!));
     const lfSvg = i.lf && existsSync(i.lf.svg) ? readFileSync(i.lf.svg, 'utf8') : undefined;

@@ -1,7 +1,7 @@
 // Postage stamps: one PNG per candidate, a column per band (sorted by wavelength), top row co-add,
 // bottom row denoised when both are given; arcsinh stretch (Lupton et al. 2004 style) with ONE set of
 // limits shared by every panel of the candidate, so band-to-band brightness is comparable.
-import { MAD_TO_SIGMA, cutout, medianSorted } from '@asteris/core';
+import { MAD_TO_SIGMA, cutout, medianSorted, quantileSorted } from '@asteris/core';
 import { PNG } from 'pngjs';
 import { readImage, Wcs, nJyPerPixelScale } from '@asteris/fits';
 import { SelectError } from './errors.ts';
@@ -24,7 +24,7 @@ export function stampStretch(panels: StampPanel[]): { lo: number; hi: number; so
   const all: number[] = [];
   for (const p of panels) for (const v of p.data) if (Number.isFinite(v)) all.push(v);
   all.sort((a, b) => a - b);
-  const p995 = all.length ? all[Math.min(all.length - 1, Math.floor(0.995 * all.length))] : 1;
+  const p995 = all.length ? quantileSorted(all, 0.995) : 1;
   const lo = -2 * s;
   return { lo, hi: Math.max(p995, lo + 10 * s), soft: s };
 }

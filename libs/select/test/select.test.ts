@@ -140,13 +140,13 @@ describe('selection', () => {
     expect(c.rows[0].name).toBe('a, b');
     expect(c.rows[1].ra).toBeNaN();
     expect(c.rows[1].dec).toBeNaN();
-    expect(() => parseCatalogueCsv('a,b\n1,2,3\n', 'r.csv')).toThrow(/r\.csv: line 2 has 3 fields, header has 2/);
+    expect(() => parseCatalogueCsv('a,b\n1,2,3\n', 'r.csv')).toThrow(/r\.csv: line 2: 3 fields, header has 2/);
     expect(() => parseCatalogueCsv('', 'e.csv')).toThrow(/e\.csv: catalogue is empty/);
     // a quoted field may span lines; errors still name the physical line of the bad row
     const m = parseCatalogueCsv('# comment\nid,note\n1,"two\nlines, ""quoted"""\n2,ok\n', 'm.csv');
     expect(m.rows.map((r) => r.note)).toEqual(['two\nlines, "quoted"', 'ok']);
-    expect(() => parseCatalogueCsv('id,note\n1,"a\nb"\n2,x,y\n', 'm.csv')).toThrow(/m\.csv: line 4 has 3 fields, header has 2/);
-    expect(() => parseCatalogueCsv('id,note\n1,"open\n', 'q.csv')).toThrow(/q\.csv: unterminated quoted field starting on line 2/);
+    expect(() => parseCatalogueCsv('id,note\n1,"a\nb"\n2,x,y\n', 'm.csv')).toThrow(/m\.csv: line 4: 3 fields, header has 2/);
+    expect(() => parseCatalogueCsv('id,note\n1,"open\n', 'q.csv')).toThrow(/q\.csv: line 2: unterminated quoted field/);
     expect(nJyFromAbMag(31.4)).toBe(1);
   });
 });

@@ -10,6 +10,6 @@ export { makeExposure, DQ, DEFAULT_SKY_MJYSR, type NoiseParams } from './noise.t
 export { galaxySed, highzSed, brownDwarfSed, type SourceKind } from './sed.ts';
 export { type TruthSource } from './populations.ts';
 export { Rng, deriveSeed } from '@asteris/core';
-export { injectSources, drawInjections, injectionCsv, bandPsf, renderPsf, type InjectOptions, type InjectResult, type InjectedSource, type InjectKind } from './inject.ts';
+export { injectSources, checkInjectTarget, drawInjections, injectionCsv, bandPsf, renderPsf, type InjectOptions, type InjectResult, type InjectedSource, type InjectKind } from './inject.ts';
 export { stackFromMosaic, type MosaicStackOptions } from './mosaic.ts';
 export { simulateStage, injectStage, simOversample, InjectionConfigSchema, InjectConfigSchema, SIMULATE_FILES, INJECT_FILES, type InjectionConfig, type InjectConfig, type SimulateInputs, type InjectInputs } from './stage.ts';

@@ -135,14 +135,21 @@ function toWriteHdus(hdus: Hdu[]): WriteHdu[] {
     : { header: h.header, name: h.name, table: h.columns as never });
 }
 
+/** The field and the resolved output directory of an injection; throws FieldError unless `outDir` differs from the field and is new or empty. */
+export function checkInjectTarget(fieldDir: string, outDir: string): { field: Field; out: string } {
+  const field = loadField(fieldDir);
+  const out = resolve(outDir);
+  if (out === field.dir) throw new FieldError('output directory must differ from the input field', out);
+  if (existsSync(out) && readdirSync(out).length > 0) throw new FieldError('output directory exists and is not empty', out);
+  return { field, out };
+}
+
 /**
  * Inject sources into every exposure of `fieldDir`, writing a new field to `outDir` (field.json, exposures,
  * PSFs and truth copied; `injected.csv` lists the injections). `outDir` must differ from `fieldDir`.
  */
 export function injectSources(fieldDir: string, outDir: string, opts: InjectOptions): InjectResult {
-  const field = loadField(fieldDir);
-  const out = resolve(outDir);
-  if (out === field.dir) throw new FieldError('output directory must differ from the input field', out);
+  const { field, out } = checkInjectTarget(fieldDir, outDir);
   const { width, height, header } = fieldGeometry(field);
   let pixToSky: (x: number, y: number) => [number, number] = () => [NaN, NaN];
   try {
@@ -150,7 +157,6 @@ export function injectSources(fieldDir: string, outDir: string, opts: InjectOpti
     pixToSky = (x, y) => w.pixelToSky(x, y);
   } catch { /* no WCS: ra/dec left empty */ }
   const list = opts.sources ?? drawInjections(field, width, height, pixToSky, opts);
-  if (existsSync(out) && readdirSync(out).length > 0) throw new FieldError('output directory exists and is not empty', out);
   // Everything is written into a temporary sibling that becomes `out` only when complete, so a bad
   // exposure (or a kill) never leaves a half-written field behind.
   const finalOut = out;

@@ -21,10 +21,13 @@ export const simulateStage = defineStage<SimulateInputs, Record<string, never>, 
   async run(i, _c, dir, ctx) {
     const spec = readSpecFile(i.spec);
     let done = 0;
-    await simulateField(spec, dir, {
+    const res = await simulateField(spec, dir, {
       workers: i.workers,
       onProgress: (m) => { if (/ done$/.test(m)) done++; ctx?.progress(done, spec.bands.length, m); },
     });
+    const kinds: Record<string, number> = {};
+    for (const s of res.truth) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
+    return { bands: res.bands.length, exposures: res.bands[0]?.exposures.length ?? 0, sources: res.truth.length, kinds, seconds: res.seconds };
   },
   read: (dir) => ({ field: dir }),
 });
@@ -39,8 +42,14 @@ export const InjectionConfigSchema = z.object({
 }).strict();
 export type InjectionConfig = z.infer<typeof InjectionConfigSchema>;
 
+/**
+ * The inject stage's config: the runner's injection (high-z galaxies in zRange); `asteris inject` also
+ * sets `kind` (default 'highz'), `margin` (px from the edges, default 10) and may leave zRange to the
+ * library's 8.5–17.
+ */
 export const InjectConfigSchema = z.object({
-  n: z.number().int().min(1), magRange: z.tuple([z.number(), z.number()]), zRange: z.tuple([z.number(), z.number()]), seed: z.number().int(),
+  n: z.number().int().min(1), magRange: z.tuple([z.number(), z.number()]), zRange: z.tuple([z.number(), z.number()]).optional(), seed: z.number().int(),
+  kind: z.enum(['point', 'sersic', 'highz']).optional(), margin: z.number().min(0).optional(),
 }).strict();
 export type InjectConfig = z.infer<typeof InjectConfigSchema>;
 
@@ -52,9 +61,9 @@ export const injectStage = defineStage<InjectInputs, InjectConfig, { field: stri
   files: INJECT_FILES,
   dataFiles: (i) => loadField(i.field).bands.flatMap((b) => b.exposures),
   async run(i, c, dir) {
-    const res = injectSources(i.field, join(dir, INJECT_FILES.field), { n: c.n, mag: c.magRange, kind: 'highz', zRange: c.zRange, seed: c.seed });
+    const res = injectSources(i.field, join(dir, INJECT_FILES.field), { n: c.n, mag: c.magRange, kind: c.kind ?? 'highz', zRange: c.zRange, seed: c.seed, margin: c.margin });
     copyFileSync(res.listFile, join(dir, INJECT_FILES.list));
-    return { n: res.sources.length };
+    return { n: res.sources.length, bands: res.field.bands.length };
   },
   read: (dir) => ({ field: join(dir, INJECT_FILES.field), list: join(dir, INJECT_FILES.list) }),
 });

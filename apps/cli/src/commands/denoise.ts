@@ -1,7 +1,9 @@
 // `asteris denoise <field> --model lite|asteris4|asteris8|<file.onnx> --out <dir>` (issue 5).
-// Per band: the ASTERIS-denoised image and the co-add from the same preprocessing (the fair
-// baseline), both on the exposures' pixel grid with provenance keys (docs/asteris.md).
-import { mkdirSync } from 'node:fs';
+// Per band, the images stage's products (the same Stage.run as `asteris run`) in <out>/<BAND>/:
+// denoised.fits (ASTERIS), raw.fits (the co-add from the same preprocessing, the fair baseline) and
+// coadd.fits (the stage's co-add with ERR: clipped mean, or inverse-variance weighted with --ivw), all on
+// the exposures' pixel grid with provenance keys (docs/asteris.md); denoise.json sums them up.
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '@asteris/core';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -27,8 +29,8 @@ function intOpt(v: string | undefined, name: string): number | undefined {
 }
 
 export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s: string) => void = (s) => process.stderr.write(s)): Promise<void> {
-  const [{ denoiseStack, bandModel }, { writeImage }, { loadField, readExposureStack }, { coadd }] = await Promise.all([
-    import('@asteris/asteris'), import('@asteris/fits'), import('@asteris/field'), import('@asteris/stack'),
+  const [{ imagesStage, ImagesConfigSchema, bandModel }, { loadField }, { parseSection, ConfigError, tmpSibling }] = await Promise.all([
+    import('@asteris/asteris'), import('@asteris/field'), import('@asteris/core'),
   ]);
   const field = loadField(fieldDir);
   const want = o.bands ? o.bands.split(',').map((b) => b.trim().toUpperCase()).filter(Boolean) : null;
@@ -44,27 +46,42 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
   // each band its own model (the images stage's rule: e.g. asteris4_nrcshort / _nrclong); fail fast, before reading any exposure
   if (o.model === 'none') throw new UsageError("--model none: give a model (lite, asteris4, asteris8 or an .onnx file)");
   for (const b of bands) bandModel(o.model, b.name);
+  // the images stage's config: --ivw makes its co-add.fits the inverse-variance-weighted co-add
+  let config;
+  try {
+    config = parseSection(ImagesConfigSchema, {
+      denoiser: o.model, coadd: o.ivw ? 'ivw' : 'clipped-mean', ...(tileSize !== undefined ? { tileSize } : {}),
+      ...(overlap !== undefined ? { overlap } : {}), ...(o.restore ? {} : { restore: false }),
+    }, 'asteris denoise');
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message.replace('tileSize', '--tile'));
+    throw e;
+  }
   mkdirSync(o.out, { recursive: true });
   const summary: Record<string, unknown>[] = [];
   for (const band of bands) {
-    const { images, errs } = readExposureStack(band);
-    log(`[denoise] ${band.name}: ${images.length} exposures, ${images[0]?.width}×${images[0]?.height}, model ${o.model}\n`);
+    log(`[denoise] ${band.name}: ${band.exposures.length} exposures, model ${o.model}\n`);
     const t0 = performance.now();
-    const res = await denoiseStack(images, {
-      model: o.model, tileSize, overlap, workers, restoreClipPart: o.restore, band: band.name,
-      onProgress: (d, n) => log(`\r[denoise] ${band.name}: tile ${d}/${n}`),
-    });
+    // the runner's images stage (same Stage.run) into a temporary directory that becomes <out>/<BAND>
+    const dest = join(o.out, band.name);
+    const tmp = tmpSibling(dest);
+    mkdirSync(tmp);
+    let info: Record<string, unknown>;
+    try {
+      info = (await imagesStage.run({ field: field.dir, band: band.name, workers }, config, tmp, {
+        progress: (d, n) => log(`\r[denoise] ${band.name}: tile ${d}/${n}`),
+      })) ?? {};
+      rmSync(dest, { recursive: true, force: true });
+      renameSync(tmp, dest);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
     log('\n');
     const seconds = (performance.now() - t0) / 1000;
-    writeImage(join(o.out, `${band.name}_denoised.fits`), res.denoised);
-    writeImage(join(o.out, `${band.name}_coadd.fits`), res.coadd);
-    if (o.ivw) {
-      const c = coadd(images, errs, 'ivw');
-      writeImage(join(o.out, `${band.name}_ivw.fits`), c.image, [{ name: 'ERR', header: c.err.header, data: c.err.data, shape: [c.err.width, c.err.height] }]);
-    }
-    const { box, norm, frames, nTiles, tileSize: ts, workers: wk, modelPath, modelSha256, secondsNet } = res.info;
-    summary.push({ band: band.name, exposures: images.length, frames, box, norm, nTiles, tileSize: ts, workers: wk, modelPath, modelSha256, seconds, secondsNet });
-    log(`[denoise] ${band.name}: done in ${seconds.toFixed(1)} s (${((secondsNet * 1e6) / (images[0]!.width * images[0]!.height)).toFixed(1)} µs/pixel in the network stage)\n`);
+    const { model: _m, ...rest } = info;
+    summary.push({ band: band.name, ...rest, files: Object.values(imagesStage.files).map((f) => `${band.name}/${f}`), seconds });
+    const net = typeof info['secondsNet'] === 'number' && field.width && field.height ? ` (${(((info['secondsNet'] as number) * 1e6) / (field.width! * field.height!)).toFixed(1)} µs/pixel in the network stage)` : '';
+    log(`[denoise] ${band.name}: done in ${seconds.toFixed(1)} s${net}\n`);
   }
   writeFileAtomic(join(o.out, 'denoise.json'), JSON.stringify({ field: field.name, model: o.model, bands: summary }, null, 2));
 }
@@ -74,14 +91,14 @@ export function register(program: Command): void {
     .command('denoise')
     .description('ASTERIS-denoise every band of a field; also writes the co-add from the same preprocessing')
     .argument('<field>', 'field directory (field.json + <BAND>/*.fits)')
-    .requiredOption('--out <dir>', 'output directory: <BAND>_denoised.fits, <BAND>_coadd.fits, denoise.json')
+    .requiredOption('--out <dir>', 'output directory: <BAND>/denoised.fits, <BAND>/raw.fits (same-preprocessing co-add), <BAND>/coadd.fits, denoise.json')
     .option('--model <name>', 'lite | asteris4 | asteris8 | path to an .onnx file', 'lite')
     .option('--bands <list>', 'comma-separated subset of bands')
     .option('--tile <px>', 'tile edge in pixels, multiple of 8 (default 256; reference 800)')
     .option('--overlap <f>', 'tile overlap fraction (default 0.1)')
     .option('--workers <n>', 'inference worker threads (0 = one in-process session)')
     .option('--no-restore', 'do not add back the bright clipped excess (bright sources stay flattened)')
-    .option('--ivw', 'also write the inverse-variance-weighted co-add <BAND>_ivw.fits (libs/stack)')
+    .option('--ivw', '<BAND>/coadd.fits is the inverse-variance-weighted co-add (default: clipped mean; libs/stack)')
     .action(async (field: string, o: DenoiseCliOptions) => {
       await runDenoise(field, o);
     });

@@ -1,6 +1,10 @@
 // `asteris inject <field> --out <field2> --n 500 --mag 26:31.5 --kind point|sersic|highz [--seed N] [--z 8.5:17]` (issue 3).
-// Adds artificial sources to every exposure of every band and writes injected.csv (docs/sim.md).
+// Adds artificial sources to every exposure of every band and writes injected.csv (docs/sim.md), through
+// the inject stage the runner uses (@asteris/sim injectStage).
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { tmpSibling } from '@asteris/core';
 import { UsageError } from '../errors.ts';
 
 export interface InjectCliOptions { out: string; n: string; mag: string; kind: string; seed?: string; z?: string; margin?: string }
@@ -20,13 +24,28 @@ export async function runInject(field: string, o: InjectCliOptions, log: (s: str
   if (!['point', 'sersic', 'highz'].includes(o.kind)) throw new UsageError(`--kind: expected point, sersic or highz, got '${o.kind}'`);
   const seed = o.seed === undefined ? 1 : Number(o.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got '${o.seed}'`);
+  const margin = o.margin === undefined ? undefined : Number(o.margin);
+  if (margin !== undefined && !(margin >= 0)) throw new UsageError(`--margin: expected a non-negative number of pixels, got '${o.margin}'`);
+  const config = {
+    n, magRange: range(o.mag, 'mag'), kind: o.kind as 'point' | 'sersic' | 'highz', seed,
+    ...(o.z ? { zRange: range(o.z, 'z') } : {}), ...(margin !== undefined ? { margin } : {}),
+  };
   const t0 = Date.now();
-  const res = sim.injectSources(field, o.out, {
-    n, mag: range(o.mag, 'mag'), kind: o.kind as 'point' | 'sersic' | 'highz', seed,
-    zRange: o.z ? range(o.z, 'z') : undefined, margin: o.margin === undefined ? undefined : Number(o.margin),
-  });
-  log(`injected ${res.sources.length} ${o.kind} source(s) into ${res.field.bands.length} band(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${res.field.dir} (list: ${res.listFile})\n`);
-  return res.listFile;
+  // the runner's inject stage (same Stage.run) into a temporary sibling of --out; its injected field
+  // (field.json, exposures, injected.csv) then becomes --out
+  const { out } = sim.checkInjectTarget(field, o.out);
+  const tmp = tmpSibling(out);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const r = (await sim.injectStage.run({ field }, sim.InjectConfigSchema.parse(config), tmp)) as { n: number; bands: number };
+    rmSync(out, { recursive: true, force: true }); // (absent or empty)
+    renameSync(sim.injectStage.read(tmp).field, out);
+    const listFile = join(out, sim.INJECT_FILES.list);
+    log(`injected ${r.n} ${o.kind} source(s) into ${r.bands} band(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${out} (list: ${listFile})\n`);
+    return listFile;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 export function register(program: Command): void {

@@ -67,10 +67,11 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
   if (skipped.length) {
     const byReason = new Map<string, number[]>();
     for (const s of skipped) {
-      const key = s.reason.replace(/ = "[^"]*"/, '').replace(/at z = [\d.]+/, 'at its z');
+      // the reason without its line and cell value (`line L, column C: "v" problem` → `column C problem`)
+      const key = s.reason.replace(/^line \d+(, |: )/, '').replace(/: "[^"]*" /, ' ').replace(/at z = [\d.]+/, 'at its z');
       byReason.set(key, [...(byReason.get(key) ?? []), s.row]);
     }
-    for (const [why, rows] of byReason) log(`warning: skipped ${rows.length} row(s) of ${candidatesCsv}: ${why} (rows ${rows.slice(0, 8).join(', ')}${rows.length > 8 ? ', …' : ''})\n`);
+    for (const [why, rows] of byReason) log(`warning: skipped ${rows.length} row(s) of ${candidatesCsv}: ${why} (lines ${rows.slice(0, 8).join(', ')}${rows.length > 8 ? ', …' : ''})\n`);
   }
   if (cands.length === 0) throw new lf.LumfuncError(`no usable candidates${skipped.length ? ` (${skipped.length} row(s) skipped as invalid)` : ''}`, candidatesCsv);
   let comp;

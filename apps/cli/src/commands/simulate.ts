@@ -1,6 +1,9 @@
 // `asteris simulate` (issue 3): mock NIRCam fields from a spec, or semi-real stacks from a mosaic.
 //   asteris simulate --spec data/demo/field.json --out DIR [--seed N] [--size WxH] [--nexp N] [--bands F115W,F444W] [--workers 2]
 //   asteris simulate --from-mosaic sci.fits --weight wht.fits --nexp 8 --out DIR [--band F115W] [--seed N] [--correlation drizzle]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 
@@ -31,7 +34,8 @@ export async function runSimulate(o: SimulateCliOptions, log: (s: string) => voi
     return f.dir;
   }
   if (!o.spec) throw new UsageError('give --spec <field.json> (e.g. data/demo/field.json) or --from-mosaic <sci.fits>');
-  const spec = sim.readSpecFile(o.spec) as Record<string, unknown>;
+  const raw = sim.readSpecFile(o.spec) as Record<string, unknown>;
+  const spec: Record<string, unknown> = { ...raw };
   const seed = int(o.seed, 'seed', 0, 2 ** 31);
   if (seed !== undefined) spec.seed = seed;
   const nexp = int(o.nexp, 'nexp', 1, 64);
@@ -43,14 +47,24 @@ export async function runSimulate(o: SimulateCliOptions, log: (s: string) => voi
   }
   if (o.bands !== undefined) spec.bands = o.bands.split(',').map((s) => s.trim()).filter(Boolean);
   if (o.name !== undefined) spec.name = o.name;
-  const res = await sim.simulateField(sim.parseSpec(spec, o.spec), o.out, {
-    workers: int(o.workers, 'workers', 0, 64), onProgress: (m) => log(`  ${m}\n`),
-  });
-  const kinds: Record<string, number> = {};
-  for (const s of res.truth) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
-  log(`simulated ${res.bands.length} band(s) × ${res.bands[0]?.exposures.length ?? 0} exposures, ${res.truth.length} sources (${Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join(', ')}) in ${res.seconds.toFixed(1)} s → ${res.dir}\n`);
-  return res.dir;
+  const workers = int(o.workers, 'workers', 0, 64);
+  // errors name the user's spec file; the overridden spec then goes to the simulate stage as a file
+  sim.parseSpec(spec, o.spec);
+  const overridden = Object.keys(spec).some((k) => spec[k] !== raw[k]);
+  const tmp = overridden ? mkdtempSync(join(tmpdir(), 'asteris-spec-')) : null;
+  try {
+    const specFile = tmp ? join(tmp, 'field.json') : o.spec;
+    if (tmp) writeFileSync(specFile, JSON.stringify(spec));
+    // the runner's simulate stage (same Stage.run), into --out
+    const r = (await sim.simulateStage.run({ spec: specFile, workers }, {}, o.out, { progress: (_d, _t, m) => log(`  ${m ?? ''}\n`) })) as unknown as SimulateSummary;
+    log(`simulated ${r.bands} band(s) × ${r.exposures} exposures, ${r.sources} sources (${Object.entries(r.kinds).map(([k, v]) => `${k} ${v}`).join(', ')}) in ${r.seconds.toFixed(1)} s → ${resolve(o.out)}\n`);
+    return sim.simulateStage.read(resolve(o.out)).field;
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
 }
+
+interface SimulateSummary { bands: number; exposures: number; sources: number; kinds: Record<string, number>; seconds: number }
 
 export function register(program: Command): void {
   program

@@ -2,7 +2,7 @@
 // number formatting so CSV → number is exact; NaN written as 'NaN'; RFC 4180 through @asteris/core's
 // csv-parse/csv-stringify) and FITS binary table (via @asteris/fits).
 import { readFileSync } from 'node:fs';
-import { CsvError, parseCsv, toCsv, writeFileAtomic as coreWriteFileAtomic } from '@asteris/core';
+import { CsvError, csvMessage, parseCsv, toCsv, writeFileAtomic as coreWriteFileAtomic } from '@asteris/core';
 
 import { Header, readFits, writeTable } from '@asteris/fits';
 import { PhotometryError } from '../errors.ts';
@@ -66,7 +66,7 @@ export function parseCatalogueCsv(text: string, file = 'catalogue'): Catalogue {
     for (let j = 0; j < names.length; j++) {
       const v = parseNumber(vals[j]!);
       if (Number.isNaN(v) && !/^\s*nan\s*$/i.test(vals[j]!) && vals[j]!.trim() !== '') {
-        throw new PhotometryError(`line ${table.lines[i]}, column ${names[j]}: not a number ('${vals[j]}')`, undefined, file);
+        throw new PhotometryError(csvMessage(`not a number ('${vals[j]}')`, { line: table.lines[i], column: names[j] }), undefined, file);
       }
       row[names[j]!] = v;
     }

@@ -14,8 +14,7 @@
 // calling thread. On a busy machine (load average > cores) Linux's autogroup scheduling gives the
 // process a share of the CPU regardless of its thread count, so by default the pool is not used there.
 import { availableParallelism, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '@asteris/core';
+import { WorkerJobError, WorkerPool, workerExecArgv } from '@asteris/core';
 import { PhotometryError } from '../errors.ts';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import {
@@ -23,6 +22,7 @@ import {
   type BandInput, type BandMeasurement, type BandPixels, type Detection, type ForcedPhotometryOptions,
 } from '../phot/forced.ts';
 import type { Psf } from '../psf/psf.ts';
+import type { BandFailure, BandReply, BandTask } from './worker.ts';
 
 export interface ParallelOptions {
   /** worker threads (default min(2, available cores), or 1 when the 1-min load average exceeds the
@@ -42,9 +42,14 @@ function pixelsOf(b: BandInput): BandPixels {
   return { name: b.name, image: { data: own(b.image.data as Float32Array) }, err: b.err ? { data: own(b.err.data as Float32Array) } : undefined, psf };
 }
 
-interface WorkerReply {
-  id?: number; ok?: boolean; ready?: boolean; result?: BandMeasurement; logs?: string[];
-  error?: { message: string; photometry: boolean; band?: string; file?: string; stack?: string };
+/** A worker failure as the error the single-threaded path would throw (a PhotometryError naming the band). */
+function workerError(e: Error): Error {
+  if (!(e instanceof WorkerJobError)) return new PhotometryError(`photometry worker failed: ${e.message}`);
+  const d = (e.detail ?? { photometry: false }) as BandFailure;
+  if (!d.photometry) { const err = new Error(e.message); if (d.stack) err.stack = d.stack; return err; }
+  const err = new PhotometryError('', d.band, d.file);
+  err.message = e.message;
+  return err;
 }
 
 /**
@@ -69,50 +74,23 @@ export async function forcedPhotometryParallel(
     return assembleCatalogue(job, bands.map((_, k) => inline(k, log)));
   }
 
-  const nWorkers = Math.min(threads, nb);
   const seg = new Int32Array(new SharedArrayBuffer(det.segmentation.byteLength));
   seg.set(det.segmentation);
   const results: (BandMeasurement | undefined)[] = new Array(nb);
   const logs: (string[] | undefined)[] = new Array(nb);
-  let next = 0, done = 0, flushed = 0;
-  let failed: Error | null = null;
-  let finish!: () => void, fail!: (e: Error) => void;
-  const allDone = new Promise<void>((res, rej) => { finish = res; fail = rej; });
-  allDone.catch(() => {}); // handled below
+  let flushed = 0;
   // band logs in band order, as soon as the earlier bands are done
-  const complete = (k: number, m: BandMeasurement, l: string[]): void => {
-    results[k] = m; logs[k] = l; done++;
+  const complete = (k: number, r: BandReply): void => {
+    results[k] = r.m; logs[k] = r.logs;
     while (flushed < nb && logs[flushed]) { for (const s of logs[flushed]!) log(s); flushed++; }
-    if (done === nb) finish();
   };
-  const abort = (e: Error): void => { if (!failed) { failed = e; fail(e); } };
-
-  const workers: Worker[] = [];
-  const dispatch = (w: Worker): void => {
-    if (failed || next >= nb) return;
-    const k = next++;
-    w.postMessage({ id: k, band: pixelsOf(bands[k]), scale: job.scales[k], matchTo: job.matchTo[k], sources: det.sources, seg, plan: job.plan });
-  };
-  for (let i = 0; i < nWorkers; i++) {
-    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { execArgv: workerExecArgv() });
-    w.on('message', (m: WorkerReply) => {
-      if (m.ready) { dispatch(w); return; }
-      if (m.ok) { complete(m.id!, m.result!, m.logs ?? []); dispatch(w); return; }
-      const e = m.error!;
-      const err = e.photometry ? new PhotometryError('', e.band, e.file) : new Error(e.message);
-      if (e.photometry) err.message = e.message;
-      if (e.stack && !e.photometry) err.stack = e.stack;
-      abort(err);
-    });
-    w.on('error', (e) => abort(new PhotometryError(`photometry worker failed: ${e.message}`)));
-    w.on('exit', (code) => { if (done < nb && code !== 0) abort(new PhotometryError(`photometry worker exited with code ${code}`)); });
-    workers.push(w);
-  }
+  // bands queued in order; each worker takes the next one when it is free (its boot included)
+  const pool = new WorkerPool<BandTask, BandReply>(new URL('./worker-boot.mjs', import.meta.url), Math.min(threads, nb), { execArgv: workerExecArgv() });
   try {
-    if (done < nb) await allDone;
+    await Promise.all(bands.map((b, k) => pool.run({ band: pixelsOf(b), scale: job.scales[k]!, matchTo: job.matchTo[k], sources: det.sources, seg, plan: job.plan })
+      .then((r) => complete(k, r), (e: Error) => { throw workerError(e); })));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
-  if (failed) throw failed;
   return assembleCatalogue(job, results as BandMeasurement[]);
 }

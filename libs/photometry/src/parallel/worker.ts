@@ -1,12 +1,12 @@
-// Photometry worker thread: measures one band per task with the same measureBand as the
-// single-threaded path (so the bytes are the same) and posts the result back.
-import { parentPort } from 'node:worker_threads';
-import { measureBand, type BandPixels, type BandPlan, type DetectionSource } from '../phot/forced.ts';
+// Photometry worker thread (@asteris/core's WorkerPool protocol): measures one band per job with the same
+// measureBand as the single-threaded path (so the bytes are the same) and returns it with the band's log
+// lines. A PhotometryError's band and file come back as the failure's detail.
+import { serveWorker } from '@asteris/core';
+import { measureBand, type BandMeasurement, type BandPixels, type BandPlan, type DetectionSource } from '../phot/forced.ts';
 import type { Psf } from '../psf/psf.ts';
 import { PhotometryError } from '../errors.ts';
 
 export interface BandTask {
-  id: number;
   band: BandPixels;
   scale: number;
   matchTo?: Psf;
@@ -15,18 +15,13 @@ export interface BandTask {
   seg: Int32Array;
   plan: BandPlan;
 }
+export interface BandReply { m: BandMeasurement; logs: string[] }
+export interface BandFailure { photometry: boolean; band?: string; file?: string; stack?: string }
 
-const port = parentPort!;
-port.on('message', (t: BandTask) => {
+serveWorker((t: BandTask): BandReply => {
   const logs: string[] = [];
-  try {
-    const m = measureBand(t.band, t.scale, t.matchTo, t.sources, t.seg, t.plan, (s) => logs.push(s));
-    const transfer = [...m.aper, ...m.aperErr, m.aperFlags, m.kron, m.kronErr, m.kronCrowded].map((a) => a.buffer as ArrayBuffer);
-    port.postMessage({ id: t.id, ok: true, result: m, logs }, transfer);
-  } catch (e) {
-    const err = e as Error;
-    port.postMessage({ id: t.id, ok: false, logs, error: { message: err.message, photometry: e instanceof PhotometryError,
-      band: (e as PhotometryError).band, file: (e as PhotometryError).file, stack: err.stack } });
-  }
+  const m = measureBand(t.band, t.scale, t.matchTo, t.sources, t.seg, t.plan, (s) => logs.push(s));
+  return { m, logs };
+}, ({ m }) => [...m.aper, ...m.aperErr, m.aperFlags, m.kron, m.kronErr, m.kronCrowded].map((a) => a.buffer as ArrayBuffer), {
+  errorDetail: (e): BandFailure => ({ photometry: e instanceof PhotometryError, band: (e as PhotometryError).band, file: (e as PhotometryError).file, stack: (e as Error).stack }),
 });
-port.postMessage({ ready: true });
