@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { defineStage, writeFileAtomic } from '@asteris/core';
 import { readFits, readImage, writeFits, nJyPerPixelScale, labelImageHeader, Wcs, type Header, type Image } from '@asteris/fits';
 import { detectionBank, robustStd } from './detect/bank.ts';
-import { bankPeaks, calibrateBankOnNulls, meshSubtracted, seededSources, type BankCalibration } from './bankdetect.ts';
+import { bankPeaks, calibrateBankOnNulls, footprintMask, footprintsOf, meshSubtracted, seededSources, type BankCalibration, type Footprints } from './bankdetect.ts';
 import { extractSources, type ExtractOptions, type Source } from './extract.ts';
 import { detectionImage } from './detimage.ts';
 import { segRunsSource } from './detect/segmap.ts';
@@ -298,7 +298,7 @@ function runSextractor(x: RunCtx): { paths: DetectPath[]; record: Record<string,
 }
 
 /** Per-path record of a bank calibration in thresholds.json. */
-interface BankPathRecord extends BankCalibration { nullKind: 'null' | 'negated'; unsegmented: number; nDetected: number; nPeaks: number }
+interface BankPathRecord extends BankCalibration { nullKind: 'null' | 'negated'; footprintFraction: number; unsegmented: number; nDetected: number; nPeaks: number }
 
 /** detector 'bank' (default): see the header and bankdetect.ts. */
 function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unknown>; n: number; nFalse: number } {
@@ -328,6 +328,7 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
     let threshold: number, sigma: number[];
     let nullImgs: Image[] = [], nullPeaks: { x: number; y: number }[][] = [], cal: BankCalibration | null = null;
     let nullKind: 'null' | 'negated' = 'null';
+    let fp: Footprints | undefined, maskedFraction = 0;
     if (from) {
       threshold = from[p.id];
       const s = from.sigma?.[p.id];
@@ -338,7 +339,11 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
       // no null stacks (a single exposure, or nulls.count 0): the negated image is the only null left
       if (!nullImgs.length) { nullImgs = [negated(p.img)]; nullKind = 'negated'; }
       const meshed = nullImgs.map(mesh);
-      const r = calibrateBankOnNulls(meshed, bank, area, target);
+      // the field's own footprints: null peaks there could not be separate detections in the field
+      fp = footprintsOf(p.img, p.opts, segT);
+      const mask = nullKind === 'null' ? footprintMask(fp) : undefined;
+      if (mask) { let m = 0; for (const v of mask) m += v; maskedFraction = m / mask.length; }
+      const r = calibrateBankOnNulls(meshed, bank, pixelScale, target, mask);
       // white-noise σ per pixel of the co-add detection image (the Neyman–Pearson ceiling's input)
       if (p.id === 'coadd') pixelNoise = meshed.map((m) => robustStd(m.data)).sort((a, b) => a - b)[meshed.length >> 1]!;
       cal = r.cal; threshold = r.cal.threshold; sigma = r.cal.sigma; nullPeaks = r.nullPeaks;
@@ -346,14 +351,14 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
     thresholds[p.id] = threshold;
     thresholds.sigma![p.id] = sigma;
     const peaks = bankPeaks(mesh(p.img), bank, threshold, sigma);
-    const meas = seededSources(p.img, p.opts, peaks, segT);
+    const meas = seededSources(p.img, p.opts, peaks, segT, fp);
     writeJson(join(dir, p.files.sources), meas.sources);
     writeSegmentation(join(dir, p.files.seg), image.header, meas.segmentation, w, h);
     if (cal) {
       // the false detections, measured like the real ones: the seeded measurement on each null image
       const falseSrc = nullImgs.flatMap((im, k) => seededSources(im, p.opts, nullPeaks[k]!, segT).sources);
       writeJson(join(dir, p.files.falseSources), falseSrc);
-      perPath[p.id] = { ...cal, nullKind, unsegmented: meas.unsegmented, nDetected: meas.sources.length, nPeaks: peaks.length };
+      perPath[p.id] = { ...cal, nullKind, footprintFraction: maskedFraction, unsegmented: meas.unsegmented, nDetected: meas.sources.length, nPeaks: peaks.length };
       if (p.files.sources === F.sources) nFalse = falseSrc.length;
     }
     if (p.files.sources === F.sources) n = meas.sources.length;

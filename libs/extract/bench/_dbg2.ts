@@ -1,0 +1,16 @@
+import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { detectStage } from '../src/index.ts';
+const out = process.argv[2]!;
+const dirs = readdirSync(join(out, 'cache/images')).map((k) => join(out, 'cache/images', k)).filter((d) => existsSync(join(d, 'null_coadd.fits')));
+const bands = dirs.map((d) => readFileSync(join(d, 'manifest.json'), 'utf8').match(/F\d+[WM]/)?.[0] ?? '?');
+const images = dirs.map((d) => ({ coadd: join(d, 'coadd.fits'), denoised: join(d, 'denoised.fits'), nullCoadd: join(d, 'null_coadd.fits'), nullDenoised: join(d, 'null_denoised.fits') }));
+const dir = mkdtempSync(join(tmpdir(), 'np-det-'));
+const t0 = performance.now(), c0 = process.cpuUsage();
+await detectStage.run({ images, bank: { pixelScale: 0.04, psfFwhmArcsec: 0.122 } }, detectStage.schema.parse({ bands, extract: JSON.parse(process.argv[3] ?? '{}') }), dir);
+const cu = process.cpuUsage(c0);
+console.log('wall', ((performance.now() - t0) / 1000).toFixed(1), 'cpu', ((cu.user + cu.system) / 1e6).toFixed(1), dir);
+const t = JSON.parse(readFileSync(join(dir, 'thresholds.json'), 'utf8'));
+for (const [k, v] of Object.entries(t.nullRate) as any) console.log(k, 'thr', v.threshold.toFixed(2), 'rate', v.rate.toFixed(1), '±', v.err.toFixed(1), 'n', v.n, 'fp', v.footprintFraction.toFixed(3), 'det', v.nDetected, 'peaks', v.nPeaks, 'unseg', v.unsegmented);
+console.log('se', t.sextractorFalse);
