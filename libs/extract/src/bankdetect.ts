@@ -58,8 +58,8 @@ export function calibrateBankOnNulls(nulls: Image[], bank: BankKernel[], pixelSc
   const maps = nulls.map((im) => bankMaps(im.data, w, h, bank));
   const sigma = bank.map((_, k) => medianSorted(maps.map((m) => robustStd(m[k]!)).sort((a, b) => a - b), 'upper'));
   const B = Math.min(BANK_BORDER_PX, Math.floor(Math.min(w, h) / 4));
-  // searched null area: inside the border, outside the field's source footprints (mask = 1), where a
-  // noise peak could not be a separate detection in the field either
+  // searched null area: inside the border, outside the field's bright-source footprints (mask = 1), where
+  // a noise peak could not be a separate detection in the field either
   let open = 0;
   for (let y = B; y < h - B; y++) for (let x = B; x < w - B; x++) if (!mask?.[y * w + x]) open++;
   const areaArcmin2 = (open * pixelScale * pixelScale) / 3600;
@@ -213,7 +213,16 @@ export function footprintsOf(image: Image, opts: ExtractOptions, segmentThreshol
   return { sources: res.sources, seg: segRunsToArray(res.segmentationRuns) };
 }
 
-/** Footprint mask (1 = inside any source footprint). */
-export function footprintMask(f: Footprints): Uint8Array {
-  return Uint8Array.from(f.seg, (v) => (v > 0 ? 1 : 0));
+/**
+ * S/N (FLUX_AUTO / error) above which a field source's footprint is masked in the nulls: the residuals of
+ * bright sources about the robust mean (their photon noise, sub-pixel shifts) make null peaks that cannot be
+ * separate detections in the field, where the source's own footprint holds them (demo: the two top null
+ * peaks of the co-add sat on field sources of S/N 5252 and 1245). Noise peaks never reach it.
+ */
+export const MASK_SNR = 20;
+
+/** Footprint mask (1 = inside the footprint of a source with S/N ≥ minSnr). */
+export function footprintMask(f: Footprints, minSnr = MASK_SNR): Uint8Array {
+  const bright = new Set(f.sources.filter((s) => s.snr >= minSnr).map((s) => s.id));
+  return Uint8Array.from(f.seg, (v) => (v > 0 && bright.has(v) ? 1 : 0));
 }

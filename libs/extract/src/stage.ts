@@ -339,7 +339,7 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
       // no null stacks (a single exposure, or nulls.count 0): the negated image is the only null left
       if (!nullImgs.length) { nullImgs = [negated(p.img)]; nullKind = 'negated'; }
       const meshed = nullImgs.map(mesh);
-      // the field's own footprints: null peaks there could not be separate detections in the field
+      // the field's bright-source footprints: null peaks there could not be separate detections in the field
       fp = footprintsOf(p.img, p.opts, segT);
       const mask = nullKind === 'null' ? footprintMask(fp) : undefined;
       if (mask) { let m = 0; for (const v of mask) m += v; maskedFraction = m / mask.length; }
