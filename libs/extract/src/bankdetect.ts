@@ -144,7 +144,7 @@ function kernelFft(k: BankKernel, nx: number, ny: number): { re: Float64Array; i
 /**
  * The image correlated with every bank kernel (NaN and the outside count as 0), by FFT on a zero-padded
  * power-of-two grid, two kernels per inverse transform (real maps in the real and imaginary parts): the
- * same maps as detect/bank.ts's bankFilter (which drops taps below 1e-4 of the peak; differences ≲ 1e-4 σ,
+ * same maps as detect/bank.ts's bankFilter (which drops taps below 1e-4 of the peak; differences ≲ 3e-3 σ,
  * test: libs/extract/test/bank-stage.test.ts), ≈ 5× faster for the r_e = 0.2″ kernel on 512² images.
  */
 export function bankMaps(data: Float32Array, w: number, h: number, bank: BankKernel[]): Float32Array[] {
