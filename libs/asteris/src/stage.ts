@@ -2,17 +2,42 @@
 // 'none', the ASTERIS-denoised image. Each band resolves ITS OWN model (resolveModel(denoiser, band):
 // e.g. lite_nrcshort.onnx for SW bands, lite_nrclong.onnx for LW), and that model's bytes enter the band's
 // cache key through dataFiles.
+// With `nulls.count` K > 0 (the runner asks it for the detection bands of the main field) the stage also
+// writes K null co-adds (libs/stack nullStacks: sign-flip jackknives of the exposures, seeded; the static
+// sky cancels, each exposure's noise and artefacts stay) and, when denoising, the same K null stacks
+// through the same model and tiling: the detect stage sets each path's threshold on its own nulls.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '@asteris/core';
+import { backgroundMap, makeBackground } from '@asteris/extract';
 import { loadField, readExposureStack, type FieldBand } from '@asteris/field';
 import { writeFits, type Image } from '@asteris/fits';
-import { coadd, COADD_METHODS, type CoaddMethod } from '@asteris/stack';
+import { coadd, nullStacks, COADD_METHODS, type CoaddMethod } from '@asteris/stack';
 import { denoiseStack } from './stack.ts';
 import { resolveModel, type ResolvedModel } from './models.ts';
 
-export const IMAGES_FILES = { coadd: 'coadd.fits', denoised: 'denoised.fits', raw: 'raw.fits' } as const;
+export const IMAGES_FILES = {
+  coadd: 'coadd.fits', denoised: 'denoised.fits', raw: 'raw.fits',
+  /** K null co-adds, one image HDU each (NULL1 … NULLK) */
+  nullCoadd: 'null_coadd.fits',
+  /** the same K null stacks denoised (NULL1 … NULLK), when denoising */
+  nullDenoised: 'null_denoised.fits',
+} as const;
+
+/** HDU name of null stack k (0-based) in null_coadd.fits / null_denoised.fits. */
+export const nullHdu = (k: number): string => `NULL${k + 1}`;
+
+/**
+ * Null stacks of the images stage (docs/pipeline.md "Null stacks"). count K = 2 by default: the demo's 4
+ * detection bands then denoise 8 more stacks (≈ +1 s each on this machine's 512² bands); a larger K
+ * resolves lower false-rate targets (the calibration needs target × K × area ≥ 1).
+ */
+export const NullsConfigSchema = z.object({
+  count: z.number().int().min(0).max(64).default(2).describe('null stacks K per detection band (0: none)'),
+  mode: z.enum(['signflip', 'residual']).default('signflip').describe('signflip: balanced ±1 jackknife; residual: independent signs'),
+  seed: z.number().int().default(1).describe('seed of the sign draws'),
+}).strict();
 export const DENOISER_NAMES = ['lite', 'asteris4', 'asteris8', 'none'] as const;
 const MIN_FRAMES: Record<string, number> = { asteris4: 4, asteris8: 8 };
 
@@ -24,6 +49,7 @@ export const ImagesConfigSchema = z.object({
   overlap: z.number().min(0).lt(0.5).optional(),
   /** add back the bright clipped excess (default true; `asteris denoise --no-restore` sets false) */
   restore: z.boolean().optional(),
+  nulls: NullsConfigSchema.default({ count: 2, mode: 'signflip', seed: 1 }),
 }).strict();
 export type ImagesConfig = z.infer<typeof ImagesConfigSchema>;
 
@@ -46,7 +72,7 @@ export function modelSummary(denoiser: string, bands: string[]): string {
   }
   return byFile.size === 1 ? [...byFile.keys()][0]! : [...byFile].map(([k, bs]) => `${bs.join(', ')}: ${k}`).join('; ');
 }
-export interface ImagesProduct { coadd: string; denoised?: string }
+export interface ImagesProduct { coadd: string; denoised?: string; nullCoadd?: string; nullDenoised?: string }
 
 /** The model a band is denoised with (null for 'none'); throws AsterisError when it cannot be found. */
 export function bandModel(denoiser: string, band: string): ResolvedModel | null {
@@ -68,6 +94,27 @@ export function modelFrames(model: ResolvedModel | null, name: string): number {
 
 const hdu = (im: Image, name?: string) => ({ ...(name ? { name } : {}), header: im.header, data: im.data, shape: [im.width, im.height] });
 
+/**
+ * K null exposure stacks (libs/stack nullStacks) as Images with the exposures' headers. Each null
+ * exposure carries the smooth sky of the stack (the SExtractor-style mesh background of the robust mean)
+ * as a pedestal, so a chain that normalises by the stack's statistics (ASTERIS) sees the same scaling.
+ */
+export function nullImages(images: Image[], o: { count: number; mode: 'signflip' | 'residual'; seed: number }): Image[][] {
+  const { width: w, height: h } = images[0]!;
+  const ns = nullStacks(images.map((im) => im.data), {
+    count: o.count, seed: o.seed, mode: o.mode,
+    pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })),
+  });
+  return ns.stacks.map((st) => st.map((data, t) => ({ ...images[t]!, data })));
+}
+
+function nullHeader(im: Image, k: number, o: { count: number; mode: string; seed: number }): Image {
+  const h = im.header.clone();
+  h.set('ASTNULL', k + 1, `null stack ${k + 1} of ${o.count} (${o.mode}, seed ${o.seed})`);
+  h.addHistory(`ASTERIS null stack ${k + 1}/${o.count}: ${o.mode} of the exposure residuals about their robust mean (libs/stack nullStacks); no static sky`);
+  return { ...im, header: h };
+}
+
 export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct>({
   name: 'images',
   package: '@asteris/asteris',
@@ -80,17 +127,31 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
     const co = coadd(stack.images, stack.errs, c.coadd);
     writeFits(join(dir, IMAGES_FILES.coadd), [hdu(co.image), { ...hdu(co.err, 'ERR'), header: co.err.header }]);
     const model = bandModel(c.denoiser, band.name);
-    if (!model) return {};
-    const res = await denoiseStack(stack.images, { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers,
-      overlap: c.overlap, restoreClipPart: c.restore,
-      onProgress: (done, total) => ctx?.progress(done, total, `${band.name}: denoised tiles`) });
+    const K = stack.images.length >= 2 ? c.nulls.count : 0;
+    const nulls = K > 0 ? nullImages(stack.images, c.nulls) : [];
+    if (K > 0) {
+      // each null co-add with the exposures' own ERR (the clip sees the same per-exposure noise)
+      writeFits(join(dir, IMAGES_FILES.nullCoadd), nulls.map((st, k) => hdu(nullHeader(coadd(st, stack.errs, c.coadd).image, k, c.nulls), nullHdu(k))));
+    }
+    if (!model) return K > 0 ? { nulls: K } : {};
+    const opts = { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers, overlap: c.overlap, restoreClipPart: c.restore };
+    const total = 1 + K;
+    const res = await denoiseStack(stack.images, { ...opts, onProgress: (done, n) => ctx?.progress(done, n * total, `${band.name}: denoised tiles`) });
     writeFits(join(dir, IMAGES_FILES.denoised), [hdu(res.denoised)]);
     writeFits(join(dir, IMAGES_FILES.raw), [hdu(res.coadd)]);
+    const den: Image[] = [];
+    for (let k = 0; k < K; k++) {
+      const r = await denoiseStack(nulls[k]!, { ...opts, onProgress: (done, n) => ctx?.progress(n * (k + 1) + done, n * total, `${band.name}: denoised null ${k + 1}/${K}`) });
+      den.push(nullHeader(r.denoised, k, c.nulls));
+    }
+    if (K > 0) writeFits(join(dir, IMAGES_FILES.nullDenoised), den.map((im, k) => hdu(im, nullHdu(k))));
     const { model: name, tileSize, nExposures: exposures, frames, box, norm, nTiles, workers, modelSha256, secondsNet } = res.info;
-    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet };
+    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet, ...(K > 0 ? { nulls: K } : {}) };
   },
   read: (dir) => ({
     coadd: join(dir, IMAGES_FILES.coadd),
     ...(existsSync(join(dir, IMAGES_FILES.denoised)) ? { denoised: join(dir, IMAGES_FILES.denoised) } : {}),
+    ...(existsSync(join(dir, IMAGES_FILES.nullCoadd)) ? { nullCoadd: join(dir, IMAGES_FILES.nullCoadd) } : {}),
+    ...(existsSync(join(dir, IMAGES_FILES.nullDenoised)) ? { nullDenoised: join(dir, IMAGES_FILES.nullDenoised) } : {}),
   }),
 });

@@ -18,6 +18,8 @@
 //   exceeds t, so C = Φ(ν − t).
 
 /** Standard normal upper tail Q(x) = 1 − Φ(x) (complementary error function, Numerical Recipes §6.2 Chebyshev fit, |ε| < 1.2e-7). */
+import { abMagFromNJy } from './magnitudes.ts';
+
 export function normalTail(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * z);
@@ -94,4 +96,20 @@ export function pointSourceDetectionLimit(inp: DetectionLimitInput): DetectionLi
   // Σ p² = 1 / (4π (s² + 1/12)) and the matched-filter flux noise is σ_pix / √(Σ p²)
   const fluxNoise = sigmaPix * Math.sqrt(4 * Math.PI * (s * s + 1 / 12));
   return { threshold, snr, flux: snr * fluxNoise, fluxNoise };
+}
+
+/**
+ * The Neyman–Pearson ceiling m90 of a field (issue 14): the AB magnitude of the faintest point source
+ * that the ideal PSF-matched detector on the co-add finds with 90 % completeness while admitting
+ * `falsePerArcmin2` noise peaks per arcmin² — the depth no image computed from the exposure stack can beat
+ * for noise independent between exposures. `sigmaPix` in nJy per pixel (white-noise σ of the co-add
+ * detection image, e.g. the robust std of its null stacks).
+ */
+export function neymanPearsonM90(inp: { sigmaPix: number; psfFwhmPx: number; width: number; height: number; pixelScaleArcsec: number; falsePerArcmin2: number; completeness?: number }): { m90: number } & DetectionLimit {
+  const areaArcmin2 = (inp.width * inp.height * inp.pixelScaleArcsec ** 2) / 3600;
+  const lim = pointSourceDetectionLimit({
+    sigmaPix: inp.sigmaPix, psfFwhmPx: inp.psfFwhmPx, areaPx: inp.width * inp.height,
+    falseDetections: inp.falsePerArcmin2 * areaArcmin2, completeness: inp.completeness,
+  });
+  return { ...lim, m90: abMagFromNJy(lim.flux) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@asteris/core';
-import { abMagFromNJy, expectedNoisePeaks, normalQuantile, normalTail, pointSourceDetectionLimit } from '../src/index.ts';
+import { abMagFromNJy, expectedNoisePeaks, neymanPearsonM90, normalQuantile, normalTail, pointSourceDetectionLimit } from '../src/index.ts';
 
 /** White noise of unit variance smoothed by a Gaussian of σ = s (periodic), rescaled to unit variance. */
 function smoothedNoise(n: number, s: number, seed: number): Float64Array {
@@ -107,5 +107,18 @@ describe('pointSourceDetectionLimit', () => {
   it('rejects nonsense input', () => {
     expect(() => pointSourceDetectionLimit({ sigmaPix: 0, psfFwhmPx: 2, areaPx: 1, falseDetections: 1 })).toThrow(RangeError);
     expect(() => pointSourceDetectionLimit({ sigmaPix: 1, psfFwhmPx: 2, areaPx: 1e4, falseDetections: 1, completeness: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('neymanPearsonM90 (the ceiling m90 of a field, issue 14)', () => {
+  it('is the AB magnitude of pointSourceDetectionLimit at falsePerArcmin2 × area; deeper with lower noise, shallower with fewer false allowed', () => {
+    const psl = pointSourceDetectionLimit;
+    const base = { sigmaPix: 0.1, psfFwhmPx: 3, width: 512, height: 512, pixelScaleArcsec: 0.04, falsePerArcmin2: 10 };
+    const r = neymanPearsonM90(base);
+    const area = (512 * 512 * 0.04 ** 2) / 3600;
+    expect(r.m90).toBeCloseTo(abMagFromNJy(psl({ sigmaPix: 0.1, psfFwhmPx: 3, areaPx: 512 * 512, falseDetections: 10 * area }).flux), 10);
+    // halving the noise gains 2.5 log10 2 = 0.753 mag exactly (the threshold depends only on the false count)
+    expect(neymanPearsonM90({ ...base, sigmaPix: 0.05 }).m90 - r.m90).toBeCloseTo(0.753, 3);
+    expect(neymanPearsonM90({ ...base, falsePerArcmin2: 1 }).m90).toBeLessThan(r.m90);
   });
 });

@@ -32,7 +32,7 @@ for (let r = -warmup; r < reps; r++) {
       const c = process.cpuUsage(c0);
       (cpu[name] ??= []).push((c.user + c.system) / 1e6);
     }
-    outputs[name] = ['sources.json', 'sources_negative.json', 'sources_coadd.json', 'sources_coadd_negative.json', 'thresholds.json']
+    outputs[name] = ['sources.json', 'sources_false.json', 'sources_coadd.json', 'sources_coadd_false.json', 'thresholds.json']
       .map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     rmSync(dir, { recursive: true, force: true });
   }

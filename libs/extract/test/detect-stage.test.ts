@@ -49,7 +49,9 @@ describe('detect stage products', () => {
   it('weightType rms uses the ERR map: a different (but valid) extraction from the background RMS', async () => {
     const run = async (extract: object, name: string) => {
       const dir = join(root, name);
-      await detectStage.run({ images }, detectStage.schema.parse({ bands: ['F277W', 'F444W'], extract: { threshold: 1.2, ...extract } }), dir);
+      // the SExtractor detector: every option reaches its extraction unchanged (the bank's seeded
+      // measurement turns the noise kernel on by default)
+      await detectStage.run({ images }, detectStage.schema.parse({ bands: ['F277W', 'F444W'], extract: { detector: 'sextractor', threshold: 1.2, ...extract } }), dir);
       return readSources(join(dir, 'sources.json'));
     };
     const bg = await run({}, 'bg');
@@ -60,5 +62,24 @@ describe('detect stage products', () => {
     expect(kern.length).toBeGreaterThanOrEqual(3);
     expect(kern.some((s, i) => s.fluxAutoErr !== bg[i]?.fluxAutoErr)).toBe(true); // the kernel enters the errors
     expect(() => detectStage.schema.parse({ bands: ['F277W'], extract: { noiseKernel: 'yes' } })).toThrow();
+  });
+
+  it('detector: bank by default (negated image as the null without null stacks, SExtractor-default co-add beside it); sextractor selectable', async () => {
+    const dir = join(root, 'bank');
+    await detectStage.run({ images, bank: { pixelScale: 0.04, psfFwhmArcsec: 0.12 } }, detectStage.schema.parse({ bands: ['F277W', 'F444W'] }), dir);
+    const p = detectStage.read(dir);
+    expect(p.thresholds.detector).toBe('bank');
+    expect(p.paths.map((q) => q.id)).toEqual(['coadd', 'coadd-se']);
+    expect(p.paths[0]!.main && p.paths[0]!.falseKind === 'negated').toBe(true);
+    const t = JSON.parse((await import('node:fs')).readFileSync(p.calibrationFile, 'utf8'));
+    expect(t.nullRate.coadd.nullKind).toBe('negated');
+    expect(t.nullRate.coadd.rate).toBeGreaterThanOrEqual(0);
+    expect(readSources(p.sources).length).toBeGreaterThanOrEqual(3); // the three sources, measured by the seeded extraction
+    const dir2 = join(root, 'se');
+    await detectStage.run({ images }, detectStage.schema.parse({ bands: ['F277W', 'F444W'], extract: { detector: 'sextractor' } }), dir2);
+    const q = detectStage.read(dir2);
+    expect(q.thresholds.detector).toBe('sextractor');
+    expect(q.paths.map((x) => `${x.id}:${x.detector}`)).toEqual(['coadd:sextractor']);
+    expect(() => detectStage.schema.parse({ bands: ['F277W'], extract: { detector: 'sep' } })).toThrow();
   });
 });

@@ -1,21 +1,44 @@
 // Stage "completeness" (docs/pipeline.md): the selection completeness C(M_UV, z) by injection–recovery
-// through the same chain, and the detection depth (co-add vs denoised: completeness and purity against
-// magnitude, m90 and the gain).
+// through the same chain, and the detection depth of every detection path the detect stage ran
+// (denoised and co-add through the bank, the SExtractor-default co-add: completeness and purity against
+// magnitude, m90) with the run's four numbers (issue 14): the denoised path's depth gain over the
+// SExtractor-default co-add (paper protocol) and over the optimal (bank) co-add, the field's
+// Neyman–Pearson ceiling m90, and the ratio of z > 8.5 candidates denoised / co-add at equal null false rate.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { binIndex, defineStage, readCsvFile, writeFileAtomic } from '@asteris/core';
-import { abMagFromNJy } from '@asteris/astro';
+import { abMagFromNJy, neymanPearsonM90 } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
-import { readSources, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
+import { readSources, type DetectPath, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
 import { completenessFromInjections, completenessSvg, validateCompleteness, type CompletenessModelProduct, type Injection } from '@asteris/lumfunc';
 import { InjectionConfigSchema } from '@asteris/sim';
 import { completenessCurve, purityCurve, m90, M90_DEFINITION, recovered } from './depth.ts';
 
 export const COMPLETENESS_FILES = { completeness: 'completeness.json', depth: 'depth.json', figure: 'completeness.svg' } as const;
 
-/** False detections of one detection path: sources on the negated detection image at that path's threshold. */
-export interface FalseDetectionCount { path: 'co-add' | 'denoised'; threshold: number; nFalse: number; nDetected: number; areaArcmin2: number }
+/**
+ * False detections of one detection path at its threshold, per field: on its null images (bank; the count
+ * over K nulls divided by K) or on the negated image (SExtractor); rate per arcmin² with its Poisson error.
+ */
+export interface FalseDetectionCount {
+  path: string; threshold: number; nFalse: number; nDetected: number; areaArcmin2: number;
+  kind?: 'null' | 'negated'; rate?: number; rateErr?: number; nNulls?: number;
+}
+
+/** The four numbers of a run (issue 14; docs/pipeline.md "Depth"). Null where a path was not run or an m90 is undefined. */
+export interface FourNumbers {
+  /** m90(denoised) − m90(SExtractor-default co-add): the paper's protocol */
+  gainVsSextractor: number | null;
+  /** m90(denoised) − m90(bank co-add): the gain over the optimal co-add detector */
+  gainVsOptimal: number | null;
+  /** Neyman–Pearson ceiling m90 of the field (point sources, ideal PSF-matched detector on the co-add, same false rate) */
+  npM90: number | null;
+  /** the ceiling's gain over the SExtractor-default co-add, npM90 − m90(SExtractor default) */
+  ceilingVsSextractor: number | null;
+  /** z_phot > 8.5 candidates of the denoised and the co-add path (both thresholds at the same null false rate) and their ratio */
+  candidates: { zMin: number; denoised: number; coadd: number; ratio: number | null; falsePerArcmin2: { denoised: number | null; coadd: number | null } } | null;
+}
 
 export interface DepthSummary {
   edges: number[];
@@ -27,8 +50,10 @@ export interface DepthSummary {
   nInjected: number;
   /** detection thresholds (σ) used for the co-add and the denoised detection images */
   thresholds: Thresholds;
-  /** per detection path: negative-image detections at its threshold over the field (the detect stage's negative catalogues) */
+  /** per detection path: false detections at its threshold over the field (null images or negated image) */
   falseDetections?: FalseDetectionCount[];
+  /** the run's four numbers (issue 14) */
+  four?: FourNumbers;
   /** C(M_UV) per z bin (SVG), added by read(): the completeness stage's figure */
   completenessSvg?: string;
   /** how C(M_UV, z) was fitted (per z bin or pooled, and why), for the report */
@@ -113,12 +138,40 @@ export function completenessNote(p: CompletenessModelProduct, minPerBin = 30): s
     : `${n} injections: ${own} of ${fits.length} z bins fitted on their own; the others use the logistic fitted to all injections (${x50}).`;
 }
 
-/** Negative-image counts per detection path (the detect stage's sources_negative / sources_coadd_negative). */
+/** Calibration details the detect stage recorded (thresholds.json). */
+interface Calibration {
+  nullRate?: Record<string, { rate: number; err: number; n: number; nNulls: number; nullKind: 'null' | 'negated' }>;
+  sextractorFalse?: { n: number; rate: number; err: number };
+  coaddPixelNoise?: number; target?: number; width?: number; height?: number;
+  bank?: { psfFwhmPx: number; pixelScale: number };
+}
+function readCalibration(d: DetectProduct): Calibration {
+  try { return JSON.parse(readFileSync(d.calibrationFile, 'utf8')) as Calibration; } catch { return {}; }
+}
+
+/** False detections per detection path (the detect stage's false-source lists, weighted 1/K over K nulls). */
 export function falseDetectionCounts(d: DetectProduct, areaArcmin2: number): FalseDetectionCount[] {
-  const rows: FalseDetectionCount[] = [];
-  if (d.denoised) rows.push({ path: 'co-add', threshold: d.thresholds.coadd, nFalse: readSources(d.coaddNegative).length, nDetected: readSources(d.coaddSources).length, areaArcmin2 });
-  rows.push({ path: d.denoised ? 'denoised' : 'co-add', threshold: d.denoised ? d.thresholds.denoised : d.thresholds.coadd, nFalse: readSources(d.negative).length, nDetected: readSources(d.sources).length, areaArcmin2 });
-  return rows;
+  const cal = readCalibration(d);
+  return d.paths.map((p) => {
+    const n = readSources(p.falseSources).length;
+    const nr = p.detector === 'bank' ? cal.nullRate?.[p.id] : undefined;
+    // bank paths: the rate of the calibration (bank peaks on the nulls); others: negated-image detections
+    const rate = nr ? nr.rate : n / areaArcmin2;
+    const rateErr = nr ? nr.err : Math.sqrt(Math.max(n, 1)) / areaArcmin2;
+    return {
+      path: p.label, threshold: p.threshold, nFalse: n * p.falseWeight, nDetected: readSources(p.sources).length, areaArcmin2,
+      kind: p.falseKind, rate, rateErr, ...(nr ? { nNulls: nr.nNulls } : {}),
+    };
+  });
+}
+
+/** Candidates with z_phot above zMin in a candidates.csv (0 when the file is absent or empty). */
+export function countHighZ(file: string, zMin = 8.5): number {
+  if (!existsSync(file)) return 0;
+  const { header, rows } = readCsvFile(file);
+  const zi = header.indexOf('z_phot');
+  if (zi < 0) return 0;
+  return rows.filter((r) => Number(r[zi]) > zMin).length;
 }
 
 export const CompletenessConfigSchema = z.object({
@@ -133,6 +186,8 @@ export interface CompletenessInputs {
   refCoadd: string;
   main: Chain;
   injected: (Chain & { list: string })[];
+  /** the co-add path's selection (photometry + selection on the co-add's bank detections), for the candidate ratio */
+  coaddSelect?: { candidates: string };
 }
 
 export const completenessStage = defineStage<CompletenessInputs, CompletenessConfig, { completeness: string; depth: DepthSummary }>({
@@ -149,11 +204,10 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
 
     const wcs = Wcs.fromHeader(readImage(i.refCoadd).header);
     const mainSel = readCandidatePositions(i.main.select.candidates, wcs);
-    const det0 = readSources(i.main.detect.sources);
-    const det0co = readSources(i.main.detect.coaddSources);
+    const paths = i.main.detect.paths;
+    const det0 = new Map(paths.map((p) => [p.id, readSources(p.sources)]));
     const injMags: number[] = [];
-    const foundDen: boolean[] = [];
-    const foundCo: boolean[] = [];
+    const found = new Map<string, boolean[]>(paths.map((p) => [p.id, []]));
     for (const r of i.injected) {
       const rows = readInjected(r.list);
       const sel = readCandidatePositions(r.select.candidates, wcs);
@@ -164,33 +218,54 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
         return fs.length ? fs.reduce((a, b) => a + b, 0) / fs.length : NaN;
       });
       injMags.push(...fluxDet.map((f) => (f > 0 ? abMagFromNJy(f) : NaN)));
-      foundDen.push(...recovered(rows, readSources(r.detect.sources), det0));
-      if (r.detect.denoised) foundCo.push(...recovered(rows, readSources(r.detect.coaddSources), det0co));
+      for (const p of paths) {
+        const q = r.detect.paths.find((x) => x.id === p.id);
+        found.get(p.id)!.push(...recovered(rows, q ? readSources(q.sources) : [], det0.get(p.id)!));
+      }
     }
     const area = areaArcmin2(i.field);
     const product = selectionCompleteness(injections, { zEdges, mEdges, areaArcmin2: area, preset: 'union of ' + c.preset, minPerBin: MIN_PER_BIN });
-    // Detection depth: completeness vs injected detection-band magnitude, purity from negative images.
+    // Detection depth per path: completeness vs injected detection-band magnitude, purity from its false detections.
     const magOf = (s: Source) => (s.fluxAuto > 0 ? abMagFromNJy(s.fluxAuto) : NaN);
     const curves: DepthSummary['curves'] = [];
     const m90s: Record<string, number | null> = {};
-    const add = (label: string, found: boolean[], pos: Source[], neg: Source[]) => {
-      const cc = completenessCurve(injMags, found, magEdges);
-      const p = purityCurve(pos.map(magOf), neg.map(magOf), magEdges);
-      curves.push({ label, mag: cc.centres, completeness: cc.values, purity: p.values });
-      m90s[label] = m90(cc, p);
-    };
+    const byId: Partial<Record<DetectPath['id'], number | null>> = {};
+    // order on the plot: the paper's baseline, the optimal co-add, the denoised path
+    const order: DetectPath['id'][] = ['coadd-se', 'coadd', 'denoised'];
+    for (const p of [...paths].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id))) {
+      const cc = completenessCurve(injMags, found.get(p.id)!, magEdges);
+      const pc = purityCurve(det0.get(p.id)!.map(magOf), readSources(p.falseSources).map(magOf), magEdges, p.falseWeight);
+      curves.push({ label: p.label, mag: cc.centres, completeness: cc.values, purity: pc.values });
+      m90s[p.label] = byId[p.id] = m90(cc, pc);
+    }
     const isDenoised = i.main.detect.denoised;
-    if (isDenoised) add('co-add', foundCo, det0co, readSources(i.main.detect.coaddNegative));
-    add(isDenoised ? 'denoised' : 'co-add', foundDen, det0, readSources(i.main.detect.negative));
-    const gain = isDenoised && m90s['co-add'] !== null && m90s['denoised'] !== null ? m90s['denoised']! - m90s['co-add']! : null;
+    const diff = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null ? a - b : null);
+    const coOpt = i.main.detect.thresholds.detector === 'bank' ? byId['coadd'] : undefined;
+    const seM90 = byId['coadd-se'] ?? (i.main.detect.thresholds.detector === 'sextractor' ? byId['coadd'] : undefined);
+    const gain = isDenoised ? diff(byId['denoised'], byId['coadd']) : null;
+    const cal = readCalibration(i.main.detect);
+    let npM90: number | null = null;
+    if (cal.coaddPixelNoise && cal.coaddPixelNoise > 0 && cal.bank && cal.target) {
+      npM90 = neymanPearsonM90({ sigmaPix: cal.coaddPixelNoise, psfFwhmPx: cal.bank.psfFwhmPx, width: cal.width ?? i.field.width, height: cal.height ?? i.field.height, pixelScaleArcsec: cal.bank.pixelScale, falsePerArcmin2: cal.target }).m90;
+    }
+    const falseDetections = falseDetectionCounts(i.main.detect, area);
+    const rateOf = (label: string) => falseDetections.find((f) => f.path === label)?.rate ?? null;
+    const nDen = isDenoised ? countHighZ(i.main.select.candidates) : 0;
+    const nCo = i.coaddSelect ? countHighZ(i.coaddSelect.candidates) : 0;
+    const four: FourNumbers = {
+      gainVsSextractor: isDenoised ? diff(byId['denoised'], seM90) : null,
+      gainVsOptimal: isDenoised && coOpt !== undefined ? diff(byId['denoised'], coOpt) : null,
+      npM90, ceilingVsSextractor: diff(npM90, seM90),
+      candidates: isDenoised && i.coaddSelect ? { zMin: 8.5, denoised: nDen, coadd: nCo, ratio: nCo > 0 ? nDen / nCo : null, falsePerArcmin2: { denoised: rateOf('denoised'), coadd: rateOf('co-add') } } : null,
+    };
     const summary: DepthSummary = {
-      edges: magEdges, curves, m90: m90s, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections: falseDetectionCounts(i.main.detect, area),
+      edges: magEdges, curves, m90: m90s, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections, four,
       completenessNote: completenessNote(product, MIN_PER_BIN),
     };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.figure), completenessSvg(product, { title: `Selection completeness C(M_UV) per z bin (${product.preset}, ${injections.length} injections)` }));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.depth), JSON.stringify(summary, null, 2));
-    return { gain, pooledZBins: product.model.fits.filter((f) => f.source === 'pooled').length };
+    return { gain, four, pooledZBins: product.model.fits.filter((f) => f.source === 'pooled').length };
   },
   read: (dir) => ({
     completeness: join(dir, COMPLETENESS_FILES.completeness),
@@ -198,3 +273,16 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
   }),
   publish: { [COMPLETENESS_FILES.completeness]: COMPLETENESS_FILES.completeness },
 });
+
+/** The four numbers as the CLI's end-of-run lines (n/a where not measured). */
+export function formatFourNumbers(f: FourNumbers): string[] {
+  const sd = (v: number | null) => (v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(2)} mag`);
+  const r = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
+  const c = f.candidates;
+  return [
+    `depth gain, denoised vs SExtractor-default co-add (paper protocol): ${sd(f.gainVsSextractor)}`,
+    `depth gain, denoised vs optimal (bank) co-add: ${sd(f.gainVsOptimal)}`,
+    `Neyman–Pearson ceiling m90 of this field: ${f.npM90 === null ? 'n/a' : f.npM90.toFixed(2)} (${sd(f.ceilingVsSextractor)} over the SExtractor-default co-add)`,
+    `z > ${c?.zMin ?? 8.5} candidates denoised / co-add at equal contamination: ${c ? `${c.denoised} / ${c.coadd} = ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)} (null false rates ${r(c.falsePerArcmin2.denoised)} and ${r(c.falsePerArcmin2.coadd)} per arcmin²)` : 'n/a'}`,
+  ];
+}

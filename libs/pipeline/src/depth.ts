@@ -70,15 +70,16 @@ export function completenessCurve(mags: number[], found: boolean[], edges: numbe
 }
 
 /**
- * Purity per magnitude bin: 1 − N(negative-image detections) / N(positive detections), clipped to [0, 1];
+ * Purity per magnitude bin: 1 − N(false detections: null-image or negated-image) / N(positive detections), clipped to [0, 1];
  * 1 in a bin with no positive detection (as in @asteris/astro's m90).
  */
-export function purityCurve(posMags: number[], negMags: number[], edges: number[]): Curve {
+export function purityCurve(posMags: number[], negMags: number[], edges: number[], negWeight = 1): Curve {
   const n = edges.length - 1;
   const pos = new Array<number>(n).fill(0);
   const neg = new Array<number>(n).fill(0);
   for (const m of posMags) { const k = binIndex(edges, m); if (k >= 0) pos[k]!++; }
-  for (const m of negMags) { const k = binIndex(edges, m); if (k >= 0) neg[k]!++; }
+  // negWeight: each false detection's share of one field (1/K for detections over K null images)
+  for (const m of negMags) { const k = binIndex(edges, m); if (k >= 0) neg[k]! += negWeight; }
   return {
     edges, centres: centresOf(edges), counts: pos, negatives: neg,
     values: pos.map((p, k) => (p ? Math.min(1, Math.max(0, 1 - neg[k]! / p)) : 1)),

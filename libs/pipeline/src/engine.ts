@@ -56,7 +56,9 @@ function resolveRefs(v: unknown, deps: Record<string, unknown>, keys: string[]):
     if (typeof o['$product'] === 'string') {
       const r = deps[o['$product']] as StageResult | undefined;
       if (!r) throw new Error(`input refers to job ${o['$product']}, which is not a dependency`);
-      keys.push(r.key);
+      // a picked part keys as key:part, so two jobs reading different parts of one product (e.g. the
+      // detect stage's main vs co-add sources) never share a cache key
+      keys.push(typeof o['pick'] === 'string' ? `${r.key}:${o['pick']}` : r.key);
       return typeof o['pick'] === 'string' ? (r.product as Record<string, unknown>)[o['pick']] : r.product;
     }
     if (typeof o['$result'] === 'string') {

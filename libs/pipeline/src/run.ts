@@ -6,14 +6,14 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { ensureDir, writeFileAtomic, type Stage } from '@asteris/core';
 import { loadField, isFieldSpec, FIELD_JSON, type Field } from '@asteris/field';
-import { simulateStage, injectStage, simOversample, readSpecFile } from '@asteris/sim';
+import { simulateStage, injectStage, simOversample, readSpecFile, NIRCAM_FWHM_ARCSEC } from '@asteris/sim';
 import { imagesStage, modelSummary } from '@asteris/asteris';
 import { detectStage } from '@asteris/extract';
 import { photometryStage, PHOTOMETRY_FILES } from '@asteris/photometry';
 import { selectStage, SELECT_FILES } from '@asteris/select';
 import { lfStage, LF_FILES } from '@asteris/lumfunc';
 import { reportStage, REPORT_FILES } from '@asteris/report';
-import { completenessStage, areaArcmin2, type DepthSummary } from './completeness.ts';
+import { completenessStage, areaArcmin2, type DepthSummary, type FourNumbers } from './completeness.ts';
 import { checkEngine, engineFactory, stageHandler, type EngineChoice, type JobHandler, type JobSpec, type StageHandlerOptions, type StageResult } from './engine.ts';
 import { acquireOutLock } from './lock.ts';
 import { stableStringify } from './hash.ts';
@@ -22,7 +22,13 @@ import { cacheRoot, productsPath, writeRunRecord } from './runs.ts';
 import { checkPlan, validateField, FieldValidationError, LW_BANDS, type Plan } from './validate.ts';
 import type { RunConfig } from './config.ts';
 
-export type { DepthSummary };
+export type { DepthSummary, FourNumbers };
+
+/** PSF FWHM (arcsec) of a detection image: the mean of its bands' NIRCam FWHMs (0.12″ for a band not in the table). */
+export function detectionPsfFwhm(bands: string[]): number {
+  const v = bands.map((b) => NIRCAM_FWHM_ARCSEC[b.toUpperCase()] ?? 0.12);
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}
 
 /** Every stage the runner composes, registered as job handlers by name. */
 export const STAGES: Stage<any, any, any>[] = [simulateStage, injectStage, imagesStage, detectStage, photometryStage, selectStage, completenessStage, lfStage, reportStage];
@@ -53,6 +59,8 @@ export interface RunResult {
   stages: StageRecord[];
   summary: string;
   depthGain: number | null;
+  /** the run's four numbers (depth.json `four`), null without injections */
+  four: FourNumbers | null;
 }
 
 export const SURVEY_KIND = 'asteris-survey';
@@ -142,26 +150,43 @@ async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
     // 3. The DAG: per field images → detect → photometry → select, injected copies, completeness, report; one LF.
     const jobs: JobSpec[] = [];
     const names = fields.map((f, i) => (fields.findIndex((g) => g.name === f.name) === i ? f.name : `${f.name}-${i}`));
-    const chain = (g: string, pre: string, fieldDir: string | { $product: string; pick: string }, deps: string[], plan: Plan, main?: string) => {
+    const chain = (g: string, pre: string, fieldDir: string | { $product: string; pick: string }, deps: string[], plan: Plan, pixelScale: number, main?: string) => {
       const P = `${g}/${pre}`;
       const L = (s: string) => `${fields.length > 1 ? `${g}: ` : ''}${pre}${s}`;
       const img = (b: string) => `${P}images:${b}`;
-      for (const b of plan.bands) jobs.push(job(imagesStage, img(b), { field: fieldDir, band: b, workers: cfg.workers }, { denoiser: cfg.denoiser, coadd: cfg.coadd, tileSize: cfg.tileSize }, deps, L(`images:${b}`), g));
+      // null stacks only where thresholds are calibrated: the main field's detection bands, bank detector
+      const wantNulls = (b: string) => !main && plan.detectBands.includes(b) && (cfg.extract.detector ?? 'bank') === 'bank';
+      for (const b of plan.bands) {
+        jobs.push(job(imagesStage, img(b), { field: fieldDir, band: b, workers: cfg.workers },
+          { denoiser: cfg.denoiser, coadd: cfg.coadd, tileSize: cfg.tileSize, nulls: wantNulls(b) ? cfg.nulls : { ...cfg.nulls, count: 0 } }, deps, L(`images:${b}`), g));
+      }
       const allImages = Object.fromEntries(plan.bands.map((b) => [b, ref(img(b))]));
-      jobs.push(job(detectStage, `${P}detect`, { images: plan.detectBands.map((b) => ref(img(b))), ...(main ? { thresholdsFrom: ref(main) } : {}) },
-        { bands: plan.detectBands, mode: cfg.detectMode, extract: cfg.extract }, [...plan.detectBands.map(img), ...(main ? [main] : [])], L('detect'), g));
+      jobs.push(job(detectStage, `${P}detect`, {
+        images: plan.detectBands.map((b) => ref(img(b))), ...(main ? { thresholdsFrom: ref(main) } : {}),
+        bank: { pixelScale: pixelScale, psfFwhmArcsec: detectionPsfFwhm(plan.detectBands) },
+      }, { bands: plan.detectBands, mode: cfg.detectMode, extract: cfg.extract }, [...plan.detectBands.map(img), ...(main ? [main] : [])], L('detect'), g));
       jobs.push(job(photometryStage, `${P}photometry`, { field: fieldDir, detect: ref(`${P}detect`), images: allImages, refBand: plan.detectBands[0], workers: cfg.workers },
         cfg.photometry, [`${P}detect`, ...plan.bands.map(img), ...deps], L('photometry'), g));
       jobs.push(job(selectStage, `${P}select`, { catalogue: ref(`${P}photometry`), bands: plan.bands, ...(main ? {} : { stampImages: allImages }) },
         { presets: plan.presets }, [`${P}photometry`, ...(main ? [] : plan.bands.map(img))], L('select'), g));
-      return { detect: `${P}detect`, select: `${P}select`, images: allImages, img };
+      // the co-add path's candidates (photometry on the co-add only, from the co-add's own detections):
+      // the candidate ratio denoised / co-add at equal null false rate (main field, denoised runs)
+      let coaddSelect: string | null = null;
+      if (!main && cfg.denoiser !== 'none' && cfg.injection.n > 0) {
+        const coImages = Object.fromEntries(plan.bands.map((b) => [b, { coadd: ref(img(b), 'coadd') }]));
+        jobs.push(job(photometryStage, `${P}coadd/photometry`, { field: fieldDir, detect: ref(`${P}detect`, 'coaddDetect'), images: coImages, refBand: plan.detectBands[0], workers: cfg.workers },
+          cfg.photometry, [`${P}detect`, ...plan.bands.map(img), ...deps], L('co-add path: photometry'), g));
+        coaddSelect = `${P}coadd/select`;
+        jobs.push(job(selectStage, coaddSelect, { catalogue: ref(`${P}coadd/photometry`), bands: plan.bands }, { presets: plan.presets }, [`${P}coadd/photometry`], L('co-add path: select'), g));
+      }
+      return { detect: `${P}detect`, select: `${P}select`, images: allImages, img, coaddSelect };
     };
     const lfFields: { candidates: unknown; completeness: unknown; oversample: number }[] = [];
     const lfDeps: string[] = [];
     const perField = fields.map((f, i) => {
       const g = names[i]!;
       const plan = plans[i]! as Plan;
-      const m = chain(g, '', f.dir, [], plan);
+      const m = chain(g, '', f.dir, [], plan, f.pixelScale);
       let comp: string | null = null;
       if (cfg.injection.n > 0) {
         const inj: { list: unknown; detect: unknown; select: unknown }[] = [];
@@ -170,15 +195,15 @@ async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
           const id = `${g}/inject#${r + 1}`;
           const { rounds: _rounds, ...ic } = cfg.injection;
           jobs.push(job(injectStage, id, { field: f.dir }, { ...ic, seed: cfg.injection.seed + r }, [], `${fields.length > 1 ? `${g}: ` : ''}inject#${r + 1}`, g));
-          const c = chain(g, `inj${r + 1}/`, ref(id, 'field') as { $product: string; pick: string }, [id], plan, m.detect);
+          const c = chain(g, `inj${r + 1}/`, ref(id, 'field') as { $product: string; pick: string }, [id], plan, f.pixelScale, m.detect);
           inj.push({ list: ref(id, 'list'), detect: ref(c.detect), select: ref(c.select) });
           injDeps.push(id, c.detect, c.select);
         }
         comp = `${g}/completeness`;
         jobs.push(job(completenessStage, comp, {
           field: { width: f.width ?? 0, height: f.height ?? 0, pixelScale: f.pixelScale }, refCoadd: ref(m.img(plan.detectBands[0]!), 'coadd'),
-          main: { detect: ref(m.detect), select: ref(m.select) }, injected: inj,
-        }, { injection: cfg.injection, preset: cfg.preset, detectBands: plan.detectBands }, [m.detect, m.select, m.img(plan.detectBands[0]!), ...injDeps], `${fields.length > 1 ? `${g}: ` : ''}completeness`, g));
+          main: { detect: ref(m.detect), select: ref(m.select) }, injected: inj, ...(m.coaddSelect ? { coaddSelect: ref(m.coaddSelect) } : {}),
+        }, { injection: cfg.injection, preset: cfg.preset, detectBands: plan.detectBands }, [m.detect, m.select, m.img(plan.detectBands[0]!), ...injDeps, ...(m.coaddSelect ? [m.coaddSelect] : [])], `${fields.length > 1 ? `${g}: ` : ''}completeness`, g));
         lfFields.push({ candidates: ref(m.select, 'candidates'), completeness: ref(comp, 'completeness'), oversample: simOversample(f) });
         lfDeps.push(m.select, comp);
       }
@@ -236,7 +261,7 @@ async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
     const depth = first.comp ? (results[first.comp]!.product as { depth: DepthSummary }).depth : null;
     return {
       out, report: products.report, candidates: products.candidates, catalogue: products.catalogue, lf: products.lf,
-      stages: records, summary: summaryTable(records), depthGain: depth?.gain ?? null,
+      stages: records, summary: summaryTable(records), depthGain: depth?.gain ?? null, four: depth?.four ?? null,
     };
   }
 }

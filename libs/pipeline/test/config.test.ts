@@ -31,4 +31,19 @@ describe('run configuration', () => {
     expect(() => loadRunConfig(f)).toThrow(/bad.json: not valid JSON/);
     expect(() => loadRunConfig(join(dir, 'missing.json'))).toThrow(/missing.json: cannot read/);
   });
+  it('detection keys (issue 14): bank by default with null stacks; detector, falseRate and nulls strict', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const c = loadRunConfig(undefined, {});
+    expect(c.nulls).toEqual({ count: 2, mode: 'signflip', seed: 1 });
+    expect(c.extract.detector).toBeUndefined(); // → 'bank' in the detect stage
+    const f = join(dir, 'd.json');
+    writeFileSync(f, JSON.stringify({ extract: { detector: 'sextractor', falseRate: 50 }, nulls: { count: 4 } }));
+    const d = loadRunConfig(f, {});
+    expect(d.extract.detector).toBe('sextractor');
+    expect(d.nulls.count).toBe(4);
+    for (const [bad, msg] of [[{ extract: { detector: 'sep' } }, /extract\.detector/], [{ extract: { falseRat: 5 } }, /falseRat/], [{ nulls: { cnt: 3 } }, /cnt/], [{ extract: { falseRate: -1 } }, /falseRate/]] as const) {
+      writeFileSync(f, JSON.stringify(bad));
+      expect(() => loadRunConfig(f, {}), JSON.stringify(bad)).toThrow(msg);
+    }
+  });
 });

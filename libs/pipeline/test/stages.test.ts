@@ -28,7 +28,7 @@ describe('images stage: every band gets its own model (issue #16/#14)', () => {
     writeFileSync(join(models, 'asteris4_nrcshort.onnx'), 'short-wavelength model');
     writeFileSync(join(models, 'asteris4_nrclong.onnx'), 'long-wavelength model v1');
     process.env.ASTERIS_MODEL_DIR = models;
-    const cfg = { denoiser: 'asteris4', coadd: 'clipped-mean' as const };
+    const cfg = imagesStage.schema.parse({ denoiser: 'asteris4', coadd: 'clipped-mean' });
     expect(imagesStage.dataFiles({ field, band: 'F150W' }, cfg)).toContain(join(models, 'asteris4_nrcshort.onnx'));
     expect(imagesStage.dataFiles({ field, band: 'F444W' }, cfg)).toContain(join(models, 'asteris4_nrclong.onnx'));
     const key = (band: string) => cacheKey('images', stageKeyParts(imagesStage, { field, band }, cfg, []));
@@ -125,7 +125,7 @@ describe('long stages report progress inside the stage (issue #17)', () => {
     const progress = (d: number, t: number, m?: string) => { seen.push([d, t, m ?? '']); };
     const dir = join(tmp, 'images-progress');
     mkdirSync(dir, { recursive: true });
-    await imagesStage.run({ field, band: 'F444W', workers: 0 }, { denoiser: 'lite', coadd: 'clipped-mean', tileSize: 64 }, dir, { progress });
+    await imagesStage.run({ field, band: 'F444W', workers: 0 }, imagesStage.schema.parse({ denoiser: 'lite', coadd: 'clipped-mean', tileSize: 64, nulls: { count: 0 } }), dir, { progress });
     expect(seen.length).toBeGreaterThan(1);
     const last = seen[seen.length - 1]!;
     expect(last[0]).toBe(last[1]);

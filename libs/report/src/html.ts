@@ -17,18 +17,30 @@ export interface OverviewPanel {
   residualStretch?: string;
 }
 
-/** False detections of one detection path: sources found on the negated image at the threshold used. */
+/** False detections of one detection path at the threshold used: on its null stacks (bank) or on the negated image (SExtractor). */
 export interface FalseDetectionRow {
   /** e.g. 'co-add' or 'denoised'. */
   path: string;
   /** Detection threshold used (σ of the detection image). */
   threshold: number;
-  /** Sources detected on the negated detection image at that threshold. */
+  /** False detections per field at that threshold (over K null images: their count / K). */
   nFalse: number;
+  /** 'null' (the path's own null stacks) or 'negated' (the negated detection image). */
+  kind?: 'null' | 'negated';
+  /** False detections per arcmin² and its Poisson 1σ error (the calibration's, when given). */
+  rate?: number; rateErr?: number;
+  /** Null images behind the rate. */
+  nNulls?: number;
   /** Area searched, arcmin². */
   areaArcmin2: number;
   /** Real detections at the same threshold, for the false fraction. */
   nDetected?: number;
+}
+
+/** The run's four numbers (the completeness stage's depth.json `four`; issue 14). */
+export interface FourNumbersRow {
+  gainVsSextractor: number | null; gainVsOptimal: number | null; npM90: number | null; ceilingVsSextractor: number | null;
+  candidates: { zMin: number; denoised: number; coadd: number; ratio: number | null; falsePerArcmin2: { denoised: number | null; coadd: number | null } } | null;
 }
 
 export interface CandidateRow {
@@ -60,7 +72,7 @@ export interface ReportInput {
   /** False-detection rate per detection path. */
   falseDetections?: FalseDetectionRow[];
   overview: OverviewPanel[];
-  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; note?: string };
+  depth?: { curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; note?: string; four?: FourNumbersRow };
   candidates: CandidateRow[];
   lfSvg?: string;
   /** Selection completeness C(M_UV) per z bin (SVG markup, the completeness stage's figure). */
@@ -119,16 +131,28 @@ ${p.residualPng ? fig(p.residualPng, `${p.band} residual denoised minus co-add`,
   };
 
   const fd = r.falseDetections && r.falseDetections.length
-    ? `<section id="false-detections"><h2>False detections per path</h2><table id="false-detection-table"><thead><tr><th>path</th><th>threshold (σ)</th><th>false detections</th><th>per arcmin²</th><th>false fraction</th></tr></thead><tbody>${r.falseDetections.map((d) => `<tr><td class="l">${escapeHtml(d.path)}</td><td>${num(d.threshold, 2)}</td><td>${d.nFalse}</td><td>${num(d.nFalse / d.areaArcmin2, 2)}</td><td>${d.nDetected ? `${(100 * d.nFalse / d.nDetected).toFixed(1)} %` : '—'}</td></tr>`).join('')}</tbody></table>
-<p class="note">Sources detected on the negated detection image at the same threshold, over ${formatArea(r.falseDetections[0]!.areaArcmin2)}.</p></section>`
+    ? `<section id="false-detections"><h2>False detections per path</h2><table id="false-detection-table"><thead><tr><th>path</th><th>null</th><th>threshold (σ)</th><th>false detections</th><th>per arcmin²</th><th>false fraction</th></tr></thead><tbody>${r.falseDetections.map((d) => `<tr><td class="l">${escapeHtml(d.path)}</td><td class="l">${d.kind === 'null' ? `${d.nNulls ?? ''} null stack${d.nNulls === 1 ? '' : 's'}` : 'negated image'}</td><td>${num(d.threshold, 2)}</td><td>${num(d.nFalse, 2)}</td><td>${num(d.rate ?? d.nFalse / d.areaArcmin2, 1)}${d.rateErr !== undefined ? ` ± ${num(d.rateErr, 1)}` : ''}</td><td>${d.nDetected ? `${(100 * d.nFalse / d.nDetected).toFixed(1)} %` : '—'}</td></tr>`).join('')}</tbody></table>
+<p class="note">False detections at each path's threshold, over ${formatArea(r.falseDetections[0]!.areaArcmin2)}: on the path's own null stacks (sign-flip jackknives of the exposures through the same co-add/denoise chain; matched-filter bank paths, whose thresholds are set on them) or on the negated detection image (SExtractor default). Rates with Poisson 1σ errors: for null stacks the calibration's bank peaks per arcmin²; the count column is the false sources after the seeded measurement, per field (a null peak outside any footprint, or two in one, counts once or not). The negated image is not a valid null for a denoised image (its artefacts are not symmetric in sign).</p></section>`
     : '';
 
   const depth = r.depth
     ? `<section id="depth"><h2>Depth: completeness and purity</h2>
 <p class="big">Depth gain (m90 denoised − m90 co-add): <span id="depth-gain">${r.depth.gain === null ? 'not measured' : `${r.depth.gain >= 0 ? '+' : ''}${r.depth.gain.toFixed(2)} mag`}</span></p>
+${r.depth.four ? fourTable(r.depth.four) : ''}
 <div id="depth-plot">${depthCurvesSvg(r.depth.curves, r.depth.m90)}</div>
 <p class="note">m90 = going from bright to faint, the first magnitude where min(completeness, purity) drops below 90 %, interpolated between bin centres (@asteris/astro m90FromBins, the one definition used by the pipeline and bench:depth), measured by injection–recovery through the same extraction. ${escapeHtml(r.depth.note ?? '')}</p></section>`
     : '';
+
+  function fourTable(f: FourNumbersRow): string {
+    const sd = (v: number | null) => (v === null ? 'not measured' : `${v >= 0 ? '+' : ''}${v.toFixed(2)} mag`);
+    const c = f.candidates;
+    return `<table id="four-numbers"><tbody>
+<tr><td class="l">depth gain, denoised vs SExtractor-default co-add (paper protocol)</td><td>${sd(f.gainVsSextractor)}</td></tr>
+<tr><td class="l">depth gain, denoised vs optimal (matched-filter bank) co-add</td><td>${sd(f.gainVsOptimal)}</td></tr>
+<tr><td class="l">Neyman–Pearson ceiling m90 of this field (gain over the SExtractor-default co-add)</td><td>${f.npM90 === null ? 'not measured' : f.npM90.toFixed(2)} (${sd(f.ceilingVsSextractor)})</td></tr>
+<tr><td class="l">z &gt; ${c?.zMin ?? 8.5} candidates, denoised / co-add at equal null false rate</td><td>${c ? `${c.denoised} / ${c.coadd}${c.ratio === null ? '' : ` = ${c.ratio.toFixed(2)}`}` : 'not measured'}</td></tr>
+</tbody></table>`;
+  }
 
   const rows = r.candidates.map((c) => {
     const [ras, decs] = sexagesimal(c.ra, c.dec);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage, readCsvFile, writeFileAtomic } from '@asteris/core';
 import { readImage, Wcs } from '@asteris/fits';
-import { renderReport, type CandidateRow, type FalseDetectionRow, type OverviewPanel } from './html.ts';
+import { renderReport, type CandidateRow, type FalseDetectionRow, type FourNumbersRow, type OverviewPanel } from './html.ts';
 import { residualPng, type CdMatrix } from './figures.ts';
 import { imageToPng, stretchLimits, cutout } from './png.ts';
 import type { DepthCurve } from './plots.ts';
@@ -27,9 +27,11 @@ export interface ReportInputs {
   select: { dir: string; candidates: string; pz: string; presetDirs: string[] };
   lf?: { svg: string };
   depth?: {
-    curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; nInjected: number; thresholds: { coadd: number; denoised: number };
-    /** negative-image detections per detection path (the completeness stage's falseDetectionCounts) */
+    curves: DepthCurve[]; m90: Record<string, number | null>; gain: number | null; nInjected: number; thresholds: { coadd: number; denoised: number; detector?: string; sextractor?: number };
+    /** false detections per detection path (the completeness stage's falseDetectionCounts) */
     falseDetections?: FalseDetectionRow[];
+    /** the run's four numbers (issue 14) */
+    four?: FourNumbersRow;
     /** C(M_UV) per z bin, an SVG file (the completeness stage's figure) */
     completenessSvg?: string;
     /** how that C was fitted (pooled z bins), shown under the figure */
@@ -92,6 +94,14 @@ function candidateRows(sel: ReportInputs['select']): CandidateRow[] {
   return out;
 }
 
+/** One line on how the detection thresholds were set. */
+export function thresholdNote(t: { coadd: number; denoised: number; detector?: string; sextractor?: number }): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+  return t.detector === 'sextractor'
+    ? `SExtractor detection: co-add ${f(t.coadd)}σ, denoised ${f(t.denoised)}σ (the lowest at which the denoised image has no more negated-image detections than the co-add).`
+    : `Matched-filter bank detection (PSF + exponential discs), each path's threshold set on its own null stacks at the same false rate: co-add ${f(t.coadd)}σ, denoised ${f(t.denoised)}σ; the SExtractor-default co-add (paper protocol) at ${f(t.sextractor ?? 1.5)}σ.`;
+}
+
 export const reportStage = defineStage<ReportInputs, ReportConfig, { html: string }>({
   name: 'report',
   package: '@asteris/report',
@@ -108,7 +118,7 @@ export const reportStage = defineStage<ReportInputs, ReportConfig, { html: strin
       title: c.title, generatedAt: new Date().toISOString(), field: { ...i.field, ...(cd ? { cd } : {}) }, overview,
       ...(i.depth?.falseDetections?.length ? { falseDetections: i.depth.falseDetections } : {}),
       ...(compSvg ? { completenessSvg: compSvg, ...(i.depth?.completenessNote ? { completenessNote: i.depth.completenessNote } : {}) } : {}),
-      ...(i.depth ? { depth: { curves: i.depth.curves, m90: i.depth.m90, gain: i.depth.gain, note: `${i.depth.nInjected} injected high-z galaxies. Detection thresholds: co-add ${i.depth.thresholds.coadd}σ, denoised ${i.depth.thresholds.denoised}σ (the lowest at which the denoised image has no more negative-image detections than the co-add).` } } : {}),
+      ...(i.depth ? { depth: { curves: i.depth.curves, m90: i.depth.m90, gain: i.depth.gain, ...(i.depth.four ? { four: i.depth.four } : {}), note: `${i.depth.nInjected} injected high-z galaxies. ${thresholdNote(i.depth.thresholds)}` } } : {}),
       candidates: candidateRows(i.select), ...(lfSvg ? { lfSvg } : {}), provenance: c.provenance,
       ...(i.stages ? { stages: i.stages.map((r) => ({ stage: r.stage, status: r.result.cached ? `cached (${r.result.key})` : `computed (${r.result.key})`, seconds: r.result.seconds })) } : {}),
     });

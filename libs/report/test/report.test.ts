@@ -212,6 +212,7 @@ describe('report stage: compass from the co-add WCS, residual panels, false dete
       depth: {
         curves: [{ label: 'co-add', mag: [26, 27], completeness: [1, 0.5], purity: [1, 0.9] }], m90: { 'co-add': 26 }, gain: null, nInjected: 10, thresholds: { coadd: 1.5, denoised: 2 },
         falseDetections: [{ path: 'co-add', threshold: 1.5, nFalse: 3, nDetected: 30, areaArcmin2: 0.00182 }, { path: 'denoised', threshold: 2, nFalse: 2, nDetected: 35, areaArcmin2: 0.00182 }],
+        four: { gainVsSextractor: 0.3, gainVsOptimal: -0.1, npM90: 29.4, ceilingVsSextractor: 1.2, candidates: { zMin: 8.5, denoised: 5, coadd: 2, ratio: 2.5, falsePerArcmin2: { denoised: 10, coadd: 9 } } },
         completenessSvg: compSvg, completenessNote: '10 injections over 1 z bins: pooled fit',
       },
     }, { title: 'ASTERIS run: t', showBands: ['F444W', 'F277W'], provenance: {} }, out);
@@ -219,7 +220,11 @@ describe('report stage: compass from the co-add WCS, residual panels, false dete
     expect((html.match(/class="overview-residual"/g) ?? []).length).toBe(1); // F444W only: F277W has no denoised image
     expect(html).toContain('compass from the WCS CD matrix');
     expect(html).toContain('id="false-detection-table"');
-    expect(html).toMatch(/<td class="l">denoised<\/td><td>2(\.00)?<\/td><td>2<\/td>/);
+    expect(html).toMatch(/<td class="l">denoised<\/td><td class="l">negated image<\/td><td>2(\.00)?<\/td><td>2(\.00)?<\/td>/);
+    // the four numbers (issue 14)
+    expect(html).toContain('id="four-numbers"');
+    expect(html).toContain('+0.30 mag');
+    expect(html).toContain('5 / 2 = 2.50');
     expect(html).toContain('aria-description="completeness-curve"');
     expect(html).toContain('10 injections over 1 z bins: pooled fit');
   });

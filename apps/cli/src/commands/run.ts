@@ -40,7 +40,7 @@ export function register(program: Command): void {
       if (engineName === 'local' && (opts.redis || opts.queue)) throw new UsageError('--redis/--queue need --engine bullmq');
       const seed = int(opts.seed, 'seed', -(2 ** 31), 2 ** 31 - 1);
       // Loaded on use: the pipeline pulls in every stage library (≈ 1 s), which other commands do not need.
-      const { runPipeline, loadRunConfig, makeReporter } = await import('@asteris/pipeline');
+      const { runPipeline, loadRunConfig, makeReporter, formatFourNumbers } = await import('@asteris/pipeline');
       const base = loadRunConfig(opts.config, {});
       const cfg = loadRunConfig(opts.config, {
         denoiser: opts.denoiser, preset: opts.preset, workers, seed,
@@ -49,7 +49,7 @@ export function register(program: Command): void {
       const engine = engineName === 'bullmq' ? { kind: 'bullmq' as const, redis: redis!, queue: opts.queue } : undefined;
       const res = await runPipeline({ field, out: opts.out, config: cfg, reporter: makeReporter({ quiet: opts.quiet }), version: version(), engine });
       console.log(res.summary);
-      if (res.depthGain !== null) console.log(`depth gain (m90 denoised − m90 co-add): ${res.depthGain >= 0 ? '+' : ''}${res.depthGain.toFixed(2)} mag`);
+      if (res.four) for (const line of formatFourNumbers(res.four)) console.log(line);
       console.log(`candidates: ${res.candidates}`);
       if (res.lf) console.log(`luminosity function: ${res.lf}`);
       console.log(`report: ${res.report}`);
