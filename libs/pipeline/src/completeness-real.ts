@@ -15,6 +15,7 @@ import { imagesStage } from '@asteris/asteris';
 import { detectStage } from '@asteris/extract';
 import { photometryStage } from '@asteris/photometry';
 import { selectStage, loadPreset, presetList, SELECT_FILES } from '@asteris/select';
+import { fieldChain, ref } from './chain.ts';
 import { completenessStage, areaArcmin2, COMPLETENESS_FILES, type DepthSummary } from './completeness.ts';
 import { engineFactory, stageHandler, type EngineChoice, type JobSpec, type StageResult } from './engine.ts';
 import { acquireOutLock } from './lock.ts';
@@ -140,7 +141,6 @@ export function choosePresets(preset: string, bands: string[], source: string): 
   return { presets: keep, dropped };
 }
 
-const ref = (id: string, pick?: string) => ({ $product: id, ...(pick ? { pick } : {}) });
 
 /** Injection–recovery completeness of a real field or set of mosaics; see the file comment. */
 export async function runCompleteness(o: RealCompletenessOptions): Promise<RealCompletenessResult> {
@@ -191,18 +191,9 @@ async function compose(o: RealCompletenessOptions, out: string, rep: Reporter): 
   const jobs: JobSpec[] = [];
   const job = (stage: Stage<any, any, any>, id: string, inputs: unknown, config: unknown, deps: string[], label = id): JobSpec =>
     ({ id, kind: stage.name, payload: { inputs, config, cache }, deps, label, group: 'completeness' });
-  const chain = (pre: string, fieldIn: string | { $product: string; pick: string }, deps: string[], main?: string) => {
-    const img = (b: string) => `${pre}images:${b}`;
-    for (const b of plan.bands) jobs.push(job(imagesStage, img(b), { field: fieldIn, band: b, workers: cfg.workers }, { denoiser: cfg.denoiser, coadd: cfg.coadd, tileSize: cfg.tileSize }, deps));
-    const allImages = Object.fromEntries(plan.bands.map((b) => [b, ref(img(b))]));
-    jobs.push(job(detectStage, `${pre}detect`, { images: plan.detectBands.map((b) => ref(img(b))), ...(main ? { thresholdsFrom: ref(main) } : {}) },
-      { bands: plan.detectBands, mode: cfg.detectMode, extract: cfg.extract }, [...plan.detectBands.map(img), ...(main ? [main] : [])]));
-    jobs.push(job(photometryStage, `${pre}photometry`, { field: fieldIn, detect: ref(`${pre}detect`), images: allImages, refBand: plan.detectBands[0] },
-      cfg.photometry, [`${pre}detect`, ...plan.bands.map(img), ...deps]));
-    jobs.push(job(selectStage, `${pre}select`, { catalogue: ref(`${pre}photometry`), bands: plan.bands, ...(main ? {} : { stampImages: allImages }) },
-      { presets: plan.presets }, [`${pre}photometry`, ...(main ? [] : plan.bands.map(img))]));
-    return { detect: `${pre}detect`, select: `${pre}select`, img };
-  };
+  const chain = (pre: string, fieldIn: string | { $product: string; pick: string }, deps: string[], main?: string) =>
+    fieldChain(jobs, (st, id, inp, conf, d) => job(st, id, inp, conf, d), cfg,
+      { prefix: pre, label: (x) => `${pre}${x}`, field: fieldIn, deps, plan, pixelScale: field.pixelScale, main });
   const m = chain('', field.dir, []);
   const inj: { list: unknown; detect: unknown; select: unknown }[] = [];
   const injDeps: string[] = [];

@@ -1,6 +1,6 @@
 // @asteris/pipeline — the runner: composes the stages (each library's src/stage.ts) into `asteris run`
 // over a field or a survey, as a DAG of jobs for an engine, with a content-addressed cache.
-export { runPipeline, readSurvey, STAGES, stageHandlers, SURVEY_KIND, detectionPsfFwhm, type RunOptions, type RunResult, type DepthSummary, type FourNumbers } from './run.ts';
+export { runPipeline, readSurvey, STAGES, stageHandlers, SURVEY_KIND, type RunOptions, type RunResult, type DepthSummary, type FourNumbers } from './run.ts';
 export { loadRunConfig, RunConfigSchema, ConfigError, DENOISERS, type RunConfig } from './config.ts';
 export { ProductCache, cacheKey, removeDebris, statFingerprint, type CacheEntry, type KeyParts, type CacheOptions, type VerifyMode } from './cache.ts';
 export { acquireOutLock, LockHeldError, LOCK_FILE, describeHolder, type OutLock, type LockInfo, type LockOptions } from './lock.ts';
@@ -14,3 +14,4 @@ export { writeFileAtomic, writeDirAtomic } from '@asteris/core';
 export { sha256, hashFile, hashJson, stableStringify } from './hash.ts';
 export { codeVersion, dependencyClosure } from './code-version.ts';
 export { runCompleteness, mosaicField, choosePresets, REAL_COMPLETENESS_FILES, type RealCompletenessOptions, type RealCompletenessResult } from './completeness-real.ts';
+export { fieldChain, detectionPsfFwhm, ref, type ChainSpec, type ChainIds, type JobMaker } from './chain.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { ensureDir, writeFileAtomic, type Stage } from '@asteris/core';
 import { loadField, isFieldSpec, FIELD_JSON, type Field } from '@asteris/field';
-import { simulateStage, injectStage, simOversample, readSpecFile, NIRCAM_FWHM_ARCSEC } from '@asteris/sim';
+import { simulateStage, injectStage, simOversample, readSpecFile } from '@asteris/sim';
 import { imagesStage, modelSummary } from '@asteris/asteris';
 import { detectStage } from '@asteris/extract';
 import { photometryStage, PHOTOMETRY_FILES } from '@asteris/photometry';
@@ -19,16 +19,11 @@ import { acquireOutLock } from './lock.ts';
 import { stableStringify } from './hash.ts';
 import { engineProgress, makeReporter, summaryTable, type Reporter, type StageRecord } from './progress.ts';
 import { cacheRoot, productsPath, writeRunRecord } from './runs.ts';
+import { fieldChain, ref } from './chain.ts';
 import { checkPlan, validateField, FieldValidationError, LW_BANDS, type Plan } from './validate.ts';
 import type { RunConfig } from './config.ts';
 
 export type { DepthSummary, FourNumbers };
-
-/** PSF FWHM (arcsec) of a detection image: the mean of its bands' NIRCam FWHMs (0.12″ for a band not in the table). */
-export function detectionPsfFwhm(bands: string[]): number {
-  const v = bands.map((b) => NIRCAM_FWHM_ARCSEC[b.toUpperCase()] ?? 0.12);
-  return v.reduce((a, b) => a + b, 0) / v.length;
-}
 
 /** Every stage the runner composes, registered as job handlers by name. */
 export const STAGES: Stage<any, any, any>[] = [simulateStage, injectStage, imagesStage, detectStage, photometryStage, selectStage, completenessStage, lfStage, reportStage];
@@ -82,7 +77,6 @@ function checkOut(out: string): void {
   if (!statSync(p).isDirectory()) throw new FieldValidationError(out, [`--out ${out}: ${p} is a file, not a directory`]);
 }
 
-const ref = (id: string, pick?: string) => ({ $product: id, ...(pick ? { pick } : {}) });
 
 /** Runs (or resumes) the pipeline; products already in the cache with a valid key are reused. */
 export async function runPipeline(o: RunOptions): Promise<RunResult> {
@@ -150,37 +144,11 @@ async function compose(o: RunOptions, c: RunContext): Promise<RunResult> {
     // 3. The DAG: per field images → detect → photometry → select, injected copies, completeness, report; one LF.
     const jobs: JobSpec[] = [];
     const names = fields.map((f, i) => (fields.findIndex((g) => g.name === f.name) === i ? f.name : `${f.name}-${i}`));
-    const chain = (g: string, pre: string, fieldDir: string | { $product: string; pick: string }, deps: string[], plan: Plan, pixelScale: number, main?: string) => {
-      const P = `${g}/${pre}`;
-      const L = (s: string) => `${fields.length > 1 ? `${g}: ` : ''}${pre}${s}`;
-      const img = (b: string) => `${P}images:${b}`;
-      // null stacks only where thresholds are calibrated: the main field's detection bands, bank detector
-      const wantNulls = (b: string) => !main && plan.detectBands.includes(b) && (cfg.extract.detector ?? 'bank') === 'bank';
-      for (const b of plan.bands) {
-        jobs.push(job(imagesStage, img(b), { field: fieldDir, band: b, workers: cfg.workers },
-          { denoiser: cfg.denoiser, coadd: cfg.coadd, tileSize: cfg.tileSize, nulls: wantNulls(b) ? cfg.nulls : { ...cfg.nulls, count: 0 } }, deps, L(`images:${b}`), g));
-      }
-      const allImages = Object.fromEntries(plan.bands.map((b) => [b, ref(img(b))]));
-      jobs.push(job(detectStage, `${P}detect`, {
-        images: plan.detectBands.map((b) => ref(img(b))), ...(main ? { thresholdsFrom: ref(main) } : {}),
-        bank: { pixelScale: pixelScale, psfFwhmArcsec: detectionPsfFwhm(plan.detectBands) },
-      }, { bands: plan.detectBands, mode: cfg.detectMode, extract: cfg.extract }, [...plan.detectBands.map(img), ...(main ? [main] : [])], L('detect'), g));
-      jobs.push(job(photometryStage, `${P}photometry`, { field: fieldDir, detect: ref(`${P}detect`), images: allImages, refBand: plan.detectBands[0], workers: cfg.workers },
-        cfg.photometry, [`${P}detect`, ...plan.bands.map(img), ...deps], L('photometry'), g));
-      jobs.push(job(selectStage, `${P}select`, { catalogue: ref(`${P}photometry`), bands: plan.bands, ...(main ? {} : { stampImages: allImages }) },
-        { presets: plan.presets }, [`${P}photometry`, ...(main ? [] : plan.bands.map(img))], L('select'), g));
-      // the co-add path's candidates (photometry on the co-add only, from the co-add's own detections):
-      // the candidate ratio denoised / co-add at equal null false rate (main field, denoised runs)
-      let coaddSelect: string | null = null;
-      if (!main && cfg.denoiser !== 'none' && cfg.injection.n > 0) {
-        const coImages = Object.fromEntries(plan.bands.map((b) => [b, { coadd: ref(img(b), 'coadd') }]));
-        jobs.push(job(photometryStage, `${P}coadd/photometry`, { field: fieldDir, detect: ref(`${P}detect`, 'coaddDetect'), images: coImages, refBand: plan.detectBands[0], workers: cfg.workers },
-          cfg.photometry, [`${P}detect`, ...plan.bands.map(img), ...deps], L('co-add path: photometry'), g));
-        coaddSelect = `${P}coadd/select`;
-        jobs.push(job(selectStage, coaddSelect, { catalogue: ref(`${P}coadd/photometry`), bands: plan.bands }, { presets: plan.presets }, [`${P}coadd/photometry`], L('co-add path: select'), g));
-      }
-      return { detect: `${P}detect`, select: `${P}select`, images: allImages, img, coaddSelect };
-    };
+    const chain = (g: string, pre: string, field: string | { $product: string; pick: string }, deps: string[], plan: Plan, pixelScale: number, main?: string) =>
+      fieldChain(jobs, (st, id, inp, conf, d, label) => job(st, id, inp, conf, d, label, g), cfg, {
+        prefix: `${g}/${pre}`, label: (s) => `${fields.length > 1 ? `${g}: ` : ''}${pre}${s}`, field, deps, plan, pixelScale, main,
+        coaddPath: !main && cfg.denoiser !== 'none' && cfg.injection.n > 0,
+      });
     const lfFields: { candidates: unknown; completeness: unknown; oversample: number }[] = [];
     const lfDeps: string[] = [];
     const perField = fields.map((f, i) => {

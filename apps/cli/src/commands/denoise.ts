@@ -52,6 +52,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
     config = parseSection(ImagesConfigSchema, {
       denoiser: o.model, coadd: o.ivw ? 'ivw' : 'clipped-mean', ...(tileSize !== undefined ? { tileSize } : {}),
       ...(overlap !== undefined ? { overlap } : {}), ...(o.restore ? {} : { restore: false }),
+      nulls: { count: 0 }, // null stacks serve the runner's threshold calibration, not a denoised product
     }, 'asteris denoise');
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message.replace('tileSize', '--tile'));
