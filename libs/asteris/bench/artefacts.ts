@@ -41,7 +41,7 @@ export interface ArtefactOptions {
 }
 
 export interface ArtefactSource { x: number; y: number; mag: number; flux: number; reArcsec: number }
-export interface ArtefactStack { width: number; height: number; frames: Float32Array[]; truth: Float32Array; sources: ArtefactSource[]; sky: Float32Array; sigmaExp: number[]; /** integer dither of each exposure: sky (x, y) was detector (x + dx, y + dy) */ dithers: [number, number][] }
+export interface ArtefactStack { width: number; height: number; frames: Float32Array[]; truth: Float32Array; sources: ArtefactSource[]; sky: Float32Array; sigmaExp: number[]; /** each exposure's row-striping offsets (nJy, per sky row) — for oracle whitening */ stripes: Float64Array[]; /** integer dither of each exposure: sky (x, y) was detector (x + dx, y + dy) */ dithers: [number, number][] }
 
 export const ZP = 31.4; // nJy → AB
 const fluxOf = (m: number) => 10 ** ((ZP - m) / 2.5);
@@ -94,6 +94,7 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
   const share = o.stripeShare ?? 0;
   let stripe: Float64Array | null = null;
   const frames: Float32Array[] = [];
+  const stripes: Float64Array[] = [];
   // sources (own stream): points and exponential discs, PSF-convolved by 5×5 sub-sampling of the PSF-smoothed disc
   const truth = new Float32Array(w * h);
   const sources: ArtefactSource[] = [];
@@ -115,6 +116,7 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
     stripe = stripe ? fresh.map((v, y) => share * stripe![y]! + Math.sqrt(1 - share * share) * v) : fresh;
     const f = new Float32Array(w * h);
     const st = (o.stripe ?? 0.3) * sigma;
+    stripes.push(stripe.map((v) => st * v));
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
       const p = y * w + x;
       f[p] = sky[p]! + truth[p]! + sigmaExp[t]! * nz.normal() + st * stripe[y]! + det[(y + dy! + D) * W2 + (x + dx! + D)]!;
@@ -134,7 +136,7 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
     prevFrame = f;
     frames.push(f);
   }
-  return { width: w, height: h, frames, truth, sources, sky, sigmaExp, dithers };
+  return { width: w, height: h, frames, truth, sources, sky, sigmaExp, dithers, stripes };
 }
 
 /** Adds a PSF-convolved exponential disc (rePx = 0: point source) of total flux at (x, y). */

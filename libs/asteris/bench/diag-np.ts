@@ -2,7 +2,7 @@
 // node --import tsx libs/asteris/bench/diag-np.ts [seeds=4] [size=256]
 import { abMagFromNJy, normalQuantile, pointSourceDetectionLimit } from '@asteris/astro';
 import { bankFilter, detectBank, robustStd } from '@asteris/extract';
-import { robustSigma } from '@asteris/stack';
+import { destripeRows, exposureCovariance, glsStack, glsWeights, robustSigma } from '@asteris/stack';
 import { artefactStack } from './artefacts.ts';
 import { calibrate, detectionBank, detectWith, nullChain, pathImage, subtractBackground } from './null-chain.ts';
 
@@ -68,6 +68,7 @@ const det: Record<string, { F: number[]; d: boolean[] }> = {};
 const add = (k: string, F: number, d: boolean) => { (det[k] ??= { F: [], d: [] }).F.push(F); det[k]!.d.push(d); };
 let pix = 0, sigTrue = 0, sigNull = 0, thTrue: number[] = [], thNull: number[] = [], thNullPsf: number[] = [], thTrueBank: number[] = [];
 const allTrueScores: number[] = [];
+const sigV: Record<string, number[]> = {}, thV: Record<string, number[]> = {};
 for (let r = 0; r < NS; r++) {
   const seed = 9101 + r;
   const o = { seed, width: S, height: S, nExp: 8, sigma: 4.3, psfSigma: PSF_SIGMA, dither: 16, amp: 0, density: 15, magRange: [26.5, 29] as [number, number], extendedFrac: 0 };
@@ -102,6 +103,34 @@ for (let r = 0; r < NS; r++) {
   const dBank = detectWith(ch, img, S, S, cal.threshold);
   const dPsfNull = detectWith(chP, img, S, S, calP.threshold);
   const dBankTrue = detectBank({ data: img, width: S, height: S }, bank, { threshold: tTB, sigma: sT, background: 0 });
+  // whitened: destriped clipped co-add; GLS (filtered covariance) + destripe; oracle (true IVW weights, true stripes)
+  const proc = (raw: Float32Array) => destripeRows(subtractBackground(raw, S, S), S, S).data;
+  const filtFrames = (fr: Float32Array[]) => fr.map((f) => bankFilter(proc(f), S, S, bank[0]!));
+  const ff = filtFrames(F.frames);
+  const cov = exposureCovariance(ff, { sigmas: ff.map((f) => robustStd(f)) });
+  const gw = glsWeights(cov);
+  if (r === 0) console.log('GLS weights', gw.weights.map((v) => v.toFixed(3)).join(' '), 'true IVW', (() => { const iv = F.sigmaExp.map((q) => 1 / q / q); const t = iv.reduce((a, b) => a + b, 0); return iv.map((q) => (q / t).toFixed(3)).join(' '); })());
+  const variants: Record<string, [Float32Array, Float32Array]> = {
+    'coadd+destripe': [proc(await pathImage(F.frames, S, S, 'coadd', '', 256, sig)), proc(await pathImage(T.frames, S, S, 'coadd', '', 256, sigT))],
+    'gls+destripe': [proc(glsStack(F.frames, { weights: gw.weights })), proc(glsStack(T.frames, { weights: gw.weights }))],
+  };
+  {
+    const iv = F.sigmaExp.map((q) => 1 / q / q), t = iv.reduce((a, b) => a + b, 0), w = iv.map((q) => q / t);
+    const unstripe = (fr: Float32Array[]) => fr.map((f, e) => Float32Array.from(f, (v, p) => v - F.stripes[e]![Math.floor(p / S)]!));
+    variants['oracle ivw, true stripes removed'] = [subtractBackground(glsStack(unstripe(F.frames), { weights: w, sigmas: F.sigmaExp }), S, S), subtractBackground(glsStack(unstripe(T.frames), { weights: w, sigmas: F.sigmaExp }), S, S)];
+  }
+  for (const [name, [vi, vt]] of Object.entries(variants)) {
+    const f2 = bankFilter(vt, S, S, bank[0]!), s2 = robustStd(f2);
+    const sc2 = localMaxScores(f2, s2, bank[0]!.half);
+    const th2 = sc2[Math.floor(TARGET * areaA)]!;
+    (sigV[name] ??= []).push(s2); (thV[name] ??= []).push(th2);
+    const d2 = detectBank({ data: vi, width: S, height: S }, psf, { threshold: th2, sigma: [s2], background: 0 });
+    const sT2 = bank.map((k) => robustStd(bankFilter(vt, S, S, k)));
+    const bT2 = detectBank({ data: vt, width: S, height: S }, bank, { threshold: 2.5, sigma: sT2, background: 0 }).map((q) => q.snr);
+    if (r === 0) console.log(name, 'bank σ', sT2.map((v) => v.toFixed(3)).join(' '), 'bank thr', bT2[Math.floor(TARGET * areaA)]!.toFixed(2), 'top', bT2.slice(0, 6).map((v) => v.toFixed(1)).join(' '));
+    const d3 = detectBank({ data: vi, width: S, height: S }, bank, { threshold: bT2[Math.floor(TARGET * areaA)]!, sigma: sT2, background: 0 });
+    for (const q of F.sources) { add(`${name}: psf search, true thr`, q.flux, d2.some((d) => Math.hypot(d.x - q.x, d.y - q.y) <= 2)); add(`${name}: bank search, true thr`, q.flux, d3.some((d) => Math.hypot(d.x - q.x, d.y - q.y) <= 2)); }
+  }
   const near = (ds: { x: number; y: number }[], s: { x: number; y: number }, r = 2) => ds.some((d) => Math.hypot(d.x - s.x, d.y - s.y) <= r);
   for (const s of F.sources) {
     // known position: filtered value at the nearest pixel and at the best of the 4 surrounding pixels
@@ -123,6 +152,11 @@ const z9 = normalQuantile(0.9);
 console.log(`pixel σ (img − truth) ${pix.toFixed(3)}; PSF-filtered σ on the truth noise ${sigTrue.toFixed(3)} (ratio ${(sigTrue / pix).toFixed(3)} = correlated-noise penalty); on the nulls ${sigNull.toFixed(3)}`);
 console.log(`thresholds: EC formula ${np.threshold.toFixed(2)}; truth-noise PSF lattice maxima ${tLattice.toFixed(2)} (per field ${thTrue.map((t) => t.toFixed(2)).join(' ')}); truth bank ${thTrueBank.map((t) => t.toFixed(2)).join(' ')}; null PSF-only ${thNullPsf.map((t) => t.toFixed(2)).join(' ')}; null bank ${thNull.map((t) => t.toFixed(2)).join(' ')}`);
 console.log(`NP m90 (bench: pixel σ, EC) ${mag(np.flux).toFixed(3)}; with the filtered σ ${mag(npTrueSig.flux).toFixed(3)}; with filtered σ and lattice threshold ${mag((tLattice + z9) * fluxNoiseTrue).toFixed(3)}`);
+for (const k of Object.keys(sigV)) {
+  const sv = sigV[k]!.reduce((a, b) => a + b, 0) / NS;
+  const npv = pointSourceDetectionLimit({ sigmaPix: sv, psfFwhmPx: 2.3548 * PSF_SIGMA, areaPx: S * S * NS, falseDetections: TARGET * areaA * NS });
+  console.log(`${k}: filtered σ ${sv.toFixed(3)}, lattice thr ${thV[k]!.map((t) => t.toFixed(2)).join(' ')}, NP (EC) m90 ${mag(npv.flux).toFixed(3)}`);
+}
 for (const [k, v] of Object.entries(det)) {
   const p = probit90(v.F, v.d);
   console.log(`${k.padEnd(40)} m90 (probit) ${mag(p.f90).toFixed(3)} ± ${(1.0857 * p.err / p.f90).toFixed(3)}  (n=${v.F.length})`);

@@ -182,6 +182,14 @@ export interface DetectBankOptions {
   background?: number | Float32Array;
   /** ignore peaks closer than this to the edge (default: the PSF kernel's half size) */
   border?: number;
+  /**
+   * sub-pixel refinement (default false): position and flux at the maximum of a separable quadratic
+   * through the winning kernel's filtered map at the peak and its 4 neighbours. Without it the flux is
+   * the filtered value at the peak PIXEL, low by the sampling loss exp(−r²/4σ²) of a source off the
+   * pixel centre (≈ 5 % on average for a 2 px FWHM PSF; up to 15 %). Detection (the threshold on the
+   * pixel S/N) is unchanged.
+   */
+  refine?: boolean;
 }
 
 /**
@@ -221,7 +229,21 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
     }
     if (!isMax) continue;
     const ki = which[p]!;
-    out.push({ x, y, snr: v, kernel: ki, flux: filt[ki]![p]! / bank[ki]!.norm });
+    const f = filt[ki]!, c = f[p]!;
+    if (opts.refine) {
+      // a Gaussian through the peak and its 2 neighbours along x and along y (a parabola in ln f; exact for
+      // a Gaussian filtered profile): offset (L − R)/(2(L − 2C + R)), ln peak − ln C = −(R − L)²/(8(L − 2C + R))
+      const q = (l: number, r: number): [number, number] => {
+        if (!(l > 0 && r > 0 && c > 0)) return [0, 0];
+        const L = Math.log(l), C = Math.log(c), R = Math.log(r), den = L - 2 * C + R;
+        if (!(den < 0)) return [0, 0];
+        const d = (L - R) / (2 * den);
+        if (Math.abs(d) > 0.5) return [Math.sign(d) * 0.5, 0];
+        return [d, -((R - L) ** 2) / (8 * den)];
+      };
+      const [ox, gx] = q(f[p - 1]!, f[p + 1]!), [oy, gy] = q(f[p - w]!, f[p + w]!);
+      out.push({ x: x + ox, y: y + oy, snr: v, kernel: ki, flux: (c * Math.exp(gx + gy)) / bank[ki]!.norm });
+    } else out.push({ x, y, snr: v, kernel: ki, flux: c / bank[ki]!.norm });
   }
   return out.sort((a, b) => b.snr - a.snr);
 }
