@@ -95,3 +95,66 @@ export function pointSourceDetectionLimit(inp: DetectionLimitInput): DetectionLi
   const fluxNoise = sigmaPix * Math.sqrt(4 * Math.PI * (s * s + 1 / 12));
   return { threshold, snr, flux: snr * fluxNoise, fluxNoise };
 }
+
+export interface ProbitLimit {
+  /** flux at which the fitted detection probability equals `level` (units of the input fluxes) */
+  flux: number;
+  /** 1σ error of that flux (inverse Fisher information of the fit, delta method) */
+  err: number;
+  /** fitted P(detected | F) = Φ(a·F − b) */
+  a: number; b: number;
+}
+
+/**
+ * The completeness limit with an error bar from unbinned injections: maximum-likelihood probit fit of
+ * P(detected | F) = Φ(a·F − b) — the form of the ideal detector, C = Φ(ν − t) with ν ∝ F — and the flux
+ * where P = `level` (default 0.9). m90 = ZP − 2.5 log10(flux), σ(m90) ≈ 1.0857 · err / flux. Unlike the
+ * binned first crossing (m90.ts, the reported definition) it has no binning noise, and its error tells
+ * whether two paths differ (issue 14). Needs detections and misses.
+ */
+export function probitLimit(fluxes: number[], detected: boolean[], level = 0.9): ProbitLimit {
+  const n = fluxes.length;
+  if (n !== detected.length || n < 4) throw new RangeError('probitLimit: need ≥ 4 injections, one detected flag each');
+  const nd = detected.filter(Boolean).length;
+  if (nd === 0 || nd === n) throw new RangeError('probitLimit: need both detections and misses');
+  const Phi = (x: number) => 1 - normalTail(x);
+  const ll = (a: number, b: number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(1 - 1e-15, Math.max(1e-15, Phi(a * fluxes[i]! - b)));
+      s += detected[i] ? Math.log(p) : Math.log(1 - p);
+    }
+    return s;
+  };
+  // pattern search on (log a, F50 = b/a) — nearly uncorrelated — from P = 0.5 at the median flux
+  const sorted = [...fluxes].sort((p, q) => p - q);
+  const scale = Math.max(1e-300, sorted[n - 1]! - sorted[0]!);
+  let la = Math.log(4 / scale), f50 = sorted[n >> 1]!;
+  const at = (l: number, c: number) => ll(Math.exp(l), Math.exp(l) * c);
+  let best = at(la, f50), sa = 1, sc = scale / 4;
+  for (let it = 0; it < 5000 && (sa > 1e-9 || sc > 1e-9 * scale); it++) {
+    let moved = false;
+    for (const [da, dc] of [[sa, 0], [-sa, 0], [0, sc], [0, -sc], [sa, sc], [-sa, -sc], [sa, -sc], [-sa, sc]] as const) {
+      const v = at(la + da, f50 + dc);
+      if (v > best) { best = v; la += da; f50 += dc; moved = true; break; }
+    }
+    if (!moved) { sa /= 2; sc /= 2; }
+  }
+  const b = Math.exp(la) * f50;
+  const a = Math.exp(la);
+  const z = normalQuantile(level);
+  const flux = (b + z) / a;
+  // observed Fisher information in (a, b) by central differences
+  const p = [a, b], h = [a * 1e-4, 1e-4];
+  const f = (q: number[]) => ll(q[0]!, q[1]!);
+  const H = [[0, 0], [0, 0]];
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
+    const at = (si: number, sj: number) => { const q = [...p]; q[i]! += si * h[i]!; q[j]! += sj * h[j]!; return f(q); };
+    H[i]![j] = -(at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h[i]! * h[j]!);
+  }
+  const det = H[0]![0]! * H[1]![1]! - H[0]![1]! * H[1]![0]!;
+  const C00 = H[1]![1]! / det, C01 = -H[0]![1]! / det, C11 = H[0]![0]! / det;
+  const g0 = -(b + z) / (a * a), g1 = 1 / a;
+  const v = g0 * g0 * C00 + 2 * g0 * g1 * C01 + g1 * g1 * C11;
+  return { flux, err: Math.sqrt(Math.max(0, v)), a, b };
+}
