@@ -32,5 +32,5 @@ export { readImageShared } from './io.ts';
 export { extractionPipeline, deblendComponents, measureObject } from './extract.ts';
 export type { MeasureCtx, ObjPixels, StageRequest } from './extract.ts';
 export { detectStage, detectionImageOf, calibrateThreshold, falseDetections, negativeExtractor, negated, readSources, THRESHOLD_LADDER, DETECT_FILES, DetectConfigSchema, ExtractConfigSchema, type DetectConfig, type ExtractConfig, type DetectInputs, type DetectProduct, type Thresholds, type Calibration } from './stage.ts';
-export { detectionBank, bankFilter, bankNoise, detectBank, robustStd } from './detect/bank.ts';
+export { detectionBank, bankFilter, bankNoise, detectBank, robustStd, effectivePsfFwhm } from './detect/bank.ts';
 export type { BankKernel, BankOptions, BankDetection, DetectBankOptions } from './detect/bank.ts';

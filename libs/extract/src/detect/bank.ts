@@ -247,3 +247,49 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
   }
   return out.sort((a, b) => b.snr - a.snr);
 }
+
+/** Truncated second-moment FWHM (r ≤ 2·FWHM guess) of a background-subtracted plane about (x, y). */
+function momentFwhmAt(img: Plane, x: number, y: number, r: number): number {
+  const { width: w, height: h, data } = img;
+  let s = 0, sxx = 0;
+  for (let j = Math.floor(y - r); j <= Math.ceil(y + r); j++) for (let i = Math.floor(x - r); i <= Math.ceil(x + r); i++) {
+    if (i < 0 || j < 0 || i >= w || j >= h) continue;
+    const r2 = (i - x) ** 2 + (j - y) ** 2, v = data[j * w + i]!;
+    if (r2 > r * r || !Number.isFinite(v)) continue;
+    s += v; sxx += v * r2;
+  }
+  return s > 0 ? 2.3548 * Math.sqrt(Math.max(0, sxx / s / 2)) : NaN;
+}
+
+export interface EffectivePsfOptions {
+  /** the image the PSF is known on (e.g. the co-add), background-subtracted: the effective FWHM is
+   *  psfFwhmPx × the median ratio of moment FWHMs (img / reference) at compact bright peaks */
+  reference?: Plane;
+  /** minimum PSF-filter S/N of the peaks used (default 20) */
+  minSnr?: number;
+}
+
+/**
+ * The effective PSF FWHM (px) of a processed (e.g. denoised) background-subtracted image, measured on
+ * the image itself (issue 14): bright PSF-filter peaks, truncated second moments (r ≤ 2 FWHM). With a
+ * reference image of known PSF, the ratio at the same peaks (point-like in the reference: moment FWHM
+ * < 1.25 × psfFwhmPx) scales psfFwhmPx — robust to the truncation bias of moments; without one, the median
+ * moment FWHM of the compact peaks (< 1.5 × psfFwhmPx). NaN with fewer than 3 usable peaks. Use it to
+ * build the image's detection bank (detectionBank({ psfFwhmPx: effective, ... })).
+ */
+export function effectivePsfFwhm(img: Plane, psfFwhmPx: number, opts: EffectivePsfOptions = {}): number {
+  const bank = detectionBank({ psfFwhmPx, pixScaleArcsec: 1, reArcsec: [] });
+  const det = detectBank(img, bank, { threshold: opts.minSnr ?? 20, background: 0 });
+  const r = 2 * psfFwhmPx, v: number[] = [];
+  for (const d of det) {
+    const fi = momentFwhmAt(img, d.x, d.y, r);
+    if (opts.reference) {
+      const fr = momentFwhmAt(opts.reference, d.x, d.y, r);
+      if (fr > 0 && fr < 1.25 * psfFwhmPx && fi > 0) v.push(fi / fr);
+    } else if (fi > 0 && fi < 1.5 * psfFwhmPx) v.push(fi);
+  }
+  if (v.length < 3) return NaN;
+  v.sort((a, b) => a - b);
+  const m = medianSorted(v, 'upper');
+  return opts.reference ? psfFwhmPx * m : m;
+}
