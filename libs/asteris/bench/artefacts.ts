@@ -177,13 +177,14 @@ export function render(img: Float32Array, w: number, h: number, x: number, y: nu
 }
 
 /**
- * The exposures with every detector-fixed and row-striping nuisance removed at its TRUE value (white
- * noise, cosmic rays and persistence remain): the input of the oracle (known-covariance) ceiling.
+ * The exposures with the row striping removed at its TRUE value and, with `detector`, also the
+ * detector-fixed pattern, amplifier offsets and hot pixels (white noise, cosmic rays and persistence
+ * remain): the inputs of the oracle ceilings.
  */
-export function oracleFrames(F: ArtefactStack): Float32Array[] {
+export function oracleFrames(F: ArtefactStack, detector = false): Float32Array[] {
   const { width: w, pad: D } = F, W2 = w + 2 * D;
   return F.frames.map((f, t) => {
     const [dx, dy] = F.dithers[t]!, st = F.stripes[t]!;
-    return Float32Array.from(f, (v, p) => { const x = p % w, y = (p - x) / w; return v - st[y]! - F.detector[(y + dy + D) * W2 + (x + dx + D)]!; });
+    return Float32Array.from(f, (v, p) => { const x = p % w, y = (p - x) / w; return v - st[y]! - (detector ? F.detector[(y + dy + D) * W2 + (x + dx + D)]! : 0); });
   });
 }

@@ -7,9 +7,13 @@
 //   selfcal/opt  detector-frame self-calibration (selfCalibrate), then coadd/opt
 //   den/SE       the model's denoised image, extractor default settings
 //   den/opt      denoised image + background + row whitening + bank
-//   ceiling      ORACLE: the exposures with every detector-fixed and striping nuisance removed at its
-//                true value, inverse-variance weighted with the true σ_t, the true-PSF matched filter
-//                searched over the field (pixel peaks) — the best any detector can do on this stack
+//   ceiling      ORACLE: the exposures with the row striping removed at its true value (what whitening
+//                with the known covariance achieves: a row offset costs 1/W of a row's information),
+//                inverse-variance weighted with the true σ_t, the true-PSF matched filter searched over
+//                the field (pixel peaks), threshold at the target false rate on the same oracle stack of
+//                the noise-only truth — the Neyman–Pearson detector for this stack's noise. The
+//                detector-fixed pattern stays noise (averaged over the dithers); the bound with it also
+//                known (a perfect self-calibration) is printed beside it.
 // Every path is scored at two thresholds: calibrated on its OWN null stacks (K per field, the pipeline's
 // way; its true false rate is printed) and at the threshold giving the target false rate on the
 // noise-only truth of the same fields (same seed, no sources: pooled local maxima) — depth at EQUAL
@@ -65,7 +69,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const phot: Record<'coadd' | 'den' | 'denEff', number[]> = { coadd: [], den: [], denEff: [] };
   const fwhm: Record<'coadd' | 'den' | 'denEff', number[]> = { coadd: [], den: [], denEff: [] };
   const effF: number[] = [];
-  let tDen = 0, tCo = 0, pixNoise = 0, sigOracle = 0, nDen = 0;
+  let tDen = 0, tCo = 0, pixNoise = 0, sigOracle = 0, sigOracleDet = 0, nDen = 0;
   const glsW: number[][] = [];
   for (const seed of o.seeds) {
     const opts = { seed, width: S, height: S, nExp: N, sigma: SIG, psfSigma: PSF_SIGMA, dither: 16, amp: 0, density: o.density ?? 15, magRange: o.magRange ?? [25.5, 30] as [number, number], discMagOffset: o.discMagOffset ?? 0, ...o.extra };
@@ -130,6 +134,8 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const ot = prepare(glsStack(oracleFrames(T), { weights: wo, sigmas: T.sigmaExp }), S, S, false);
     const so = robustStd(bankFilter(ot, S, S, bank[0]!));
     sigOracle += so / o.seeds.length;
+    // the pattern-known bound (detector-fixed nuisance removed at its true value too: a perfect self-calibration)
+    sigOracleDet += robustStd(bankFilter(prepare(glsStack(oracleFrames(T, true), { weights: wo, sigmas: T.sigmaExp }), S, S, false), S, S, bank[0]!)) / o.seeds.length;
     const oDet = detectBank({ data: of, width: S, height: S }, psfOnly, { threshold: BASE, sigma: [so], background: 0, refine: true });
     const oT = detectBank({ data: ot, width: S, height: S }, psfOnly, { threshold: BASE, sigma: [so], background: 0 });
     score('ceiling', oDet, oT.map((q) => q.snr));
@@ -164,6 +170,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const np = pointSourceDetectionLimit({ sigmaPix: pixNoise, psfFwhmPx: 2.3548 * PSF_SIGMA, areaPx: S * S * o.seeds.length, falseDetections: o.target * area });
   // the analytic ceiling: the filtered-noise σ of the oracle stack in place of the pixel σ (equal for white noise)
   const npO = pointSourceDetectionLimit({ sigmaPix: sigOracle, psfFwhmPx: 2.3548 * PSF_SIGMA, areaPx: S * S * o.seeds.length, falseDetections: o.target * area });
+  const npD = pointSourceDetectionLimit({ sigmaPix: sigOracleDet, psfFwhmPx: 2.3548 * PSF_SIGMA, areaPx: S * S * o.seeds.length, falseDetections: o.target * area });
   const nPts = fields.ceiling.reduce((a, f) => a + f.F.sources.filter((s) => s.reArcsec === 0).length, 0), nDisc = fields.ceiling.reduce((a, f) => a + f.F.sources.length, 0) - nPts;
   log(`\n## part 0 — depth at the limit (${o.label}): ${o.seeds.length} × ${S}² px, N = ${N}, σ_exp = ${SIG} nJy/px (±15 %), PSF FWHM ${(2.3548 * PSF_SIGMA).toFixed(2)} px, ${PIX}"/px; ${o.density ?? 15} sources per 100² px, m ${(o.magRange ?? [25.5, 30]).join('–')} (discs offset by ${o.discMagOffset ?? 0} mag) (${nPts} points, ${nDisc} exponential discs r_e 0.05–0.2"); K = ${o.K} null stacks per field and path; false-rate target ${o.target}/arcmin²`);
   log(`  artefacts: sky gradient, 1/f row striping 0.3σ per exposure${o.extra?.stripeShare ? ` (shared ${o.extra.stripeShare} between consecutive exposures)` : ''}, cosmic rays, hot pixels, persistence, detector-fixed pattern ${o.extra?.pattern ?? 0.15}σ (1.5 px) moved by ±${o.extra?.dither ?? 16} px dithers`);
@@ -179,7 +186,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   }
   const T = (p: P) => res[p]!.tru, Nu = (p: P) => res[p]!.nul ?? res[p]!.tru;
   const d = (a: { m: number; e: number }, b: { m: number; e: number }) => `${sd(a.m - b.m)}±${Math.hypot(a.e, b.e).toFixed(2)}`;
-  log(`  ceiling (analytic, Euler-characteristic threshold, oracle filtered σ ${sigOracle.toFixed(3)} nJy): m90 ${abMagFromNJy(npO.flux).toFixed(2)}; the previous white-noise figure (pixel σ ${pixNoise.toFixed(3)} of the co-add, stripes and pattern taken as white): ${abMagFromNJy(np.flux).toFixed(2)}`);
+  log(`  ceiling (analytic, Euler-characteristic threshold, oracle filtered σ ${sigOracle.toFixed(3)} nJy): m90 ${abMagFromNJy(npO.flux).toFixed(2)}; bound with the detector-fixed pattern also known (perfect self-calibration, filtered σ ${sigOracleDet.toFixed(3)}): ${abMagFromNJy(npD.flux).toFixed(2)}; the previous white-noise figure (pixel σ ${pixNoise.toFixed(3)} of the co-add, stripes and pattern taken as white): ${abMagFromNJy(np.flux).toFixed(2)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] points, probit, equal TRUE false rate: coadd/opt − ceiling ${d(T('coadd/opt').pp, T('ceiling').pp)}; gls/opt − ceiling ${d(T('gls/opt').pp, T('ceiling').pp)}; den/opt − coadd/opt ${d(T('den/opt').pp, T('coadd/opt').pp)}; den/eff − coadd/opt ${d(T('den/eff').pp, T('coadd/opt').pp)}; den/opt − gls/opt ${d(T('den/opt').pp, T('gls/opt').pp)}; coadd/opt − coadd/bank ${d(T('coadd/opt').pp, T('coadd/bank').pp)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] discs, probit, equal TRUE false rate: den/opt − coadd/opt ${d(T('den/opt').pe, T('coadd/opt').pe)}; den/eff − coadd/opt ${d(T('den/eff').pe, T('coadd/opt').pe)}; den/opt − gls/opt ${d(T('den/opt').pe, T('gls/opt').pe)}; selfcal/opt − coadd/opt ${d(T('selfcal/opt').pe, T('coadd/opt').pe)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] null-calibrated (the pipeline's way), points probit: coadd/opt − ceiling ${d(Nu('coadd/opt').pp, T('ceiling').pp)}; den/opt − coadd/opt ${d(Nu('den/opt').pp, Nu('coadd/opt').pp)}; discs den/opt − coadd/opt ${d(Nu('den/opt').pe, Nu('coadd/opt').pe)}`);

@@ -80,3 +80,21 @@ describe('sub-pixel refinement (issue 14: matched-filter photometry)', () => {
     expect(med(err(plain))).toBeGreaterThan(0.2);
   });
 });
+
+describe('effective PSF of a processed image (issue 14)', () => {
+  it('measures the FWHM of a blurred copy against the reference at bright compact peaks', async () => {
+    const { effectivePsfFwhm } = await import('../src/index.ts');
+    const render = (fwhm: number, seed: number) => {
+      const s = fwhm / 2.3548, g = gaussianRng(mulberry32Uniform(seed));
+      const d = Float32Array.from({ length: W * H }, () => 0.5 * g());
+      for (let gy = 12; gy < H - 8; gy += 16) for (let gx = 12; gx < W - 8; gx += 16) {
+        for (let j = gy - 7; j <= gy + 7; j++) for (let i = gx - 7; i <= gx + 7; i++) d[j * W + i] += (400 / (2 * Math.PI * s * s)) * Math.exp(-((i - gx) ** 2 + (j - gy) ** 2) / (2 * s * s));
+      }
+      return { data: d, width: W, height: H };
+    };
+    const ref = render(2, 1), blurred = render(2.4, 1);
+    expect(Math.abs(effectivePsfFwhm(blurred, 2, { reference: ref }) / 2.4 - 1)).toBeLessThan(0.04);
+    expect(Math.abs(effectivePsfFwhm(ref, 2, { reference: ref }) / 2 - 1)).toBeLessThan(0.01);
+    expect(Number.isNaN(effectivePsfFwhm({ data: new Float32Array(W * H), width: W, height: H }, 2))).toBe(true);
+  });
+});
