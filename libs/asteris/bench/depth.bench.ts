@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     // part 0 (issue 14): null-calibrated limit on the independent artefact generator, then the same with
     // between-exposure correlated noise (0.5σ detector pattern moved by ±4 px dithers, shared striping)
     const seeds = Array.from({ length: Number(a['limit-seeds']) }, (_, i) => 9101 + i);
-    const base = { size: Number(a['limit-size']), seeds, K: 4, target: 100, model: model.path, modelName: a.model!, density: 20, magRange: [25.8, 28.8] as [number, number], discMagOffset: -1.0 };
+    const base = { size: Number(a['limit-size']), seeds, K: 4, target: 100, model: model.path, modelName: a.model!, density: 12, magRange: [26.0, 28.8] as [number, number], discMagOffset: -1.0 };
     await limitSection({ ...base, label: 'independent artefact mock' }, log);
     if (!a['no-corr']) await limitSection({ ...base, seeds: seeds.map((s) => s + 100), label: 'between-exposure correlated noise', extra: { pattern: 0.5, dither: 4, stripeShare: 0.7 } }, log);
     if (a['limit-only']) return;

@@ -156,7 +156,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
       nFalse += fals.filter(Boolean).length;
       f.F.sources.forEach((s, i) => { if (s.reArcsec > 0) { emg.push(s.mag); erc.push(rec[i]!); ef.push(s.flux); } else { pmg.push(s.mag); prc.push(rec[i]!); pf.push(s.flux); } });
     }
-    const pr = (F: number[], d: boolean[]) => { try { const r = probitLimit(F, d); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
+    const pr = (F: number[], d: boolean[]) => { try { const r = probitLimit(F, d, { plateau: true }); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
     return { m90p: m90(pmg, prc, EDGES).m90, m90e: m90(emg, erc, EDGES).m90, pp: pr(pf, prc), pe: pr(ef, erc), fr: nFalse / (areaField * o.seeds.length) };
   };
   const res: Partial<Record<P, { nul?: Res; tru: Res; trueTh: number }>> = {};
@@ -174,7 +174,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const nPts = fields.ceiling.reduce((a, f) => a + f.F.sources.filter((s) => s.reArcsec === 0).length, 0), nDisc = fields.ceiling.reduce((a, f) => a + f.F.sources.length, 0) - nPts;
   log(`\n## part 0 — depth at the limit (${o.label}): ${o.seeds.length} × ${S}² px, N = ${N}, σ_exp = ${SIG} nJy/px (±15 %), PSF FWHM ${(2.3548 * PSF_SIGMA).toFixed(2)} px, ${PIX}"/px; ${o.density ?? 15} sources per 100² px, m ${(o.magRange ?? [25.5, 30]).join('–')} (discs offset by ${o.discMagOffset ?? 0} mag) (${nPts} points, ${nDisc} exponential discs r_e 0.05–0.2"); K = ${o.K} null stacks per field and path; false-rate target ${o.target}/arcmin²`);
   log(`  artefacts: sky gradient, 1/f row striping 0.3σ per exposure${o.extra?.stripeShare ? ` (shared ${o.extra.stripeShare} between consecutive exposures)` : ''}, cosmic rays, hot pixels, persistence, detector-fixed pattern ${o.extra?.pattern ?? 0.15}σ (1.5 px) moved by ±${o.extra?.dither ?? 16} px dithers`);
-  log('  m90: first crossing (one definition, 0.5 mag bins) | probit fit ± 1σ. "null": threshold from the path\'s own null stacks (per field); "true": threshold giving the target on the noise-only truth (pooled), i.e. equal TRUE false rate');
+  log('  m90: first crossing (one definition, 0.5 mag bins) | probit fit (with plateau) ± 1σ. "null": threshold from the path\'s own null stacks (per field); "true": threshold giving the target on the noise-only truth (pooled), i.e. equal TRUE false rate');
   log('  path          thr null (per field)     null FR/arcmin²  true FR at null thr   points null: m90 | probit    discs null        thr true  points true: m90 | probit   discs true: m90 | probit  unmatched/arcmin² (true thr)');
   for (const p of PATHS) {
     const r = res[p]!, ns = nullStat[p];

@@ -25,3 +25,19 @@ describe('probitLimit', () => {
     expect(() => probitLimit([1, 2, 3, 4], [true, true, true, true])).toThrow(/misses/);
   });
 });
+
+describe('probitLimit with a plateau (crowded fields)', () => {
+  it('recovers the 90 % flux when the bright end saturates at A = 0.95; the plateau-free fit is biased bright', () => {
+    const t = 4, sigma = 2, A = 0.95;
+    const truth = (t + 1.2815515655 * 0 + 1.6164) * sigma; // Φ⁻¹(0.9/0.95) = 1.6164
+    const u = lcg(7);
+    const F: number[] = [], d: boolean[] = [];
+    for (let i = 0; i < 1500; i++) { const f = 2 + 14 * u(); F.push(f); d.push(u() < A * (1 - normalTail(f / sigma - t))); }
+    const r = probitLimit(F, d, { plateau: true });
+    expect(Math.abs(r.A - A)).toBeLessThan(0.02);
+    expect(Math.abs(r.flux - truth)).toBeLessThan(3 * r.err + 0.05);
+    expect(r.err).toBeLessThan(0.3);
+    const r2 = probitLimit(F, d);
+    expect(r2.flux).toBeGreaterThan(truth + 0.3); // 2-parameter fit: wrong shape
+  });
+});
