@@ -3,6 +3,7 @@
 //   coadd/SE     clipped-mean co-add, @asteris/extract default settings (the paper's protocol)
 //   coadd/bank   the same co-add, mesh background, matched-filter bank (the previous "optimal" path)
 //   coadd/opt    + row whitening (destripeRows: projects out the 1/f striping) + sub-pixel peak refinement
+//                + S/N in units of each filtered map's own robust σ (the nulls set only the threshold)
 //   gls/opt      GLS stack (between-exposure covariance of the PSF-filtered exposures) + the same
 //   selfcal/opt  detector-frame self-calibration (selfCalibrate), then coadd/opt
 //   den/SE       the model's denoised image, extractor default settings
@@ -108,7 +109,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
       ['den/eff', 'den', F.frames, raw.den, true, undefined, bankEff],
     ];
     for (const [p, path, frames, [rf, rt], ds, wts, bk] of chains) {
-      const ch = await nullChain(frames, S, S, path, { model: o.model, K: o.K, seed: 5, bank: bk, base: BASE, pixScale: PIX, destripe: ds, refine: ds, ...(wts ? { weights: wts } : {}) });
+      const ch = await nullChain(frames, S, S, path, { model: o.model, K: o.K, seed: 5, bank: bk, base: BASE, pixScale: PIX, destripe: ds, refine: ds, selfSigma: ds, ...(wts ? { weights: wts } : {}) });
       const cal = calibrate(ch, o.target);
       const img = prepare(rf, S, S, ds), timg = prepare(rt, S, S, ds);
       const det = detectWith(ch, img, S, S, BASE);
@@ -145,7 +146,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : ' n/a');
   const sd = (v: number) => (Number.isFinite(v) ? (v >= 0 ? '+' : '') + v.toFixed(2) : 'n/a');
   const pm = (r: { m: number; e: number }) => `${f2(r.m)}±${Number.isFinite(r.e) ? r.e.toFixed(2) : 'n/a'}`;
-  interface Res { m90p: number; m90e: number; pp: { m: number; e: number }; pe: { m: number; e: number }; fr: number }
+  interface Res { m90p: number; m90e: number; pp: { m: number; e: number }; pe: { m: number; e: number }; pe50: { m: number; e: number }; fr: number }
   const evalAt = (p: P, thOf: (f: Field & { nullTh?: number }) => number): Res => {
     const pmg: number[] = [], prc: boolean[] = [], emg: number[] = [], erc: boolean[] = [], pf: number[] = [], ef: number[] = [];
     let nFalse = 0;
@@ -156,8 +157,8 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
       nFalse += fals.filter(Boolean).length;
       f.F.sources.forEach((s, i) => { if (s.reArcsec > 0) { emg.push(s.mag); erc.push(rec[i]!); ef.push(s.flux); } else { pmg.push(s.mag); prc.push(rec[i]!); pf.push(s.flux); } });
     }
-    const pr = (F: number[], d: boolean[]) => { try { const r = probitLimit(F, d, { plateau: true }); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
-    return { m90p: m90(pmg, prc, EDGES).m90, m90e: m90(emg, erc, EDGES).m90, pp: pr(pf, prc), pe: pr(ef, erc), fr: nFalse / (areaField * o.seeds.length) };
+    const pr = (F: number[], d: boolean[], level = 0.9) => { try { const r = probitLimit(F, d, { plateau: true, level }); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
+    return { m90p: m90(pmg, prc, EDGES).m90, m90e: m90(emg, erc, EDGES).m90, pp: pr(pf, prc), pe: pr(ef, erc), pe50: pr(ef, erc, 0.5), fr: nFalse / (areaField * o.seeds.length) };
   };
   const res: Partial<Record<P, { nul?: Res; tru: Res; trueTh: number }>> = {};
   for (const p of PATHS) {
@@ -189,6 +190,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   log(`  ceiling (analytic, Euler-characteristic threshold, oracle filtered σ ${sigOracle.toFixed(3)} nJy): m90 ${abMagFromNJy(npO.flux).toFixed(2)}; bound with the detector-fixed pattern also known (perfect self-calibration, filtered σ ${sigOracleDet.toFixed(3)}): ${abMagFromNJy(npD.flux).toFixed(2)}; the previous white-noise figure (pixel σ ${pixNoise.toFixed(3)} of the co-add, stripes and pattern taken as white): ${abMagFromNJy(np.flux).toFixed(2)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] points, probit, equal TRUE false rate: coadd/opt − ceiling ${d(T('coadd/opt').pp, T('ceiling').pp)}; gls/opt − ceiling ${d(T('gls/opt').pp, T('ceiling').pp)}; den/opt − coadd/opt ${d(T('den/opt').pp, T('coadd/opt').pp)}; den/eff − coadd/opt ${d(T('den/eff').pp, T('coadd/opt').pp)}; den/opt − gls/opt ${d(T('den/opt').pp, T('gls/opt').pp)}; coadd/opt − coadd/bank ${d(T('coadd/opt').pp, T('coadd/bank').pp)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] discs, probit, equal TRUE false rate: den/opt − coadd/opt ${d(T('den/opt').pe, T('coadd/opt').pe)}; den/eff − coadd/opt ${d(T('den/eff').pe, T('coadd/opt').pe)}; den/opt − gls/opt ${d(T('den/opt').pe, T('gls/opt').pe)}; selfcal/opt − coadd/opt ${d(T('selfcal/opt').pe, T('coadd/opt').pe)}`);
+  log(`  DEPTH [${o.modelName}, ${o.label}] discs, m50 (probit 50 % level: the disc completeness plateau is < 0.9 in these crowded fields), equal TRUE false rate: coadd/opt ${pm(T('coadd/opt').pe50)}, gls/opt ${pm(T('gls/opt').pe50)}, den/opt ${pm(T('den/opt').pe50)}, den/eff ${pm(T('den/eff').pe50)}, ceiling (PSF only) ${pm(T('ceiling').pe50)}; den/opt − coadd/opt ${d(T('den/opt').pe50, T('coadd/opt').pe50)}; null thr: den/opt − coadd/opt ${d(Nu('den/opt').pe50, Nu('coadd/opt').pe50)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] null-calibrated (the pipeline's way), points probit: coadd/opt − ceiling ${d(Nu('coadd/opt').pp, T('ceiling').pp)}; den/opt − coadd/opt ${d(Nu('den/opt').pp, Nu('coadd/opt').pp)}; discs den/opt − coadd/opt ${d(Nu('den/opt').pe, Nu('coadd/opt').pe)}`);
   const se = T('coadd/SE').pp, ceil = T('ceiling').pp;
   const frac = (x: { m: number }) => ((x.m - se.m) / (ceil.m - se.m) * 100).toFixed(0);

@@ -58,10 +58,17 @@ export interface NullChain {
   destripe?: boolean;
   /** detectBank sub-pixel refinement */
   refine?: boolean;
+  /**
+   * S/N unit of the field: each filtered map's own robust std (true) instead of the nulls' σ_k. The nulls
+   * lack what is static on the sky (background-model residuals, the dithered pattern's coherent part),
+   * so after row whitening they underestimate the wide kernels' noise by ≈ 9 % (measured), which inflates
+   * those kernels' S/N on the field and costs the point sources threshold
+   */
+  selfSigma?: boolean;
 }
 
 /** Run K null stacks of `frames` through the path and the bank (base threshold `base`). */
-export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number; destripe?: boolean; refine?: boolean; weights?: number[] }): Promise<NullChain> {
+export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number; destripe?: boolean; refine?: boolean; weights?: number[]; selfSigma?: boolean }): Promise<NullChain> {
   // the nulls carry the field's smooth sky (mesh background of the robust mean), so a chain that
   // normalises by the stack's std (ASTERIS) sees the same scaling as on the field
   const ns = nullStacks(frames, { count: o.K, seed: o.seed, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
@@ -69,12 +76,13 @@ export async function nullChain(frames: Float32Array[], w: number, h: number, pa
   const sig = frames.map((f) => robustSigma(f));
   for (const st of ns.stacks) nulls.push(prepare(await pathImage(st, w, h, path, o.model, 256, sig, o.weights), w, h, !!o.destripe));
   const sigma = bankNoise(nulls.map((data) => ({ data, width: w, height: h })), o.bank);
-  const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, sigma, background: 0 }));
-  return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600, destripe: !!o.destripe, refine: !!o.refine };
+  const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, ...(o.selfSigma ? {} : { sigma }), background: 0 }));
+  return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600, destripe: !!o.destripe, refine: !!o.refine, selfSigma: !!o.selfSigma };
 }
 
 export function detectWith(chain: NullChain, img: Float32Array, w: number, h: number, threshold: number): BankDetection[] {
-  return detectBank({ data: img, width: w, height: h }, chain.bank, { threshold, sigma: chain.sigma, background: 0, refine: !!chain.refine });
+  const sigma = chain.selfSigma ? undefined : chain.sigma; // undefined: detectBank takes each filtered map's robust std
+  return detectBank({ data: img, width: w, height: h }, chain.bank, { threshold, ...(sigma ? { sigma } : {}), background: 0, refine: !!chain.refine });
 }
 
 export function calibrate(chain: NullChain, target: number): { threshold: number; resolved: boolean } & FalseRate {

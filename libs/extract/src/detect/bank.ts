@@ -190,6 +190,14 @@ export interface DetectBankOptions {
    * pixel S/N) is unchanged.
    */
   refine?: boolean;
+  /**
+   * per-kernel S/N offsets subtracted before the max (default 0 each): the statistic becomes
+   * max_k (S/N_k − penalty_k). A positive penalty on the extended kernels spends less of the null
+   * false-rate budget on them (their false peaks come from positive extended artefacts: cosmic-ray and
+   * persistence residuals, pattern blobs) and lowers the threshold the PSF kernel needs; `snr` is then
+   * the penalised statistic (calibrate on nulls run with the same penalty).
+   */
+  penalty?: number[];
 }
 
 /**
@@ -206,11 +214,13 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
   const best = new Float32Array(w * h).fill(-Infinity);
   const which = new Uint8Array(w * h);
   const filt: Float32Array[] = [];
+  if (opts.penalty && opts.penalty.length !== bank.length) throw new RangeError(`detectBank: ${opts.penalty.length} penalties for ${bank.length} kernels`);
   bank.forEach((k, ki) => {
     const f = bankFilter(d, w, h, k);
     const s = opts.sigma?.[ki] ?? robustStd(f);
+    const pen = opts.penalty?.[ki] ?? 0;
     for (let p = 0; p < f.length; p++) {
-      const v = f[p]! / s;
+      const v = f[p]! / s - pen;
       if (v > best[p]!) { best[p] = v; which[p] = ki; }
     }
     filt.push(f);
