@@ -98,3 +98,17 @@ describe('effective PSF of a processed image (issue 14)', () => {
     expect(Number.isNaN(effectivePsfFwhm({ data: new Float32Array(W * H), width: W, height: H }, 2))).toBe(true);
   });
 });
+
+describe('per-kernel S/N penalty', () => {
+  it('subtracts each kernel\'s penalty before the max: a large penalty on the wide kernels leaves the PSF-only detections', () => {
+    const bank = detectionBank({ psfFwhmPx: 2, pixScaleArcsec: 0.04 });
+    const d = noise(11);
+    const sig = bank.map(() => SIG);
+    const psfOnly = detectBank({ data: d, width: W, height: H }, [bank[0]!], { threshold: 2.5, sigma: [SIG], background: 0 });
+    const pen = detectBank({ data: d, width: W, height: H }, bank, { threshold: 2.5, sigma: sig, background: 0, penalty: [0, 50, 50, 50] });
+    expect(pen.map((q) => [q.x, q.y, q.kernel, q.snr.toFixed(5)])).toEqual(psfOnly.map((q) => [q.x, q.y, 0, q.snr.toFixed(5)]));
+    const plain = detectBank({ data: d, width: W, height: H }, bank, { threshold: 2.5, sigma: sig, background: 0 });
+    expect(plain.some((q) => q.kernel > 0)).toBe(true); // without penalties the wide kernels win somewhere
+    expect(() => detectBank({ data: d, width: W, height: H }, bank, { threshold: 2.5, penalty: [0] })).toThrow(/penalties/);
+  });
+});
