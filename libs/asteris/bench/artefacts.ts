@@ -36,12 +36,14 @@ export interface ArtefactOptions {
   noSources?: boolean;
   /** sources per 100² px (default 8), magnitudes (default [25.5, 30.5]), fraction extended (default 0.4) */
   density?: number; magRange?: [number, number]; extendedFrac?: number;
+  /** magnitude offset of the discs (their range is magRange + offset; default 0) */
+  discMagOffset?: number;
   /** pixel scale (default 0.04″) for r_e of the discs (0.05–0.2″) */
   pixScale?: number;
 }
 
 export interface ArtefactSource { x: number; y: number; mag: number; flux: number; reArcsec: number }
-export interface ArtefactStack { width: number; height: number; frames: Float32Array[]; truth: Float32Array; sources: ArtefactSource[]; sky: Float32Array; sigmaExp: number[]; /** integer dither of each exposure: sky (x, y) was detector (x + dx, y + dy) */ dithers: [number, number][] }
+export interface ArtefactStack { width: number; height: number; frames: Float32Array[]; truth: Float32Array; sources: ArtefactSource[]; sky: Float32Array; sigmaExp: number[]; /** each exposure's row-striping offsets (nJy, per sky row) — for oracle whitening */ stripes: Float64Array[]; /** the detector-fixed pattern (+ amplifier offsets, hot pixels), (w + 2·pad) × (h + 2·pad); exposure t's pixel (x, y) sees detector[(y + dy + pad)·(w + 2·pad) + x + dx + pad] */ detector: Float32Array; pad: number; /** integer dither of each exposure: sky (x, y) was detector (x + dx, y + dy) */ dithers: [number, number][] }
 
 export const ZP = 31.4; // nJy → AB
 const fluxOf = (m: number) => 10 ** ((ZP - m) / 2.5);
@@ -94,6 +96,7 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
   const share = o.stripeShare ?? 0;
   let stripe: Float64Array | null = null;
   const frames: Float32Array[] = [];
+  const stripes: Float64Array[] = [];
   // sources (own stream): points and exponential discs, PSF-convolved by 5×5 sub-sampling of the PSF-smoothed disc
   const truth = new Float32Array(w * h);
   const sources: ArtefactSource[] = [];
@@ -102,8 +105,9 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
     const [m0, m1] = o.magRange ?? [25.5, 30.5];
     for (let i = 0; i < nSrc; i++) {
       const x = 6 + src.uniform() * (w - 12), y = 6 + src.uniform() * (h - 12);
-      const mag = m0 + (m1 - m0) * src.uniform();
+      let mag = m0 + (m1 - m0) * src.uniform();
       const re = src.uniform() < (o.extendedFrac ?? 0.4) ? 0.05 + 0.15 * src.uniform() : 0;
+      if (re > 0) mag += o.discMagOffset ?? 0;
       sources.push({ x, y, mag, flux: fluxOf(mag), reArcsec: re });
       render(truth, w, h, x, y, fluxOf(mag), o.psfSigma, re / ps);
     }
@@ -115,6 +119,7 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
     stripe = stripe ? fresh.map((v, y) => share * stripe![y]! + Math.sqrt(1 - share * share) * v) : fresh;
     const f = new Float32Array(w * h);
     const st = (o.stripe ?? 0.3) * sigma;
+    stripes.push(stripe.map((v) => st * v));
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
       const p = y * w + x;
       f[p] = sky[p]! + truth[p]! + sigmaExp[t]! * nz.normal() + st * stripe[y]! + det[(y + dy! + D) * W2 + (x + dx! + D)]!;
@@ -134,7 +139,7 @@ export function artefactStack(o: ArtefactOptions): ArtefactStack {
     prevFrame = f;
     frames.push(f);
   }
-  return { width: w, height: h, frames, truth, sources, sky, sigmaExp, dithers };
+  return { width: w, height: h, frames, truth, sources, sky, sigmaExp, dithers, stripes, detector: det, pad: D };
 }
 
 /** Adds a PSF-convolved exponential disc (rePx = 0: point source) of total flux at (x, y). */
@@ -169,4 +174,17 @@ export function render(img: Float32Array, w: number, h: number, x: number, y: nu
   if (!(sum > 0)) return;
   let k = 0;
   for (let j = y0; j <= y1; j++) for (let i = x0; i <= x1; i++) img[j * w + i] += (flux * stamp[k++]!) / sum;
+}
+
+/**
+ * The exposures with the row striping removed at its TRUE value and, with `detector`, also the
+ * detector-fixed pattern, amplifier offsets and hot pixels (white noise, cosmic rays and persistence
+ * remain): the inputs of the oracle ceilings.
+ */
+export function oracleFrames(F: ArtefactStack, detector = false): Float32Array[] {
+  const { width: w, pad: D } = F, W2 = w + 2 * D;
+  return F.frames.map((f, t) => {
+    const [dx, dy] = F.dithers[t]!, st = F.stripes[t]!;
+    return Float32Array.from(f, (v, p) => { const x = p % w, y = (p - x) / w; return v - st[y]! - (detector ? F.detector[(y + dy + D) * W2 + (x + dx + D)]! : 0); });
+  });
 }

@@ -2,10 +2,11 @@
 // co-add / denoise → background → bank detection on a stack and on its null stacks.
 import { backgroundMap, bankNoise, detectBank, detectionBank, makeBackground, type BankDetection, type BankKernel } from '@asteris/extract';
 import { Header, type Image } from '@asteris/fits';
-import { calibrateNullThreshold, coaddArrays, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
+import { bankFilter, robustStd } from '@asteris/extract';
+import { calibrateNullThreshold, coaddArrays, destripeRows, exposureCovariance, glsStack, glsWeights, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
 import { denoiseStack } from '../src/index.ts';
 
-export type Path = 'coadd' | 'den';
+export type Path = 'coadd' | 'den' | 'gls';
 
 export function toImages(frames: Float32Array[], w: number, h: number): Image[] {
   return frames.map((data) => { const hd = new Header(); hd.set('BUNIT', 'nJy'); hd.set('FILTER', 'F277W'); return { width: w, height: h, data, header: hd }; });
@@ -17,8 +18,25 @@ export function subtractBackground(data: Float32Array, w: number, h: number): Fl
   return Float32Array.from(data, (v, i) => v - bg[i]!);
 }
 
-/** The path's detection image of an exposure stack: clipped-mean co-add, or the model's denoised image. */
-export async function pathImage(frames: Float32Array[], w: number, h: number, path: Path, model: string, tile = 256, sigmas?: number[]): Promise<Float32Array> {
+/** Background-subtracted and (destripe) row-whitened detection image (libs/stack destripeRows). */
+export function prepare(data: Float32Array, w: number, h: number, destripe: boolean): Float32Array {
+  const b = subtractBackground(data, w, h);
+  return destripe ? destripeRows(b, w, h).data : b;
+}
+
+/**
+ * GLS weights of a stack for point-source detection: the between-exposure covariance of the PSF-filtered,
+ * background-subtracted, destriped exposures (libs/stack exposureCovariance; each exposure's own σ from
+ * its filtered map), then w = Σ⁻¹1/(1ᵀΣ⁻¹1).
+ */
+export function glsWeightsOf(frames: Float32Array[], w: number, h: number, psf: BankKernel): number[] {
+  const ff = frames.map((f) => bankFilter(prepare(f, w, h, true), w, h, psf));
+  return glsWeights(exposureCovariance(ff, { sigmas: ff.map((f) => robustStd(f)) })).weights;
+}
+
+/** The path's detection image of an exposure stack: clipped-mean co-add, GLS stack (weights), or the model's denoised image. */
+export async function pathImage(frames: Float32Array[], w: number, h: number, path: Path, model: string, tile = 256, sigmas?: number[], weights?: number[]): Promise<Float32Array> {
+  if (path === 'gls') return glsStack(frames, { weights, ...(sigmas ? { sigmas } : {}) });
   // the clip uses each exposure's noise (its ERR): a null exposure inherits the ERR of the exposure it
   // came from (a residual has only (N−1)/N of its variance, and a tighter clip would remove more of
   // the one-signed artefacts than on the field)
@@ -36,23 +54,35 @@ export interface NullChain {
   /** detections on each null at the base threshold */
   nullDet: BankDetection[][];
   areaArcmin2: number;
+  /** the nulls and the field were row-whitened (destripeRows) */
+  destripe?: boolean;
+  /** detectBank sub-pixel refinement */
+  refine?: boolean;
+  /**
+   * S/N unit of the field: each filtered map's own robust std (true) instead of the nulls' σ_k. The nulls
+   * lack what is static on the sky (background-model residuals, the dithered pattern's coherent part),
+   * so after row whitening they underestimate the wide kernels' noise by ≈ 9 % (measured), which inflates
+   * those kernels' S/N on the field and costs the point sources threshold
+   */
+  selfSigma?: boolean;
 }
 
 /** Run K null stacks of `frames` through the path and the bank (base threshold `base`). */
-export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number }): Promise<NullChain> {
+export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number; destripe?: boolean; refine?: boolean; weights?: number[]; selfSigma?: boolean }): Promise<NullChain> {
   // the nulls carry the field's smooth sky (mesh background of the robust mean), so a chain that
   // normalises by the stack's std (ASTERIS) sees the same scaling as on the field
   const ns = nullStacks(frames, { count: o.K, seed: o.seed, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
   const nulls: Float32Array[] = [];
   const sig = frames.map((f) => robustSigma(f));
-  for (const st of ns.stacks) nulls.push(subtractBackground(await pathImage(st, w, h, path, o.model, 256, sig), w, h));
+  for (const st of ns.stacks) nulls.push(prepare(await pathImage(st, w, h, path, o.model, 256, sig, o.weights), w, h, !!o.destripe));
   const sigma = bankNoise(nulls.map((data) => ({ data, width: w, height: h })), o.bank);
-  const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, sigma, background: 0 }));
-  return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600 };
+  const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, ...(o.selfSigma ? {} : { sigma }), background: 0 }));
+  return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600, destripe: !!o.destripe, refine: !!o.refine, selfSigma: !!o.selfSigma };
 }
 
 export function detectWith(chain: NullChain, img: Float32Array, w: number, h: number, threshold: number): BankDetection[] {
-  return detectBank({ data: img, width: w, height: h }, chain.bank, { threshold, sigma: chain.sigma, background: 0 });
+  const sigma = chain.selfSigma ? undefined : chain.sigma; // undefined: detectBank takes each filtered map's robust std
+  return detectBank({ data: img, width: w, height: h }, chain.bank, { threshold, ...(sigma ? { sigma } : {}), background: 0, refine: !!chain.refine });
 }
 
 export function calibrate(chain: NullChain, target: number): { threshold: number; resolved: boolean } & FalseRate {

@@ -113,3 +113,114 @@ export function neymanPearsonM90(inp: { sigmaPix: number; psfFwhmPx: number; wid
   });
   return { ...lim, m90: abMagFromNJy(lim.flux) };
 }
+
+export interface ProbitLimit {
+  /** flux at which the fitted detection probability equals `level` (units of the input fluxes; NaN if the plateau is below it) */
+  flux: number;
+  /** 1σ error of that flux (inverse observed Fisher information of the fit, delta method) */
+  err: number;
+  /** fitted P(detected | F) = A·Φ(a·F − b) */
+  a: number; b: number; A: number;
+}
+
+export interface ProbitOptions {
+  /** completeness level (default 0.9) */
+  level?: number;
+  /**
+   * fit a bright-end plateau A < 1 as well (default false: A = 1). Crowded fields (blends, sources on
+   * a brighter neighbour's wings) never reach C = 1, and a 2-parameter fit then biases the limit bright.
+   */
+  plateau?: boolean;
+}
+
+/**
+ * The completeness limit with an error bar from unbinned injections: maximum-likelihood fit of
+ * P(detected | F) = A·Φ(a·F − b) — the ideal detector's C = Φ(ν − t) with ν ∝ F, times an optional
+ * plateau A — and the flux where P = level (default 0.9). m90 = ZP − 2.5 log10(flux),
+ * σ(m90) ≈ 1.0857 · err / flux. Unlike the binned first crossing (m90.ts, the reported definition) it has
+ * no binning noise, and its error tells whether two paths differ (issue 14). Needs detections and misses.
+ */
+export function probitLimit(fluxes: number[], detected: boolean[], opts: ProbitOptions | number = {}): ProbitLimit {
+  const o: ProbitOptions = typeof opts === 'number' ? { level: opts } : opts;
+  const level = o.level ?? 0.9;
+  const n = fluxes.length;
+  if (n !== detected.length || n < 4) throw new RangeError('probitLimit: need ≥ 4 injections, one detected flag each');
+  const nd = detected.filter(Boolean).length;
+  if (nd === 0 || nd === n) throw new RangeError('probitLimit: need both detections and misses');
+  const Phi = (x: number) => 1 - normalTail(x);
+  // parameters θ = (a, b, A); the search runs on (log a, F50 = b/a, logit A)
+  const ll = (a: number, b: number, A: number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(1 - 1e-15, Math.max(1e-15, A * Phi(a * fluxes[i]! - b)));
+      s += detected[i] ? Math.log(p) : Math.log(1 - p);
+    }
+    return s;
+  };
+  const sorted = [...fluxes].sort((p, q) => p - q);
+  const scale = Math.max(1e-300, sorted[n - 1]! - sorted[0]!);
+  const toA = (u: number) => (o.plateau ? 1 / (1 + Math.exp(-u)) : 1);
+  const at = (v: number[]) => ll(Math.exp(v[0]!), Math.exp(v[0]!) * v[1]!, toA(v[2]!));
+  const search = (q0: number[], free: boolean[]): [number[], number] => {
+    let q = q0, best = at(q);
+    const step = [1, scale / 4, 0.5].map((v, k) => (free[k] ? v : 0));
+    const dirs: number[][] = [];
+    for (const x of [-1, 0, 1]) for (const y of [-1, 0, 1]) for (const z of free[2] ? [-1, 0, 1] : [0]) if (x || y || z) dirs.push([x, y, z]);
+    for (let it = 0; it < 20000 && (step[0]! > 1e-9 || step[1]! > 1e-9 * scale); it++) {
+      let moved = false;
+      for (const d of dirs) {
+        const c = q.map((v, k) => v + d[k]! * step[k]!);
+        const val = at(c);
+        if (val > best) { best = val; q = c; moved = true; break; }
+      }
+      if (!moved) for (let k = 0; k < 3; k++) step[k]! /= 2;
+    }
+    return [q, best];
+  };
+  const start = [Math.log(4 / scale), sorted[n >> 1]!];
+  // the plateau is profiled on a grid first (A and the slope trade off: a local search alone stalls)
+  let [q] = search([...start, 30], [true, true, false]);
+  if (o.plateau) {
+    let bestV = -Infinity;
+    for (let A0 = 0.6; A0 < 0.9999; A0 += 0.02) {
+      const [qq, v] = search([...start, Math.log(A0 / (1 - A0))], [true, true, false]);
+      if (v > bestV) { bestV = v; q = qq; }
+    }
+    [q] = search(q, [true, true, true]);
+  }
+  const a = Math.exp(q[0]!), b = a * q[1]!, A = toA(q[2]!);
+  const fluxAt = (t: number[]) => (t[2]! > level ? (t[1]! + normalQuantile(level / t[2]!)) / t[0]! : NaN);
+  const theta = [a, b, A];
+  const flux = fluxAt(theta);
+  // observed Fisher information in θ by central differences (A only when fitted), delta method for the flux
+  const idx = o.plateau ? [0, 1, 2] : [0, 1];
+  const h = [a * 1e-4, 1e-4 * Math.max(1, Math.abs(b)), 1e-4];
+  const f = (t: number[]) => ll(t[0]!, t[1]!, t[2]!);
+  const m = idx.length;
+  const H = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+    const ii = idx[i]!, jj = idx[j]!;
+    const ev = (si: number, sj: number) => { const t = [...theta]; t[ii]! += si * h[ii]!; t[jj]! += sj * h[jj]!; return f(t); };
+    H[i]![j] = -(ev(1, 1) - ev(1, -1) - ev(-1, 1) + ev(-1, -1)) / (4 * h[ii]! * h[jj]!);
+  }
+  const Cov = invert(H);
+  const g = idx.map((k) => { const tp = [...theta], tm = [...theta]; tp[k]! += h[k]!; tm[k]! -= h[k]!; return (fluxAt(tp) - fluxAt(tm)) / (2 * h[k]!); });
+  let v = 0;
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) v += g[i]! * Cov[i]![j]! * g[j]!;
+  return { flux, err: Math.sqrt(Math.max(0, v)), a, b, A };
+}
+
+/** Inverse of a small symmetric matrix (Gauss–Jordan). */
+function invert(M: number[][]): number[][] {
+  const n = M.length;
+  const X = M.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(X[r]![c]!) > Math.abs(X[p]![c]!)) p = r;
+    [X[c], X[p]] = [X[p]!, X[c]!];
+    const d = X[c]![c]!;
+    for (let k = 0; k < 2 * n; k++) X[c]![k]! /= d;
+    for (let r = 0; r < n; r++) if (r !== c) { const fct = X[r]![c]!; for (let k = 0; k < 2 * n; k++) X[r]![k]! -= fct * X[c]![k]!; }
+  }
+  return X.map((r) => r.slice(n));
+}

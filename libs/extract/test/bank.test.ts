@@ -49,3 +49,66 @@ describe('matched-filter detection bank', () => {
     expect(() => detectBank({ data: d, width: W, height: H }, bank, { threshold: 3, sigma: [1] })).toThrow(/noise values/);
   });
 });
+
+describe('sub-pixel refinement (issue 14: matched-filter photometry)', () => {
+  it('removes the pixel-phase flux loss of point sources off the pixel centre', () => {
+    const bank = detectionBank({ psfFwhmPx: 2, pixScaleArcsec: 0.04, reArcsec: [] });
+    const s = 2 / 2.3548, rng = mulberry32Uniform(9);
+    const d = new Float32Array(W * H);
+    const truth: { x: number; y: number }[] = [];
+    for (let gy = 12; gy < H - 8; gy += 16) for (let gx = 12; gx < W - 8; gx += 16) {
+      const x = gx + rng() - 0.5, y = gy + rng() - 0.5;
+      truth.push({ x, y });
+      // pixel-integrated Gaussian of unit flux (5 × 5 sub-samples)
+      for (let j = gy - 6; j <= gy + 6; j++) for (let i = gx - 6; i <= gx + 6; i++) {
+        let v = 0;
+        for (let b = 0; b < 5; b++) for (let a = 0; a < 5; a++) { const dx = i - 0.4 + a / 5 - x, dy = j - 0.4 + b / 5 - y; v += Math.exp(-(dx * dx + dy * dy) / (2 * s * s)); }
+        d[j * W + i] += (1000 * v) / (25 * 2 * Math.PI * s * s);
+      }
+    }
+    const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
+    const run = (refine: boolean) => detectBank({ data: d, width: W, height: H }, bank, { threshold: 5, sigma: [1], background: 0, refine });
+    const plain = run(false), fine = run(true);
+    expect(plain.length).toBe(truth.length);
+    expect(fine.length).toBe(truth.length);
+    const ratio = (det: typeof plain) => det.map((q) => q.flux / 1000);
+    const err = (det: typeof plain) => det.map((q) => Math.min(...truth.map((t) => Math.hypot(t.x - q.x, t.y - q.y))));
+    expect(med(ratio(plain))).toBeLessThan(0.97); // the peak-pixel loss
+    expect(Math.abs(med(ratio(fine)) - 1)).toBeLessThan(0.01);
+    expect(Math.max(...ratio(fine).map((r) => Math.abs(r - 1)))).toBeLessThan(0.03);
+    expect(med(err(fine))).toBeLessThan(0.1);
+    expect(med(err(plain))).toBeGreaterThan(0.2);
+  });
+});
+
+describe('effective PSF of a processed image (issue 14)', () => {
+  it('measures the FWHM of a blurred copy against the reference at bright compact peaks', async () => {
+    const { effectivePsfFwhm } = await import('../src/index.ts');
+    const render = (fwhm: number, seed: number) => {
+      const s = fwhm / 2.3548, g = gaussianRng(mulberry32Uniform(seed));
+      const d = Float32Array.from({ length: W * H }, () => 0.5 * g());
+      for (let gy = 12; gy < H - 8; gy += 16) for (let gx = 12; gx < W - 8; gx += 16) {
+        for (let j = gy - 7; j <= gy + 7; j++) for (let i = gx - 7; i <= gx + 7; i++) d[j * W + i] += (400 / (2 * Math.PI * s * s)) * Math.exp(-((i - gx) ** 2 + (j - gy) ** 2) / (2 * s * s));
+      }
+      return { data: d, width: W, height: H };
+    };
+    const ref = render(2, 1), blurred = render(2.4, 1);
+    expect(Math.abs(effectivePsfFwhm(blurred, 2, { reference: ref }) / 2.4 - 1)).toBeLessThan(0.04);
+    expect(Math.abs(effectivePsfFwhm(ref, 2, { reference: ref }) / 2 - 1)).toBeLessThan(0.01);
+    expect(Number.isNaN(effectivePsfFwhm({ data: new Float32Array(W * H), width: W, height: H }, 2))).toBe(true);
+  });
+});
+
+describe('per-kernel S/N penalty', () => {
+  it('subtracts each kernel\'s penalty before the max: a large penalty on the wide kernels leaves the PSF-only detections', () => {
+    const bank = detectionBank({ psfFwhmPx: 2, pixScaleArcsec: 0.04 });
+    const d = noise(11);
+    const sig = bank.map(() => SIG);
+    const psfOnly = detectBank({ data: d, width: W, height: H }, [bank[0]!], { threshold: 2.5, sigma: [SIG], background: 0 });
+    const pen = detectBank({ data: d, width: W, height: H }, bank, { threshold: 2.5, sigma: sig, background: 0, penalty: [0, 50, 50, 50] });
+    expect(pen.map((q) => [q.x, q.y, q.kernel, q.snr.toFixed(5)])).toEqual(psfOnly.map((q) => [q.x, q.y, 0, q.snr.toFixed(5)]));
+    const plain = detectBank({ data: d, width: W, height: H }, bank, { threshold: 2.5, sigma: sig, background: 0 });
+    expect(plain.some((q) => q.kernel > 0)).toBe(true); // without penalties the wide kernels win somewhere
+    expect(() => detectBank({ data: d, width: W, height: H }, bank, { threshold: 2.5, penalty: [0] })).toThrow(/penalties/);
+  });
+});

@@ -7,3 +7,5 @@ export { nullStacks, robustMean, drawSigns, nullFalseRate, calibrateNullThreshol
 export type { NullMode, NullStackOptions, NullStacks, NullDetections, FalseRate } from './null.ts';
 export { selfCalibrate } from './selfcal.ts';
 export type { SelfCalOptions, SelfCalResult } from './selfcal.ts';
+export { exposureCovariance, glsWeights, glsStack, destripeRows } from './gls.ts';
+export type { CovarianceOptions, GlsStackOptions, DestripeOptions } from './gls.ts';

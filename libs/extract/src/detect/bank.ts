@@ -182,6 +182,22 @@ export interface DetectBankOptions {
   background?: number | Float32Array;
   /** ignore peaks closer than this to the edge (default: the PSF kernel's half size) */
   border?: number;
+  /**
+   * sub-pixel refinement (default false): position and flux at the maximum of a separable quadratic
+   * through the winning kernel's filtered map at the peak and its 4 neighbours. Without it the flux is
+   * the filtered value at the peak PIXEL, low by the sampling loss exp(−r²/4σ²) of a source off the
+   * pixel centre (≈ 5 % on average for a 2 px FWHM PSF; up to 15 %). Detection (the threshold on the
+   * pixel S/N) is unchanged.
+   */
+  refine?: boolean;
+  /**
+   * per-kernel S/N offsets subtracted before the max (default 0 each): the statistic becomes
+   * max_k (S/N_k − penalty_k). A positive penalty on the extended kernels spends less of the null
+   * false-rate budget on them (their false peaks come from positive extended artefacts: cosmic-ray and
+   * persistence residuals, pattern blobs) and lowers the threshold the PSF kernel needs; `snr` is then
+   * the penalised statistic (calibrate on nulls run with the same penalty).
+   */
+  penalty?: number[];
 }
 
 /**
@@ -198,11 +214,13 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
   const best = new Float32Array(w * h).fill(-Infinity);
   const which = new Uint8Array(w * h);
   const filt: Float32Array[] = [];
+  if (opts.penalty && opts.penalty.length !== bank.length) throw new RangeError(`detectBank: ${opts.penalty.length} penalties for ${bank.length} kernels`);
   bank.forEach((k, ki) => {
     const f = bankFilter(d, w, h, k);
     const s = opts.sigma?.[ki] ?? robustStd(f);
+    const pen = opts.penalty?.[ki] ?? 0;
     for (let p = 0; p < f.length; p++) {
-      const v = f[p]! / s;
+      const v = f[p]! / s - pen;
       if (v > best[p]!) { best[p] = v; which[p] = ki; }
     }
     filt.push(f);
@@ -221,7 +239,67 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
     }
     if (!isMax) continue;
     const ki = which[p]!;
-    out.push({ x, y, snr: v, kernel: ki, flux: filt[ki]![p]! / bank[ki]!.norm });
+    const f = filt[ki]!, c = f[p]!;
+    if (opts.refine) {
+      // a Gaussian through the peak and its 2 neighbours along x and along y (a parabola in ln f; exact for
+      // a Gaussian filtered profile): offset (L − R)/(2(L − 2C + R)), ln peak − ln C = −(R − L)²/(8(L − 2C + R))
+      const q = (l: number, r: number): [number, number] => {
+        if (!(l > 0 && r > 0 && c > 0)) return [0, 0];
+        const L = Math.log(l), C = Math.log(c), R = Math.log(r), den = L - 2 * C + R;
+        if (!(den < 0)) return [0, 0];
+        const d = (L - R) / (2 * den);
+        if (Math.abs(d) > 0.5) return [Math.sign(d) * 0.5, 0];
+        return [d, -((R - L) ** 2) / (8 * den)];
+      };
+      const [ox, gx] = q(f[p - 1]!, f[p + 1]!), [oy, gy] = q(f[p - w]!, f[p + w]!);
+      out.push({ x: x + ox, y: y + oy, snr: v, kernel: ki, flux: (c * Math.exp(gx + gy)) / bank[ki]!.norm });
+    } else out.push({ x, y, snr: v, kernel: ki, flux: c / bank[ki]!.norm });
   }
   return out.sort((a, b) => b.snr - a.snr);
+}
+
+/** Truncated second-moment FWHM (r ≤ 2·FWHM guess) of a background-subtracted plane about (x, y). */
+function momentFwhmAt(img: Plane, x: number, y: number, r: number): number {
+  const { width: w, height: h, data } = img;
+  let s = 0, sxx = 0;
+  for (let j = Math.floor(y - r); j <= Math.ceil(y + r); j++) for (let i = Math.floor(x - r); i <= Math.ceil(x + r); i++) {
+    if (i < 0 || j < 0 || i >= w || j >= h) continue;
+    const r2 = (i - x) ** 2 + (j - y) ** 2, v = data[j * w + i]!;
+    if (r2 > r * r || !Number.isFinite(v)) continue;
+    s += v; sxx += v * r2;
+  }
+  return s > 0 ? 2.3548 * Math.sqrt(Math.max(0, sxx / s / 2)) : NaN;
+}
+
+export interface EffectivePsfOptions {
+  /** the image the PSF is known on (e.g. the co-add), background-subtracted: the effective FWHM is
+   *  psfFwhmPx × the median ratio of moment FWHMs (img / reference) at compact bright peaks */
+  reference?: Plane;
+  /** minimum PSF-filter S/N of the peaks used (default 20) */
+  minSnr?: number;
+}
+
+/**
+ * The effective PSF FWHM (px) of a processed (e.g. denoised) background-subtracted image, measured on
+ * the image itself (issue 14): bright PSF-filter peaks, truncated second moments (r ≤ 2 FWHM). With a
+ * reference image of known PSF, the ratio at the same peaks (point-like in the reference: moment FWHM
+ * < 1.25 × psfFwhmPx) scales psfFwhmPx — robust to the truncation bias of moments; without one, the median
+ * moment FWHM of the compact peaks (< 1.5 × psfFwhmPx). NaN with fewer than 3 usable peaks. Use it to
+ * build the image's detection bank (detectionBank({ psfFwhmPx: effective, ... })).
+ */
+export function effectivePsfFwhm(img: Plane, psfFwhmPx: number, opts: EffectivePsfOptions = {}): number {
+  const bank = detectionBank({ psfFwhmPx, pixScaleArcsec: 1, reArcsec: [] });
+  const det = detectBank(img, bank, { threshold: opts.minSnr ?? 20, background: 0 });
+  const r = 2 * psfFwhmPx, v: number[] = [];
+  for (const d of det) {
+    const fi = momentFwhmAt(img, d.x, d.y, r);
+    if (opts.reference) {
+      const fr = momentFwhmAt(opts.reference, d.x, d.y, r);
+      if (fr > 0 && fr < 1.25 * psfFwhmPx && fi > 0) v.push(fi / fr);
+    } else if (fi > 0 && fi < 1.5 * psfFwhmPx) v.push(fi);
+  }
+  if (v.length < 3) return NaN;
+  v.sort((a, b) => a - b);
+  const m = medianSorted(v, 'upper');
+  return opts.reference ? psfFwhmPx * m : m;
 }
