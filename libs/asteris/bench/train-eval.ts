@@ -45,7 +45,7 @@ const SCENARIOS: Record<string, { label: string; extra: Partial<ArtefactOptions>
   cr: { label: `cosmic-ray residuals ×10 (3e-3 tracks/px/exposure), N = ${N}`, extra: { crRate: 3e-3 } },
   stripe: { label: `strong striping the co-add keeps: 1/f rows 0.6σ, 70 % shared by consecutive exposures, N = ${N}`, extra: { stripe: 0.6, stripeShare: 0.7 } },
   deep: { label: `N = 16 exposures, all artefacts`, extra: { nExp: 16 } },
-  uds: { label: `real PRIMER-UDS F444W sky (mosaic rows 480–819, never trained on) + the injected sources + all artefacts, N = ${N}; "m90 real" = the mosaic's own galaxies (LW segmentation), 3 px match`, extra: {} },
+  uds: { label: `real PRIMER-UDS F444W sky (mosaic rows 480–819, never trained on) + the injected sources + all artefacts, N = ${N}; "real 26–29" = the mosaic's own galaxies (LW segmentation) at 26 ≤ m < 29 recovered within 3 px`, extra: {} },
   clean: { label: `white noise only (no artefacts), N = ${N}`, extra: { stripe: 0, crRate: 0, hotFrac: 0, pattern: 0, persistence: 0, depthJitter: 0, gradient: 0 } },
 };
 
