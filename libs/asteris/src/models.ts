@@ -1,5 +1,7 @@
 // Model names → ONNX files.
 //  lite      data/models/asteris-lite.onnx (trained by apps/asteris-train, committed)
+//  lite-art  data/models/asteris-lite-art.onnx: ASTERIS-lite trained on stacks with real NIRCam artefacts
+//            (apps/asteris-train recipe_art; data/models/asteris-lite-art.md). Not the default (see that card).
 //  asteris4  the official ASTERIS4 checkpoint converted to ONNX by the user (see docs/asteris.md):
 //  asteris8    $ASTERIS8_ONNX / $ASTERIS4_ONNX if set, else in $ASTERIS_MODEL_DIR (default data/models/)
 //              asteris8_nrcshort.onnx / asteris8_nrclong.onnx by band (SW < 2.5 µm, LW ≥ 2.5 µm),
@@ -15,7 +17,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEFAULT_MODEL_DIR = resolve(REPO_ROOT, 'data/models');
 
 export interface ResolvedModel {
-  /** the name the user gave ('lite', 'asteris8', or the file path) */
+  /** the name the user gave ('lite', 'lite-art', 'asteris8', or the file path) */
   name: string;
   path: string;
   /** first 16 hex digits of the file's SHA-256 */
@@ -33,6 +35,7 @@ export function nircamChannel(band: string | undefined): 'nrcshort' | 'nrclong' 
 
 export function modelCandidates(name: string, band?: string, env: NodeJS.ProcessEnv = process.env): string[] {
   if (name === 'lite') return [env.ASTERIS_LITE_ONNX ?? resolve(env.ASTERIS_MODEL_DIR ?? DEFAULT_MODEL_DIR, 'asteris-lite.onnx')];
+  if (name === 'lite-art') return [env.ASTERIS_LITE_ART_ONNX ?? resolve(env.ASTERIS_MODEL_DIR ?? DEFAULT_MODEL_DIR, 'asteris-lite-art.onnx')];
   if (name === 'asteris4' || name === 'asteris8') {
     const explicit = env[`${name.toUpperCase()}_ONNX`];
     if (explicit) return [resolve(explicit)];
@@ -55,7 +58,8 @@ export function resolveModel(name: string, band?: string, env: NodeJS.ProcessEnv
       );
     }
     if (name === 'lite') throw new AsterisError(`ASTERIS-lite model not found at ${cands[0]} (set ASTERIS_LITE_ONNX or ASTERIS_MODEL_DIR)`);
-    throw new AsterisError(`model file not found (use lite, asteris4, asteris8 or a path to an .onnx file)`, name);
+    if (name === 'lite-art') throw new AsterisError(`ASTERIS-lite-art model not found at ${cands[0]} (set ASTERIS_LITE_ART_ONNX or ASTERIS_MODEL_DIR)`);
+    throw new AsterisError(`model file not found (use lite, lite-art, asteris4, asteris8 or a path to an .onnx file)`, name);
   }
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
   // 256² for every model: ASTERIS4/8 need ≈ 1.1/1.9 GB per 256² tile (T = 8 MDTA activations); lite
