@@ -66,8 +66,11 @@ function products(dir: string): Record<string, string> {
     for (const n of readdirSync(d).sort()) {
       const p = join(d, n);
       const rel = relative(dir, p);
+      // temporaries (files or a job's whole temporary directory): after Redis loses its state a job can run
+      // twice (at-least-once); the duplicate's temporary directory is discarded when it finishes
+      if (n.includes('.tmp-')) continue;
       if (statSync(p).isDirectory()) { if (n !== 'report') walk(p); continue; }
-      if (n === 'manifest.json' || n === 'run.json' || n === 'products.json' || n.includes('.tmp-')) continue;
+      if (n === 'manifest.json' || n === 'run.json' || n === 'products.json') continue;
       out[rel] = readFileSync(p).toString('base64');
     }
   };
