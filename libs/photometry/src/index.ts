@@ -18,4 +18,4 @@ export { forcedPhotometry, preparePhotometry, measureBand, assembleCatalogue, ty
 export { forcedPhotometryParallel, type ParallelOptions } from './parallel/forced-parallel.ts';
 export { buildEpsf, selectPsfStars, psfFwhmPixels, type EpsfOptions, type EpsfResult, type EpsfStar } from './psf/epsf.ts';
 export { subtractMeshBackground, sourceMask, annulusMedian, calibrateLocalApertures, DEFAULT_BACKGROUND, type BackgroundMode, type BackgroundSettings, type MeshBackgroundResult } from './phot/background.ts';
-export { photometryStage, measurePhotometry, photometryThreads, BACKGROUND_MODES, PhotometryConfigSchema, PHOTOMETRY_FILES, type PhotometryContext, type PhotometryConfig, type PhotometryInputs, type PhotometryProduct } from './stage.ts';
+export { photometryStage, measurePhotometry, photometryThreads, photometryImage, MEASURE_ON, type MeasureOn, BACKGROUND_MODES, PhotometryConfigSchema, PHOTOMETRY_FILES, type PhotometryContext, type PhotometryConfig, type PhotometryInputs, type PhotometryProduct } from './stage.ts';

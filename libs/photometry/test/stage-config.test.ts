@@ -1,7 +1,7 @@
 // The photometry stage's strict config (issue 13): `background` takes every mode forcedPhotometry has, the
 // default is its 'mesh', and measurePhotometry (the stage's and `asteris photometry`'s one entry) applies it.
 import { describe, expect, it } from 'vitest';
-import { BACKGROUND_MODES, PhotometryConfigSchema, measurePhotometry } from '../src/index.ts';
+import { BACKGROUND_MODES, MEASURE_ON, PhotometryConfigSchema, measurePhotometry, photometryImage } from '../src/index.ts';
 
 describe('photometry stage config', () => {
   it('accepts mesh, local, empty-median, none and an object with mesh settings; refuses other values', () => {
@@ -28,5 +28,19 @@ describe('photometry stage config', () => {
     const cat = await measurePhotometry(det, [{ name: 'F444W', image, err }], { apertureRadii: [3], homogenise: false, noise: { nApertures: 60 } }, { pixelScale: 0.04 });
     expect((cat.meta as { bands: { background: string }[] }).bands[0]!.background).toBe('mesh');
     await expect(measurePhotometry(det, [{ name: 'F444W', image, err }], { background: 'median' } as never)).rejects.toThrow(/photometry\.background/);
+  });
+
+  it("measureOn: 'coadd' (default) or 'denoised' picks the band file; other values are refused (issue 14)", async () => {
+    expect(MEASURE_ON).toEqual(['coadd', 'denoised']);
+    for (const m of MEASURE_ON) expect(PhotometryConfigSchema.safeParse({ measureOn: m }).success, m).toBe(true);
+    expect(PhotometryConfigSchema.safeParse({ measureOn: 'raw' }).success).toBe(false);
+    const both = { coadd: 'co.fits', denoised: 'den.fits' };
+    expect(photometryImage(both, undefined)).toBe('co.fits');
+    expect(photometryImage(both, 'coadd')).toBe('co.fits');
+    expect(photometryImage(both, 'denoised')).toBe('den.fits');
+    expect(photometryImage({ coadd: 'co.fits' }, 'denoised')).toBe('co.fits'); // no denoised image: the co-add
+    const h = new (await import('@asteris/fits')).Header();
+    const img = { width: 8, height: 8, data: new Float32Array(64), header: h };
+    await expect(measurePhotometry({ sources: [], segmentation: new Int32Array(64) }, [{ name: 'F444W', image: img, err: img }], { measureOn: 'raw' } as never)).rejects.toThrow(/photometry\.measureOn/);
   });
 });
