@@ -260,7 +260,9 @@ export type PsfChoice = { kind: 'source'; source: string } | { kind: 'file'; fil
 export function resolvePsf(field: Field, bandName: string): PsfChoice {
   const b = field.bands.find((x) => x.name === bandName);
   if (!b) throw new FieldError(`band ${bandName} is not in the field`, join(field.dir, FIELD_JSON));
-  if (b.psfSource) return { kind: 'source', source: b.psfSource };
+  // a generator's own model name other than the built-in one is described by the band's PSF file
+  const foreignModel = b.psfSource?.startsWith('model:') && b.psfSource !== 'model:gauss+moffat';
+  if (b.psfSource && !(foreignModel && b.psfFile)) return { kind: 'source', source: b.psfSource };
   if (b.psfFile) return { kind: 'file', file: b.psfFile };
   return { kind: 'builtin', warning: `${field.dir}: no PSF for band ${bandName} (neither bands[].psf nor ${PSF_DIR}/${bandName}.fits); using the built-in model` };
 }

@@ -56,6 +56,10 @@ describe('@asteris/field', () => {
     const b = resolvePsf(f, 'F150W');
     expect(b.kind).toBe('builtin');
     expect(b.kind === 'builtin' && b.warning).toMatch(/band F150W.*built-in model/);
+    // another generator's model name is described by the band's PSF file, the built-in model's name is not
+    const withSource = (src: string) => ({ ...f, bands: f.bands.map((x) => (x.name === 'F444W' ? { ...x, psfSource: src } : x)) });
+    expect(resolvePsf(withSource('model:independent-sim'), 'F444W')).toEqual({ kind: 'file', file: join(d, 'psf', 'F444W.fits') });
+    expect(resolvePsf(withSource('model:gauss+moffat'), 'F444W')).toEqual({ kind: 'source', source: 'model:gauss+moffat' });
   });
 
   it('sameGrid is the one definition of a pixel grid: shape, then WCS', () => {

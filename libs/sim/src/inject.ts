@@ -57,10 +57,17 @@ export function bandPsf(field: Field, bandName: string, pitch: number = field.pi
 }
 
 /** Point-sampled PSF kernel at `pitch` for rendering into a field band (see psf/kernel.ts). */
+const BUILTIN_MODEL = 'model:gauss+moffat';
+
 export function renderPsf(field: Field, bandName: string, pitch: number): PsfKernel {
   const b = field.bands.find((x) => x.name === bandName)!;
   const src = b.psfSource;
-  if (src?.startsWith('model:')) return modelKernel(bandName, pitch, radiusOf(field));
+  // the built-in model only when it is the one recorded; another generator's model name (e.g. a test
+  // generator's 'model:independent-sim') means the field's own PSF file describes it
+  if (src === BUILTIN_MODEL) return modelKernel(bandName, pitch, radiusOf(field));
+  if (src?.startsWith('model:') && !b.psfFile) {
+    throw new FieldError(`band ${bandName}: psfSource '${src}' is not a model this program knows ('${BUILTIN_MODEL}') and the band has no PSF file`, join(field.dir, 'field.json'));
+  }
   if (src?.startsWith('file:')) {
     const p = src.slice(5);
     const abs = p.startsWith('/') ? p : join(REPO_ROOT, p);
