@@ -73,7 +73,8 @@ export function renderPsf(field: Field, bandName: string, pitch: number): PsfKer
     const abs = p.startsWith('/') ? p : join(REPO_ROOT, p);
     if (existsSync(abs)) return fileKernel(bandName, abs, pitch, radiusOf(field));
   }
-  if (b.psfFile) return fileKernel(bandName, b.psfFile, pitch, radiusOf(field), field.pixelScale);
+  // the file's own scale keywords first (an oversampled PSF file), the field's pixel scale only without them
+  if (b.psfFile) return fileKernel(bandName, b.psfFile, pitch, radiusOf(field), undefined, field.pixelScale);
   return psfKernel(bandName, pitch, { radiusArcsec: radiusOf(field) });
 }
 

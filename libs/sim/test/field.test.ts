@@ -108,6 +108,30 @@ describe('simulateField → field directory', () => {
     }
   });
 
+  it("a field's PSF file is read at its own pixel scale (PIXELSCL: a 4× oversampled file), the field's only without keywords", () => {
+    const d = join(tmp, 'psf-os');
+    cpSync(a, d, { recursive: true });
+    const fj = JSON.parse(readFileSync(join(d, 'field.json'), 'utf8'));
+    const b = fj.bands.find((x: { name: string }) => x.name === 'F444W');
+    delete b.psfSource;
+    const gauss = (n: number, scale: number, withKey: boolean) => {
+      const s = 0.06 / scale, c = (n - 1) / 2, data = new Float32Array(n * n);
+      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) data[j * n + i] = Math.exp(-((i - c) ** 2 + (j - c) ** 2) / (2 * s * s));
+      const h = new Header();
+      if (withKey) h.set('PIXELSCL', scale);
+      return [{ header: h, data, shape: [n, n] }];
+    };
+    const kernelOf = (file: string) => { b.psf = file; writeFileSync(join(d, 'field.json'), JSON.stringify(fj)); return bandPsf(loadField(d), 'F444W', 0.04); };
+    writeFits(join(d, 'psf/os4.fits'), gauss(161, 0.01, true));
+    writeFits(join(d, 'psf/os1.fits'), gauss(41, 0.04, true));
+    writeFits(join(d, 'psf/nokey.fits'), gauss(41, 0.04, false));
+    const k4 = kernelOf('psf/os4.fits'), k1 = kernelOf('psf/os1.fits'), k0 = kernelOf('psf/nokey.fits');
+    const peak = (k: { data: Float64Array }) => Math.max(...k.data);
+    expect(peak(k4) / peak(k1)).toBeGreaterThan(0.93); // was ≈ 1/16 when the file was taken at the field's scale
+    expect(peak(k4) / peak(k1)).toBeLessThan(1.07);
+    expect(peak(k0)).toBeCloseTo(peak(k1), 6);
+  });
+
   it('written ERR matches the noise in the files: differences of exposure pairs have median χ² = 0.455 (χ²₁) within 5 %', async () => {
     // default noise and artefact rates, default populations (sources cancel in the differences)
     const d = join(tmp, 'chi2');

@@ -150,8 +150,12 @@ export function imageEvaluator(img: Float64Array | Float32Array, w: number, h: n
   };
 }
 
-/** Read a PSF FITS file (first image with data; 3-D cubes use the first plane) and rebin it. */
-export function fileKernel(band: string, path: string, pitch: number, radiusArcsec = 2.0, pixelScaleArcsec?: number): PsfKernel {
+/**
+ * Read a PSF FITS file (first image with data; 3-D cubes use the first plane) and rebin it. Its pixel scale:
+ * `pixelScaleArcsec` when given, else the header (PIXELSCL, FOV/NAXIS1, CD2_2/CDELT2: a 4× oversampled STPSF
+ * file says so), else `fallbackScaleArcsec` (e.g. the field's pixel scale for a file without scale keywords).
+ */
+export function fileKernel(band: string, path: string, pitch: number, radiusArcsec = 2.0, pixelScaleArcsec?: number, fallbackScaleArcsec?: number): PsfKernel {
   const hdus = readFits(path);
   const hdu = hdus.find((x) => x.kind === 'image' && x.data && x.data.length > 0);
   if (!hdu || hdu.kind !== 'image' || !hdu.data) throw new Error(`${path}: no image data in PSF file`);
@@ -166,6 +170,7 @@ export function fileKernel(band: string, path: string, pitch: number, radiusArcs
     else {
       const cd = hdu.header.getNumber('CD2_2') ?? hdu.header.getNumber('CDELT2');
       if (cd !== undefined) pin = Math.abs(cd) * 3600;
+      else pin = fallbackScaleArcsec;
     }
   }
   if (!(pin! > 0)) throw new Error(`${path}: cannot tell the PSF pixel scale (no PIXELSCL, FOV or CD keywords); pass it explicitly`);
