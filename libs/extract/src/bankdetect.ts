@@ -84,7 +84,7 @@ export function calibrateBankOnNulls(nulls: Image[], bank: BankKernel[], pixelSc
   for (let y = B; y < h - B; y++) for (let x = B; x < w - B; x++) if (!mask?.[y * w + x]) open++;
   const areaArcmin2 = (open * pixelScale * pixelScale) / 3600;
   const det = nulls.map((im, i) => peaksFromMaps(maps[i]!, im.data, w, h, bank, own[i]!, NULL_BASE_SNR, B, true)
-    .filter((q) => !mask?.[q.y * w + q.x]));
+    .filter((q) => !mask?.[Math.round(q.y) * w + Math.round(q.x)]));
   const nd = { scores: det.map((d) => d.map((q) => q.snr)), areaArcmin2 };
   const c = calibrateNullThreshold(nd, target, NULL_BASE_SNR);
   // an unresolved target (too few null peaks): the highest null score, so no null peak passes

@@ -83,4 +83,14 @@ describe('bank detection in the detect stage', () => {
     expect(a.peaks[0]!.x).toBeCloseTo(ref[0]!.x, 2);
     expect(a.peaks[0]!.flux / ref[0]!.flux).toBeCloseTo(1, 2);
   });
+
+  it('null calibration: peaks in the field\'s bright-source mask are not counted (refined, sub-pixel peak positions included)', () => {
+    const nulls = [3, 4].map((s) => noise(s, [[60.4, 50.3, 12], [30.6, 70.5, 10]]));
+    const mask = new Uint8Array(W * H);
+    for (const [cx, cy] of [[60, 50], [31, 70]]) for (let y = cy - 5; y <= cy + 5; y++) for (let x = cx - 5; x <= cx + 5; x++) mask[y * W + x] = 1;
+    const { nullPeaks } = calibrateBankOnNulls(nulls, bank, 0.2, 30, mask);
+    const bright = calibrateBankOnNulls(nulls, bank, 0.2, 30).nullPeaks;
+    expect(bright.flat().some((q) => Math.hypot(q.x - 60.4, q.y - 50.3) < 1.5)).toBe(true);
+    expect(nullPeaks.flat().some((q) => Math.hypot(q.x - 60.4, q.y - 50.3) < 3 || Math.hypot(q.x - 30.6, q.y - 70.5) < 3)).toBe(false);
+  });
 });
