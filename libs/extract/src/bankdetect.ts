@@ -1,5 +1,6 @@
 // The detect stage's default detection (issue 14): the matched-filter bank (detect/bank.ts: PSF + PSF ⊗
-// exponential discs) on a background-subtracted detection image, its threshold set on the path's OWN
+// exponential discs) on a background-subtracted, row-whitened detection image (bankPlane), each map in its
+// own robust σ, its threshold set on the path's OWN
 // null images (the images stage's null stacks through the same co-add / denoise and detection-image
 // chain) at a target false-detection rate per arcmin², and a SExtractor measurement seeded by the bank's
 // peaks:

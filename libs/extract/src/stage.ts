@@ -48,6 +48,11 @@ export const ExtractConfigSchema = z.object({
   bankRe: z.array(z.number().positive()).max(8).optional(),
   /** bank: PSF FWHM of the detection image, arcsec (default: the runner's, from the detection bands) */
   psfFwhm: z.number().positive().optional(),
+  /**
+   * bank: the field's σ_k — 'nulls' (default): the median of the path's null maps' own robust std; 'own': the
+   * field map's own robust std (docs/asteris.md part 0; on a crowded field its sources inflate it: demo 1.26×)
+   */
+  bankSigma: z.enum(['nulls', 'own']).optional(),
   /** bank: footprint threshold (σ) of the measurement seeded by the bank's peaks (default 1.0) */
   segmentThreshold: z.number().positive().optional(),
   /** SExtractor DETECT_THRESH (σ): the 'sextractor' detector's, and the paper-protocol co-add's (default 1.5) */
@@ -358,8 +363,9 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
       }
       cal = r.cal; threshold = r.cal.threshold; nullPeaks = r.nullPeaks;
     }
-    // the field's maps in their own robust σ_k (as each null's); an injected copy reuses the main field's σ_k
-    const det = bankPeaks(plane(p.img), bank, threshold, from ? sigma! : undefined);
+    // the field's σ_k: the nulls' (bankSigma 'nulls') or its maps' own robust std ('own'); an injected copy
+    // reuses the main field's σ_k
+    const det = bankPeaks(plane(p.img), bank, threshold, from ? sigma! : (e.bankSigma ?? 'nulls') === 'nulls' ? cal!.sigma : undefined);
     const peaks = det.peaks;
     sigma = det.sigma;
     thresholds[p.id] = threshold;
@@ -408,7 +414,7 @@ export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct
   dataFiles: () => [],
   async run(i, c, dir) {
     const F = DETECT_FILES;
-    const { weightType, detector, falseRate: _f, bankRe: _b, psfFwhm: _p, segmentThreshold: _s, ...ex } = c.extract;
+    const { weightType, detector, falseRate: _f, bankRe: _b, psfFwhm: _p, segmentThreshold: _s, bankSigma: _g, ...ex } = c.extract;
     const t0 = c.extract.threshold ?? 1.5;
     const useDenoised = i.images.every((f) => f.denoised);
     const { image, rmsNoise } = detectionImageOf(i.images, useDenoised, c.mode);
