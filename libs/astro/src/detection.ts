@@ -102,8 +102,10 @@ export function pointSourceDetectionLimit(inp: DetectionLimitInput): DetectionLi
  * The Neyman–Pearson ceiling m90 of a field (issue 14): the AB magnitude of the faintest point source
  * that the ideal PSF-matched detector on the co-add finds with 90 % completeness while admitting
  * `falsePerArcmin2` noise peaks per arcmin² — the depth no image computed from the exposure stack can beat
- * for noise independent between exposures. `sigmaPix` in nJy per pixel (white-noise σ of the co-add
- * detection image, e.g. the robust std of its null stacks).
+ * for noise independent between exposures. `sigmaPix` in nJy per pixel: the white-noise-equivalent σ of
+ * the co-add detection image, i.e. the robust std of its null co-adds filtered with the unit-L2 PSF kernel
+ * (equal to the pixel σ for white noise; for correlated noise — resampling, striping — the pixel σ
+ * understates the matched-filter flux noise and puts the ceiling too deep; test: detection.test.ts).
  */
 export function neymanPearsonM90(inp: { sigmaPix: number; psfFwhmPx: number; width: number; height: number; pixelScaleArcsec: number; falsePerArcmin2: number; completeness?: number }): { m90: number } & DetectionLimit {
   const areaArcmin2 = (inp.width * inp.height * inp.pixelScaleArcsec ** 2) / 3600;

@@ -122,3 +122,30 @@ describe('neymanPearsonM90 (the ceiling m90 of a field, issue 14)', () => {
     expect(neymanPearsonM90({ ...base, falsePerArcmin2: 1 }).m90).toBeLessThan(r.m90);
   });
 });
+
+describe('the ceiling\'s noise input for correlated noise (issue 14)', () => {
+  // the matched-filter flux noise of a point source is the σ of the unit-L2 PSF-filtered noise / ‖p‖, not
+  // the pixel σ / ‖p‖: on correlated noise only the filtered σ gives the ceiling the right flux noise
+  it('fluxNoise from the PSF-filtered σ matches the empirical matched-filter flux scatter; the pixel σ understates it', () => {
+    const n = 128, sPsf = 1.3, fwhm = sPsf * 2 * Math.sqrt(2 * Math.LN2);
+    const d = smoothedNoise(n, 0.8, 77); // unit pixel σ, correlated over ≈ 1.6 px
+    const v = sPsf * sPsf + 1 / 12, r = 6;
+    const p: number[] = [];
+    for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) p.push(Math.exp(-(i * i + j * j) / (2 * v)));
+    const sum = p.reduce((a, b) => a + b, 0);
+    const pu = p.map((q) => q / sum), n2 = pu.reduce((a, b) => a + b * b, 0);
+    let sf = 0, sF = 0;
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+      let a = 0;
+      for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) a += pu[(j + r) * (2 * r + 1) + i + r]! * d[((y + j + n) % n) * n + ((x + i + n) % n)]!;
+      sF += (a / n2) ** 2; // matched-filter flux estimate Σ p d / Σ p²
+      sf += (a / Math.sqrt(n2)) ** 2; // unit-L2 filtered map
+    }
+    const fluxScatter = Math.sqrt(sF / (n * n)), filtSigma = Math.sqrt(sf / (n * n));
+    const lim = (sigmaPix: number) => pointSourceDetectionLimit({ sigmaPix, psfFwhmPx: fwhm, areaPx: n * n, falseDetections: 1 }).fluxNoise;
+    expect(filtSigma).toBeGreaterThan(1.5);
+    expect(lim(filtSigma) / fluxScatter).toBeGreaterThan(0.97);
+    expect(lim(filtSigma) / fluxScatter).toBeLessThan(1.03);
+    expect(lim(1) / fluxScatter).toBeLessThan(0.7);
+  });
+});

@@ -1,5 +1,6 @@
 // The detect stage's default detection (issue 14): the matched-filter bank (detect/bank.ts: PSF + PSF ⊗
-// exponential discs) on a background-subtracted detection image, its threshold set on the path's OWN
+// exponential discs) on a background-subtracted, row-whitened detection image (bankPlane), each map in its
+// own robust σ, its threshold set on the path's OWN
 // null images (the images stage's null stacks through the same co-add / denoise and detection-image
 // chain) at a target false-detection rate per arcmin², and a SExtractor measurement seeded by the bank's
 // peaks:
@@ -14,11 +15,11 @@
 // measured the same way as the real ones.
 import { backgroundMap, makeBackground } from './background/model.ts';
 import { fft2d, medianSorted, nextPow2 } from '@asteris/core';
-import { robustStd, type BankDetection, type BankKernel } from './detect/bank.ts';
+import { refinePeak, robustStd, type BankDetection, type BankKernel } from './detect/bank.ts';
 import { segRunsToArray } from './detect/segmap.ts';
 import { extractSources, type ExtractOptions, type Source } from './extract.ts';
 import type { Image } from '@asteris/fits';
-import { calibrateNullThreshold, nullFalseRate, type FalseRate } from '@asteris/stack';
+import { calibrateNullThreshold, destripeRows, nullFalseRate, type FalseRate } from '@asteris/stack';
 
 /** Base S/N of the null detections handed to the calibration (below any threshold it can return). */
 export const NULL_BASE_SNR = 2.5;
@@ -36,11 +37,29 @@ export function meshSubtracted(img: Image, meshSize = 64, filterSize = 3): Image
   return { ...img, data: Float32Array.from(img.data, (v, i) => v - bg[i]!) };
 }
 
+/**
+ * The plane the bank searches (issue 14, docs/asteris.md part 0 "the optimal co-add path"): the image minus
+ * its mesh background, then row-whitened (@asteris/stack destripeRows: one robust offset per row removed,
+ * sources masked) — the 1/f row striping is correlated noise the matched filter would integrate along the
+ * kernel (PSF-filtered noise 1.24× the pixel σ on the bench field). Applied identically to the field, its
+ * nulls and injected copies.
+ */
+export function bankPlane(img: Image, meshSize = 64, filterSize = 3): Image {
+  const m = meshSubtracted(img, meshSize, filterSize);
+  return { ...m, data: destripeRows(m.data, m.width, m.height).data };
+}
+
+/** σ_k of each bank map: its own robust std (the S/N unit of that image; detect/bank.ts detectBank's default). */
+export function ownSigma(maps: Float32Array[]): number[] {
+  return maps.map((m) => robustStd(m));
+}
+
 export interface BankCalibration extends FalseRate {
   threshold: number;
   /** false when the nulls held too few detections to resolve the target (the threshold is the highest null score) */
   resolved: boolean;
-  /** σ_k of each bank kernel on the nulls */
+  /** σ_k of each bank kernel on the nulls: the median over the nulls of each null map's own robust std
+   *  (sigma[0], the PSF kernel's, is the noise of the PSF-filtered null image: the ceiling's input) */
   sigma: number[];
   /** the target, false detections per arcmin² */
   target: number;
@@ -49,22 +68,24 @@ export interface BankCalibration extends FalseRate {
 }
 
 /**
- * Calibrates one path on its null images (already background-subtracted): σ_k per kernel, null detections
- * at NULL_BASE_SNR, and the lowest threshold whose null false rate ≤ target (libs/stack's
- * calibrateNullThreshold semantics). Returns the null detections above the threshold too.
+ * Calibrates one path on its null images (already through bankPlane): each null's maps in units of their
+ * own robust σ_k (as the field's are), null detections at NULL_BASE_SNR, and the lowest threshold whose
+ * null false rate ≤ target (libs/stack's calibrateNullThreshold semantics). Returns the null detections
+ * above the threshold too.
  */
 export function calibrateBankOnNulls(nulls: Image[], bank: BankKernel[], pixelScale: number, target: number, mask?: Uint8Array): { cal: BankCalibration; nullPeaks: BankDetection[][]; sigma: number[] } {
   const { width: w, height: h } = nulls[0]!;
   const maps = nulls.map((im) => bankMaps(im.data, w, h, bank));
-  const sigma = bank.map((_, k) => medianSorted(maps.map((m) => robustStd(m[k]!)).sort((a, b) => a - b), 'upper'));
+  const own = maps.map(ownSigma);
+  const sigma = bank.map((_, k) => medianSorted(own.map((s) => s[k]!).sort((a, b) => a - b), 'upper'));
   const B = Math.min(BANK_BORDER_PX, Math.floor(Math.min(w, h) / 4));
   // searched null area: inside the border, outside the field's bright-source footprints (mask = 1), where
   // a noise peak could not be a separate detection in the field either
   let open = 0;
   for (let y = B; y < h - B; y++) for (let x = B; x < w - B; x++) if (!mask?.[y * w + x]) open++;
   const areaArcmin2 = (open * pixelScale * pixelScale) / 3600;
-  const det = nulls.map((im, i) => peaksFromMaps(maps[i]!, im.data, w, h, bank, sigma, NULL_BASE_SNR, B)
-    .filter((q) => !mask?.[q.y * w + q.x]));
+  const det = nulls.map((im, i) => peaksFromMaps(maps[i]!, im.data, w, h, bank, own[i]!, NULL_BASE_SNR, B, true)
+    .filter((q) => !mask?.[Math.round(q.y) * w + Math.round(q.x)]));
   const nd = { scores: det.map((d) => d.map((q) => q.snr)), areaArcmin2 };
   const c = calibrateNullThreshold(nd, target, NULL_BASE_SNR);
   // an unresolved target (too few null peaks): the highest null score, so no null peak passes
@@ -116,10 +137,15 @@ export function seededSources(image: Image, opts: ExtractOptions, peaks: { x: nu
   return { sources, segmentation: seg, unsegmented };
 }
 
-/** Bank detection of a (background-subtracted) detection image at a calibrated threshold. */
-export function bankPeaks(img: Image, bank: BankKernel[], threshold: number, sigma: number[]): BankDetection[] {
+/**
+ * Bank detection of a detection image already through bankPlane, at a calibrated threshold, sub-pixel
+ * refined. σ_k: given (an injected copy reuses its main field's), else each map's own robust std.
+ */
+export function bankPeaks(img: Image, bank: BankKernel[], threshold: number, sigma?: number[]): { peaks: BankDetection[]; sigma: number[] } {
   const B = Math.min(BANK_BORDER_PX, Math.floor(Math.min(img.width, img.height) / 4));
-  return peaksFromMaps(bankMaps(img.data, img.width, img.height, bank), img.data, img.width, img.height, bank, sigma, threshold, B);
+  const maps = bankMaps(img.data, img.width, img.height, bank);
+  const s = sigma ?? ownSigma(maps);
+  return { peaks: peaksFromMaps(maps, img.data, img.width, img.height, bank, s, threshold, B, true), sigma: s };
 }
 
 const kernelFfts = new WeakMap<BankKernel, Map<string, { re: Float64Array; im: Float64Array }>>();
@@ -180,9 +206,10 @@ export function bankMaps(data: Float32Array, w: number, h: number, bank: BankKer
 
 /**
  * Local maxima (8-connected; ties: the first in scan order) of max_k map_k / σ_k above the threshold,
- * outside the border and on finite pixels, sorted by decreasing S/N (detect/bank.ts detectBank's rule).
+ * outside the border and on finite pixels, sorted by decreasing S/N (detect/bank.ts detectBank's rule);
+ * with `refine`, position and flux sub-pixel refined as detectBank's `refine` (refinePeak).
  */
-export function peaksFromMaps(maps: Float32Array[], data: Float32Array, w: number, h: number, bank: BankKernel[], sigma: number[], threshold: number, border: number): BankDetection[] {
+export function peaksFromMaps(maps: Float32Array[], data: Float32Array, w: number, h: number, bank: BankKernel[], sigma: number[], threshold: number, border: number, refine = false): BankDetection[] {
   const best = new Float32Array(w * h).fill(-Infinity);
   const which = new Uint8Array(w * h);
   maps.forEach((f, ki) => {
@@ -201,7 +228,10 @@ export function peaksFromMaps(maps: Float32Array[], data: Float32Array, w: numbe
     }
     if (!isMax) continue;
     const ki = which[p]!;
-    out.push({ x, y, snr: v, kernel: ki, flux: maps[ki]![p]! / bank[ki]!.norm });
+    if (refine) {
+      const r = refinePeak(maps[ki]!, w, p);
+      out.push({ x: x + r.dx, y: y + r.dy, snr: v, kernel: ki, flux: r.peak / bank[ki]!.norm });
+    } else out.push({ x, y, snr: v, kernel: ki, flux: maps[ki]![p]! / bank[ki]!.norm });
   }
   return out.sort((a, b) => b.snr - a.snr);
 }

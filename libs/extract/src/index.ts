@@ -33,7 +33,7 @@ export { readImageShared } from './io.ts';
 export { extractionPipeline, deblendComponents, measureObject } from './extract.ts';
 export type { MeasureCtx, ObjPixels, StageRequest } from './extract.ts';
 export { detectStage, detectionImageOf, nullDetectionImages, DEFAULT_FALSE_RATE, DEFAULT_PSF_FWHM_ARCSEC, DEFAULT_SEGMENT_THRESHOLD, calibrateThreshold, falseDetections, negativeExtractor, negated, readSources, THRESHOLD_LADDER, DETECT_FILES, DetectConfigSchema, ExtractConfigSchema, type DetectConfig, type ExtractConfig, type DetectInputs, type DetectProduct, type Thresholds, type Calibration, type DetectPath, type PathId } from './stage.ts';
-export { meshSubtracted, calibrateBankOnNulls, seededSources, bankPeaks, bankMaps, peaksFromMaps, footprintsOf, footprintMask, NULL_BASE_SNR, BANK_BORDER_PX, MASK_SNR } from './bankdetect.ts';
+export { meshSubtracted, bankPlane, ownSigma, calibrateBankOnNulls, seededSources, bankPeaks, bankMaps, peaksFromMaps, footprintsOf, footprintMask, NULL_BASE_SNR, BANK_BORDER_PX, MASK_SNR } from './bankdetect.ts';
 export type { BankCalibration, SeededResult, Footprints } from './bankdetect.ts';
 export { detectionBank, bankFilter, bankNoise, detectBank, robustStd, effectivePsfFwhm } from './detect/bank.ts';
 export type { BankKernel, BankOptions, BankDetection, DetectBankOptions } from './detect/bank.ts';

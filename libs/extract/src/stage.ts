@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { defineStage, writeFileAtomic } from '@asteris/core';
 import { readFits, readImage, writeFits, nJyPerPixelScale, labelImageHeader, Wcs, type Header, type Image } from '@asteris/fits';
 import { detectionBank, robustStd } from './detect/bank.ts';
-import { bankPeaks, calibrateBankOnNulls, footprintMask, footprintsOf, meshSubtracted, seededSources, type BankCalibration, type Footprints } from './bankdetect.ts';
+import { bankPeaks, bankPlane, calibrateBankOnNulls, footprintMask, footprintsOf, seededSources, type BankCalibration, type Footprints } from './bankdetect.ts';
 import { extractSources, type ExtractOptions, type Source } from './extract.ts';
 import { detectionImage } from './detimage.ts';
 import { segRunsSource } from './detect/segmap.ts';
@@ -48,6 +48,11 @@ export const ExtractConfigSchema = z.object({
   bankRe: z.array(z.number().positive()).max(8).optional(),
   /** bank: PSF FWHM of the detection image, arcsec (default: the runner's, from the detection bands) */
   psfFwhm: z.number().positive().optional(),
+  /**
+   * bank: the field's σ_k — 'nulls' (default): the median of the path's null maps' own robust std; 'own': the
+   * field map's own robust std (docs/asteris.md part 0; on a crowded field its sources inflate it: demo 1.26×)
+   */
+  bankSigma: z.enum(['nulls', 'own']).optional(),
   /** bank: footprint threshold (σ) of the measurement seeded by the bank's peaks (default 1.0) */
   segmentThreshold: z.number().positive().optional(),
   /** SExtractor DETECT_THRESH (σ): the 'sextractor' detector's, and the paper-protocol co-add's (default 1.5) */
@@ -298,7 +303,7 @@ function runSextractor(x: RunCtx): { paths: DetectPath[]; record: Record<string,
 }
 
 /** Per-path record of a bank calibration in thresholds.json. */
-interface BankPathRecord extends BankCalibration { nullKind: 'null' | 'negated'; footprintFraction: number; unsegmented: number; nDetected: number; nPeaks: number }
+interface BankPathRecord extends BankCalibration { nullSigma: number[]; nullKind: 'null' | 'negated'; footprintFraction: number; unsegmented: number; nDetected: number; nPeaks: number }
 
 /** detector 'bank' (default): see the header and bankdetect.ts. */
 function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unknown>; n: number; nFalse: number } {
@@ -313,7 +318,8 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
   const area = (w * h * pixelScale * pixelScale) / 3600;
   const target = e.falseRate ?? DEFAULT_FALSE_RATE;
   const segT = e.segmentThreshold ?? DEFAULT_SEGMENT_THRESHOLD;
-  const mesh = (im: Image) => meshSubtracted(im, e.backSize ?? 64, e.backFilterSize ?? 3);
+  // mesh background subtracted, then row-whitened: the same plane for the field, its nulls and injected copies
+  const plane = (im: Image) => bankPlane(im, e.backSize ?? 64, e.backFilterSize ?? 3);
   const from = i.thresholdsFrom?.thresholds;
   const main = !from;
   // the seeded measurement's footprints in units of the filtered image's true σ (the measured noise
@@ -328,9 +334,9 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
   const thresholds: Thresholds = { coadd: NaN, denoised: NaN, detector: 'bank', sigma: {}, sextractor: t0 };
   const perPath: Record<string, BankPathRecord> = {};
   const paths: DetectPath[] = [];
-  let n = 0, nFalse = 0, pixelNoise = NaN;
+  let n = 0, nFalse = 0, pixelNoise = NaN, psfNoise = NaN;
   for (const p of todo) {
-    let threshold: number, sigma: number[];
+    let threshold: number, sigma: number[] | undefined;
     let nullImgs: Image[] = [], nullPeaks: { x: number; y: number }[][] = [], cal: BankCalibration | null = null;
     let nullKind: 'null' | 'negated' = 'null';
     let fp: Footprints | undefined, maskedFraction = 0;
@@ -343,19 +349,27 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
       nullImgs = nullDetectionImages(i.images, p.nulls, c.mode);
       // no null stacks (a single exposure, or nulls.count 0): the negated image is the only null left
       if (!nullImgs.length) { nullImgs = [negated(p.img)]; nullKind = 'negated'; }
-      const meshed = nullImgs.map(mesh);
+      const meshed = nullImgs.map(plane);
       // the field's bright-source footprints: null peaks there could not be separate detections in the field
       fp = footprintsOf(p.img, p.opts, segT);
       const mask = nullKind === 'null' ? footprintMask(fp) : undefined;
       if (mask) { let m = 0; for (const v of mask) m += v; maskedFraction = m / mask.length; }
       const r = calibrateBankOnNulls(meshed, bank, pixelScale, target, mask);
-      // white-noise σ per pixel of the co-add detection image (the Neyman–Pearson ceiling's input)
-      if (p.id === 'coadd') pixelNoise = meshed.map((m) => robustStd(m.data)).sort((a, b) => a - b)[meshed.length >> 1]!;
-      cal = r.cal; threshold = r.cal.threshold; sigma = r.cal.sigma; nullPeaks = r.nullPeaks;
+      if (p.id === 'coadd') {
+        // the Neyman–Pearson ceiling's input: the noise of the PSF-filtered null co-adds (unit-L2 kernel, so
+        // it equals the pixel σ for white noise and includes correlated noise otherwise); the pixel σ beside it
+        psfNoise = r.cal.sigma[0]!;
+        pixelNoise = meshed.map((m) => robustStd(m.data)).sort((a, b) => a - b)[meshed.length >> 1]!;
+      }
+      cal = r.cal; threshold = r.cal.threshold; nullPeaks = r.nullPeaks;
     }
+    // the field's σ_k: the nulls' (bankSigma 'nulls') or its maps' own robust std ('own'); an injected copy
+    // reuses the main field's σ_k
+    const det = bankPeaks(plane(p.img), bank, threshold, from ? sigma! : (e.bankSigma ?? 'nulls') === 'nulls' ? cal!.sigma : undefined);
+    const peaks = det.peaks;
+    sigma = det.sigma;
     thresholds[p.id] = threshold;
     thresholds.sigma![p.id] = sigma;
-    const peaks = bankPeaks(mesh(p.img), bank, threshold, sigma);
     const meas = seededSources(p.img, p.opts, peaks, segT, fp);
     writeJson(join(dir, p.files.sources), meas.sources);
     writeSegmentation(join(dir, p.files.seg), image.header, meas.segmentation, w, h);
@@ -363,7 +377,7 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
       // the false detections, measured like the real ones: the seeded measurement on each null image
       const falseSrc = nullImgs.flatMap((im, k) => seededSources(im, p.opts, nullPeaks[k]!, segT).sources);
       writeJson(join(dir, p.files.falseSources), falseSrc);
-      perPath[p.id] = { ...cal, nullKind, footprintFraction: maskedFraction, unsegmented: meas.unsegmented, nDetected: meas.sources.length, nPeaks: peaks.length };
+      perPath[p.id] = { ...cal, nullSigma: cal.sigma, sigma, nullKind, footprintFraction: maskedFraction, unsegmented: meas.unsegmented, nDetected: meas.sources.length, nPeaks: peaks.length };
       if (p.files.sources === F.sources) nFalse = falseSrc.length;
     }
     if (p.files.sources === F.sources) n = meas.sources.length;
@@ -384,6 +398,7 @@ function runBank(x: RunCtx): { paths: DetectPath[]; record: Record<string, unkno
     width: w, height: h,
     ...(main ? {
       coaddPixelNoise: pixelNoise,
+      coaddPsfNoise: psfNoise,
       nullRate: perPath,
       sextractorFalse: { threshold: t0, n: seFalse, rate: seFalse! / area, err: Math.sqrt(Math.max(seFalse!, 1)) / area, nullKind: 'negated' },
     } : { reused: true }),
@@ -399,7 +414,7 @@ export const detectStage = defineStage<DetectInputs, DetectConfig, DetectProduct
   dataFiles: () => [],
   async run(i, c, dir) {
     const F = DETECT_FILES;
-    const { weightType, detector, falseRate: _f, bankRe: _b, psfFwhm: _p, segmentThreshold: _s, ...ex } = c.extract;
+    const { weightType, detector, falseRate: _f, bankRe: _b, psfFwhm: _p, segmentThreshold: _s, bankSigma: _g, ...ex } = c.extract;
     const t0 = c.extract.threshold ?? 1.5;
     const useDenoised = i.images.every((f) => f.denoised);
     const { image, rmsNoise } = detectionImageOf(i.images, useDenoised, c.mode);

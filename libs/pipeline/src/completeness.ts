@@ -142,7 +142,7 @@ export function completenessNote(p: CompletenessModelProduct, minPerBin = 30): s
 interface Calibration {
   nullRate?: Record<string, { rate: number; err: number; n: number; nNulls: number; nullKind: 'null' | 'negated' }>;
   sextractorFalse?: { n: number; rate: number; err: number };
-  coaddPixelNoise?: number; target?: number; width?: number; height?: number;
+  coaddPixelNoise?: number; coaddPsfNoise?: number; target?: number; width?: number; height?: number;
   bank?: { psfFwhmPx: number; pixelScale: number };
 }
 function readCalibration(d: DetectProduct): Calibration {
@@ -245,8 +245,11 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const gain = isDenoised ? diff(byId['denoised'], byId['coadd']) : null;
     const cal = readCalibration(i.main.detect);
     let npM90: number | null = null;
-    if (cal.coaddPixelNoise && cal.coaddPixelNoise > 0 && cal.bank && cal.target) {
-      npM90 = neymanPearsonM90({ sigmaPix: cal.coaddPixelNoise, psfFwhmPx: cal.bank.psfFwhmPx, width: cal.width ?? i.field.width, height: cal.height ?? i.field.height, pixelScaleArcsec: cal.bank.pixelScale, falsePerArcmin2: cal.target }).m90;
+    // the ceiling's noise: the PSF-filtered null co-adds' robust σ (correlated noise included; the unit-L2
+    // PSF kernel makes it the white-noise-equivalent pixel σ); the pixel σ only for older thresholds.json
+    const ceilingNoise = cal.coaddPsfNoise ?? cal.coaddPixelNoise;
+    if (ceilingNoise && ceilingNoise > 0 && cal.bank && cal.target) {
+      npM90 = neymanPearsonM90({ sigmaPix: ceilingNoise, psfFwhmPx: cal.bank.psfFwhmPx, width: cal.width ?? i.field.width, height: cal.height ?? i.field.height, pixelScaleArcsec: cal.bank.pixelScale, falsePerArcmin2: cal.target }).m90;
     }
     const falseDetections = falseDetectionCounts(i.main.detect, area);
     const rateOf = (label: string) => falseDetections.find((f) => f.path === label)?.rate ?? null;

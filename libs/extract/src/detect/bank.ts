@@ -241,21 +241,31 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
     const ki = which[p]!;
     const f = filt[ki]!, c = f[p]!;
     if (opts.refine) {
-      // a Gaussian through the peak and its 2 neighbours along x and along y (a parabola in ln f; exact for
-      // a Gaussian filtered profile): offset (L − R)/(2(L − 2C + R)), ln peak − ln C = −(R − L)²/(8(L − 2C + R))
-      const q = (l: number, r: number): [number, number] => {
-        if (!(l > 0 && r > 0 && c > 0)) return [0, 0];
-        const L = Math.log(l), C = Math.log(c), R = Math.log(r), den = L - 2 * C + R;
-        if (!(den < 0)) return [0, 0];
-        const d = (L - R) / (2 * den);
-        if (Math.abs(d) > 0.5) return [Math.sign(d) * 0.5, 0];
-        return [d, -((R - L) ** 2) / (8 * den)];
-      };
-      const [ox, gx] = q(f[p - 1]!, f[p + 1]!), [oy, gy] = q(f[p - w]!, f[p + w]!);
-      out.push({ x: x + ox, y: y + oy, snr: v, kernel: ki, flux: (c * Math.exp(gx + gy)) / bank[ki]!.norm });
+      const r = refinePeak(f, w, p);
+      out.push({ x: x + r.dx, y: y + r.dy, snr: v, kernel: ki, flux: r.peak / bank[ki]!.norm });
     } else out.push({ x, y, snr: v, kernel: ki, flux: c / bank[ki]!.norm });
   }
   return out.sort((a, b) => b.snr - a.snr);
+}
+
+/**
+ * Sub-pixel refinement of a filtered map's peak at pixel index p (not on the image edge): a Gaussian
+ * through the peak and its 2 neighbours along x and along y (a parabola in ln f; exact for a Gaussian
+ * filtered profile): offset (L − R)/(2(L − 2C + R)), ln peak − ln C = −(R − L)²/(8(L − 2C + R)); offsets
+ * clipped to ±0.5 px (then no flux gain), none where a value is ≤ 0 or the curvature is not negative.
+ */
+export function refinePeak(f: Float32Array, w: number, p: number): { dx: number; dy: number; peak: number } {
+  const c = f[p]!;
+  const q = (l: number, r: number): [number, number] => {
+    if (!(l > 0 && r > 0 && c > 0)) return [0, 0];
+    const L = Math.log(l), C = Math.log(c), R = Math.log(r), den = L - 2 * C + R;
+    if (!(den < 0)) return [0, 0];
+    const d = (L - R) / (2 * den);
+    if (Math.abs(d) > 0.5) return [Math.sign(d) * 0.5, 0];
+    return [d, -((R - L) ** 2) / (8 * den)];
+  };
+  const [dx, gx] = q(f[p - 1]!, f[p + 1]!), [dy, gy] = q(f[p - w]!, f[p + w]!);
+  return { dx, dy, peak: c * Math.exp(gx + gy) };
 }
 
 /** Truncated second-moment FWHM (r ≤ 2·FWHM guess) of a background-subtracted plane about (x, y). */
