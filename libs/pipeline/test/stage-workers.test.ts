@@ -32,7 +32,7 @@ describe('photometry stage threads from the run config (issue #16)', () => {
       return [b, imagesStage.read(dir)] as const;
     })));
     const detDir = sub('detect');
-    await detectStage.run({ images: [images.F444W!] }, { bands: ['F444W'], mode: 'ivw', extract: {} }, detDir);
+    await detectStage.run({ images: [images.F444W!] }, { bands: ['F444W'], mode: 'ivw', extract: { detector: 'sextractor' } }, detDir);
     const detect = detectStage.read(detDir);
     const out = async (workers: number) => {
       const dir = sub(`phot-${workers}`);
