@@ -4,7 +4,7 @@
 //   spurious detections per arcmin² on noise-only stacks, forced-aperture photometry bias/scatter
 //   (S/N > 10), point-source FWHM change, seam residuals, speed (µs/pixel) as ratios to the co-add.
 // Part 0 (issue 14, bench/limit.ts) first: paper protocol vs optimal co-add vs denoised at null-calibrated
-// thresholds, the Neyman–Pearson ceiling, null false rates, speed; --limit-only runs only it, --no-limit skips it.
+// thresholds, the Neyman–Pearson ceiling, null false rates, speed; --limit-only runs only it, --no-limit skips it, --no-corr / --corr-only skip / keep only its correlated-noise section; --selfcal-iterations N (default 2).
 // Options: --model lite|<file.onnx>  --nexp 8  --size 512  --real 2  --tile 512  --no-speed  --quick  --opt-minarea 1
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,7 +23,7 @@ const { values: a } = parseArgs({
   options: {
     model: { type: 'string', default: 'lite' }, nexp: { type: 'string', default: '8' }, size: { type: 'string', default: '512' },
     real: { type: 'string', default: '2' }, tile: { type: 'string', default: '512' }, 'no-speed': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false }, 'limit-only': { type: 'boolean', default: false }, 'no-limit': { type: 'boolean', default: false }, 'no-corr': { type: 'boolean', default: false }, 'limit-size': { type: 'string', default: '256' }, 'limit-seeds': { type: 'string', default: '4' }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
+    quick: { type: 'boolean', default: false }, 'limit-only': { type: 'boolean', default: false }, 'no-limit': { type: 'boolean', default: false }, 'no-corr': { type: 'boolean', default: false }, 'corr-only': { type: 'boolean', default: false }, 'selfcal-iterations': { type: 'string', default: '2' }, 'limit-size': { type: 'string', default: '256' }, 'limit-seeds': { type: 'string', default: '4' }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
   },
 });
 const NEXP = Number(a.nexp), SIZE = Number(a.size), REAL = a.quick ? 1 : Number(a.real), TILE = Number(a.tile);
@@ -91,8 +91,8 @@ async function main(): Promise<void> {
     // part 0 (issue 14): null-calibrated limit on the independent artefact generator, then the same with
     // between-exposure correlated noise (0.5σ detector pattern moved by ±4 px dithers, shared striping)
     const seeds = Array.from({ length: Number(a['limit-seeds']) }, (_, i) => 9101 + i);
-    const base = { size: Number(a['limit-size']), seeds, K: 4, target: 100, model: model.path, modelName: a.model!, density: 12, magRange: [26.0, 28.8] as [number, number], discMagOffset: -1.0 };
-    await limitSection({ ...base, label: 'independent artefact mock' }, log);
+    const base = { selfcalIterations: Number(a['selfcal-iterations']), size: Number(a['limit-size']), seeds, K: 4, target: 100, model: model.path, modelName: a.model!, density: 12, magRange: [26.0, 28.8] as [number, number], discMagOffset: -1.0 };
+    if (!a['corr-only']) await limitSection({ ...base, label: 'independent artefact mock' }, log);
     if (!a['no-corr']) await limitSection({ ...base, seeds: seeds.map((s) => s + 100), label: 'between-exposure correlated noise', extra: { pattern: 0.5, dither: 4, stripeShare: 0.7 } }, log);
     if (a['limit-only']) return;
   }

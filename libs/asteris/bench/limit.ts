@@ -8,6 +8,7 @@
 //   selfcal/opt  detector-frame self-calibration (selfCalibrate), then coadd/opt
 //   den/SE       the model's denoised image, extractor default settings
 //   den/opt      denoised image + background + row whitening + bank
+//   selfcal+den/opt  the model on the self-calibrated exposures (the `images.selfcal` stage option), then as den/opt
 //   ceiling      ORACLE: the exposures with the row striping removed at its true value (what whitening
 //                with the known covariance achieves: a row offset costs 1/W of a row's information),
 //                inverse-variance weighted with the true σ_t, the true-PSF matched filter searched over
@@ -27,10 +28,10 @@ import { glsStack, robustSigma, selfCalibrate } from '@asteris/stack';
 import { artefactStack, oracleFrames, ZP, type ArtefactOptions, type ArtefactStack } from './artefacts.ts';
 import { calibrate, detectionBank, detectWith, glsWeightsOf, nullChain, nullRate, pathImage, prepare, toImages, type Path } from './null-chain.ts';
 
-export interface LimitOptions { size: number; seeds: number[]; K: number; target: number; model: string; modelName: string; extra?: Partial<ArtefactOptions>; label: string; density?: number; magRange?: [number, number]; discMagOffset?: number }
+export interface LimitOptions { selfcalIterations?: number; size: number; seeds: number[]; K: number; target: number; model: string; modelName: string; extra?: Partial<ArtefactOptions>; label: string; density?: number; magRange?: [number, number]; discMagOffset?: number }
 
 const PSF_SIGMA = 0.85, PIX = 0.04, N = 8, SIG = 4.3, BASE = 2.5;
-const PATHS = ['coadd/SE', 'coadd/bank', 'coadd/opt', 'gls/opt', 'selfcal/opt', 'den/SE', 'den/opt', 'den/eff', 'ceiling'] as const;
+const PATHS = ['coadd/SE', 'coadd/bank', 'coadd/opt', 'gls/opt', 'selfcal/opt', 'den/SE', 'den/opt', 'den/eff', 'selfcal+den/opt', 'ceiling'] as const;
 type P = (typeof PATHS)[number];
 
 interface Det { x: number; y: number; flux: number; snr: number; kernel: number }
@@ -76,10 +77,11 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const opts = { seed, width: S, height: S, nExp: N, sigma: SIG, psfSigma: PSF_SIGMA, dither: 16, amp: 0, density: o.density ?? 15, magRange: o.magRange ?? [25.5, 30] as [number, number], discMagOffset: o.discMagOffset ?? 0, ...o.extra };
     const F = artefactStack(opts), T = artefactStack({ ...opts, noSources: true });
     const sig = F.frames.map((f) => robustSigma(f)), sigT = T.frames.map((f) => robustSigma(f));
-    const sc = selfCalibrate(F.frames, S, S, F.dithers).frames, scT = selfCalibrate(T.frames, S, S, T.dithers).frames;
+    const scOpt = { iterations: o.selfcalIterations ?? 2 };
+    const sc = selfCalibrate(F.frames, S, S, F.dithers, scOpt).frames, scT = selfCalibrate(T.frames, S, S, T.dithers, scOpt).frames;
     const w = glsWeightsOf(F.frames, S, S, bank[0]!);
     glsW.push(w);
-    const raw: Record<'coadd' | 'gls' | 'selfcal' | 'den', [Float32Array, Float32Array]> = {} as never;
+    const raw: Record<'coadd' | 'gls' | 'selfcal' | 'den' | 'scden', [Float32Array, Float32Array]> = {} as never;
     let t0 = performance.now();
     raw.coadd = [await pathImage(F.frames, S, S, 'coadd', o.model, 256, sig), await pathImage(T.frames, S, S, 'coadd', o.model, 256, sigT)];
     tCo += performance.now() - t0;
@@ -89,6 +91,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const dF = await pathImage(F.frames, S, S, 'den', o.model, 256, sig);
     tDen += performance.now() - t0; nDen++;
     raw.den = [dF, await pathImage(T.frames, S, S, 'den', o.model, 256, sigT)];
+    raw.scden = [await pathImage(sc, S, S, 'den', o.model, 256, sig), await pathImage(scT, S, S, 'den', o.model, 256, sigT)];
     pixNoise += robustSigma(Float32Array.from(prepare(raw.coadd[0], S, S, false), (v, i) => v - F.truth[i]!)) / o.seeds.length;
     const score = (p: P, det: Det[], tScores: number[]) => fields[p].push({ F, det, truthScores: tScores });
     // SExtractor-default paths (the paper protocol): no calibration
@@ -107,6 +110,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
       ['selfcal/opt', 'coadd', sc, raw.selfcal, true, undefined, bank],
       ['den/opt', 'den', F.frames, raw.den, true, undefined, bank],
       ['den/eff', 'den', F.frames, raw.den, true, undefined, bankEff],
+      ['selfcal+den/opt', 'den', sc, raw.scden, true, undefined, bank],
     ];
     for (const [p, path, frames, [rf, rt], ds, wts, bk] of chains) {
       const ch = await nullChain(frames, S, S, path, { model: o.model, K: o.K, seed: 5, bank: bk, base: BASE, pixScale: PIX, destripe: ds, refine: ds, selfSigma: ds, ...(wts ? { weights: wts } : {}) });
@@ -183,7 +187,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const nfr = ns ? `${(ns.n / ns.area).toFixed(0)}±${(Math.sqrt(Math.max(ns.n, 1)) / ns.area).toFixed(0)}` : '—';
     const tfr = ns ? `${(ns.trueN / area).toFixed(0)}±${(Math.sqrt(Math.max(ns.trueN, 1)) / area).toFixed(0)}` : '—';
     const nul = r.nul ? `${f2(r.nul.m90p)} | ${pm(r.nul.pp)}   ${f2(r.nul.m90e)} | ${pm(r.nul.pe)}` : '—';
-    log(`  ${p.padEnd(12)}  ${thn.padEnd(24)} ${nfr.padStart(12)}  ${tfr.padStart(12)}   ${nul.padEnd(40)}  ${f2(r.trueTh).padStart(5)}   ${f2(r.tru.m90p)} | ${pm(r.tru.pp)}   ${f2(r.tru.m90e)} | ${pm(r.tru.pe)}   ${r.tru.fr.toFixed(0)}`);
+    log(`  ${p.padEnd(15)}  ${thn.padEnd(24)} ${nfr.padStart(12)}  ${tfr.padStart(12)}   ${nul.padEnd(40)}  ${f2(r.trueTh).padStart(5)}   ${f2(r.tru.m90p)} | ${pm(r.tru.pp)}   ${f2(r.tru.m90e)} | ${pm(r.tru.pe)}   ${r.tru.fr.toFixed(0)}`);
   }
   const T = (p: P) => res[p]!.tru, Nu = (p: P) => res[p]!.nul ?? res[p]!.tru;
   const d = (a: { m: number; e: number }, b: { m: number; e: number }) => `${sd(a.m - b.m)}±${Math.hypot(a.e, b.e).toFixed(2)}`;
@@ -195,7 +199,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const se = T('coadd/SE').pp, ceil = T('ceiling').pp;
   const frac = (x: { m: number }) => ((x.m - se.m) / (ceil.m - se.m) * 100).toFixed(0);
   log(`  paper protocol (probit): ceiling − coadd/SE ${d(ceil, se)}; fraction of it reached: coadd/opt ${frac(T('coadd/opt').pp)} %, den/opt ${frac(T('den/opt').pp)} % (true thr), den/opt ${frac(Nu('den/opt').pp)} % (null thr); den/SE − coadd/SE ${d(T('den/SE').pp, se)}`);
-  log(`  self-calibrated vs co-add (both opt, true thr): points ${d(T('selfcal/opt').pp, T('coadd/opt').pp)}; GLS weights (mean over fields) ${glsW[0]!.map((_, t) => (glsW.reduce((a, w) => a + w[t]!, 0) / glsW.length).toFixed(3)).join(' ')}`);
+  log(`  self-calibrated vs co-add (both opt, true thr): points ${d(T('selfcal/opt').pp, T('coadd/opt').pp)}; model on self-calibrated exposures: selfcal+den/opt − coadd/opt ${d(T('selfcal+den/opt').pp, T('coadd/opt').pp)}, − selfcal/opt ${d(T('selfcal+den/opt').pp, T('selfcal/opt').pp)} (discs ${d(T('selfcal+den/opt').pe, T('selfcal/opt').pe)}); GLS weights (mean over fields) ${glsW[0]!.map((_, t) => (glsW.reduce((a, w) => a + w[t]!, 0) / glsW.length).toFixed(3)).join(' ')}`);
   const med = (a: number[]) => { const b = [...a].sort((x, y) => x - y); return b.length ? b[b.length >> 1]! : NaN; };
   const mad = (a: number[]) => { const m = med(a); return 1.4826 * med(a.map((v) => Math.abs(v - m))); };
   log(`  photometry (PSF matched filter, sub-pixel refined; point sources with S/N > 10): median Δmag co-add ${med(phot.coadd).toFixed(3)}±${(1.2533 * mad(phot.coadd) / Math.sqrt(Math.max(1, phot.coadd.length))).toFixed(3)} (n=${phot.coadd.length}), denoised ${med(phot.den).toFixed(3)}±${(1.2533 * mad(phot.den) / Math.sqrt(Math.max(1, phot.den.length))).toFixed(3)} (n=${phot.den.length}), denoised with the effective-PSF bank ${med(phot.denEff).toFixed(3)}±${(1.2533 * mad(phot.denEff) / Math.sqrt(Math.max(1, phot.denEff.length))).toFixed(3)} (n=${phot.denEff.length}); effective PSF FWHM of the denoised image (measured on it vs the co-add) ${effF.map((v) => v.toFixed(2)).join(', ')} px (nominal ${(2.3548 * PSF_SIGMA).toFixed(2)}); point-source FWHM/truth (moments r ≤ 4 px, S/N > 30) co-add ${med(fwhm.coadd).toFixed(3)} (n=${fwhm.coadd.length}), denoised ${med(fwhm.den).toFixed(3)} (n=${fwhm.den.length})`);

@@ -6,14 +6,18 @@
 // writes K null co-adds (libs/stack nullStacks: sign-flip jackknives of the exposures, seeded; the static
 // sky cancels, each exposure's noise and artefacts stay) and, when denoising, the same K null stacks
 // through the same model and tiling: the detect stage sets each path's threshold on its own nulls.
+// With `selfcal` the exposures are first self-calibrated in detector coordinates (libs/stack
+// selfCalibrate, dithers from the DITHX/DITHY keywords): a detector-fixed pattern that moves with the
+// dithers is noise correlated between exposures, which neither the co-add nor Noise2Noise removes (issue
+// 14); the co-add, the nulls and the denoiser then all see the corrected exposures.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '@asteris/core';
 import { backgroundMap, makeBackground } from '@asteris/extract';
-import { loadField, readExposureStack, type FieldBand } from '@asteris/field';
+import { exposureDithers, FieldError, loadField, readExposureStack, type FieldBand } from '@asteris/field';
 import { writeFits, type Image } from '@asteris/fits';
-import { coadd, nullStacks, COADD_METHODS, type CoaddMethod } from '@asteris/stack';
+import { coadd, nullStacks, robustSigma, selfCalibrate, COADD_METHODS, type CoaddMethod } from '@asteris/stack';
 import { denoiseStack } from './stack.ts';
 import { resolveModel, type ResolvedModel } from './models.ts';
 
@@ -23,6 +27,8 @@ export const IMAGES_FILES = {
   nullCoadd: 'null_coadd.fits',
   /** the same K null stacks denoised (NULL1 … NULLK), when denoising */
   nullDenoised: 'null_denoised.fits',
+  /** the detector-frame pattern removed by `selfcal` (detector grid: the aligned grid padded by the largest dither) */
+  selfcalPattern: 'selfcal_pattern.fits',
 } as const;
 
 /** HDU name of null stack k (0-based) in null_coadd.fits / null_denoised.fits. */
@@ -50,6 +56,7 @@ export const ImagesConfigSchema = z.object({
   /** add back the bright clipped excess (default true; `asteris denoise --no-restore` sets false) */
   restore: z.boolean().optional(),
   nulls: NullsConfigSchema.default({ count: 2, mode: 'signflip', seed: 1 }),
+  selfcal: z.boolean().default(false).describe('detector-frame self-calibration of the exposures before co-adding and denoising (needs DITHX/DITHY keywords and ≥ 3 exposures)'),
 }).strict();
 export type ImagesConfig = z.infer<typeof ImagesConfigSchema>;
 
@@ -72,7 +79,7 @@ export function modelSummary(denoiser: string, bands: string[]): string {
   }
   return byFile.size === 1 ? [...byFile.keys()][0]! : [...byFile].map(([k, bs]) => `${bs.join(', ')}: ${k}`).join('; ');
 }
-export interface ImagesProduct { coadd: string; denoised?: string; nullCoadd?: string; nullDenoised?: string }
+export interface ImagesProduct { coadd: string; denoised?: string; nullCoadd?: string; nullDenoised?: string; selfcalPattern?: string }
 
 /** The model a band is denoised with (null for 'none'); throws AsterisError when it cannot be found. */
 export function bandModel(denoiser: string, band: string): ResolvedModel | null {
@@ -115,6 +122,24 @@ function nullHeader(im: Image, k: number, o: { count: number; mode: string; seed
   return { ...im, header: h };
 }
 
+/**
+ * Replaces each exposure's data by its detector-frame self-calibrated version (in place; headers gain
+ * SELFCAL) and writes the removed pattern. Errors (FieldError/StackError) name the file or the problem.
+ */
+function selfCalibrateStack(band: FieldBand, images: Image[], dir: string): { patternRms: number; pad: number } {
+  if (images.length < 3) throw new FieldError(`band ${band.name} has ${images.length} exposure(s); self-calibration (selfcal) needs ≥ 3 dithered exposures`, band.exposures[0]);
+  const { width: w, height: h } = images[0]!;
+  const r = selfCalibrate(images.map((im) => im.data), w, h, exposureDithers(band, { images, errs: [], dqs: [] }));
+  images.forEach((im, t) => {
+    const hd = im.header.clone();
+    hd.set('SELFCAL', true, 'detector-frame self-calibrated (libs/stack selfCalibrate)');
+    images[t] = { ...im, header: hd, data: r.frames[t]! };
+  });
+  const pw = w + 2 * r.pad;
+  writeFits(join(dir, IMAGES_FILES.selfcalPattern), [{ data: r.pattern, shape: [pw, r.pattern.length / pw] }]);
+  return { patternRms: robustSigma(r.pattern), pad: r.pad };
+}
+
 export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct>({
   name: 'images',
   package: '@asteris/asteris',
@@ -124,6 +149,8 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
   async run(i, c, dir, ctx) {
     const band = fieldBand(i);
     const stack = readExposureStack(band);
+    let selfcal: { patternRms: number; pad: number } | undefined;
+    if (c.selfcal) selfcal = selfCalibrateStack(band, stack.images, dir);
     const co = coadd(stack.images, stack.errs, c.coadd);
     writeFits(join(dir, IMAGES_FILES.coadd), [hdu(co.image), { ...hdu(co.err, 'ERR'), header: co.err.header }]);
     const model = bandModel(c.denoiser, band.name);
@@ -133,7 +160,7 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
       // each null co-add with the exposures' own ERR (the clip sees the same per-exposure noise)
       writeFits(join(dir, IMAGES_FILES.nullCoadd), nulls.map((st, k) => hdu(nullHeader(coadd(st, stack.errs, c.coadd).image, k, c.nulls), nullHdu(k))));
     }
-    if (!model) return K > 0 ? { nulls: K } : {};
+    if (!model) return { ...(K > 0 ? { nulls: K } : {}), ...(selfcal ? { selfcal } : {}) };
     const opts = { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers, overlap: c.overlap, restoreClipPart: c.restore };
     const total = 1 + K;
     const res = await denoiseStack(stack.images, { ...opts, onProgress: (done, n) => ctx?.progress(done, n * total, `${band.name}: denoised tiles`) });
@@ -146,12 +173,13 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
     }
     if (K > 0) writeFits(join(dir, IMAGES_FILES.nullDenoised), den.map((im, k) => hdu(im, nullHdu(k))));
     const { model: name, tileSize, nExposures: exposures, frames, box, norm, nTiles, workers, modelSha256, secondsNet } = res.info;
-    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet, ...(K > 0 ? { nulls: K } : {}) };
+    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet, ...(K > 0 ? { nulls: K } : {}), ...(selfcal ? { selfcal } : {}) };
   },
   read: (dir) => ({
     coadd: join(dir, IMAGES_FILES.coadd),
     ...(existsSync(join(dir, IMAGES_FILES.denoised)) ? { denoised: join(dir, IMAGES_FILES.denoised) } : {}),
     ...(existsSync(join(dir, IMAGES_FILES.nullCoadd)) ? { nullCoadd: join(dir, IMAGES_FILES.nullCoadd) } : {}),
     ...(existsSync(join(dir, IMAGES_FILES.nullDenoised)) ? { nullDenoised: join(dir, IMAGES_FILES.nullDenoised) } : {}),
+    ...(existsSync(join(dir, IMAGES_FILES.selfcalPattern)) ? { selfcalPattern: join(dir, IMAGES_FILES.selfcalPattern) } : {}),
   }),
 });

@@ -13,7 +13,7 @@
 // reproducible and unbiased for bins ≤ 0.25 mag; its statistical error for n injected sources per bin is
 // ≈ bin × √(0.09/n) / |ΔC per bin| (binomial), which the caller should keep below the differences it reports.
 
-import { binIndex } from '@asteris/core';
+import { binIndex, mulberry32, quantile } from '@asteris/core';
 
 export interface M90Bins {
   /** bin edges in magnitude, increasing */
@@ -76,4 +76,80 @@ export function m90(injectedMags: number[], recovered: boolean[], edges: number[
   // detections fainter than the range (or with non-positive flux, NaN magnitude) count in the last bin
   detMags.forEach((m, i) => { let k = Number.isFinite(m) ? bin(m) : nb - 1; if (k < 0) return; if (k >= nb) k = nb - 1; det[k]!++; if (detFalse[i]) fal[k]!++; });
   return m90FromBins({ edges, injected: inj, recovered: rec, detections: det, falseDetections: fal }, level);
+}
+
+/** One detection path's per-source data for m90Bootstrap. */
+export interface M90Path {
+  /** for each injected source (the magnitudes shared by every path of one bootstrap), whether this path recovered it */
+  recovered: boolean[];
+  /** the path's detections' measured magnitudes (purity); optional */
+  detMags?: number[];
+  /** its false detections' magnitudes (null-stack or negated-image detections), each weighing `falseWeight` */
+  falseMags?: number[];
+  falseWeight?: number;
+}
+
+export interface M90BootstrapResult {
+  /** m90 of each path on the data as given (m90FromBins) */
+  m90: number[];
+  /** per path, the bootstrap replicates (NaN where undefined); replicate r of every path used the same injections */
+  samples: number[][];
+}
+
+/**
+ * The statistical error of m90 (the definition above) by a seeded, PAIRED bootstrap: each replicate redraws
+ * the injected sources with replacement (the same draw for every path: they were injected once and scored by
+ * each path, so a difference of two paths' m90 keeps only the noise that is not shared) and each path's
+ * detections and false detections with replacement. Differences of paths are read replicate by replicate
+ * (`m90DiffInterval`). Deterministic for a seed.
+ */
+export function m90Bootstrap(injectedMags: number[], paths: M90Path[], edges: number[], o: { n?: number; seed?: number; level?: number } = {}): M90BootstrapResult {
+  const nb = edges.length - 1, level = o.level ?? 0.9, R = o.n ?? 400;
+  for (const p of paths) if (p.recovered.length !== injectedMags.length) throw new RangeError('m90Bootstrap: one recovered flag per injected source in every path');
+  const bin = (m: number): number => (Number.isFinite(m) && m >= edges[0]! && m < edges[nb]! ? binIndex(edges, m) : -1);
+  const detBin = (m: number): number => (!Number.isFinite(m) ? nb - 1 : m < edges[0]! ? -1 : m >= edges[nb]! ? nb - 1 : binIndex(edges, m));
+  const injBins = injectedMags.map(bin);
+  const detBins = paths.map((p) => (p.detMags ?? []).map(detBin));
+  const falseBins = paths.map((p) => (p.falseMags ?? []).map(detBin));
+  const one = (k: number, idx: number[] | null, didx: (number[] | null)[], fidx: (number[] | null)[]): number => {
+    const p = paths[k]!;
+    const inj = new Array<number>(nb).fill(0), rec = new Array<number>(nb).fill(0), det = new Array<number>(nb).fill(0), fal = new Array<number>(nb).fill(0);
+    const n = injBins.length;
+    for (let j = 0; j < n; j++) { const i = idx ? idx[j]! : j, b = injBins[i]!; if (b >= 0) { inj[b]!++; if (p.recovered[i]) rec[b]!++; } }
+    const db = detBins[k]!, fb = falseBins[k]!, w = p.falseWeight ?? 1;
+    for (let j = 0; j < db.length; j++) { const b = db[didx[k] ? didx[k]![j]! : j]!; if (b >= 0) det[b]!++; }
+    for (let j = 0; j < fb.length; j++) { const b = fb[fidx[k] ? fidx[k]![j]! : j]!; if (b >= 0) fal[b]! += w; }
+    return m90FromBins({ edges, injected: inj, recovered: rec, detections: det, falseDetections: fal }, level).m90;
+  };
+  const none = paths.map(() => null);
+  const m90s = paths.map((_, k) => one(k, null, none, none));
+  const rng = mulberry32(o.seed ?? 1);
+  const draw = (n: number) => Array.from({ length: n }, () => Math.floor(rng.uniform() * n));
+  const samples = paths.map(() => new Array<number>(R).fill(NaN));
+  for (let r = 0; r < R; r++) {
+    const idx = draw(injBins.length);
+    const didx = detBins.map((d) => draw(d.length)), fidx = falseBins.map((f) => draw(f.length));
+    paths.forEach((_, k) => { samples[k]![r] = one(k, idx, didx, fidx); });
+  }
+  return { m90: m90s, samples };
+}
+
+/** 68 % interval (16th–84th percentile) of a set of replicates, NaN ones dropped; null when fewer than half are finite. */
+export function replicateInterval(v: number[]): [number, number] | null {
+  const f = v.filter(Number.isFinite);
+  if (f.length < v.length / 2 || !f.length) return null;
+  return [quantile(f, 0.16), quantile(f, 0.84)];
+}
+
+/** 68 % interval of m90(path a) − m90(path b) over paired bootstrap replicates. */
+export function m90DiffInterval(b: M90BootstrapResult, a: number, c: number): [number, number] | null {
+  return replicateInterval(b.samples[a]!.map((v, r) => v - b.samples[c]![r]!));
+}
+
+/** An m90 (or a difference of two) is resolved when its 68 % interval is at most this wide (mag) and holds the estimate. */
+export const M90_RESOLVED_WIDTH = 0.3;
+
+/** Whether a bootstrap interval resolves the value (see M90_RESOLVED_WIDTH); false without either. */
+export function m90Resolved(v: number | null, iv: [number, number] | null | undefined): boolean {
+  return v !== null && !!iv && iv[1] - iv[0] <= M90_RESOLVED_WIDTH && v >= iv[0] - 1e-9 && v <= iv[1] + 1e-9;
 }

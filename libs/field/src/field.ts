@@ -218,7 +218,7 @@ export function readExposureStack(band: FieldBand): ExposureStack {
     // inherit primary keywords the SCI header lacks (JWST puts FILTER etc. in the primary)
     const prim = hdus[0];
     if (prim !== sciHdu && prim.kind === 'image') {
-      for (const k of ['FILTER', 'TELESCOP', 'INSTRUME', 'XPOSURE', 'EXPTIME']) {
+      for (const k of ['FILTER', 'TELESCOP', 'INSTRUME', 'XPOSURE', 'EXPTIME', ...DITHER_KEYS]) {
         if (!sci.header.has(k) && prim.header.has(k)) sci.header.set(k, prim.header.get(k) as string | number | boolean | null);
       }
     }
@@ -248,6 +248,27 @@ export function readExposureStack(band: FieldBand): ExposureStack {
     images.push(sci); errs.push(err); dqs.push(dq);
   }
   return { images, errs, dqs };
+}
+
+/** Header keywords of an exposure's dither on the aligned grid (docs/field-format.md "Dither offsets"). */
+export const DITHER_KEYS = ['DITHX', 'DITHY'] as const;
+
+/**
+ * Integer dither offsets of a band's exposures for detector-frame self-calibration: sky pixel (x, y) of
+ * exposure t was detector pixel (x + DITHX, y + DITHY), in pixels of the aligned grid (only differences
+ * between exposures matter). Read from each exposure's SCI header (or its primary). Throws FieldError
+ * naming the first file without them.
+ */
+export function exposureDithers(band: FieldBand, stack: ExposureStack): [number, number][] {
+  return stack.images.map((im, t) => {
+    const file = band.exposures[t] ?? band.name;
+    const v = DITHER_KEYS.map((k) => im.header.get(k));
+    if (v.some((q) => q === undefined || q === null)) {
+      throw new FieldError(`self-calibration needs the exposure's dither offset on the aligned grid: header keywords ${DITHER_KEYS.join('/')} (integer pixels; sky pixel (x, y) was detector pixel (x + DITHX, y + DITHY)) are missing`, file);
+    }
+    if (v.some((q) => typeof q !== 'number' || !Number.isInteger(q))) throw new FieldError(`${DITHER_KEYS.join('/')} = ${v.map(String).join(', ')}: dither offsets must be integer pixels`, file);
+    return v as [number, number];
+  });
 }
 
 export type PsfChoice = { kind: 'source'; source: string } | { kind: 'file'; file: string } | { kind: 'builtin'; warning: string };

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { binIndex, defineStage, readCsvFile, writeFileAtomic } from '@asteris/core';
-import { abMagFromNJy, neymanPearsonM90 } from '@asteris/astro';
+import { abMagFromNJy, m90Bootstrap, m90DiffInterval, m90Resolved, neymanPearsonM90, replicateInterval, type M90Path } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectPath, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
 import { completenessFromInjections, completenessSvg, validateCompleteness, type CompletenessModelProduct, type Injection } from '@asteris/lumfunc';
@@ -32,6 +32,11 @@ export interface FourNumbers {
   gainVsSextractor: number | null;
   /** m90(denoised) − m90(bank co-add): the gain over the optimal co-add detector */
   gainVsOptimal: number | null;
+  /** 68 % intervals of the two gains (paired bootstrap of the injections and detections, @asteris/astro m90Bootstrap) */
+  gainVsSextractorInterval?: [number, number] | null;
+  gainVsOptimalInterval?: [number, number] | null;
+  /** injected sources behind the m90s (the intervals' sample) */
+  nInjected?: number;
   /** Neyman–Pearson ceiling m90 of the field (point sources, ideal PSF-matched detector on the co-add, same false rate) */
   npM90: number | null;
   /** the ceiling's gain over the SExtractor-default co-add, npM90 − m90(SExtractor default) */
@@ -44,6 +49,8 @@ export interface DepthSummary {
   edges: number[];
   curves: { label: string; mag: number[]; completeness: number[]; purity: number[] }[];
   m90: Record<string, number | null>;
+  /** 68 % interval of each path's m90 (paired bootstrap of injections and detections; null where undefined) */
+  m90Interval?: Record<string, [number, number] | null>;
   /** which m90 definition (the one in @asteris/astro, libs/pipeline/src/depth.ts M90_DEFINITION) */
   m90Definition: string;
   gain: number | null;
@@ -99,6 +106,8 @@ export function areaArcmin2(f: { width: number; height: number; pixelScale: numb
 
 /** Injections a z bin needs for its own logistic fit (completenessFromInjections' default); fewer → the pooled fit. */
 const MIN_PER_BIN = 30;
+/** bootstrap replicates for the m90 intervals (seeded with the injection seed) */
+const BOOTSTRAP_REPLICATES = 400;
 
 /** The grids of the pipeline's completeness product: z bins of 1 from the injection range, M_UV −23…−15 in 0.5. */
 export function completenessGrid(zRange: [number, number]): { zEdges: number[]; mEdges: number[] } {
@@ -232,12 +241,21 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const byId: Partial<Record<DetectPath['id'], number | null>> = {};
     // order on the plot: the paper's baseline, the optimal co-add, the denoised path
     const order: DetectPath['id'][] = ['coadd-se', 'coadd', 'denoised'];
-    for (const p of [...paths].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id))) {
+    const sorted = [...paths].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    const bootPaths: M90Path[] = [];
+    for (const p of sorted) {
+      const detMags = det0.get(p.id)!.map(magOf), falseMags = readSources(p.falseSources).map(magOf);
       const cc = completenessCurve(injMags, found.get(p.id)!, magEdges);
-      const pc = purityCurve(det0.get(p.id)!.map(magOf), readSources(p.falseSources).map(magOf), magEdges, p.falseWeight);
+      const pc = purityCurve(detMags, falseMags, magEdges, p.falseWeight);
       curves.push({ label: p.label, mag: cc.centres, completeness: cc.values, purity: pc.values });
       m90s[p.label] = byId[p.id] = m90(cc, pc);
+      bootPaths.push({ recovered: found.get(p.id)!, detMags, falseMags, falseWeight: p.falseWeight });
     }
+    // the statistical error of each m90 and of the gains: a paired bootstrap (same injections for every path)
+    const boot = m90Bootstrap(injMags, bootPaths, magEdges, { n: BOOTSTRAP_REPLICATES, seed: inj.seed });
+    const idx = (id: DetectPath['id']) => sorted.findIndex((p) => p.id === id);
+    const m90Interval = Object.fromEntries(sorted.map((p, k) => [p.label, replicateInterval(boot.samples[k]!)]));
+    const diffIv = (a: DetectPath['id'], b: DetectPath['id']) => (idx(a) >= 0 && idx(b) >= 0 ? m90DiffInterval(boot, idx(a), idx(b)) : null);
     const isDenoised = i.main.detect.denoised;
     const diff = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null ? a - b : null);
     const coOpt = i.main.detect.thresholds.detector === 'bank' ? byId['coadd'] : undefined;
@@ -258,11 +276,14 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const four: FourNumbers = {
       gainVsSextractor: isDenoised ? diff(byId['denoised'], seM90) : null,
       gainVsOptimal: isDenoised && coOpt !== undefined ? diff(byId['denoised'], coOpt) : null,
+      gainVsSextractorInterval: isDenoised ? diffIv('denoised', byId['coadd-se'] !== undefined ? 'coadd-se' : 'coadd') : null,
+      gainVsOptimalInterval: isDenoised && coOpt !== undefined ? diffIv('denoised', 'coadd') : null,
+      nInjected: injMags.length,
       npM90, ceilingVsSextractor: diff(npM90, seM90),
       candidates: isDenoised && i.coaddSelect ? { zMin: 8.5, denoised: nDen, coadd: nCo, ratio: nCo > 0 ? nDen / nCo : null, falsePerArcmin2: { denoised: rateOf('denoised'), coadd: rateOf('co-add') } } : null,
     };
     const summary: DepthSummary = {
-      edges: magEdges, curves, m90: m90s, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections, four,
+      edges: magEdges, curves, m90: m90s, m90Interval, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections, four,
       completenessNote: completenessNote(product, MIN_PER_BIN),
     };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
@@ -277,14 +298,22 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
   publish: { [COMPLETENESS_FILES.completeness]: COMPLETENESS_FILES.completeness },
 });
 
+/** ' (68 %: a … b)' for a bootstrap interval, '' without one; flagged when it does not resolve the gain. */
+export function formatInterval(iv: [number, number] | null | undefined, v: number | null = null, n?: number): string {
+  const s = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+  if (!iv) return '';
+  const unresolved = v !== null && !m90Resolved(v, iv) ? `; not resolved${n ? ` by ${n} injections` : ''}: raise --injections or injection.rounds` : '';
+  return ` (68 %: ${s(iv[0])} … ${s(iv[1])}${unresolved})`;
+}
+
 /** The four numbers as the CLI's end-of-run lines (n/a where not measured). */
 export function formatFourNumbers(f: FourNumbers): string[] {
   const sd = (v: number | null) => (v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(2)} mag`);
   const r = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
   const c = f.candidates;
   return [
-    `depth gain, denoised vs SExtractor-default co-add (paper protocol): ${sd(f.gainVsSextractor)}`,
-    `depth gain, denoised vs optimal (bank) co-add: ${sd(f.gainVsOptimal)}`,
+    `depth gain, denoised vs SExtractor-default co-add (paper protocol): ${sd(f.gainVsSextractor)}${formatInterval(f.gainVsSextractorInterval, f.gainVsSextractor, f.nInjected)}`,
+    `depth gain, denoised vs optimal (bank) co-add: ${sd(f.gainVsOptimal)}${formatInterval(f.gainVsOptimalInterval, f.gainVsOptimal, f.nInjected)}`,
     `Neyman–Pearson ceiling m90 of this field: ${f.npM90 === null ? 'n/a' : f.npM90.toFixed(2)} (${sd(f.ceilingVsSextractor)} over the SExtractor-default co-add)`,
     `z > ${c?.zMin ?? 8.5} candidates denoised / co-add at equal contamination: ${c ? `${c.denoised} / ${c.coadd} = ${c.ratio === null ? 'n/a' : c.ratio.toFixed(2)} (null false rates ${r(c.falsePerArcmin2.denoised)} and ${r(c.falsePerArcmin2.coadd)} per arcmin²)` : 'n/a'}`,
   ];

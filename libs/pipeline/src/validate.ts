@@ -9,7 +9,7 @@ import { readFits, nJyPerPixelScale, ZERO_POINT_KEYS, type ImageHdu } from '@ast
 import { filterFile } from '@asteris/astro';
 import { bandModel, modelFrames } from '@asteris/asteris';
 import { loadPreset, presetList } from '@asteris/select';
-import { sameGrid, wcsSignature, FIELD_JSON, type Field } from '@asteris/field';
+import { sameGrid, wcsSignature, DITHER_KEYS, FIELD_JSON, type Field } from '@asteris/field';
 import type { RunConfig } from './config.ts';
 
 export class FieldValidationError extends Error {
@@ -76,6 +76,7 @@ export function validateField(field: Field, cfg: RunConfig, pre: string[] = []):
     if (band.exposures.length < need) {
       problems.push(`${fj}: band ${band.name}: ${band.exposures.length} exposure(s), but the ${cfg.denoiser} model for ${band.name} needs at least ${need} (add exposures or use --denoiser none)`);
     }
+    if (cfg.selfcal && band.exposures.length < 3) problems.push(`${fj}: band ${band.name}: ${band.exposures.length} exposure(s), but self-calibration (selfcal) needs ≥ 3 dithered exposures`);
     for (const file of band.exposures) {
       let hdus;
       try { hdus = readFits(file); } catch (e) { problems.push((e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`); continue; }
@@ -97,6 +98,10 @@ export function validateField(field: Field, cfg: RunConfig, pre: string[] = []):
         if (!Number.isFinite(conv) || conv <= 0) problems.push(`${file}: unusable flux unit conversion (BUNIT/PIXAR_SR, or bands[].unit/zeropoint in ${fj})`);
       } catch (e) {
         problems.push(`${(e as Error).message} (or give bands[].unit / bands[].zeropoint in ${fj})`);
+      }
+      if (cfg.selfcal) {
+        const v = DITHER_KEYS.map((k) => head.get(k) ?? (prim.kind === 'image' ? prim.header.get(k) : undefined));
+        if (v.some((q) => typeof q !== 'number' || !Number.isInteger(q))) problems.push(`${file}: self-calibration (selfcal) needs integer dither offsets ${DITHER_KEYS.join('/')} in the header (got ${v.map((q) => (q === undefined ? 'none' : String(q))).join(', ')}; docs/field-format.md)`);
       }
       if (!sci.data!.some((v: number) => Number.isFinite(v))) problems.push(`${file}: every pixel of band ${band.name}'s exposure is NaN (no valid data)`);
     }

@@ -2,7 +2,8 @@
 // list, never 0 for a cell without injections (the old `n > 0 ? sel/n : 0` gave a sawtooth).
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@asteris/core';
-import { completenessGrid, completenessNote, selectionCompleteness } from '../src/completeness.ts';
+import { m90Resolved as gainResolved } from '@asteris/astro';
+import { completenessGrid, completenessNote, formatFourNumbers, selectionCompleteness } from '../src/completeness.ts';
 
 describe('selectionCompleteness', () => {
   // 150 injections as the demo default: uniform z 8.5–16.5, M_UV −22.5…−17; true C = 0.95 / (1 + exp((M + 19)/0.4))
@@ -42,5 +43,21 @@ describe('selectionCompleteness', () => {
 
   it('refuses an injection list with nothing in the z range, naming the stage', () => {
     expect(() => selectionCompleteness([{ mag: -20, z: 5, selected: true }], { zEdges, mEdges, areaArcmin2: 1, preset: 'x' })).toThrow(/completeness: none of the 1 injected/);
+  });
+});
+
+describe('the four numbers with their bootstrap intervals', () => {
+  const four = (g: number, iv: [number, number]) => ({
+    gainVsSextractor: g, gainVsOptimal: g, gainVsSextractorInterval: iv, gainVsOptimalInterval: iv, nInjected: 150,
+    npM90: 30, ceilingVsSextractor: 2, candidates: null,
+  });
+  it('prints the 68 % interval and flags a gain its interval does not resolve', () => {
+    expect(formatFourNumbers(four(-0.2, [-0.3, -0.1]))[1]).toBe('depth gain, denoised vs optimal (bank) co-add: -0.20 mag (68 %: −0.30 … −0.10)');
+    // the demo's case: a first-crossing m90 from ~15 injections per bin jumps between bins
+    expect(formatFourNumbers(four(-1.4, [-1.28, 0]))[0]).toMatch(/-1\.40 mag \(68 %: −1\.28 … \+0\.00; not resolved by 150 injections: raise --injections or injection\.rounds\)$/);
+    expect(gainResolved(-0.2, [-0.3, -0.1])).toBe(true);
+    expect(gainResolved(-0.2, [-0.6, 0.1])).toBe(false); // wider than 0.3 mag
+    expect(gainResolved(-1.4, [-1.28, 0])).toBe(false);  // outside its interval
+    expect(gainResolved(null, [-0.3, -0.1])).toBe(false);
   });
 });

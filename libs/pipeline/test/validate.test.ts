@@ -50,6 +50,12 @@ describe('up-front validation', () => {
     expect(p).toMatch(/F200W\/f200w_exp1\.fits: FILTER = 'F210M' but the file is listed under band F200W/);
     expect(p).toMatch(/F277W\/f277w_exp2\.fits: every pixel of band F277W's exposure is NaN/);
   });
+  it('--selfcal: exposures without DITHX/DITHY, and bands with fewer than 3 exposures, are named', () => {
+    const p = problems(() => validateField(field(six({ F444W: { n: 3 } })), none({ selfcal: true, preset: 'f150w-dropout' }))).join('\n');
+    expect(p).toMatch(/F444W\/f444w_exp1\.fits: self-calibration \(selfcal\) needs integer dither offsets DITHX\/DITHY in the header \(got none, none/);
+    expect(p).toMatch(/field\.json: band F115W: 2 exposure\(s\), but self-calibration \(selfcal\) needs ≥ 3/);
+    expect(problems(() => validateField(field(six()), none({ preset: 'f150w-dropout' })))).toEqual([]);
+  });
   it('exposures without units fail unless field.json gives unit or zeropoint', () => {
     const d = tinyField(join(tmp, 'nounit'), six({ F444W: { noUnit: true } }));
     expect(problems(() => validateField(loadField(d), none({ preset: 'f150w-dropout' }))).join('\n')).toMatch(/f444w_exp1\.fits.*bands\[\]\.unit/);

@@ -1,7 +1,7 @@
 // The self-contained HTML report: every figure inline (SVG markup or base64 PNG), no external
 // resources, so the file can be mailed or archived as is.
 import { depthCurvesSvg, pzSparklineSvg, type DepthCurve } from './plots.ts';
-import { sexagesimal } from '@asteris/astro';
+import { m90Resolved, sexagesimal } from '@asteris/astro';
 import { formatArea, overlaySvg, pngSize, stampFigure, type CdMatrix, type StampLayout } from './figures.ts';
 
 export interface OverviewPanel {
@@ -40,6 +40,8 @@ export interface FalseDetectionRow {
 /** The run's four numbers (the completeness stage's depth.json `four`; issue 14). */
 export interface FourNumbersRow {
   gainVsSextractor: number | null; gainVsOptimal: number | null; npM90: number | null; ceilingVsSextractor: number | null;
+  /** 68 % intervals of the gains (paired bootstrap) */
+  gainVsSextractorInterval?: [number, number] | null; gainVsOptimalInterval?: [number, number] | null; nInjected?: number;
   candidates: { zMin: number; denoised: number; coadd: number; ratio: number | null; falsePerArcmin2: { denoised: number | null; coadd: number | null } } | null;
 }
 
@@ -140,15 +142,18 @@ ${p.residualPng ? fig(p.residualPng, `${p.band} residual denoised minus co-add`,
 <p class="big">Depth gain (m90 denoised − m90 co-add): <span id="depth-gain">${r.depth.gain === null ? 'not measured' : `${r.depth.gain >= 0 ? '+' : ''}${r.depth.gain.toFixed(2)} mag`}</span></p>
 ${r.depth.four ? fourTable(r.depth.four) : ''}
 <div id="depth-plot">${depthCurvesSvg(r.depth.curves, r.depth.m90)}</div>
-<p class="note">m90 = going from bright to faint, the first magnitude where min(completeness, purity) drops below 90 %, interpolated between bin centres (@asteris/astro m90FromBins, the one definition used by the pipeline and bench:depth), measured by injection–recovery through the same extraction. ${escapeHtml(r.depth.note ?? '')}</p></section>`
+<p class="note">m90 = going from bright to faint, the first magnitude where min(completeness, purity) drops below 90 %, interpolated between bin centres (@asteris/astro m90FromBins, the one definition used by the pipeline and bench:depth), measured by injection–recovery through the same extraction; the 68 % intervals of the gains are a paired bootstrap of the injections and detections (@asteris/astro m90Bootstrap): a gain inside its interval's width of zero is not a measured difference. ${escapeHtml(r.depth.note ?? '')}</p></section>`
     : '';
 
   function fourTable(f: FourNumbersRow): string {
     const sd = (v: number | null) => (v === null ? 'not measured' : `${v >= 0 ? '+' : ''}${v.toFixed(2)} mag`);
+    const iv = (v: [number, number] | null | undefined, g: number | null) => (v
+      ? `<br><span class="note">68 %: ${v[0].toFixed(2)} … ${v[1].toFixed(2)}${m90Resolved(g, v) ? '' : ` — not resolved${f.nInjected ? ` by ${f.nInjected} injections` : ''}`}</span>`
+      : '');
     const c = f.candidates;
     return `<table id="four-numbers"><tbody>
-<tr><td class="l">depth gain, denoised vs SExtractor-default co-add (paper protocol)</td><td>${sd(f.gainVsSextractor)}</td></tr>
-<tr><td class="l">depth gain, denoised vs optimal (matched-filter bank) co-add</td><td>${sd(f.gainVsOptimal)}</td></tr>
+<tr><td class="l">depth gain, denoised vs SExtractor-default co-add (paper protocol)</td><td>${sd(f.gainVsSextractor)}${iv(f.gainVsSextractorInterval, f.gainVsSextractor)}</td></tr>
+<tr><td class="l">depth gain, denoised vs optimal (matched-filter bank) co-add</td><td>${sd(f.gainVsOptimal)}${iv(f.gainVsOptimalInterval, f.gainVsOptimal)}</td></tr>
 <tr><td class="l">Neyman–Pearson ceiling m90 of this field (gain over the SExtractor-default co-add)</td><td>${f.npM90 === null ? 'not measured' : f.npM90.toFixed(2)} (${sd(f.ceilingVsSextractor)})</td></tr>
 <tr><td class="l">z &gt; ${c?.zMin ?? 8.5} candidates, denoised / co-add at equal null false rate</td><td>${c ? `${c.denoised} / ${c.coadd}${c.ratio === null ? '' : ` = ${c.ratio.toFixed(2)}`}` : 'not measured'}</td></tr>
 </tbody></table>`;

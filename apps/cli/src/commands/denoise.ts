@@ -3,7 +3,7 @@
 // denoised.fits (ASTERIS), raw.fits (the co-add from the same preprocessing, the fair baseline) and
 // coadd.fits (the stage's co-add with ERR: clipped mean, or inverse-variance weighted with --ivw), all on
 // the exposures' pixel grid with provenance keys (docs/asteris.md); denoise.json sums them up.
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '@asteris/core';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -19,6 +19,7 @@ interface DenoiseCliOptions {
   workers?: string;
   restore: boolean;
   ivw?: boolean;
+  selfcal?: boolean;
 }
 
 function intOpt(v: string | undefined, name: string): number | undefined {
@@ -51,7 +52,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
   try {
     config = parseSection(ImagesConfigSchema, {
       denoiser: o.model, coadd: o.ivw ? 'ivw' : 'clipped-mean', ...(tileSize !== undefined ? { tileSize } : {}),
-      ...(overlap !== undefined ? { overlap } : {}), ...(o.restore ? {} : { restore: false }),
+      ...(overlap !== undefined ? { overlap } : {}), ...(o.restore ? {} : { restore: false }), ...(o.selfcal ? { selfcal: true } : {}),
       nulls: { count: 0 }, // null stacks serve the runner's threshold calibration, not a denoised product
     }, 'asteris denoise');
   } catch (e) {
@@ -80,7 +81,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
     log('\n');
     const seconds = (performance.now() - t0) / 1000;
     const { model: _m, ...rest } = info;
-    summary.push({ band: band.name, ...rest, files: Object.values(imagesStage.files).map((f) => `${band.name}/${f}`), seconds });
+    summary.push({ band: band.name, ...rest, files: Object.values(imagesStage.files).filter((f) => existsSync(join(dest, f))).map((f) => `${band.name}/${f}`), seconds });
     const net = typeof info['secondsNet'] === 'number' && field.width && field.height ? ` (${(((info['secondsNet'] as number) * 1e6) / (field.width! * field.height!)).toFixed(1)} µs/pixel in the network stage)` : '';
     log(`[denoise] ${band.name}: done in ${seconds.toFixed(1)} s${net}\n`);
   }
@@ -100,6 +101,7 @@ export function register(program: Command): void {
     .option('--workers <n>', 'inference worker threads (0 = one in-process session)')
     .option('--no-restore', 'do not add back the bright clipped excess (bright sources stay flattened)')
     .option('--ivw', '<BAND>/coadd.fits is the inverse-variance-weighted co-add (default: clipped mean; libs/stack)')
+    .option('--selfcal', 'detector-frame self-calibration of the exposures first (needs DITHX/DITHY keywords; writes <BAND>/selfcal_pattern.fits)')
     .action(async (field: string, o: DenoiseCliOptions) => {
       await runDenoise(field, o);
     });

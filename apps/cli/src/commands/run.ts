@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { version } from '../version.ts';
 import { UsageError } from '../errors.ts';
 
-interface RunCliOptions { out: string; denoiser?: string; preset?: string; config?: string; injections?: string; workers?: string; seed?: string; quiet?: boolean; engine?: string; redis?: string; queue?: string }
+interface RunCliOptions { out: string; denoiser?: string; selfcal?: boolean; preset?: string; config?: string; injections?: string; workers?: string; seed?: string; quiet?: boolean; engine?: string; redis?: string; queue?: string }
 
 /** An integer option in [lo, hi]; anything else is a usage error (exit 2). */
 function int(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .argument('<field>', 'field directory (docs/field-format.md), a simulation spec directory such as data/demo, or a survey file (survey.json: a list of fields, one LF over all)')
     .requiredOption('-o, --out <dir>', 'output directory (products, cache, report)')
     .option('--denoiser <name>', 'lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model')
+    .option('--selfcal', 'detector-frame self-calibration of every band\'s exposures before co-adding and denoising (needs DITHX/DITHY keywords; docs/field-format.md)')
     .option('--preset <name>', 'selection preset name or JSON file (default: every built-in preset)')
     .option('--config <file>', 'JSON run configuration (docs/pipeline.md); command-line options override it')
     .option('--injections <n>', 'injected high-z galaxies for completeness (0 disables completeness and the LF)')
@@ -43,7 +44,7 @@ export function register(program: Command): void {
       const { runPipeline, loadRunConfig, makeReporter, formatFourNumbers } = await import('@asteris/pipeline');
       const base = loadRunConfig(opts.config, {});
       const cfg = loadRunConfig(opts.config, {
-        denoiser: opts.denoiser, preset: opts.preset, workers, seed,
+        denoiser: opts.denoiser, preset: opts.preset, workers, seed, selfcal: opts.selfcal,
         injection: injections !== undefined ? { ...base.injection, n: injections } : undefined,
       });
       const engine = engineName === 'bullmq' ? { kind: 'bullmq' as const, redis: redis!, queue: opts.queue } : undefined;
