@@ -76,6 +76,7 @@ export function validateField(field: Field, cfg: RunConfig, pre: string[] = []):
     if (band.exposures.length < need) {
       problems.push(`${fj}: band ${band.name}: ${band.exposures.length} exposure(s), but the ${cfg.denoiser} model for ${band.name} needs at least ${need} (add exposures or use --denoiser none)`);
     }
+    const noDither: { file: string; got: string }[] = [];
     if (cfg.selfcal && band.exposures.length < 3) problems.push(`${fj}: band ${band.name}: ${band.exposures.length} exposure(s), but self-calibration (selfcal) needs ≥ 3 dithered exposures`);
     for (const file of band.exposures) {
       let hdus;
@@ -101,9 +102,14 @@ export function validateField(field: Field, cfg: RunConfig, pre: string[] = []):
       }
       if (cfg.selfcal) {
         const v = DITHER_KEYS.map((k) => head.get(k) ?? (prim.kind === 'image' ? prim.header.get(k) : undefined));
-        if (v.some((q) => typeof q !== 'number' || !Number.isInteger(q))) problems.push(`${file}: self-calibration (selfcal) needs integer dither offsets ${DITHER_KEYS.join('/')} in the header (got ${v.map((q) => (q === undefined ? 'none' : String(q))).join(', ')}; docs/field-format.md)`);
+        if (v.some((q) => typeof q !== 'number' || !Number.isInteger(q))) noDither.push({ file, got: v.map((q) => (q === undefined ? 'none' : String(q))).join(', ') });
       }
       if (!sci.data!.some((v: number) => Number.isFinite(v))) problems.push(`${file}: every pixel of band ${band.name}'s exposure is NaN (no valid data)`);
+    }
+    // one problem per band: the first exposure without dithers, and how many more
+    if (noDither.length) {
+      const more = noDither.length > 1 ? ` (and ${noDither.length - 1} more exposure(s) of band ${band.name})` : '';
+      problems.push(`${noDither[0]!.file}${more}: self-calibration (selfcal) needs integer dither offsets ${DITHER_KEYS.join('/')} in the header (got ${noDither[0]!.got}; docs/field-format.md)`);
     }
   }
   if (problems.length) throw new FieldValidationError(field.dir, problems);

@@ -52,7 +52,8 @@ describe('up-front validation', () => {
   });
   it('--selfcal: exposures without DITHX/DITHY, and bands with fewer than 3 exposures, are named', () => {
     const p = problems(() => validateField(field(six({ F444W: { n: 3 } })), none({ selfcal: true, preset: 'f150w-dropout' }))).join('\n');
-    expect(p).toMatch(/F444W\/f444w_exp1\.fits: self-calibration \(selfcal\) needs integer dither offsets DITHX\/DITHY in the header \(got none, none/);
+    expect(p).toMatch(/F444W\/f444w_exp1\.fits \(and 2 more exposure\(s\) of band F444W\): self-calibration \(selfcal\) needs integer dither offsets DITHX\/DITHY in the header \(got none, none/);
+    expect(p.split('\n').filter((l) => /DITHX/.test(l))).toHaveLength(6); // one line per band, not per exposure
     expect(p).toMatch(/field\.json: band F115W: 2 exposure\(s\), but self-calibration \(selfcal\) needs ≥ 3/);
     expect(problems(() => validateField(field(six()), none({ preset: 'f150w-dropout' })))).toEqual([]);
   });
