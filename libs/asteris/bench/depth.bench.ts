@@ -4,7 +4,7 @@
 //   spurious detections per arcmin² on noise-only stacks, forced-aperture photometry bias/scatter
 //   (S/N > 10), point-source FWHM change, seam residuals, speed (µs/pixel) as ratios to the co-add.
 // Part 0 (issue 14, bench/limit.ts) first: paper protocol vs optimal co-add vs denoised at null-calibrated
-// thresholds, the Neyman–Pearson ceiling, null false rates, speed; --limit-only runs only it, --no-limit skips it, --no-corr / --corr-only skip / keep only its correlated-noise section; --selfcal-iterations N (default 2).
+// thresholds, the Neyman–Pearson ceiling, null false rates, speed; --limit-only runs only it, --no-limit skips it, --no-corr / --corr-only skip / keep only its correlated-noise section; --selfcal-iterations N (default 8).
 // Options: --model lite|<file.onnx>  --nexp 8  --size 512  --real 2  --tile 512  --no-speed  --quick  --opt-minarea 1
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,7 +23,7 @@ const { values: a } = parseArgs({
   options: {
     model: { type: 'string', default: 'lite' }, nexp: { type: 'string', default: '8' }, size: { type: 'string', default: '512' },
     real: { type: 'string', default: '2' }, tile: { type: 'string', default: '512' }, 'no-speed': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false }, 'limit-only': { type: 'boolean', default: false }, 'no-limit': { type: 'boolean', default: false }, 'no-corr': { type: 'boolean', default: false }, 'corr-only': { type: 'boolean', default: false }, 'selfcal-iterations': { type: 'string', default: '2' }, 'limit-size': { type: 'string', default: '256' }, 'limit-seeds': { type: 'string', default: '4' }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
+    quick: { type: 'boolean', default: false }, 'limit-only': { type: 'boolean', default: false }, 'no-limit': { type: 'boolean', default: false }, 'no-corr': { type: 'boolean', default: false }, 'corr-only': { type: 'boolean', default: false }, 'selfcal-iterations': { type: 'string', default: '8' }, 'limit-size': { type: 'string', default: '256' }, 'limit-seeds': { type: 'string', default: '4' }, 'no-sim': { type: 'boolean', default: false }, 'speed-only': { type: 'boolean', default: false }, rmode: { type: 'string', default: 'median' }, thresh: { type: 'string', default: '3' }, 'opt-minarea': { type: 'string', default: '1' }, detector: { type: 'string', default: 'auto' },
   },
 });
 const NEXP = Number(a.nexp), SIZE = Number(a.size), REAL = a.quick ? 1 : Number(a.real), TILE = Number(a.tile);

@@ -77,7 +77,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const opts = { seed, width: S, height: S, nExp: N, sigma: SIG, psfSigma: PSF_SIGMA, dither: 16, amp: 0, density: o.density ?? 15, magRange: o.magRange ?? [25.5, 30] as [number, number], discMagOffset: o.discMagOffset ?? 0, ...o.extra };
     const F = artefactStack(opts), T = artefactStack({ ...opts, noSources: true });
     const sig = F.frames.map((f) => robustSigma(f)), sigT = T.frames.map((f) => robustSigma(f));
-    const scOpt = { iterations: o.selfcalIterations ?? 2 };
+    const scOpt = { iterations: o.selfcalIterations ?? 8 };
     const sc = selfCalibrate(F.frames, S, S, F.dithers, scOpt).frames, scT = selfCalibrate(T.frames, S, S, T.dithers, scOpt).frames;
     const w = glsWeightsOf(F.frames, S, S, bank[0]!);
     glsW.push(w);

@@ -13,7 +13,7 @@
 import { coaddArrays, robustSigma, StackError } from './coadd.ts';
 
 export interface SelfCalOptions {
-  /** iterations (default 2) */
+  /** iterations (default 8: on bench:depth's correlated mock +0.63 mag over the co-add vs +0.48 with 2, no cost without a pattern; many more start fitting noise) */
   iterations?: number;
   /** outlier rejection in σ of each exposure's residual (default 3) */
   clip?: number;
@@ -42,7 +42,7 @@ export function selfCalibrate(frames: Float32Array[], width: number, height: num
   const out = frames.map((f) => Float32Array.from(f));
   const pattern = new Float32Array(W2 * H2);
   const sum = new Float64Array(W2 * H2), cnt = new Uint16Array(W2 * H2);
-  for (let it = 0; it < (opts.iterations ?? 2); it++) {
+  for (let it = 0; it < (opts.iterations ?? 8); it++) {
     const m = coaddArrays(out, out.map(() => null), 'clipped-mean').data;
     sum.fill(0); cnt.fill(0);
     for (let t = 0; t < N; t++) {
