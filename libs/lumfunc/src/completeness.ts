@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Cosmology, apparentMagnitude, defaultCosmology } from '@asteris/astro';
 import { LumfuncError } from './errors.ts';
 import { completenessFromCounts } from './completeness-model.ts';
+import { type MagnitudeTransfer, validateTransfer } from './transfer.ts';
 
 export interface CompletenessProduct {
   /** Free-text label of how it was made (preset, field, denoiser...). */
@@ -30,6 +31,8 @@ export interface CompletenessProduct {
   completenessSource?: string;
   /** Cosmology used for the 'mag' ↔ M_UV conversion (default 70/0.3). */
   cosmology?: { H0: number; Om: number };
+  /** M_obs − M_true of the selected injections (transfer.ts): the LF fits forward-model magnitude migration with it. */
+  transfer?: MagnitudeTransfer;
 }
 
 function isAscending(a: unknown): a is number[] {
@@ -109,6 +112,7 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
     completenessSource,
     areaArcmin2: o.areaArcmin2,
     cosmology,
+    ...(o.transfer !== undefined ? { transfer: validateTransfer(o.transfer, file) } : {}),
   };
 }
 

@@ -39,6 +39,11 @@ export interface CountData {
   edges: number[];
   counts: number[];
   veff: number[];
+  /**
+   * Magnitude migration (transfer.ts): expected counts μ_j = Σ_i Φ_i w[i][j] over true bins `trueEdges`
+   * (Φ_i = ∫_bin φ dM) instead of veff_j Φ_j. `veff` then holds Σ_i w[i][j] (for reporting only).
+   */
+  kernel?: { trueEdges: number[]; w: number[][] };
 }
 
 /** Published binned points in log10 φ with asymmetric errors (dex). */
@@ -53,21 +58,39 @@ export type FitData = CountData | PointData;
 
 const GL2 = 0.5773502691896257; // 2-point Gauss–Legendre node (±1/√3)
 
+/** ∫_a^b φ dM by 2-point Gauss–Legendre. */
+function binIntegral(lf: LfParams, a: number, b: number): number {
+  const mid = 0.5 * (a + b), half = 0.5 * (b - a);
+  return half * (lfPhi(lf, mid - half * GL2) + lfPhi(lf, mid + half * GL2));
+}
+
+/** Expected counts μ_j of a counts data set under an LF (with the migration kernel when present). */
+export function expectedCounts(lf: LfParams, data: CountData): Float64Array {
+  const mu = new Float64Array(data.counts.length);
+  if (data.kernel) {
+    const { trueEdges: e, w } = data.kernel;
+    for (let i = 0; i + 1 < e.length; i++) {
+      const phi = binIntegral(lf, e[i], e[i + 1]);
+      const row = w[i];
+      for (let j = 0; j < mu.length; j++) if (row[j] > 0) mu[j] += phi * row[j];
+    }
+    return mu;
+  }
+  for (let j = 0; j < mu.length; j++) mu[j] = data.veff[j] * binIntegral(lf, data.edges[j], data.edges[j + 1]);
+  return mu;
+}
+
 export function logLikelihood(model: LfModel, p: Record<ParamName, number>, data: FitData): number {
   const lf = toLfParams(model, p);
   if (data.kind === 'counts') {
+    const mu = expectedCounts(lf, data);
     let ll = 0;
-    for (let j = 0; j < data.counts.length; j++) {
-      const a = data.edges[j];
-      const b = data.edges[j + 1];
-      const mid = 0.5 * (a + b);
-      const half = 0.5 * (b - a);
-      const mu = data.veff[j] * half * (lfPhi(lf, mid - half * GL2) + lfPhi(lf, mid + half * GL2));
-      if (mu <= 0) {
+    for (let j = 0; j < mu.length; j++) {
+      if (mu[j] <= 0) {
         if (data.counts[j] > 0) return -Infinity;
         continue;
       }
-      ll += data.counts[j] * Math.log(mu) - mu;
+      ll += data.counts[j] * Math.log(mu[j]) - mu[j];
     }
     return ll;
   }
@@ -223,12 +246,10 @@ export function fitLF(data: FitData, model: LfModel, opts: FitOptions = {}): LfF
   if (data.kind === 'counts') {
     // Cash statistic relative to the saturated model: C = 2 Σ [μ − n + n ln(n/μ)].
     cash = 0;
-    const lf = toLfParams(model, bestP);
+    const mu = expectedCounts(toLfParams(model, bestP), data);
     for (let j = 0; j < data.counts.length; j++) {
-      const a = data.edges[j], b = data.edges[j + 1], mid = 0.5 * (a + b), half = 0.5 * (b - a);
-      const mu = data.veff[j] * half * (lfPhi(lf, mid - half * GL2) + lfPhi(lf, mid + half * GL2));
       const n = data.counts[j];
-      cash += 2 * (mu - n + (n > 0 ? n * Math.log(n / mu) : 0));
+      cash += 2 * (mu[j] - n + (n > 0 ? n * Math.log(n / mu[j]) : 0));
     }
   }
   return {
@@ -269,7 +290,15 @@ function pct(v: number[]): ParamSummary {
 export function countsData(
   cands: Array<{ z: number; M_UV: number; weight?: number }>,
   veffAt: (Mlo: number, Mhi: number) => number,
-  opts: { zLo: number; zHi: number; Mbright: number; Mfaint: number; dM?: number },
+  opts: {
+    zLo: number; zHi: number; Mbright: number; Mfaint: number; dM?: number;
+    /**
+     * Forward-model magnitude migration (transfer.ts): `w(trueEdges, obsEdges)` gives the volumes W_ij (Mpc³) that carry
+     * true bin i into observed bin j; true bins extend `faintExtension` mag (default 1.5) fainter than Mfaint, since
+     * galaxies below the range migrate into it. Observed bins then cover Mbright…Mfaint without gaps.
+     */
+    migration?: { w: (trueEdges: number[], obsEdges: number[]) => number[][]; faintExtension?: number };
+  },
 ): CountData {
   const dM = opts.dM ?? 0.1;
   let sw = 0, sw2 = 0;
@@ -280,16 +309,31 @@ export function countsData(
   }
   const scale = sw > 0 ? sw2 / sw : 1;
   const nb = Math.max(1, Math.round((opts.Mfaint - opts.Mbright) / dM));
+  const edgeAt = (j: number) => opts.Mbright + (j * (opts.Mfaint - opts.Mbright)) / nb;
+  const countIn = (a: number, b: number) => {
+    let n = 0;
+    for (const c of cands) if (c.z >= opts.zLo && c.z < opts.zHi && c.M_UV >= a && c.M_UV < b) n += c.weight ?? 1;
+    return n;
+  };
+  if (opts.migration) {
+    const obsEdges = Array.from({ length: nb + 1 }, (_, j) => edgeAt(j));
+    const step = (opts.Mfaint - opts.Mbright) / nb;
+    const nExt = Math.max(0, Math.round((opts.migration.faintExtension ?? 1.5) / step));
+    const trueEdges = Array.from({ length: nb + nExt + 1 }, (_, j) => opts.Mbright + j * step);
+    const w = opts.migration.w(trueEdges, obsEdges).map((row) => row.map((v) => v / scale));
+    const counts = obsEdges.slice(0, -1).map((a, j) => countIn(a, obsEdges[j + 1]) / scale);
+    const veff = counts.map((_, j) => w.reduce((s, row) => s + row[j], 0));
+    return { kind: 'counts', edges: obsEdges, counts, veff, kernel: { trueEdges, w } };
+  }
   const edges: number[] = [];
   const counts: number[] = [];
   const veff: number[] = [];
   for (let j = 0; j < nb; j++) {
-    const a = opts.Mbright + (j * (opts.Mfaint - opts.Mbright)) / nb;
-    const b = opts.Mbright + ((j + 1) * (opts.Mfaint - opts.Mbright)) / nb;
+    const a = edgeAt(j);
+    const b = edgeAt(j + 1);
     const v = veffAt(a, b);
     if (!(v > 0)) continue;
-    let n = 0;
-    for (const c of cands) if (c.z >= opts.zLo && c.z < opts.zHi && c.M_UV >= a && c.M_UV < b) n += c.weight ?? 1;
+    const n = countIn(a, b);
     if (edges.length === 0 || edges[edges.length - 1] !== a) {
       if (edges.length > 0) {
         // a gap: close the previous run with a zero-volume bin so edges stay contiguous

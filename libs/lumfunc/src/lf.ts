@@ -11,6 +11,7 @@ import { toCsv, writeFileAtomic } from '@asteris/core';
 import { type LfFitResult, type LfModel, type ParamName, countsData, fitLF } from './fit.ts';
 import { cornerSvg, completenessMapSvg, completenessSvg, lfFigureSvg, svgToPng } from './plot.ts';
 import { binEffectiveVolume } from './veff.ts';
+import { halfPoint, transferMatrix } from './transfer.ts';
 
 export interface LfRunOptions {
   /** Redshift bins [zLo, zHi); default 8.5–9.5, 9.5–10.5, 10.5–12, 12–16 clipped to the completeness z range. */
@@ -32,6 +33,16 @@ export interface LfRunOptions {
   minForFit?: number;
   /** The completeness is an assumption (C = 1), not a measurement: recorded as a warning in every product. */
   assumeComplete?: boolean;
+  /**
+   * Forward-model magnitude migration in the fits with the completeness products' `transfer` (transfer.ts;
+   * default true; fields without a transfer enter unmigrated). The binned φ are N / V̄_eff either way.
+   */
+  migration?: boolean;
+  /**
+   * Fit only magnitudes where V̄_eff(M) ≥ minCompleteness × its maximum in the z bin (default 0.2): fainter, the
+   * expected counts are φ × the completeness model's tail — an extrapolation a steep faint end amplifies.
+   */
+  minCompleteness?: number;
 }
 
 export interface LfZBinResult {
@@ -43,6 +54,10 @@ export interface LfZBinResult {
   fits: LfFitResult[];
   /** Why no fit was made in this z bin (null when fits were attempted). */
   fitSkipped: string | null;
+  /** How the fits treated magnitude migration (M_obs − M_true of selected galaxies), null when no fit was made. */
+  migration?: string | null;
+  /** M_UV range of the fits' likelihood [bright, faint] (faint end set by minCompleteness), null when no fit was made. */
+  fitRange?: [number, number] | null;
 }
 
 export interface LfResult {
@@ -84,10 +99,20 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
     const fits: LfFitResult[] = [];
     const minFit = opts.minForFit ?? 5;
     let fitSkipped: string | null = null;
+    let migration: string | null = null;
+    let fitRange: [number, number] | null = null;
     if (nCand < minFit) fitSkipped = `no fit: N = ${+nCand.toFixed(2)} < ${minFit} candidates in ${zLo} ≤ z < ${zHi}`;
     else {
+      const withT = fields.filter((f) => f.transfer).length;
+      const migrate = opts.migration !== false && withT > 0;
+      migration = !migrate
+        ? (withT > 0 ? 'not modelled (migration: false)' : 'not modelled: the completeness has no transfer (M_obs − M_true of selected injections)')
+        : `forward-modelled with the transfer of ${withT} of ${fields.length} field(s) (${fields.reduce((s, f) => s + (f.transfer?.dM.flat().length ?? 0), 0)} selected injections)`;
+      const Mfaint = fitFaintLimit(comp, mEdges[0], mEdges[mEdges.length - 1], zLo, zHi, cosmo, opts.minCompleteness ?? 0.2, opts.fineDM ?? 0.1);
+      fitRange = [mEdges[0], Mfaint];
       const data = countsData(inBin, (a, b) => binEffectiveVolume(comp, a, b, zLo, zHi, cosmo, 2), {
-        zLo, zHi, Mbright: mEdges[0], Mfaint: mEdges[mEdges.length - 1], dM: opts.fineDM ?? 0.1,
+        zLo, zHi, Mbright: mEdges[0], Mfaint, dM: opts.fineDM ?? 0.1,
+        ...(migrate ? { migration: { w: (te: number[], oe: number[]) => migrationVolumes(fields, te, oe, zLo, zHi, cosmo) } } : {}),
       });
       for (const model of models) {
         fits.push(fitLF(data, model, {
@@ -96,7 +121,7 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
         }));
       }
     }
-    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, bins, fits, fitSkipped });
+    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, bins, fits, fitSkipped, migration, fitRange });
   });
   const warnings: string[] = [];
   if (opts.assumeComplete) warnings.push('completeness ASSUMED to be 1 (--assume-complete): φ is a lower limit wherever the survey is incomplete');
@@ -116,6 +141,48 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
     priors: 'uniform: log10 φ* ∈ [−7, −2], M* ∈ [−23, −17], α ∈ [−3.5, −1], β ∈ [−6, −2.5] (astro-reference §D.4) unless overridden',
     warnings,
   };
+}
+
+/**
+ * The faint end of the fit range: the faintest M (on the fine grid from Mbright) with V̄_eff ≥ frac × the largest V̄_eff
+ * brighter than Mfaint. Fainter magnitudes rest on the completeness model's tail, which injections constrain
+ * least (issue 15 closure: the logistic tail predicted 21 selected z > 8.5 galaxies fainter than the half point
+ * of the completeness where the truth had 5).
+ */
+export function fitFaintLimit(comp: Completeness, Mbright: number, Mfaint: number, zLo: number, zHi: number, cosmo: Cosmology, frac: number, dM: number): number {
+  if (!(frac > 0)) return Mfaint;
+  const nb = Math.max(1, Math.round((Mfaint - Mbright) / dM));
+  const v = Array.from({ length: nb }, (_, j) => binEffectiveVolume(comp, Mbright + (j * (Mfaint - Mbright)) / nb, Mbright + ((j + 1) * (Mfaint - Mbright)) / nb, zLo, zHi, cosmo, 2));
+  const vmax = Math.max(...v);
+  if (!(vmax > 0)) return Mfaint;
+  let last = 0;
+  v.forEach((x, j) => { if (x >= frac * vmax) last = j; });
+  return Mbright + ((last + 1) * (Mfaint - Mbright)) / nb;
+}
+
+/**
+ * W_ij = Σ_fields Σ_z-slices V̄_eff,i · T(i → j) (transfer.ts): the volume that carries true bin i into observed bin j.
+ * The z bin is cut into slices ≤ 0.5 wide, each with the completeness half point at its centre; a field
+ * without a transfer carries each true bin into the same observed bin.
+ */
+export function migrationVolumes(fields: readonly CompletenessProduct[], trueEdges: number[], obsEdges: number[], zLo: number, zHi: number, cosmo: Cosmology): number[][] {
+  const nT = trueEdges.length - 1, nO = obsEdges.length - 1;
+  const w = Array.from({ length: nT }, () => new Array<number>(nO).fill(0));
+  const nSlice = Math.max(1, Math.ceil((zHi - zLo) / 0.5 - 1e-9));
+  for (const f of fields) {
+    for (let s = 0; s < nSlice; s++) {
+      const z1 = zLo + (s * (zHi - zLo)) / nSlice, z2 = zLo + ((s + 1) * (zHi - zLo)) / nSlice;
+      const v = trueEdges.slice(0, -1).map((a, i) => binEffectiveVolume(f, a, trueEdges[i + 1], z1, z2, cosmo, 2));
+      const half = f.transfer ? halfPoint(f, 0.5 * (z1 + z2), cosmo) : NaN;
+      if (f.transfer && Number.isFinite(half)) {
+        const t = transferMatrix(f.transfer, trueEdges, obsEdges, half);
+        for (let i = 0; i < nT; i++) if (v[i] > 0) for (let j = 0; j < nO; j++) w[i][j] += v[i] * t[i][j];
+      } else {
+        for (let i = 0; i < Math.min(nT, nO); i++) w[i][i] += v[i];
+      }
+    }
+  }
+  return w;
 }
 
 /** JWST sources plotted by default under our points. */
@@ -173,7 +240,7 @@ export function writeLfProducts(res: LfResult, comp: Completeness, outDir: strin
   const pub = opts.published ?? readCoreconPoints();
   const svg = lfFigureSvg(res.zBins.map((zb) => ({
     label: `${zb.zLo} ≤ z < ${zb.zHi}  (N = ${+zb.nCandidates.toFixed(2)})`, zLo: zb.zLo, zHi: zb.zHi, bins: zb.bins, fits: zb.fits,
-    published: publishedForBin(pub, zb.zLo, zb.zHi),
+    published: publishedForBin(pub, zb.zLo, zb.zHi), fitRange: zb.fitRange ?? null,
   })), {
     title: `UV luminosity function (${res.areaArcmin2.toFixed(1)} arcmin²)`,
     warning: res.warnings.some((w) => w.startsWith('completeness ASSUMED')) ? 'WARNING: completeness assumed = 1 (not measured); φ are lower limits' : undefined,

@@ -40,6 +40,8 @@ export interface LfPanel {
   bins: LfBin[];
   fits: LfFitResult[];
   published: PublishedPoint[];
+  /** M_UV range of the fits' likelihood (lf.ts fitRange): its faint end is drawn as a dashed line. */
+  fitRange?: [number, number] | null;
 }
 
 const MODEL_COLOUR: Record<string, string> = { schechter: '#1f77b4', dpl: '#d62728' };
@@ -114,6 +116,7 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
     }
   }
   const labels = panelOrder.map((panel, k) => ({ panel, fxv: k % cols, fyv: Math.floor(k / cols) }));
+  const fitLimits = panels.flatMap((p, k) => (p.fits.length && p.fitRange && p.fitRange[1] < Mmax ? [{ M: p.fitRange[1], fxv: k % cols, fyv: Math.floor(k / cols) }] : []));
   const fx = { fx: 'fxv', fy: 'fyv' };
   const models = [...new Set(curves.map((c) => c.model as string))];
   const el = Plot.plot({
@@ -142,6 +145,7 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
       Plot.ruleY(ours, { ...fx, x1: 'Mlo', x2: 'Mhi', y: 'y', stroke: 'black', strokeWidth: 1, ariaDescription: 'our-bin-widths' } as never),
       Plot.dot(ours, { ...fx, x: 'M', y: 'y', fill: 'black', r: 4, ariaDescription: 'our-points', title: (d: Record<string, unknown>) => `N = ${d.n}` } as never),
       Plot.text(oursUl, { ...fx, x: 'M', y: 'y', text: () => '▼', fill: 'black', fontSize: 11, ariaDescription: 'our-upper-limits' } as never),
+      Plot.ruleX(fitLimits, { ...fx, x: 'M', stroke: '#555', strokeDasharray: '4,3', strokeWidth: 1, ariaDescription: 'fit-limit' } as never),
     ],
   } as never);
   let svg = svgString(el);
@@ -151,6 +155,7 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
   const items: string[] = [
     `<circle cx="0" cy="-4" r="4" fill="black"/><text x="10" y="0" text-anchor="start">this work (binned, 1σ Gehrels; ▼ = 1σ upper limit)</text>`,
     ...models.map((m) => `<line x1="-6" x2="10" y1="-4" y2="-4" stroke="${m === 'Schechter' ? MODEL_COLOUR.schechter : MODEL_COLOUR.dpl}" stroke-width="2"/><text x="16" y="0" text-anchor="start">${m} fit (median, 68 % band)</text>`),
+    ...(fitLimits.length ? [`<line x1="0" x2="0" y1="-12" y2="2" stroke="#555" stroke-dasharray="4,3"/><text x="10" y="0" text-anchor="start">faint end of the fits' likelihood (fainter, the completeness is extrapolated)</text>`] : []),
     ...(sources.length ? [`<text x="0" y="0" fill="#888" text-anchor="middle">↓</text><text x="10" y="0" fill="#555" text-anchor="start">published points (grey, CoReCon compilation; ↓ = upper limit)</text>`] : []),
     ...sources.map((src, i) => `<text x="0" y="0" fill="#666" text-anchor="middle">${SYMBOL_GLYPH[SOURCE_SYMBOLS[i % SOURCE_SYMBOLS.length]]}</text><text x="10" y="0" fill="#555" text-anchor="start">${escapeXml(src)}</text>`),
   ];

@@ -35,6 +35,8 @@ export const LfConfigSchema = z.object({
   nWalkers: z.number().int().min(2).optional(),
   nSteps: z.number().int().min(1).optional(),
   minForFit: z.number().min(0).optional(),
+  migration: z.boolean().optional(),
+  minCompleteness: z.number().min(0).max(1).optional(),
 }).strict();
 export type LfConfig = z.infer<typeof LfConfigSchema>;
 

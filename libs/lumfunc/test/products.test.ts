@@ -78,6 +78,10 @@ describe('LF products', () => {
     // two fit curves (Schechter, DPL) per panel
     const lineGroup = group('fit-median');
     expect((lineGroup.match(/<path/g) ?? []).length).toBe(4);
+    // the faint end of each fit's likelihood (V̄_eff ≥ 0.2 × max) is a dashed line where it falls inside the axes
+    const limited = res.zBins.filter((z) => z.fits.length && z.fitRange && z.fitRange[1] < -16.5);
+    expect(limited.length).toBeGreaterThan(0);
+    expect((group('fit-limit').split('aria-label="legend"')[0]!.match(/<line/g) ?? []).length).toBe(limited.length);
   });
 
   it('readCandidatesCsv accepts z_phot + M_UV columns and names bad rows', () => {

@@ -11,9 +11,9 @@ import { binIndex, defineStage, readCsvFile, writeFileAtomic } from '@asteris/co
 import { abMagFromNJy, m90Bootstrap, m90DiffInterval, m90Resolved, neymanPearsonM90, replicateInterval, type M90Path } from '@asteris/astro';
 import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectPath, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
-import { completenessFromInjections, completenessSvg, validateCompleteness, type CompletenessModelProduct, type Injection } from '@asteris/lumfunc';
+import { LOST_DZ, buildTransfer, completenessFromInjections, completenessSvg, halfPoint, validateCompleteness, type CompletenessModelProduct, type Injection } from '@asteris/lumfunc';
 import { InjectionConfigSchema } from '@asteris/sim';
-import { completenessCurve, purityCurve, m90, M90_DEFINITION, recovered } from './depth.ts';
+import { completenessCurve, purityCurve, m90, M90_DEFINITION, recovered, recoveredIndex } from './depth.ts';
 
 export const COMPLETENESS_FILES = { completeness: 'completeness.json', depth: 'depth.json', figure: 'completeness.svg' } as const;
 
@@ -83,7 +83,8 @@ export function readInjected(file: string): InjectedRow[] {
   });
 }
 
-export function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: number }[] {
+/** Candidate positions in pixels, with the measured M_UV (`muv`) where the file has it (NaN otherwise). */
+export function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: number; muv: number; zPhot: number }[] {
   if (!existsSync(file)) return [];
   const { header: head, rows } = readCsvFile(file);
   if (rows.length === 0) return [];
@@ -92,10 +93,13 @@ export function readCandidatePositions(file: string, wcs: Wcs): { x: number; y: 
   const ri = head.indexOf('ra');
   const di = head.indexOf('dec');
   if ((xi < 0 || yi < 0) && (ri < 0 || di < 0)) throw new Error(`${file}: candidates need x/y or ra/dec columns for injection–recovery matching`);
+  const mi = head.indexOf('muv'), zi = head.indexOf('z_phot');
+  const num = (c: string[], i: number) => (i >= 0 && c[i] !== '' ? Number(c[i]) : NaN);
   return rows.map((c) => {
-    if (xi >= 0 && yi >= 0) return { x: Number(c[xi]), y: Number(c[yi]) };
+    const muv = num(c, mi), zPhot = num(c, zi);
+    if (xi >= 0 && yi >= 0) return { x: Number(c[xi]), y: Number(c[yi]), muv, zPhot };
     const [x, y] = wcs.skyToPixel(Number(c[ri]), Number(c[di]));
-    return { x, y };
+    return { x, y, muv, zPhot };
   });
 }
 
@@ -216,12 +220,17 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const paths = i.main.detect.paths;
     const det0 = new Map(paths.map((p) => [p.id, readSources(p.sources)]));
     const injMags: number[] = [];
+    // true and measured M_UV of every selected injection: the magnitude migration the LF fits forward-model
+    const migration: { z: number; M: number; Mobs: number; zObs: number }[] = [];
     const found = new Map<string, boolean[]>(paths.map((p) => [p.id, []]));
     for (const r of i.injected) {
       const rows = readInjected(r.list);
       const sel = readCandidatePositions(r.select.candidates, wcs);
-      const selFound = recovered(rows, sel, mainSel, 2.5, 1.5);
-      rows.forEach((row, k) => injections.push({ mag: row.muv, z: row.z, selected: selFound[k]! }));
+      const selIdx = recoveredIndex(rows, sel, mainSel, 2.5, 1.5);
+      rows.forEach((row, k) => {
+        injections.push({ mag: row.muv, z: row.z, selected: selIdx[k]! >= 0 });
+        if (selIdx[k]! >= 0) migration.push({ z: row.z, M: row.muv, Mobs: sel[selIdx[k]!]!.muv, zObs: sel[selIdx[k]!]!.zPhot });
+      });
       const fluxDet = rows.map((row) => {
         const fs = c.detectBands.map((b) => row.flux[b]).filter((v): v is number => Number.isFinite(v));
         return fs.length ? fs.reduce((a, b) => a + b, 0) / fs.length : NaN;
@@ -234,6 +243,8 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     }
     const area = areaArcmin2(i.field);
     const product = selectionCompleteness(injections, { zEdges, mEdges, areaArcmin2: area, preset: 'union of ' + c.preset, minPerBin: MIN_PER_BIN });
+    const transfer = buildTransfer(migration.map((s) => ({ offset: s.M - halfPoint(product, s.z), dM: s.Mobs - s.M, lost: !(Math.abs(s.zObs - s.z) <= LOST_DZ) })));
+    if (transfer) product.transfer = transfer;
     // Detection depth per path: completeness vs injected detection-band magnitude, purity from its false detections.
     const magOf = (s: Source) => (s.fluxAuto > 0 ? abMagFromNJy(s.fluxAuto) : NaN);
     const curves: DepthSummary['curves'] = [];

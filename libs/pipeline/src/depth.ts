@@ -43,10 +43,15 @@ export function makeMatcher(points: Point[], radius: number): (x: number, y: num
  * injected source falling on a bright neighbour is not scored as recovered.
  */
 export function recovered(injected: Point[], after: Point[], before: Point[], radius = 2.5, preRadius = 1.5): boolean[] {
+  return recoveredIndex(injected, after, before, radius, preRadius).map((k) => k >= 0);
+}
+
+/** As `recovered`, with the index into `after` of each injected source's match (−1 when not recovered). */
+export function recoveredIndex(injected: Point[], after: Point[], before: Point[], radius = 2.5, preRadius = 1.5): number[] {
   const pre = makeMatcher(before, preRadius);
-  const fresh = after.filter((p) => pre(p.x, p.y) < 0);
-  const match = makeMatcher(fresh, radius);
-  return injected.map((p) => match(p.x, p.y) >= 0);
+  const freshIdx = after.map((_, k) => k).filter((k) => pre(after[k]!.x, after[k]!.y) < 0);
+  const match = makeMatcher(freshIdx.map((k) => after[k]!), radius);
+  return injected.map((p) => { const m = match(p.x, p.y); return m >= 0 ? freshIdx[m]! : -1; });
 }
 
 export interface Curve {

@@ -44,6 +44,12 @@ describe('asteris completeness on real PRIMER-UDS mosaics', () => {
     expect(completenessAt(p, -22.5, 9)).toBeLessThan(completenessAt(p, -22.5, 11));
     expect(existsSync(res.figure)).toBe(true);
     expect(readFileSync(res.figure, 'utf8')).toContain('<svg');
+    // the magnitude migration of the selected injections (measured − true M_UV) travels with the product
+    const nSel = (p.nSelected as number[][]).flat().reduce((a, b) => a + b, 0);
+    const lost = p.transfer!.lost!.reduce((a, b) => a + b, 0);
+    expect(p.transfer!.dM.flat().length + lost).toBe(nSel);
+    // a photo-z catastrophe (|Δz| > 1) puts M_UV off by magnitudes: such injections are 'lost', not a ΔM
+    expect(p.transfer!.dM.flat().every((d) => Math.abs(d) < 3)).toBe(true);
   });
 
   it('is accepted by the LF (asteris lf --completeness)', () => {

@@ -36,7 +36,12 @@ describe('pipeline CSV products', () => {
     const f = join(dir, 'union.csv');
     writeFileSync(f, toCsv(HEAD, [[1, 'g1', 10.5, 20.25, 'a', 'low-z alt z=2.1, dchi2=3; "flag"'], [2, 'g2', 30, 40, 'a+b', ''], [3, 'g3', 50, 60, 'b', 'multi\nline, note']]));
     // x/y columns present: the WCS is not consulted
-    expect(readCandidatePositions(f, null as unknown as Wcs)).toEqual([{ x: 10.5, y: 20.25 }, { x: 30, y: 40 }, { x: 50, y: 60 }]);
+    const none = { muv: NaN, zPhot: NaN };
+    expect(readCandidatePositions(f, null as unknown as Wcs)).toEqual([{ x: 10.5, y: 20.25, ...none }, { x: 30, y: 40, ...none }, { x: 50, y: 60, ...none }]);
+    // measured M_UV and photo-z (for the completeness transfer) by name, after a quoted comma
+    const g = join(dir, 'union-m.csv');
+    writeFileSync(g, toCsv(['id', 'reasons', 'z_phot', 'x', 'muv', 'y'], [['g1', 'a, b', 9.4, 1, -19.5, 2], ['g2', '', '', 3, '', 4]]));
+    expect(readCandidatePositions(g, null as unknown as Wcs)).toEqual([{ x: 1, y: 2, muv: -19.5, zPhot: 9.4 }, { x: 3, y: 4, muv: NaN, zPhot: NaN }]);
     const inj = join(dir, 'injected.csv');
     writeFileSync(inj, toCsv(['id', 'kind', 'x', 'y', 'z', 'M_UV', 'mag_in', 'flux_F200W'], [[1, 'point, bright', 3, 4, 10.5, -20, 27.5, 12.5]]));
     expect(readInjected(inj)).toEqual([{ x: 3, y: 4, z: 10.5, muv: -20, mag: 27.5, flux: { F200W: 12.5 } }]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { m90 as astroM90, m90FromBins } from '@asteris/astro';
-import { completenessCurve, crossing, m90, M90_DEFINITION, makeMatcher, purityCurve, recovered } from '../src/depth.ts';
+import { completenessCurve, crossing, m90, M90_DEFINITION, makeMatcher, purityCurve, recovered, recoveredIndex } from '../src/depth.ts';
 
 describe('injection–recovery statistics', () => {
   it('matches nearest points within the radius only', () => {
@@ -15,6 +15,7 @@ describe('injection–recovery statistics', () => {
     const before = [{ x: 100.5, y: 100 }];
     const after = [{ x: 100.4, y: 100.1 }, { x: 200.3, y: 199.9 }];
     expect(recovered(injected, after, before)).toEqual([false, true]);
+    expect(recoveredIndex(injected, after, before)).toEqual([-1, 1]);
   });
 
   it('completeness and purity per bin, crossing interpolated', () => {

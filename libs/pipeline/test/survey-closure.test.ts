@@ -13,7 +13,7 @@ import { buildClosureSurvey, closureCheck, closureConfig, closureTable, type Clo
 
 const T = mkdtempSync(join(tmpdir(), 'closure-'));
 afterAll(() => rmSync(T, { recursive: true, force: true }));
-const K = 3000;
+const K = Number(process.env.CLOSURE_K ?? 3000);
 const opts = { injections: 80, rounds: 1, nSteps: 1000, oversample: K, preset: 'posterior-z8', zBins: [[8.5, 10.5]] as [number, number][], models: ['dpl' as const], nWalkers: 16,
   // ~10–20 objects cannot constrain four parameters: the shape is held at the input, φ* (the normalisation, what completeness sets) is fitted
   fixed: { dpl: { MStar: -21, alpha: -2.2, beta: -4.5 } }, injectionZ: [8.5, 10.5] as [number, number] };

@@ -18,6 +18,9 @@ export interface LfCliOptions {
   png: boolean;
   assumeComplete?: boolean;
   skipInvalid?: boolean;
+  minCompleteness?: string;
+  /** false with --no-migration */
+  migration?: boolean;
 }
 
 function num(v: string | undefined, name: string, check: (n: number) => boolean = Number.isFinite): number | undefined {
@@ -94,6 +97,8 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
     ...(fixBeta !== undefined ? { fixed: { dpl: { beta: fixBeta } } } : {}),
     ...opt('cosmicVariance', num(o.cv, 'cv', (n) => n >= 0)), ...opt('seed', num(o.seed, 'seed', Number.isInteger)),
     ...opt('nSteps', num(o.steps, 'steps', (n) => Number.isInteger(n) && n >= 100)), ...opt('nWalkers', num(o.walkers, 'walkers', (n) => Number.isInteger(n) && n >= 8)),
+    ...opt('minCompleteness', num(o.minCompleteness, 'min-completeness', (n) => n >= 0 && n <= 1)),
+    ...(o.migration === false ? { migration: false } : {}),
   };
   const { res, files } = lf.lfProducts(cands, comp, config, o.out, {
     png: o.png, assumeComplete: !!o.assumeComplete,
@@ -102,6 +107,7 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
   for (const zb of res.zBins) {
     log(`[lf] ${zb.label}: N = ${+zb.nCandidates.toFixed(2)}, ${zb.bins.length} bins`);
     if (zb.fitSkipped) log(`; ${zb.fitSkipped}`);
+    if (zb.fitRange) log(`; fits over M_UV ${zb.fitRange[0]} … ${+zb.fitRange[1].toFixed(2)}`);
     for (const f of zb.fits) {
       const p = f.posterior;
       const st = f.diagnostics.status === 'ok' ? 'converged'
@@ -133,6 +139,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'MCMC seed (default 1)')
     .option('--steps <n>', 'MCMC steps per walker (default 3000 Schechter, 6000 DPL)')
     .option('--walkers <n>', 'MCMC walkers (default 32)')
+    .option('--min-completeness <f>', 'fit only M_UV where V_eff ≥ f × its maximum in the z bin (default 0.2; 0 fits every bin)')
+    .option('--no-migration', 'do not forward-model magnitude migration (the completeness transfer) in the fits')
     .option('--no-png', 'skip PNG rendering')
     .action(async (cands: string, o: LfCliOptions) => {
       await runLf(cands, o);
