@@ -14,6 +14,7 @@ import { buildClosureSurvey, closureCheck, closureConfig, closureTable, type Clo
 const T = mkdtempSync(join(tmpdir(), 'closure-'));
 afterAll(() => rmSync(T, { recursive: true, force: true }));
 const K = Number(process.env.CLOSURE_K ?? 3000);
+const SIZE = Number(process.env.CLOSURE_SIZE ?? 192); // 192²: 16–28 objects over seeds 1–5 (128² gave 1–9)
 const opts = { injections: 80, rounds: 1, nSteps: 1000, oversample: K, preset: 'posterior-z8', zBins: [[8.5, 10.5]] as [number, number][], models: ['dpl' as const], nWalkers: 16,
   // ~10–20 objects cannot constrain four parameters: the shape is held at the input, φ* (the normalisation, what completeness sets) is fitted
   fixed: { dpl: { MStar: -21, alpha: -2.2, beta: -4.5 } }, injectionZ: [8.5, 10.5] as [number, number] };
@@ -23,7 +24,7 @@ let control: ClosureResult;
 
 beforeAll(async () => {
   const { survey } = await buildClosureSurvey(join(T, 'fields'), {
-    tiers: [{ name: 'deep', n: 1, depth: 29.8 }, { name: 'medium', n: 1, depth: 29.0 }], size: 128, oversample: K, nexp: 2, mLimit: 29.5,
+    tiers: [{ name: 'deep', n: 1, depth: 29.8 }, { name: 'medium', n: 1, depth: 29.0 }], size: SIZE, oversample: K, nexp: 2, mLimit: 29.5,
     seed: Number(process.env.CLOSURE_SEED ?? 5), // 5: the first seed tried; other seeds: docs/census-real.md
     bands: ['F090W', 'F115W', 'F150W', 'F200W', 'F277W', 'F444W'],
   });
@@ -36,7 +37,7 @@ beforeAll(async () => {
 describe('mock-survey closure through asteris run survey.json', () => {
   it('recomputes the run\'s own LF (same candidates, completeness and config)', () => {
     expect(r.lfJsonMatches).toBe(true);
-    expect(r.areaArcmin2).toBeCloseTo((K * 2 * 128 * 128 * 0.04 ** 2) / 3600, 3); // the pixel area × k
+    expect(r.areaArcmin2).toBeCloseTo((K * 2 * SIZE * SIZE * 0.04 ** 2) / 3600, 3); // the pixel area × k
   });
   it('recovers the input LF at z 8.5–10.5: binned φ, DPL posterior and ρ_UV', () => {
     const b = r.bins[0]!;
