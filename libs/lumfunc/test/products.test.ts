@@ -118,6 +118,19 @@ describe('LF products', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/nope\.json: cannot read completeness product/);
+    // the fit range reaches lf.json and stderr; --min-completeness 0 fits every bin; a bad value is one line
+    const fitFaint = (dir: string) => JSON.parse(readFileSync(join(dir, 'lf.json'), 'utf8')).zBins[0].fitRange[1] as number;
+    expect(fitFaint(cliOut)).toBeLessThan(-16);
+    expect(r.stderr).toMatch(/fits over M_UV -23 … -1\d\.\d/);
+    const all = join(out, 'cli-all');
+    const r0 = spawnSync(process.execPath, [join(root, 'apps/cli/bin/asteris.mjs'), 'lf', candsCsv, '--completeness', compJson, '--out', all,
+      '--z-bins', '8.5:9.5', '--steps', '300', '--no-png', '--models', 'schechter', '--min-completeness', '0', '--no-migration'], { encoding: 'utf8' });
+    expect(r0.status, r0.stderr).toBe(0);
+    expect(fitFaint(all)).toBe(-16);
+    const badMc = spawnSync(process.execPath, [join(root, 'apps/cli/bin/asteris.mjs'), 'lf', candsCsv, '--completeness', compJson, '--out', all, '--min-completeness', '2'], { encoding: 'utf8' });
+    expect(badMc.status).toBe(2); // a usage error, as commander's own
+    expect(badMc.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badMc.stderr).toMatch(/--min-completeness: invalid value '2'/);
   });
 });
 

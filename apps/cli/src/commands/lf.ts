@@ -60,6 +60,8 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
   const zBins = o.zBins ? parseZBins(o.zBins) : undefined;
   const mEdges = o.magEdges ? parseMagEdges(o.magEdges) : undefined;
   const models = (o.models ?? 'schechter,dpl').split(',').map((m) => m.trim().toLowerCase());
+  // numeric options are checked before anything is read or printed (one line on a bad value)
+  const minCompleteness = num(o.minCompleteness, 'min-completeness', (n) => n >= 0 && n <= 1);
   for (const m of models) if (m !== 'schechter' && m !== 'dpl') throw new UsageError(`--models: unknown model '${m}' (schechter, dpl)`);
   if (!o.completeness && !o.assumeComplete) {
     throw new UsageError('no completeness: give --completeness <completeness.json> (injection–recovery), or --assume-complete --area <arcmin²> to accept C = 1 (φ then only a lower limit)');
@@ -97,7 +99,7 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
     ...(fixBeta !== undefined ? { fixed: { dpl: { beta: fixBeta } } } : {}),
     ...opt('cosmicVariance', num(o.cv, 'cv', (n) => n >= 0)), ...opt('seed', num(o.seed, 'seed', Number.isInteger)),
     ...opt('nSteps', num(o.steps, 'steps', (n) => Number.isInteger(n) && n >= 100)), ...opt('nWalkers', num(o.walkers, 'walkers', (n) => Number.isInteger(n) && n >= 8)),
-    ...opt('minCompleteness', num(o.minCompleteness, 'min-completeness', (n) => n >= 0 && n <= 1)),
+    ...opt('minCompleteness', minCompleteness),
     ...(o.migration === false ? { migration: false } : {}),
   };
   const { res, files } = lf.lfProducts(cands, comp, config, o.out, {
