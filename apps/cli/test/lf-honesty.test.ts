@@ -30,7 +30,7 @@ describe('asteris lf honesty', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: skipped 1 row\(s\) of .*c\.csv: column flux_F200W is not a positive flux \(M_UV needs it at its z\) \(lines 4\)/);
     expect(r.stderr).toMatch(/warning: completeness ASSUMED to be 1/);
-    expect(r.stderr).toMatch(/no fit: N = 2 < 5 candidates in 8\.5 ≤ z < 9\.5/);
+    expect(r.stderr).toMatch(/no fit: 2 effective candidates \(N = 2\) < 5 in 8\.5 ≤ z < 9\.5/);
     const j = JSON.parse(readFileSync(join(o, 'lf.json'), 'utf8'));
     expect(j.warnings.join('\n')).toMatch(/completeness ASSUMED/);
     expect(j.warnings.join('\n')).toMatch(/1 invalid row\(s\) .* skipped/);

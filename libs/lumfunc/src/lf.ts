@@ -29,7 +29,7 @@ export interface LfRunOptions {
   seed?: number;
   nWalkers?: number;
   nSteps?: number;
-  /** Minimum (weighted) candidates in a z bin to attempt fits (default 5). */
+  /** Minimum effective number of candidates (Σw)²/Σw² in a z bin to attempt fits (default 5). */
   minForFit?: number;
   /** The completeness is an assumption (C = 1), not a measurement: recorded as a warning in every product. */
   assumeComplete?: boolean;
@@ -49,7 +49,10 @@ export interface LfZBinResult {
   zLo: number;
   zHi: number;
   label: string;
+  /** Σ weights of the candidates in the z bin (= their number when unweighted). */
   nCandidates: number;
+  /** Number of candidates in the z bin. */
+  nRaw?: number;
   bins: LfBin[];
   fits: LfFitResult[];
   /** Why no fit was made in this z bin (null when fits were attempted). */
@@ -101,7 +104,11 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
     let fitSkipped: string | null = null;
     let migration: string | null = null;
     let fitRange: [number, number] | null = null;
-    if (nCand < minFit) fitSkipped = `no fit: N = ${+nCand.toFixed(2)} < ${minFit} candidates in ${zLo} ≤ z < ${zHi}`;
+    // the effective number of candidates (Σw)²/Σw² (Kish): the raw count for equal weights (an oversampled
+    // simulated field), fewer for unequal ones (p(z) weights) — the counts the fit's likelihood sees (fit.ts)
+    const sw2 = inBin.reduce((s, c) => s + (c.weight ?? 1) ** 2, 0);
+    const nEff = sw2 > 0 ? (nCand * nCand) / sw2 : 0;
+    if (nEff < minFit - 1e-9) fitSkipped = `no fit: ${+nEff.toFixed(2)} effective candidates (N = ${inBin.length}) < ${minFit} in ${zLo} ≤ z < ${zHi}`;
     else {
       const withT = fields.filter((f) => f.transfer).length;
       const migrate = opts.migration !== false && withT > 0;
@@ -121,7 +128,7 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
         }));
       }
     }
-    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, bins, fits, fitSkipped, migration, fitRange });
+    out.push({ zLo, zHi, label: `${zLo} ≤ z < ${zHi}`, nCandidates: nCand, nRaw: inBin.length, bins, fits, fitSkipped, migration, fitRange });
   });
   const warnings: string[] = [];
   if (opts.assumeComplete) warnings.push('completeness ASSUMED to be 1 (--assume-complete): φ is a lower limit wherever the survey is incomplete');
@@ -185,6 +192,12 @@ export function migrationVolumes(fields: readonly CompletenessProduct[], trueEdg
   return w;
 }
 
+/** "N = n" (objects), with the weighted count when the candidates carry weights (an oversampled simulated field, p(z)). */
+function panelCount(zb: LfZBinResult): string {
+  const raw = zb.nRaw ?? zb.nCandidates;
+  return Math.abs(raw - zb.nCandidates) < 1e-9 ? `N = ${raw}` : `N = ${raw}, weighted ${+zb.nCandidates.toPrecision(2)}`;
+}
+
 /** JWST sources plotted by default under our points. */
 export const DEFAULT_PUBLISHED_SOURCES = [
   'Donnan et al. 2024', 'McLeod et al. 2024', 'Finkelstein et al. 2023', 'Harikane et al. 2023', 'Perez-Gonzalez et al. 2023',
@@ -239,7 +252,7 @@ export function writeLfProducts(res: LfResult, comp: Completeness, outDir: strin
   put('lf.csv', resultToCsv(res));
   const pub = opts.published ?? readCoreconPoints();
   const svg = lfFigureSvg(res.zBins.map((zb) => ({
-    label: `${zb.zLo} ≤ z < ${zb.zHi}  (N = ${+zb.nCandidates.toFixed(2)})`, zLo: zb.zLo, zHi: zb.zHi, bins: zb.bins, fits: zb.fits,
+    label: `${zb.zLo} ≤ z < ${zb.zHi}  (${panelCount(zb)})`, zLo: zb.zLo, zHi: zb.zHi, bins: zb.bins, fits: zb.fits,
     published: publishedForBin(pub, zb.zLo, zb.zHi), fitRange: zb.fitRange ?? null,
   })), {
     title: `UV luminosity function (${res.areaArcmin2.toFixed(1)} arcmin²)`,

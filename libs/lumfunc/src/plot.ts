@@ -125,7 +125,7 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
     height: 300 * Math.ceil(nPanels / cols) + 110,
     marginLeft: 60,
     marginBottom: 45,
-    marginTop: 30,
+    marginTop: 46,
     style: { fontFamily: FONT, fontSize: '12px', background: 'white' },
     x: { domain: [Mmin, Mmax], label: 'M_UV (AB)', labelAnchor: 'center', labelArrow: 'none', labelOffset: 36, ticks: intTicks(Mmin, Mmax), tickFormat: (d: number) => d.toFixed(0) },
     y: { domain: [yMin, yMax], label: 'log₁₀ φ  [Mpc⁻³ mag⁻¹]', labelAnchor: 'center', labelArrow: 'none', ticks: intTicks(yMin, yMax), tickFormat: (d: number) => d.toFixed(0), grid: true },
@@ -135,7 +135,8 @@ export function lfFigureSvg(panels: LfPanel[], opts: { Mrange?: [number, number]
     symbol: { domain: sources.map((s) => s), range: sources.map((_, i) => SOURCE_SYMBOLS[i % SOURCE_SYMBOLS.length]) },
     marks: [
       Plot.frame({ stroke: '#444' } as never),
-      Plot.text(labels, { ...fx, text: 'panel', frameAnchor: 'top-right', dx: -8, dy: 8, fontSize: 13, fontWeight: 'bold' } as never),
+      // the panel's label above its frame, clear of the upper limits pinned under the top edge
+      Plot.text(labels, { ...fx, text: 'panel', frameAnchor: 'top', dy: -11, fontSize: 13, fontWeight: 'bold' } as never),
       Plot.areaY(curves, { ...fx, x: 'M', y1: 'lo', y2: 'hi', fill: 'model', fillOpacity: 0.18, z: 'model', clip: true, ariaDescription: 'fit-band' } as never),
       Plot.line(curves, { ...fx, x: 'M', y: 'med', stroke: 'model', z: 'model', strokeWidth: 1.8, clip: true, ariaDescription: 'fit-median' } as never),
       Plot.ruleX(pub, { ...fx, x: 'M', y1: 'y1', y2: 'y2', stroke: '#999', strokeWidth: 0.8, ariaDescription: 'published-errors' } as never),

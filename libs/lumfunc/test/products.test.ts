@@ -134,6 +134,18 @@ describe('LF products', () => {
   });
 });
 
+describe('minForFit counts effective candidates (Σw)²/Σw²', () => {
+  it('equal weights (an oversampled simulated field) count as their number; unequal ones count less', () => {
+    const six = cands.filter((c) => c.z >= 8.5 && c.z < 9.5).slice(0, 6).map((c) => ({ ...c, weight: 1 / 1500 }));
+    expect(six).toHaveLength(6);
+    const o = { zBins: [[8.5, 9.5]] as [number, number][], models: ['schechter' as const], nSteps: 100, nWalkers: 8 };
+    expect(runLuminosityFunction(six, comp, o).zBins[0]!.fitSkipped).toBeNull();
+    // weights 1 and 5 × 0.1: (1.5)² / 1.05 = 2.14 effective candidates
+    const uneven = six.map((c, k) => ({ ...c, weight: k === 0 ? 1 : 0.1 }));
+    expect(runLuminosityFunction(uneven, comp, o).zBins[0]!.fitSkipped).toBe('no fit: 2.14 effective candidates (N = 6) < 5 in 8.5 ≤ z < 9.5');
+  });
+});
+
 describe('lf stage publishes the completeness figures with the LF (issue 15)', () => {
   it('completeness.svg/png and the map go to out/lf, and the stage writes them', async () => {
     const { lfStage } = await import('../src/index.ts');

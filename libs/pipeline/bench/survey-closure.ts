@@ -73,7 +73,7 @@ export function closureConfig(denoiser: string, o: {
     denoiser, preset: o.preset ?? 'auto', workers: o.workers ?? (denoiser === 'none' ? 0 : undefined), seed: o.seed ?? 1,
     injection: { n: o.injections, rounds: o.rounds, magRange: [25.5, 30.5], zRange: o.injectionZ ?? [8.5, 13], seed: 4242 },
     // fits need ≥ 5 objects: 5 raw candidates weigh 5/k
-    lf: { zBins: o.zBins ?? CLOSURE_Z_BINS, models: o.models ?? ['schechter', 'dpl'], nSteps: o.nSteps, nWalkers: o.nWalkers ?? 24, minForFit: 5 / o.oversample, ...(o.fixed ? { fixed: o.fixed } : {}) },
+    lf: { zBins: o.zBins ?? CLOSURE_Z_BINS, models: o.models ?? ['schechter', 'dpl'], nSteps: o.nSteps, nWalkers: o.nWalkers ?? 24, minForFit: 5, ...(o.fixed ? { fixed: o.fixed } : {}) },
   });
 }
 
