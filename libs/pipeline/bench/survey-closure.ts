@@ -96,6 +96,7 @@ export function binPhiStar(z1: number, z2: number, cosmo: Cosmology, n = 20): nu
 
 export interface ClosureBin {
   zLo: number; zHi: number; nCandidates: number; /** raw (unweighted) candidates in the z bin */ nRaw: number; nBinsUsed: number; chi2: number; chi2PerDof: number;
+  /** faint end of the fits' likelihood (lf minCompleteness), null when no fit */ fitFaint: number | null;
   /** per DPL parameter: input value and the posterior's 2.5 / 50 / 97.5 % points */
   params: { name: string; input: number; q025: number; median: number; q975: number; inside: boolean }[];
   paramsInside95: boolean;
@@ -162,7 +163,7 @@ export function closureCheck(out: string, cfg: RunConfig, oversample: number, o:
     const rho = zb.fits.map((f) => ({ model: f.model, input: rhoIn, lo: f.logRhoUV17.lo, median: f.logRhoUV17.median, hi: f.logRhoUV17.hi, inside: rhoIn >= f.logRhoUV17.lo && rhoIn <= f.logRhoUV17.hi }));
     return {
       zLo, zHi, nCandidates: zb.nCandidates, nRaw: zb.bins.reduce((a, x) => a + x.nRaw, 0), nBinsUsed: dof, chi2, chi2PerDof: dof ? chi2 / dof : NaN,
-      params, paramsInside95: params.length > 0 && params.every((p) => p.inside), rho, status: zb.fits.map((f) => `${f.model}: ${f.diagnostics.status}`),
+      params, paramsInside95: params.length > 0 && params.every((p) => p.inside), rho, status: zb.fits.map((f) => `${f.model}: ${f.diagnostics.status}`), fitFaint: zb.fitRange?.[1] ?? null,
     };
   });
   return { bins, lf, lfJsonMatches, nCandidates: cands.length, areaArcmin2: lf.areaArcmin2 };
@@ -174,7 +175,7 @@ export function closureTable(r: ClosureResult): string {
   for (const b of r.bins) {
     const ps = b.params.map((p) => `${p.name} ${p.input.toFixed(2)}∈[${p.q025.toFixed(2)},${p.q975.toFixed(2)}]${p.inside ? '' : '✗'}`).join(' ');
     const rs = b.rho.map((x) => `${x.model} ${x.input.toFixed(2)}∈[${x.lo.toFixed(2)},${x.hi.toFixed(2)}]${x.inside ? '' : '✗'}`).join(' ');
-    lines.push(`${`${b.zLo}–${b.zHi}`.padEnd(11)}  ${String(b.nRaw).padStart(6)}  ${String(b.nBinsUsed).padStart(6)}  ${b.chi2PerDof.toFixed(2).padStart(6)}   ${ps}   ${rs}   (${b.status.join(', ')})`);
+    lines.push(`${`${b.zLo}–${b.zHi}`.padEnd(11)}  ${String(b.nRaw).padStart(6)}  ${String(b.nBinsUsed).padStart(6)}  ${b.chi2PerDof.toFixed(2).padStart(6)}   ${ps}   ${rs}   (${b.status.join(', ')}${b.fitFaint != null ? `; fit M_UV < ${b.fitFaint.toFixed(1)}` : ''})`);
   }
   const used = r.bins.filter((b) => b.nBinsUsed > 0);
   const rhoDpl = r.bins.map((b) => b.rho.find((x) => x.model === 'dpl')).filter((x) => x !== undefined);
