@@ -97,6 +97,8 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   let engine: ReturnType<ReturnType<typeof engineFactory>> | undefined;
   try {
     const fieldDirs = isSurvey ? readSurvey(src).fields : [src];
+    // bad input is named before any service is contacted (the BullMQ engine connects to Redis first)
+    if (o.engine && typeof o.engine !== 'function' && o.engine.kind === 'bullmq') validateInputs(fieldDirs, cfg, src);
     await checkEngine(o.engine);
     engine = engineFactory(o.engine)(stageHandlers({ log: (m) => rep.info(m) }), { cache, fields: fieldDirs });
     return await compose(o, { out, cfg, rep, cache, startedAt, records, src, fieldDirs, engine });
@@ -107,6 +109,24 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     // a run refused before any work leaves no output directory behind (rmdir: only if still empty)
     if (created) try { rmdirSync(out); } catch { /* has products: keep */ }
   }
+}
+
+/**
+ * The up-front checks of compose() that need no engine: a spec's plan, and a field's exposures and plan. A spec's
+ * simulated exposures are checked after its simulation, in compose().
+ */
+function validateInputs(fieldDirs: string[], cfg: RunConfig, src: string): void {
+  const problems: string[] = [];
+  for (const d of fieldDirs) {
+    if (isFieldSpec(d)) {
+      const s = join(d, FIELD_JSON);
+      checkPlan(s, readSpecFile(s).bands.map((b) => b.name), cfg, problems);
+      continue;
+    }
+    const fp: string[] = [];
+    try { validateField(loadField(d, { problems: fp }), cfg, fp); } catch (e) { if (!(e instanceof FieldValidationError)) throw e; problems.push(...e.problems); }
+  }
+  if (problems.length) throw new FieldValidationError(src, problems);
 }
 
 interface RunContext {

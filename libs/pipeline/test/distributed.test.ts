@@ -171,4 +171,15 @@ describe('asteris run --engine bullmq', () => {
       .rejects.toThrow(new RegExp(`^cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${dead} within 1 s`));
     expect(existsSync(join(out, 'cache'))).toBe(false);
   }, 30_000);
+
+  it('a bad field is named before Redis is contacted', async () => {
+    const dead = await freePort();
+    const bad = join(tmp, 'no-such-field');
+    const out = join(tmp, 'dead2');
+    await expect(runPipeline({ field: bad, out, config: cfg(), reporter: silentReporter(), engine: { kind: 'bullmq', redis: `redis://:${PASSWORD}@127.0.0.1:${dead}`, connectTimeoutMs: 1000 } }))
+      .rejects.toThrow(/no-such-field/);
+    await expect(runPipeline({ field: bad, out, config: cfg(), reporter: silentReporter(), engine: { kind: 'bullmq', redis: `redis://:${PASSWORD}@127.0.0.1:${dead}`, connectTimeoutMs: 1000 } }))
+      .rejects.not.toThrow(/cannot reach Redis/);
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
 });
