@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,7 @@ export default defineConfig({
     maxWorkers: 1,
     testTimeout: 400_000,
     hookTimeout: 400_000,
+    // one temporary directory per run, removed at its end (as every project: vitest.global-tmp.ts)
+    globalSetup: [fileURLToPath(new URL('../vitest.global-tmp.ts', import.meta.url))],
   },
 });

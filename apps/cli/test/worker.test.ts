@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullmqEngine, connectRedis, demoHandlers } from '@asteris/engine';
-import { BIN, STACK_FRAME, errorLines, runCli } from './cli-harness.ts';
+import { BIN, REPO, STACK_FRAME, errorLines, runCli } from './cli-harness.ts';
 
 const PASSWORD = 'w0rker-s3cret';
 let T = '';
@@ -79,11 +79,15 @@ describe('asteris worker', () => {
   it('asteris run --engine bullmq: unreachable Redis is one line (exit 1) before any work; missing --redis or a bad --engine is a usage error', async () => {
     const dead = await freePort();
     const out = join(T, 'run-dead');
-    const r = await runCli(['run', join(T, 'nofield-needed'), '--out', out, '--engine', 'bullmq', '--redis', `redis://:${PASSWORD}@127.0.0.1:${dead}`], { timeoutMs: 30_000 });
+    // a valid field (the demo spec): a bad one is named before Redis is contacted (next lines)
+    const r = await runCli(['run', join(REPO, 'data/demo'), '--out', out, '--engine', 'bullmq', '--redis', `redis://:${PASSWORD}@127.0.0.1:${dead}`], { timeoutMs: 30_000 });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${dead} within 5 s`))]);
     expect(r.stderr + r.stdout).not.toContain(PASSWORD);
+    const nf = await runCli(['run', join(T, 'no-such-field'), '--out', out, '--engine', 'bullmq', '--redis', `redis://:${PASSWORD}@127.0.0.1:${dead}`], { timeoutMs: 30_000 });
+    expect(nf.code).toBe(1);
+    expect(errorLines(nf.stderr)).toEqual([expect.stringMatching(/no-such-field: field directory does not exist$/)]);
     const u = await runCli(['run', T, '--out', out, '--engine', 'bullmq'], { env: { ASTERIS_REDIS_URL: undefined }, timeoutMs: 20_000 });
     expect(u.code).toBe(2);
     expect(errorLines(u.stderr)).toEqual([expect.stringContaining('--engine bullmq: give --redis URL')]);
