@@ -114,7 +114,7 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
       const migrate = opts.migration !== false && withT > 0;
       migration = !migrate
         ? (withT > 0 ? 'not modelled (migration: false)' : 'not modelled: the completeness has no transfer (M_obs − M_true of selected injections)')
-        : `forward-modelled with the transfer of ${withT} of ${fields.length} field(s) (${fields.reduce((s, f) => s + (f.transfer?.dM.flat().length ?? 0), 0)} selected injections)`;
+        : `forward-modelled with the transfer of ${withT} of ${fields.length} field(s) (${fields.reduce((s, f) => s + (f.transfer?.dM.flat().length ?? 0), 0)} selected injections in their z bin, ${fields.reduce((s, f) => s + (f.transfer?.lost ?? []).reduce((a, b) => a + b, 0), 0)} lost to another)`;
       const Mfaint = fitFaintLimit(comp, mEdges[0], mEdges[mEdges.length - 1], zLo, zHi, cosmo, opts.minCompleteness ?? 0.2, opts.fineDM ?? 0.1);
       fitRange = [mEdges[0], Mfaint];
       const data = countsData(inBin, (a, b) => binEffectiveVolume(comp, a, b, zLo, zHi, cosmo, 2), {
@@ -153,8 +153,8 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
 /**
  * The faint end of the fit range: the faintest M (on the fine grid from Mbright) with V̄_eff ≥ frac × the largest V̄_eff
  * brighter than Mfaint. Fainter magnitudes rest on the completeness model's tail, which injections constrain
- * least (issue 15 closure: the logistic tail predicted 21 selected z > 8.5 galaxies fainter than the half point
- * of the completeness where the truth had 5).
+ * least (issue 15 closure, seed 4: the logistic tail predicted ≈ 20 selected z > 8.5 galaxies fainter than
+ * M_UV = −18.5 where the truth had 5; docs/census-real.md).
  */
 export function fitFaintLimit(comp: Completeness, Mbright: number, Mfaint: number, zLo: number, zHi: number, cosmo: Cosmology, frac: number, dM: number): number {
   if (!(frac > 0)) return Mfaint;
