@@ -131,7 +131,7 @@ describe('LF products', () => {
     expect(badMc.status).toBe(2); // a usage error, as commander's own
     expect(badMc.stderr.trim().split('\n')).toHaveLength(1);
     expect(badMc.stderr).toMatch(/--min-completeness: invalid value '2'/);
-  });
+  }, 60_000); // five CLI processes
 });
 
 describe('minForFit counts effective candidates (Σw)²/Σw²', () => {
