@@ -13,7 +13,7 @@ import { readImage, Wcs } from '@asteris/fits';
 import { readSources, type DetectPath, type DetectProduct, type Source, type Thresholds } from '@asteris/extract';
 import { LOST_DZ, buildTransfer, completenessFromInjections, completenessSvg, halfPoint, validateCompleteness, type CompletenessModelProduct, type Injection } from '@asteris/lumfunc';
 import { InjectionConfigSchema } from '@asteris/sim';
-import { completenessCurve, purityCurve, m90, M90_DEFINITION, recovered, recoveredIndex } from './depth.ts';
+import { completenessCurve, makeMatcher, purityCurve, m90, M90_DEFINITION, recovered, recoveredIndex, type Point } from './depth.ts';
 
 export const COMPLETENESS_FILES = { completeness: 'completeness.json', depth: 'depth.json', figure: 'completeness.svg' } as const;
 
@@ -63,6 +63,8 @@ export interface DepthSummary {
   four?: FourNumbers;
   /** C(M_UV) per z bin (SVG), added by read(): the completeness stage's figure */
   completenessSvg?: string;
+  /** fraction of the field's own candidates that the injected runs select again (1 = the injections disturb nothing) */
+  reselected?: number;
   /** how C(M_UV, z) was fitted (per z bin or pooled, and why), for the report */
   completenessNote?: string;
 }
@@ -151,6 +153,27 @@ export function completenessNote(p: CompletenessModelProduct, minPerBin = 30): s
     : `${n} injections: ${own} of ${fits.length} z bins fitted on their own; the others use the logistic fitted to all injections (${x50}).`;
 }
 
+/** How many of the field's own candidates (`main`) an injected run's selection (`run`) has again within `radius` px. */
+export function reselectedCount(main: Point[], run: Point[], radius = 2.5): number {
+  const match = makeMatcher(run, radius);
+  return main.filter((p) => match(p.x, p.y) >= 0).length;
+}
+
+/** Below this re-selected fraction of its own candidates, the injections disturb the field they measure. */
+export const RESELECT_MIN = 0.9;
+
+/**
+ * One sentence when the injected runs lose more than 10 % of the field's own candidates: the injections then crowd
+ * the field (blends, shifted photometry), and C(M_UV, z) comes out low (issue 15 closure survey: 100 injections per
+ * 256² round re-selected 60–90 %, 25 per round 85–100 %). Empty otherwise.
+ */
+export function reselectionNote(reselected: number[], nMain: number, perRound: number): string {
+  if (!nMain || !reselected.length) return '';
+  const f = reselected.reduce((a, b) => a + b, 0) / (nMain * reselected.length);
+  if (f >= RESELECT_MIN) return '';
+  return `The injected runs select only ${(100 * f).toFixed(0)} % of the field's own ${nMain} candidates again: ${perRound} injections per round crowd the field they measure, so C is biased low; use fewer per round (injection.n) and more rounds (injection.rounds).`;
+}
+
 /** Calibration details the detect stage recorded (thresholds.json). */
 interface Calibration {
   nullRate?: Record<string, { rate: number; err: number; n: number; nNulls: number; nullKind: 'null' | 'negated' }>;
@@ -222,11 +245,14 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const injMags: number[] = [];
     // true and measured M_UV of every selected injection: the magnitude migration the LF fits forward-model
     const migration: { z: number; M: number; Mobs: number; zObs: number }[] = [];
+    // how many of the field's own candidates each injected run selects again (injections must not disturb them)
+    const reselected: number[] = [];
     const found = new Map<string, boolean[]>(paths.map((p) => [p.id, []]));
     for (const r of i.injected) {
       const rows = readInjected(r.list);
       const sel = readCandidatePositions(r.select.candidates, wcs);
       const selIdx = recoveredIndex(rows, sel, mainSel, 2.5, 1.5);
+      reselected.push(reselectedCount(mainSel, sel));
       rows.forEach((row, k) => {
         injections.push({ mag: row.muv, z: row.z, selected: selIdx[k]! >= 0 });
         if (selIdx[k]! >= 0) migration.push({ z: row.z, M: row.muv, Mobs: sel[selIdx[k]!]!.muv, zObs: sel[selIdx[k]!]!.zPhot });
@@ -295,7 +321,8 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     };
     const summary: DepthSummary = {
       edges: magEdges, curves, m90: m90s, m90Interval, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections, four,
-      completenessNote: completenessNote(product, MIN_PER_BIN),
+      completenessNote: [completenessNote(product, MIN_PER_BIN), reselectionNote(reselected, mainSel.length, inj.n)].filter(Boolean).join(' '),
+      ...(mainSel.length && reselected.length ? { reselected: reselected.reduce((a, b) => a + b, 0) / (mainSel.length * reselected.length) } : {}),
     };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.figure), completenessSvg(product, { title: `Selection completeness C(M_UV) per z bin (${product.preset}, ${injections.length} injections)` }));

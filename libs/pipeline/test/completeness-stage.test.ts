@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@asteris/core';
 import { m90Resolved as gainResolved } from '@asteris/astro';
-import { completenessGrid, completenessNote, formatFourNumbers, selectionCompleteness } from '../src/completeness.ts';
+import { completenessGrid, completenessNote, formatFourNumbers, reselectedCount, reselectionNote, selectionCompleteness } from '../src/completeness.ts';
 
 describe('selectionCompleteness', () => {
   // 150 injections as the demo default: uniform z 8.5–16.5, M_UV −22.5…−17; true C = 0.95 / (1 + exp((M + 19)/0.4))
@@ -59,5 +59,17 @@ describe('the four numbers with their bootstrap intervals', () => {
     expect(gainResolved(-0.2, [-0.6, 0.1])).toBe(false); // wider than 0.3 mag
     expect(gainResolved(-1.4, [-1.28, 0])).toBe(false);  // outside its interval
     expect(gainResolved(null, [-0.3, -0.1])).toBe(false);
+  });
+});
+
+describe('injections must not disturb the field they measure (issue 15)', () => {
+  it('counts the own candidates an injected run selects again, and says so below 90 %', () => {
+    const main = [{ x: 10, y: 10 }, { x: 50, y: 50 }, { x: 90, y: 20 }];
+    expect(reselectedCount(main, [{ x: 11, y: 11 }, { x: 90, y: 23 }, { x: 200, y: 200 }])).toBe(1); // (90, 23) is 3 px away
+    expect(reselectedCount(main, [{ x: 11, y: 11 }, { x: 90, y: 22 }])).toBe(2);
+    expect(reselectionNote([9, 10], 10, 25)).toBe('');
+    expect(reselectionNote([6, 8], 10, 100)).toBe("The injected runs select only 70 % of the field's own 10 candidates again: 100 injections per round crowd the field they measure, so C is biased low; use fewer per round (injection.n) and more rounds (injection.rounds).");
+    expect(reselectionNote([], 10, 100)).toBe('');
+    expect(reselectionNote([0], 0, 100)).toBe('');
   });
 });
