@@ -159,6 +159,11 @@ export function reselectedCount(main: Point[], run: Point[], radius = 2.5): numb
   return main.filter((p) => match(p.x, p.y) >= 0).length;
 }
 
+/** The fraction of the field's `nMain` own candidates the injected runs select again, over all runs (null without either). */
+export function reselectedFraction(reselected: number[], nMain: number): number | null {
+  return nMain && reselected.length ? reselected.reduce((a, b) => a + b, 0) / (nMain * reselected.length) : null;
+}
+
 /** Below this re-selected fraction of its own candidates, the injections disturb the field they measure. */
 export const RESELECT_MIN = 0.9;
 
@@ -168,9 +173,8 @@ export const RESELECT_MIN = 0.9;
  * 256² round re-selected 60–90 %, 25 per round 85–100 %). Empty otherwise.
  */
 export function reselectionNote(reselected: number[], nMain: number, perRound: number): string {
-  if (!nMain || !reselected.length) return '';
-  const f = reselected.reduce((a, b) => a + b, 0) / (nMain * reselected.length);
-  if (f >= RESELECT_MIN) return '';
+  const f = reselectedFraction(reselected, nMain);
+  if (f === null || f >= RESELECT_MIN) return '';
   return `The injected runs select only ${(100 * f).toFixed(0)} % of the field's own ${nMain} candidates again: ${perRound} injections per round crowd the field they measure, so C is biased low; use fewer per round (injection.n) and more rounds (injection.rounds).`;
 }
 
@@ -322,7 +326,7 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
     const summary: DepthSummary = {
       edges: magEdges, curves, m90: m90s, m90Interval, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections, four,
       completenessNote: [completenessNote(product, MIN_PER_BIN), reselectionNote(reselected, mainSel.length, inj.n)].filter(Boolean).join(' '),
-      ...(mainSel.length && reselected.length ? { reselected: reselected.reduce((a, b) => a + b, 0) / (mainSel.length * reselected.length) } : {}),
+      ...(reselectedFraction(reselected, mainSel.length) !== null ? { reselected: reselectedFraction(reselected, mainSel.length)! } : {}),
     };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.figure), completenessSvg(product, { title: `Selection completeness C(M_UV) per z bin (${product.preset}, ${injections.length} injections)` }));
