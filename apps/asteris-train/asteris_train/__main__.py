@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='cmd', required=True)
     t = sub.add_parser('train', help='Noise2Noise half-split training on exposure stacks, then ONNX export')
     t.add_argument('inputs', nargs='*', help='field directories (field.json + <BAND>/*.fits) or stack directories (*.fits)')
-    t.add_argument('--arch', default='lite', choices=['lite', 'asteris4', 'asteris8', 'tiny'])
+    t.add_argument('--arch', default='lite', choices=['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'])
     t.add_argument('--epochs', type=int, default=20)
     t.add_argument('--out', required=True, help='output ONNX file')
     t.add_argument('--checkpoint-dir', default=None, help='write E_<epoch>_Iter_<iter>.pth every epoch')
@@ -45,10 +45,10 @@ def _parser() -> argparse.ArgumentParser:
                    help='add N synthetic stacks (seeds 1000..1000+N-1, 32 exposures, 256 px) for development')
     c = sub.add_parser('convert', help='export a reference/official .pth checkpoint to ONNX')
     c.add_argument('checkpoint')
-    c.add_argument('--arch', default=None, choices=['asteris4', 'asteris8', 'lite', 'tiny'])
+    c.add_argument('--arch', default=None, choices=['asteris4', 'asteris8', 'lite', 'lite-null', 'tiny'])
     c.add_argument('--out', required=True)
     i = sub.add_parser('info', help='parameters and MACs per output pixel of an architecture')
-    i.add_argument('--arch', default='lite', choices=['lite', 'asteris4', 'asteris8', 'tiny'])
+    i.add_argument('--arch', default='lite', choices=['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'])
     return p
 
 
@@ -84,7 +84,7 @@ def main(argv=None) -> int:
             stacks.append(prepare_training_stack(synthetic_stack(1000 + k))[0])
         if not stacks:
             raise DataError('no input stacks (give field/stack directories or --synthetic N)')
-        small = args.arch in ('lite', 'tiny')
+        small = args.arch in ('lite', 'lite-null', 'tiny')
         lr = args.lr if args.lr is not None else (1e-3 if small else 1.5e-4)
         schedule = args.schedule or ('run' if small else 'reference')
         if schedule == 'time' and args.time_budget <= 0:

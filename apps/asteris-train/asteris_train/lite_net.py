@@ -64,14 +64,45 @@ class AsterisLite(nn.Module):
         std = torch.sqrt(((x - mean.unsqueeze(2)) ** 2).mean(dim=2) + 1e-6)
         f = F.leaky_relu(self.front(x), 0.1)                       # (B,F,T,H,W)
         feats = torch.cat([f.mean(dim=2), f.amax(dim=2), mean, std], dim=1)
+        out = (mean + self.unet(feats)).unsqueeze(2)               # (B,1,1,H,W)
+        return out.repeat(1, 1, t, 1, 1)
+
+    def unet(self, feats: torch.Tensor) -> torch.Tensor:
+        """The 2-D U-Net on the pooled features: (B, 2F + 2, H, W) → Δ (B, 1, H, W)."""
         e1 = self.enc1(feats)
         e2 = self.enc2(F.leaky_relu(self.down1(e1), 0.1))
         m = self.mid(F.leaky_relu(self.down2(e2), 0.1))
         d2 = self.dec2(torch.cat([self.up2(m), e2], dim=1))
         d1 = self.dec1(torch.cat([self.up1(d2), e1], dim=1))
-        delta = self.head(d1)                                      # (B,1,H,W)
-        out = (mean + delta).unsqueeze(2)                          # (B,1,1,H,W)
-        return out.repeat(1, 1, t, 1, 1)
+        return self.head(d1)
+
+
+class AsterisNull(AsterisLite):
+    """ASTERIS-lite-null: the lite network made lossless for a static sky by construction (issue 14).
+
+    Every output frame is mean_t(x) + Δ(r), where Δ sees ONLY the residual frames r_t = x_t − mean_t(x)
+    (front conv on r_t, DeepSets pooling, the temporal std) and never the mean. The static sky lies in the
+    mean and cancels from every r_t, so:
+      * shifting every frame by the same image s shifts the output by exactly s (tested): the sky's signal
+        passes with unit gain at every spatial frequency, nothing is shrunk, nothing can be invented from
+        sky structure;
+      * with Noise2Noise targets (the other half's mean m_B = s + n_B) the loss is minimised by
+        Δ = −E[n_A − n_B | r_A]: the part of the input half's noise predictable from its own residuals
+        (cosmic rays, snowballs, persistence, hot pixels, outliers the clip missed). For Gaussian noise
+        independent between exposures, the mean and the residuals are independent, so Δ → 0 and the
+        output is the co-add: the Neyman–Pearson limit is kept, not undercut.
+    Same I/O and cost as ASTERIS-lite.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t = x.shape[2]
+        mean = x.mean(dim=2)                                       # (B,1,H,W)
+        r = x - mean.unsqueeze(2)                                  # residual frames: no static sky
+        std = torch.sqrt((r ** 2).mean(dim=2) + 1e-6)
+        f = F.leaky_relu(self.front(r), 0.1)                       # (B,F,T,H,W)
+        zero = torch.zeros_like(mean)                              # keeps enc1's input width (lite's layout)
+        feats = torch.cat([f.mean(dim=2), f.amax(dim=2), zero, std], dim=1)
+        return (mean + self.unet(feats)).unsqueeze(2).repeat(1, 1, t, 1, 1)
 
 
 class TinyTest(nn.Module):

@@ -6,19 +6,21 @@ from typing import Dict
 import torch.nn as nn
 
 from .asteris_net import ASTERIS4, ASTERIS8
-from .lite_net import AsterisLite, TinyTest
+from .lite_net import AsterisLite, AsterisNull, TinyTest
 
-ARCHS = ('lite', 'asteris4', 'asteris8', 'tiny')
+ARCHS = ('lite', 'lite-null', 'asteris4', 'asteris8', 'tiny')
 
 
 def build_model(arch: str, frames: int | None = None) -> nn.Module:
-    """Build a freshly initialised model. ``frames`` only applies to lite/tiny (default 8)."""
+    """Build a freshly initialised model. ``frames`` only applies to lite/lite-null/tiny (default 8)."""
     if arch == 'asteris8':
         return ASTERIS8()
     if arch == 'asteris4':
         return ASTERIS4()
     if arch == 'lite':
         return AsterisLite(frames=frames or 8)
+    if arch == 'lite-null':
+        return AsterisNull(frames=frames or 8)
     if arch == 'tiny':
         return TinyTest(frames=frames or 8)
     raise ValueError(f"unknown architecture '{arch}' (expected one of {', '.join(ARCHS)})")

@@ -47,18 +47,20 @@ def validation_raw(repo: str):
     return out
 
 
-def main(argv=None) -> int:
+def main(argv=None, arch: str = 'lite', name: str = 'asteris-lite-art', seed: int = 14, minutes: float = 25.0,
+         recipe: str = 'asteris_train.recipe_art') -> int:
+    """The artefact-stack recipe; recipe_null calls it with arch 'lite-null' (same data, split and schedule)."""
     ap = argparse.ArgumentParser()
     ap.add_argument('--repo', default='../..')
-    ap.add_argument('--checkpoint-dir', default='/tmp/asteris-lite-art-ck')
+    ap.add_argument('--checkpoint-dir', default=f'/tmp/{name}-ck')
     ap.add_argument('--epochs', type=int, default=200)
     ap.add_argument('--patch', type=int, default=96)
     ap.add_argument('--max-iters', type=int, default=48)
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--minutes', type=float, default=25.0, help='training wall-time budget')
-    ap.add_argument('--out', default=None, help='ONNX output (default <repo>/data/models/asteris-lite-art.onnx)')
+    ap.add_argument('--minutes', type=float, default=minutes, help='training wall-time budget')
+    ap.add_argument('--out', default=None, help=f'ONNX output (default <repo>/data/models/{name}.onnx)')
     args = ap.parse_args(argv)
-    out = args.out or os.path.join(args.repo, 'data', 'models', 'asteris-lite-art.onnx')
+    out = args.out or os.path.join(args.repo, 'data', 'models', f'{name}.onnx')
     t0 = time.time()
     stacks = [prepare_training_stack(s, temporal_k=0)[0] for s in training_set(args.repo, SYNTH_SEEDS, PRIMER_SEEDS)]
     val = [prepare_training_stack(s, temporal_k=0)[0] for s in validation_raw(args.repo)]
@@ -66,11 +68,11 @@ def main(argv=None) -> int:
     print(json.dumps({'event': 'data', 'train_stacks': len(stacks), 'val_stacks': len(val), 'seconds': round(data_s, 1)}),
           flush=True)
     log = lambda s: print(s, flush=True)  # noqa: E731
-    cfg = TrainConfig(arch='lite', epochs=args.epochs, batch=4, patch=args.patch, lr=1e-3, schedule='time',
-                      seed=14, superframe_k=(1, 2), max_iters=args.max_iters, threads=args.threads,
+    cfg = TrainConfig(arch=arch, epochs=args.epochs, batch=4, patch=args.patch, lr=1e-3, schedule='time',
+                      seed=seed, superframe_k=(1, 2), max_iters=args.max_iters, threads=args.threads,
                       checkpoint_dir=args.checkpoint_dir, log_every=12, time_budget_s=60 * args.minutes)
     model, hist = train(stacks, cfg, val_stacks=val, log=log)
-    meta = export_onnx(model, out, 'lite', {'epochs': len(hist), 'seed': cfg.seed, 'recipe': 'asteris_train.recipe_art',
+    meta = export_onnx(model, out, arch, {'epochs': len(hist), 'seed': cfg.seed, 'recipe': recipe,
                                            'training_data': 'artefact stacks (asteris_train.artefacts)'})
     with open(out.replace('.onnx', '.train.json'), 'w') as f:
         json.dump({'config': cfg.__dict__ | {'superframe_k': list(cfg.superframe_k)}, 'history': hist, 'meta': meta,

@@ -185,3 +185,37 @@ class TestBlocks(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class TestLiteNull(unittest.TestCase):
+    """ASTERIS-lite-null (lite_net.AsterisNull, issue 14): Δ sees only the residual frames."""
+
+    def setUp(self):
+        torch.manual_seed(3)
+        # untrained weights give Δ ≠ 0, so the properties below are the architecture's, not a trained
+        # model's; float64 so that rounding in the mean is not amplified through the U-Net
+        self.m = build_model('lite-null').double().eval()
+
+    def test_static_sky_passes_with_unit_gain(self):
+        x = torch.randn(2, 1, 8, 32, 32, dtype=torch.float64)
+        s = torch.randn(2, 1, 1, 32, 32, dtype=torch.float64) * 7.0   # any static image: every frame gets the same s
+        with torch.no_grad():
+            a, b = self.m(x), self.m(x + s)
+        self.assertGreater(float((a - x.mean(dim=2, keepdim=True)).abs().max()), 1e-2)   # Δ is not trivially 0
+        self.assertLess(float((b - a - s).abs().max()), 1e-9)
+
+    def test_lite_is_not_sky_equivariant(self):
+        # the control: the same test fails for ASTERIS-lite, whose Δ sees the temporal mean
+        torch.manual_seed(3)
+        lite = build_model('lite').double().eval()
+        x = torch.randn(1, 1, 8, 32, 32, dtype=torch.float64)
+        s = torch.randn(1, 1, 1, 32, 32, dtype=torch.float64) * 7.0
+        with torch.no_grad():
+            self.assertGreater(float((lite(x + s) - lite(x) - s).abs().max()), 1e-2)
+
+    def test_same_parameters_and_io_as_lite(self):
+        self.assertEqual(count_params(self.m), count_params(build_model('lite')))
+        with torch.no_grad():
+            y = self.m(torch.randn(1, 1, 8, 24, 28, dtype=torch.float64))
+        self.assertEqual(tuple(y.shape), (1, 1, 8, 24, 28))
+        self.assertLess(float((y - y[:, :, :1]).abs().max()), 1e-12)   # all T outputs are the same estimate

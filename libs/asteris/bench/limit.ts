@@ -20,8 +20,10 @@
 // way; its true false rate is printed) and at the threshold giving the target false rate on the
 // noise-only truth of the same fields (same seed, no sources: pooled local maxima) — depth at EQUAL
 // TRUE false rate, the fair comparison. m90: the one definition (@asteris/astro m90, binned first
-// crossing) and the unbinned probit fit with its 1σ error (probitLimit) for points and for discs.
+// crossing) and the unbinned probit fit with its 1σ error (probitLimit) for points and for discs; the
+// differences den/opt − coadd/opt and coadd/opt − ceiling also by a paired bootstrap over the sources.
 import { abMagFromNJy, m90, pointSourceDetectionLimit, probitLimit } from '@asteris/astro';
+import { createRng } from '@asteris/core';
 import { bankFilter, detectBank, effectivePsfFwhm, robustStd } from '@asteris/extract';
 import { extractSources } from '@asteris/extract';
 import { glsStack, robustSigma, selfCalibrate } from '@asteris/stack';
@@ -164,6 +166,36 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const pr = (F: number[], d: boolean[], level = 0.9) => { try { const r = probitLimit(F, d, { plateau: true, level }); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
     return { m90p: m90(pmg, prc, EDGES).m90, m90e: m90(emg, erc, EDGES).m90, pp: pr(pf, prc), pe: pr(ef, erc), pe50: pr(ef, erc, 0.5), fr: nFalse / (areaField * o.seeds.length) };
   };
+  // each source's recovered flag on a path at a threshold, in one fixed order (fields, then sources): the
+  // same injections on every path, so two paths' depths can be compared source by source
+  const flags = (p: P, thOf: (f: Field & { nullTh?: number }) => number) => {
+    const flux: number[] = [], rec: boolean[] = [], disc: boolean[] = [];
+    for (const f of fields[p]) {
+      const th = thOf(f);
+      const { rec: r } = match(f.F.sources, f.det.filter((d) => !(d.snr <= th)));
+      f.F.sources.forEach((s, i) => { flux.push(s.flux); rec.push(r[i]!); disc.push(s.reArcsec > 0); });
+    }
+    return { flux, rec, disc };
+  };
+  /**
+   * Paired bootstrap of a depth difference (path a − path b, probit level `level`, points or discs): every
+   * replicate redraws the sources once for both paths, so what the two paths share (the same injections,
+   * near-identical detections) cancels — the quadrature of the two probit errors ignores that and overstates
+   * the error of a difference between two nearly equal paths. Seeded; 68 % interval and the median.
+   */
+  const pairedDiff = (a: P, b: P, thA: (f: Field & { nullTh?: number }) => number, thB: (f: Field & { nullTh?: number }) => number, discs: boolean, level = 0.9, B = 100) => {
+    const A = flags(a, thA), Bf = flags(b, thB);
+    const idx = A.flux.map((_, i) => i).filter((i) => A.disc[i] === discs);
+    const fit = (F: number[], d: boolean[]) => { try { return abMagFromNJy(probitLimit(F, d, { plateau: true, level }).flux); } catch { return NaN; } };
+    const one = (ii: number[]) => fit(ii.map((i) => A.flux[i]!), ii.map((i) => A.rec[i]!)) - fit(ii.map((i) => Bf.flux[i]!), ii.map((i) => Bf.rec[i]!));
+    const est = one(idx);
+    const rng = createRng(20261207);
+    const reps: number[] = [];
+    for (let r = 0; r < B; r++) { const v = one(idx.map(() => idx[Math.floor(rng.random() * idx.length)]!)); if (Number.isFinite(v)) reps.push(v); }
+    reps.sort((x, y) => x - y);
+    const q = (u: number) => reps[Math.min(reps.length - 1, Math.max(0, Math.round(u * (reps.length - 1))))]!;
+    return { est, lo: q(0.16), hi: q(0.84), n: reps.length };
+  };
   const res: Partial<Record<P, { nul?: Res; tru: Res; trueTh: number }>> = {};
   for (const p of PATHS) {
     if (p.endsWith('/SE')) { const r = evalAt(p, () => -Infinity); res[p] = { tru: r, trueTh: NaN }; continue; }
@@ -196,6 +228,11 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   log(`  DEPTH [${o.modelName}, ${o.label}] discs, probit, equal TRUE false rate: den/opt − coadd/opt ${d(T('den/opt').pe, T('coadd/opt').pe)}; den/eff − coadd/opt ${d(T('den/eff').pe, T('coadd/opt').pe)}; den/opt − gls/opt ${d(T('den/opt').pe, T('gls/opt').pe)}; selfcal/opt − coadd/opt ${d(T('selfcal/opt').pe, T('coadd/opt').pe)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] discs, m50 (probit 50 % level: the disc completeness plateau is < 0.9 in these crowded fields), equal TRUE false rate: coadd/opt ${pm(T('coadd/opt').pe50)}, gls/opt ${pm(T('gls/opt').pe50)}, den/opt ${pm(T('den/opt').pe50)}, den/eff ${pm(T('den/eff').pe50)}, ceiling (PSF only) ${pm(T('ceiling').pe50)}; den/opt − coadd/opt ${d(T('den/opt').pe50, T('coadd/opt').pe50)}; null thr: den/opt − coadd/opt ${d(Nu('den/opt').pe50, Nu('coadd/opt').pe50)}`);
   log(`  DEPTH [${o.modelName}, ${o.label}] null-calibrated (the pipeline's way), points probit: coadd/opt − ceiling ${d(Nu('coadd/opt').pp, T('ceiling').pp)}; den/opt − coadd/opt ${d(Nu('den/opt').pp, Nu('coadd/opt').pp)}; discs den/opt − coadd/opt ${d(Nu('den/opt').pe, Nu('coadd/opt').pe)}`);
+  {
+    const tth = (p: P) => () => res[p]!.trueTh;
+    const pd = (r: { est: number; lo: number; hi: number }) => `${sd(r.est)} (68 %: ${sd(r.lo)} … ${sd(r.hi)})`;
+    log(`  DEPTH [${o.modelName}, ${o.label}] paired bootstrap (100 replicates, the same sources for both paths), equal true false rate: den/opt − coadd/opt points ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), false))}, discs m50 ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), true, 0.5))}; coadd/opt − ceiling points ${pd(pairedDiff('coadd/opt', 'ceiling', tth('coadd/opt'), tth('ceiling'), false))}`);
+  }
   const se = T('coadd/SE').pp, ceil = T('ceiling').pp;
   const frac = (x: { m: number }) => ((x.m - se.m) / (ceil.m - se.m) * 100).toFixed(0);
   log(`  paper protocol (probit): ceiling − coadd/SE ${d(ceil, se)}; fraction of it reached: coadd/opt ${frac(T('coadd/opt').pp)} %, den/opt ${frac(T('den/opt').pp)} % (true thr), den/opt ${frac(Nu('den/opt').pp)} % (null thr); den/SE − coadd/SE ${d(T('den/SE').pp, se)}`);

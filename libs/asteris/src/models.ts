@@ -4,6 +4,9 @@
 //            (apps/asteris-train recipe_art; data/models/README.md). Not the default (see that README).
 //  lite-clean data/models/asteris-lite-clean.onnx: the same network trained supervised to remove artefacts only
 //            (recipe_clean; an experiment: matches the co-add's depth, does not beat it). Not the default.
+//  lite-null data/models/asteris-lite-null.onnx: the null-space network (issue 14; apps/asteris-train
+//            lite_net.AsterisNull, recipe_null): output = the super-frames' mean + Δ(residual frames), so a
+//            static sky passes with unit gain and only noise predictable from the residuals is removed.
 //  asteris4  the official ASTERIS4 checkpoint converted to ONNX by the user (see docs/asteris.md):
 //  asteris8    $ASTERIS8_ONNX / $ASTERIS4_ONNX if set, else in $ASTERIS_MODEL_DIR (default data/models/)
 //              asteris8_nrcshort.onnx / asteris8_nrclong.onnx by band (SW < 2.5 µm, LW ≥ 2.5 µm),
@@ -38,6 +41,7 @@ export function nircamChannel(band: string | undefined): 'nrcshort' | 'nrclong' 
 export function modelCandidates(name: string, band?: string, env: NodeJS.ProcessEnv = process.env): string[] {
   if (name === 'lite') return [env.ASTERIS_LITE_ONNX ?? resolve(env.ASTERIS_MODEL_DIR ?? DEFAULT_MODEL_DIR, 'asteris-lite.onnx')];
   if (name === 'lite-art') return [env.ASTERIS_LITE_ART_ONNX ?? resolve(env.ASTERIS_MODEL_DIR ?? DEFAULT_MODEL_DIR, 'asteris-lite-art.onnx')];
+  if (name === 'lite-null') return [env.ASTERIS_LITE_NULL_ONNX ?? resolve(env.ASTERIS_MODEL_DIR ?? DEFAULT_MODEL_DIR, 'asteris-lite-null.onnx')];
   if (name === 'lite-clean') return [resolve(env.ASTERIS_MODEL_DIR ?? DEFAULT_MODEL_DIR, 'asteris-lite-clean.onnx')];
   if (name === 'asteris4' || name === 'asteris8') {
     const explicit = env[`${name.toUpperCase()}_ONNX`];
@@ -62,8 +66,9 @@ export function resolveModel(name: string, band?: string, env: NodeJS.ProcessEnv
     }
     if (name === 'lite') throw new AsterisError(`ASTERIS-lite model not found at ${cands[0]} (set ASTERIS_LITE_ONNX or ASTERIS_MODEL_DIR)`);
     if (name === 'lite-art') throw new AsterisError(`ASTERIS-lite-art model not found at ${cands[0]} (set ASTERIS_LITE_ART_ONNX or ASTERIS_MODEL_DIR)`);
+    if (name === 'lite-null') throw new AsterisError(`ASTERIS-lite-null model not found at ${cands[0]} (set ASTERIS_LITE_NULL_ONNX or ASTERIS_MODEL_DIR)`);
     if (name === 'lite-clean') throw new AsterisError(`ASTERIS-lite-clean model not found at ${cands[0]} (set ASTERIS_MODEL_DIR)`);
-    throw new AsterisError(`model file not found (use lite, lite-art, lite-clean, asteris4, asteris8 or a path to an .onnx file)`, name);
+    throw new AsterisError(`model file not found (use lite, lite-art, lite-null, lite-clean, asteris4, asteris8 or a path to an .onnx file)`, name);
   }
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
   // 256² for every model: ASTERIS4/8 need ≈ 1.1/1.9 GB per 256² tile (T = 8 MDTA activations); lite

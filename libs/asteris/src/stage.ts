@@ -44,11 +44,11 @@ export const NullsConfigSchema = z.object({
   mode: z.enum(['signflip', 'residual']).default('signflip').describe('signflip: balanced ±1 jackknife; residual: independent signs'),
   seed: z.number().int().default(1).describe('seed of the sign draws'),
 }).strict();
-export const DENOISER_NAMES = ['lite', 'lite-art', 'lite-clean', 'asteris4', 'asteris8', 'none'] as const;
+export const DENOISER_NAMES = ['lite', 'lite-art', 'lite-null', 'lite-clean', 'asteris4', 'asteris8', 'none'] as const;
 const MIN_FRAMES: Record<string, number> = { asteris4: 4, asteris8: 8 };
 
 export const ImagesConfigSchema = z.object({
-  denoiser: z.string().default('lite').describe('lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model'),
+  denoiser: z.string().default('lite-null').describe('lite-null (default) | lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model'),
   coadd: z.enum(COADD_METHODS as unknown as [CoaddMethod, ...CoaddMethod[]]).default('clipped-mean'),
   tileSize: z.number().int().min(32).max(2048).optional(),
   /** tile overlap fraction (default 0.1; `asteris denoise --overlap`) */

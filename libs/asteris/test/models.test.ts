@@ -37,3 +37,15 @@ describe('lite-art registration', () => {
     expect(m.sha256).not.toBe(resolveModel('lite', undefined, {}).sha256);
   });
 });
+
+describe('lite-null registration', () => {
+  it('is the images stage default, resolves to its committed file, and takes its environment override', async () => {
+    const { ImagesConfigSchema } = await import('../src/index.ts');
+    expect(ImagesConfigSchema.parse({}).denoiser).toBe('lite-null');
+    const m = resolveModel('lite-null', 'F444W', {});
+    expect(m.path.endsWith('data/models/asteris-lite-null.onnx')).toBe(true);
+    expect(m.sha256).not.toBe(resolveModel('lite', undefined, {}).sha256);
+    expect(modelCandidates('lite-null', undefined, { ASTERIS_LITE_NULL_ONNX: '/x/n.onnx' })).toEqual(['/x/n.onnx']);
+    expect(() => resolveModel('lite-null', undefined, { ASTERIS_MODEL_DIR: '/nonexistent-dir' })).toThrow(/ASTERIS-lite-null model not found/);
+  });
+});

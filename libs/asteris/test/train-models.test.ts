@@ -2,7 +2,8 @@
 // on white noise alone (no sources, no artefacts; the independent generator bench/artefacts.ts), the
 // Noise2Noise-trained lite-art shrinks the noise and lets its upward peaks through, so its image has many
 // more matched-filter peaks above 5σ (σ of each kernel measured on the image itself) than the co-add;
-// the supervised artefact remover (asteris-lite-clean.onnx) passes the noise and keeps the co-add's tail.
+// the supervised artefact remover (asteris-lite-clean.onnx) passes the noise and keeps the co-add's tail, and
+// so does the null-space network lite-null (its correction sees only the residual frames).
 import { describe, expect, it } from 'vitest';
 import { bankNoise, detectBank } from '@asteris/extract';
 import { robustSigma } from '@asteris/stack';
@@ -27,11 +28,13 @@ async function peaks(model: string | null): Promise<number> {
 }
 
 describe('white-noise tails of the retrained models', () => {
-  it('lite-art is heavy-tailed, the supervised artefact remover is not', async () => {
+  it('lite-art is heavy-tailed; the supervised artefact remover and lite-null are not', async () => {
     const co = await peaks(null);
     const art = await peaks(resolveModel('lite-art').path);
     const clean = await peaks(`${REPO_ROOT}data/models/asteris-lite-clean.onnx`);
-    console.log(`5σ peaks on ${SEEDS.length} × ${S}² white noise: co-add ${co}, lite-art ${art}, lite-clean ${clean}`);
+    const nul = await peaks(resolveModel('lite-null').path);
+    console.log(`5σ peaks on ${SEEDS.length} × ${S}² white noise: co-add ${co}, lite-art ${art}, lite-clean ${clean}, lite-null ${nul}`);
+    expect(nul).toBeLessThanOrEqual(co + 4);
     expect(art).toBeGreaterThan(3 * co + 10);
     expect(clean).toBeLessThanOrEqual(co + 4);
   }, 120_000);

@@ -62,7 +62,7 @@ export async function buildClosureSurvey(dir: string, o: ClosureSurveyOptions): 
   return { survey, fields };
 }
 
-/** The run config of a closure run (`denoiser`: 'none' = co-add path, 'lite' = ASTERIS path). */
+/** The run config of a closure run (`denoiser`: 'none' = co-add path, 'lite-null' (or another model) = ASTERIS path). */
 export function closureConfig(denoiser: string, o: {
   injections: number; rounds: number; nSteps: number; oversample: number; seed?: number; workers?: number;
   preset?: string; zBins?: [number, number][]; models?: ('schechter' | 'dpl')[]; nWalkers?: number; injectionZ?: [number, number];
@@ -185,7 +185,7 @@ export function closureTable(r: ClosureResult): string {
   return lines.join('\n');
 }
 
-// ---- `npm run bench:survey -- --closure [--deep 2 --medium 2 --size 256 --oversample 1500 --mlimit 30 --injections 100 --rounds 2 --steps 1500 --paths none,lite --keep]`
+// ---- `npm run bench:survey -- --closure [--deep 2 --medium 2 --size 256 --oversample 1500 --mlimit 30 --injections 100 --rounds 2 --steps 1500 --paths none,lite-null --keep]`
 
 const argNum = (argv: string[], name: string, dflt: number): number => {
   const i = argv.indexOf(`--${name}`);
@@ -225,7 +225,7 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
   const oversample = argNum(argv, 'oversample', 1500);
   const tiers: Tier[] = [{ name: 'deep', n: argNum(argv, 'deep', 2), depth: 29.8 }, { name: 'medium', n: argNum(argv, 'medium', 2), depth: 29.0 }];
   const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample };
-  const paths = argStr(argv, 'paths', 'none,lite').split(',');
+  const paths = argStr(argv, 'paths', 'none,lite-null').split(',');
   const keep = argv.includes('--keep');
   const tmp = mkdtempSync(join(tmpdir(), 'asteris-closure-'));
   try {

@@ -1,7 +1,7 @@
 // `npm run bench:survey` (issue 16): a small mock survey (4 simulated fields) through the runner on
 //  - the local engine, and the BullMQ engine with 1 and 2 `asteris worker`-equivalent processes
 //    (co-add path, --denoiser none, workers 0 so engine-level parallelism is what is compared);
-//  - the co-add (--denoiser none) and ASTERIS (--denoiser lite) paths on the local engine.
+//  - the co-add (--denoiser none) and ASTERIS (--denoiser lite-null, the default model) paths on the local engine.
 // Prints fields per hour, wall time, peak memory (max RSS of the runner and every worker process) and
 // candidates per arcmin². Each configuration starts from an empty cache. Redis: a private
 // `redis-server` child on a random loopback port. Usage: npm run bench:survey [-- --fields 4 --size 128]
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     await runOne('local engine, co-add (none)', 'none', 0);
     await runOne('bullmq, 1 worker, co-add (none)', 'none', 1);
     await runOne('bullmq, 2 workers, co-add (none)', 'none', 2);
-    await runOne('local engine, ASTERIS (lite)', 'lite', 0);
+    await runOne('local engine, ASTERIS (lite-null)', 'lite-null', 0);
 
     const ref = rows[0]!.r.wall;
     console.log(`\nbench:survey — ${nFields} simulated fields of ${size}×${size} px, ${BANDS.length} bands, 8 exposures, 20 injections; ${cpus().length} CPU cores; each run from an empty cache`);

@@ -1,7 +1,8 @@
 // No hallucination (issue 14): on a noise-only field with per-exposure 1/f row striping and hot pixels
 // (generator written here, unlike libs/sim: 0.3σ striping with a 1/f spectrum, 0.05 % hot pixels of
 // 10–60σ at random positions in every exposure, as after registration of dithered exposures), the images
-// stage's null stacks and the detect stage's bank through the SAME chain (clipped co-add; ASTERIS-lite):
+// stage's null stacks and the detect stage's bank through the SAME chain (clipped co-add; ASTERIS-lite, and
+// ASTERIS-lite-null):
 //   - every field detection is false (no sources), so the field's bank peaks above each path's threshold
 //     are the truth of its false rate;
 //   - the denoised path's false detections per arcmin² ≤ the co-add path's (Poisson-consistent, 2σ);
@@ -50,15 +51,15 @@ function noiseOnlyField(dir: string, o: { seed: number; size: number; nExp: numb
 interface PathRate { rate: number; err: number; scatter: number; n: number; area: number; nNulls: number; nPeaks: number; threshold: number }
 
 describe('null stacks and the bank on a noise-only field with striping and hot pixels (issue 14)', () => {
-  it('denoised false rate ≤ co-add false rate; null estimates agree with the truth within 2σ; thresholds.json records both', async () => {
-    const field = noiseOnlyField(join(tmp, 'field'), { seed: 7, size: 256, nExp: 8, sigma: 0.02, stripe: 0.3, hotFrac: 5e-4 });
-    const imgDir = join(tmp, 'images');
+  const field = noiseOnlyField(join(tmp, 'field'), { seed: 7, size: 256, nExp: 8, sigma: 0.02, stripe: 0.3, hotFrac: 5e-4 });
+  it.each(['lite', 'lite-null'])('%s: denoised false rate ≤ co-add false rate; null estimates agree with the truth within 2σ; thresholds.json records both', async (denoiser) => {
+    const imgDir = join(tmp, `images-${denoiser}`);
     mkdirSync(imgDir, { recursive: true });
     const K = 6;
-    await imagesStage.run({ field, band: 'F444W', workers: 0 }, imagesStage.schema.parse({ denoiser: 'lite', tileSize: 128, nulls: { count: K, seed: 3 } }), imgDir);
+    await imagesStage.run({ field, band: 'F444W', workers: 0 }, imagesStage.schema.parse({ denoiser, tileSize: 128, nulls: { count: K, seed: 3 } }), imgDir);
     const images = [imagesStage.read(imgDir)];
     expect(images[0]!.nullCoadd && images[0]!.nullDenoised).toBeTruthy();
-    const detDir = join(tmp, 'detect');
+    const detDir = join(tmp, `detect-${denoiser}`);
     mkdirSync(detDir, { recursive: true });
     // a high target (300 per arcmin²) so that counts on 0.03 arcmin² are not all zero
     await detectStage.run({ images, bank: { pixelScale: 0.04, psfFwhmArcsec: 0.145 } }, detectStage.schema.parse({ bands: ['F444W'], extract: { falseRate: 300 } }), detDir);
@@ -81,7 +82,7 @@ describe('null stacks and the bank on a noise-only field with striping and hot p
       expect(Math.abs(p.rate - tr.rate), out.join('; ')).toBeLessThanOrEqual(2 * Math.hypot(p.err, tr.err));
     }
     const co = truth(t.nullRate.coadd), den = truth(t.nullRate.denoised);
-    console.log(`noise-only field: ${out.join('; ')}`);
+    console.log(`noise-only field, ${denoiser}: ${out.join('; ')}`);
     // no hallucination: the denoised path's false rate is no higher than the co-add's (2σ Poisson)
     expect(den.rate, out.join('; ')).toBeLessThanOrEqual(co.rate + 2 * Math.hypot(co.err, den.err));
     // every field detection is false: the measured catalogues hold no more than the bank's peaks

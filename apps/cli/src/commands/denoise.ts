@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .description('ASTERIS-denoise every band of a field; also writes the co-add from the same preprocessing')
     .argument('<field>', 'field directory (field.json + <BAND>/*.fits)')
     .requiredOption('--out <dir>', 'output directory: <BAND>/denoised.fits, <BAND>/raw.fits (same-preprocessing co-add), <BAND>/coadd.fits, denoise.json')
-    .option('--model <name>', 'lite | asteris4 | asteris8 | path to an .onnx file', 'lite')
+    .option('--model <name>', 'lite-null | lite | lite-art | lite-clean | asteris4 | asteris8 | path to an .onnx file', 'lite-null')
     .option('--bands <list>', 'comma-separated subset of bands')
     .option('--tile <px>', 'tile edge in pixels, multiple of 8 (default 256; reference 800)')
     .option('--overlap <f>', 'tile overlap fraction (default 0.1)')

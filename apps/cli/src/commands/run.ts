@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .description('exposures → denoise → detect → photometry → select → completeness → LF → report (cached, resumable)')
     .argument('<field>', 'field directory (docs/field-format.md), a simulation spec directory such as data/demo, or a survey file (survey.json: a list of fields, one LF over all)')
     .requiredOption('-o, --out <dir>', 'output directory (products, cache, report)')
-    .option('--denoiser <name>', 'lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model')
+    .option('--denoiser <name>', 'lite-null (default) | lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model')
     .option('--selfcal', 'detector-frame self-calibration of every band\'s exposures before co-adding and denoising (needs DITHX/DITHY keywords; docs/field-format.md)')
     .option('--preset <name>', 'selection preset name or JSON file (default: every built-in preset)')
     .option('--config <file>', 'JSON run configuration (docs/pipeline.md); command-line options override it')

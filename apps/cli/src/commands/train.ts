@@ -42,7 +42,7 @@ export function formatTrainerLine(line: string): string {
 }
 
 export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<number> {
-  if (!['lite', 'asteris4', 'asteris8', 'tiny'].includes(o.arch)) throw new UsageError(`--arch must be lite, asteris4 or asteris8, got '${o.arch}'`);
+  if (!['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'].includes(o.arch)) throw new UsageError(`--arch must be lite, lite-null, asteris4 or asteris8, got '${o.arch}'`);
   const epochs = Number(o.epochs);
   if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError(`--epochs must be a positive integer, got '${o.epochs}'`);
   if (!inputs.length && !o.synthetic) throw new UsageError('give at least one field or stack directory (each pointing needs ≥ 2T exposures)');
@@ -92,7 +92,7 @@ export function register(program: Command): void {
     .description('self-supervised (Noise2Noise half-split) training on your exposures, then ONNX export (Python trainer)')
     .argument('[inputs...]', 'field directories (field.json + <BAND>/*.fits) or stack directories (*.fits); ≥ 2T exposures per pointing')
     .requiredOption('--out <model.onnx>', 'output ONNX file')
-    .option('--arch <arch>', 'lite | asteris4 | asteris8', 'lite')
+    .option('--arch <arch>', 'lite-null | lite | asteris4 | asteris8', 'lite-null')
     .option('--epochs <n>', 'epochs', '20')
     .option('--checkpoint-dir <dir>', 'write a checkpoint every epoch')
     .option('--resume <ckpt>', 'resume from a checkpoint')
