@@ -4,6 +4,7 @@
 //   coadd/bank   the same co-add, mesh background, matched-filter bank (the previous "optimal" path)
 //   coadd/opt    + row whitening (destripeRows: projects out the 1/f striping) + sub-pixel peak refinement
 //                + S/N in units of each filtered map's own robust σ (the nulls set only the threshold)
+//   ivw/opt      the clipped co-add with inverse-variance weights (@asteris/stack 'clipped-ivw'), then as coadd/opt
 //   gls/opt      GLS stack (between-exposure covariance of the PSF-filtered exposures) + the same
 //   selfcal/opt  detector-frame self-calibration (selfCalibrate), then coadd/opt
 //   den/SE       the model's denoised image, extractor default settings
@@ -33,7 +34,7 @@ import { calibrate, detectionBank, detectWith, glsWeightsOf, nullChain, nullRate
 export interface LimitOptions { selfcalIterations?: number; size: number; seeds: number[]; K: number; target: number; model: string; modelName: string; extra?: Partial<ArtefactOptions>; label: string; density?: number; magRange?: [number, number]; discMagOffset?: number }
 
 const PSF_SIGMA = 0.85, PIX = 0.04, N = 8, SIG = 4.3, BASE = 2.5;
-const PATHS = ['coadd/SE', 'coadd/bank', 'coadd/opt', 'gls/opt', 'selfcal/opt', 'den/SE', 'den/opt', 'den/eff', 'selfcal+den/opt', 'ceiling'] as const;
+const PATHS = ['coadd/SE', 'coadd/bank', 'coadd/opt', 'ivw/opt', 'gls/opt', 'selfcal/opt', 'den/SE', 'den/opt', 'den/eff', 'selfcal+den/opt', 'ceiling'] as const;
 type P = (typeof PATHS)[number];
 
 interface Det { x: number; y: number; flux: number; snr: number; kernel: number }
@@ -83,10 +84,11 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const sc = selfCalibrate(F.frames, S, S, F.dithers, scOpt).frames, scT = selfCalibrate(T.frames, S, S, T.dithers, scOpt).frames;
     const w = glsWeightsOf(F.frames, S, S, bank[0]!);
     glsW.push(w);
-    const raw: Record<'coadd' | 'gls' | 'selfcal' | 'den' | 'scden', [Float32Array, Float32Array]> = {} as never;
+    const raw: Record<'coadd' | 'ivw' | 'gls' | 'selfcal' | 'den' | 'scden', [Float32Array, Float32Array]> = {} as never;
     let t0 = performance.now();
     raw.coadd = [await pathImage(F.frames, S, S, 'coadd', o.model, 256, sig), await pathImage(T.frames, S, S, 'coadd', o.model, 256, sigT)];
     tCo += performance.now() - t0;
+    raw.ivw = [await pathImage(F.frames, S, S, 'coadd-ivw', o.model, 256, sig), await pathImage(T.frames, S, S, 'coadd-ivw', o.model, 256, sigT)];
     raw.gls = [await pathImage(F.frames, S, S, 'gls', o.model, 256, sig, w), await pathImage(T.frames, S, S, 'gls', o.model, 256, sigT, w)];
     raw.selfcal = [await pathImage(sc, S, S, 'coadd', o.model, 256, sig), await pathImage(scT, S, S, 'coadd', o.model, 256, sigT)];
     t0 = performance.now();
@@ -108,6 +110,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const chains: [P, Path, Float32Array[], [Float32Array, Float32Array], boolean, number[] | undefined, typeof bank][] = [
       ['coadd/bank', 'coadd', F.frames, raw.coadd, false, undefined, bank],
       ['coadd/opt', 'coadd', F.frames, raw.coadd, true, undefined, bank],
+      ['ivw/opt', 'coadd-ivw', F.frames, raw.ivw, true, undefined, bank],
       ['gls/opt', 'gls', F.frames, raw.gls, true, w, bank],
       ['selfcal/opt', 'coadd', sc, raw.selfcal, true, undefined, bank],
       ['den/opt', 'den', F.frames, raw.den, true, undefined, bank],
@@ -231,11 +234,11 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   {
     const tth = (p: P) => () => res[p]!.trueTh;
     const pd = (r: { est: number; lo: number; hi: number }) => `${sd(r.est)} (68 %: ${sd(r.lo)} … ${sd(r.hi)})`;
-    log(`  DEPTH [${o.modelName}, ${o.label}] paired bootstrap (100 replicates, the same sources for both paths), equal true false rate: den/opt − coadd/opt points ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), false))}, discs m50 ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), true, 0.5))}; coadd/opt − ceiling points ${pd(pairedDiff('coadd/opt', 'ceiling', tth('coadd/opt'), tth('ceiling'), false))}`);
+    log(`  DEPTH [${o.modelName}, ${o.label}] paired bootstrap (100 replicates, the same sources for both paths), equal true false rate: den/opt − coadd/opt points ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), false))}, discs m50 ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), true, 0.5))}; coadd/opt − ceiling points ${pd(pairedDiff('coadd/opt', 'ceiling', tth('coadd/opt'), tth('ceiling'), false))}; ivw/opt − coadd/opt points ${pd(pairedDiff('ivw/opt', 'coadd/opt', tth('ivw/opt'), tth('coadd/opt'), false))}; ivw/opt − ceiling points ${pd(pairedDiff('ivw/opt', 'ceiling', tth('ivw/opt'), tth('ceiling'), false))}`);
   }
   const se = T('coadd/SE').pp, ceil = T('ceiling').pp;
   const frac = (x: { m: number }) => ((x.m - se.m) / (ceil.m - se.m) * 100).toFixed(0);
-  log(`  paper protocol (probit): ceiling − coadd/SE ${d(ceil, se)}; fraction of it reached: coadd/opt ${frac(T('coadd/opt').pp)} %, den/opt ${frac(T('den/opt').pp)} % (true thr), den/opt ${frac(Nu('den/opt').pp)} % (null thr); den/SE − coadd/SE ${d(T('den/SE').pp, se)}`);
+  log(`  paper protocol (probit): ceiling − coadd/SE ${d(ceil, se)}; fraction of it reached: coadd/opt ${frac(T('coadd/opt').pp)} %, ivw/opt ${frac(T('ivw/opt').pp)} %, den/opt ${frac(T('den/opt').pp)} % (true thr), den/opt ${frac(Nu('den/opt').pp)} % (null thr); den/SE − coadd/SE ${d(T('den/SE').pp, se)}`);
   log(`  self-calibrated vs co-add (both opt, true thr): points ${d(T('selfcal/opt').pp, T('coadd/opt').pp)}; model on self-calibrated exposures: selfcal+den/opt − coadd/opt ${d(T('selfcal+den/opt').pp, T('coadd/opt').pp)}, − selfcal/opt ${d(T('selfcal+den/opt').pp, T('selfcal/opt').pp)} (discs ${d(T('selfcal+den/opt').pe, T('selfcal/opt').pe)}); GLS weights (mean over fields) ${glsW[0]!.map((_, t) => (glsW.reduce((a, w) => a + w[t]!, 0) / glsW.length).toFixed(3)).join(' ')}`);
   const med = (a: number[]) => { const b = [...a].sort((x, y) => x - y); return b.length ? b[b.length >> 1]! : NaN; };
   const mad = (a: number[]) => { const m = med(a); return 1.4826 * med(a.map((v) => Math.abs(v - m))); };

@@ -6,7 +6,7 @@ import { bankFilter, robustStd } from '@asteris/extract';
 import { calibrateNullThreshold, coaddArrays, destripeRows, exposureCovariance, glsStack, glsWeights, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
 import { denoiseStack } from '../src/index.ts';
 
-export type Path = 'coadd' | 'den' | 'gls';
+export type Path = 'coadd' | 'coadd-ivw' | 'den' | 'gls';
 
 export function toImages(frames: Float32Array[], w: number, h: number): Image[] {
   return frames.map((data) => { const hd = new Header(); hd.set('BUNIT', 'nJy'); hd.set('FILTER', 'F277W'); return { width: w, height: h, data, header: hd }; });
@@ -34,13 +34,13 @@ export function glsWeightsOf(frames: Float32Array[], w: number, h: number, psf: 
   return glsWeights(exposureCovariance(ff, { sigmas: ff.map((f) => robustStd(f)) })).weights;
 }
 
-/** The path's detection image of an exposure stack: clipped-mean co-add, GLS stack (weights), or the model's denoised image. */
+/** The path's detection image of an exposure stack: clipped-mean co-add, its inverse-variance-weighted variant (clipped-ivw), GLS stack (weights), or the model's denoised image. */
 export async function pathImage(frames: Float32Array[], w: number, h: number, path: Path, model: string, tile = 256, sigmas?: number[], weights?: number[]): Promise<Float32Array> {
   if (path === 'gls') return glsStack(frames, { weights, ...(sigmas ? { sigmas } : {}) });
   // the clip uses each exposure's noise (its ERR): a null exposure inherits the ERR of the exposure it
   // came from (a residual has only (N−1)/N of its variance, and a tighter clip would remove more of
   // the one-signed artefacts than on the field)
-  if (path === 'coadd') return coaddArrays(frames, frames.map((f, t) => (sigmas ? new Float32Array(f.length).fill(sigmas[t]!) : null)), 'clipped-mean').data;
+  if (path === 'coadd' || path === 'coadd-ivw') return coaddArrays(frames, frames.map((f, t) => (sigmas ? new Float32Array(f.length).fill(sigmas[t]!) : null)), path === 'coadd' ? 'clipped-mean' : 'clipped-ivw').data;
   const r = await denoiseStack(toImages(frames, w, h), { model, tileSize: tile, workers: 0 });
   return r.denoised.data;
 }

@@ -5,8 +5,8 @@
 import type { Image } from '@asteris/fits';
 import { medianInPlace } from '@asteris/core';
 
-export type CoaddMethod = 'mean' | 'median' | 'clipped-mean' | 'ivw';
-export const COADD_METHODS: readonly CoaddMethod[] = ['mean', 'median', 'clipped-mean', 'ivw'];
+export type CoaddMethod = 'mean' | 'median' | 'clipped-mean' | 'ivw' | 'clipped-ivw';
+export const COADD_METHODS: readonly CoaddMethod[] = ['mean', 'median', 'clipped-mean', 'ivw', 'clipped-ivw'];
 
 export class StackError extends Error {
   override name = 'StackError';
@@ -16,7 +16,7 @@ export class StackError extends Error {
 }
 
 export interface CoaddOptions {
-  /** rejection threshold in σ for 'clipped-mean' (default 3) */
+  /** rejection threshold in σ for 'clipped-mean' and 'clipped-ivw' (default 3) */
   sigma?: number;
   /** maximum clipping iterations (default 5) */
   maxIters?: number;
@@ -69,7 +69,10 @@ export function robustSigma(frame: Float32Array): number {
  * ERR of the result:
  *  - mean: sqrt(Σ eᵢ²)/n;  median: f(n)·sqrt(Σ eᵢ²)/n with f the Gaussian median/mean noise ratio
  *    (medianNoiseFactor: 1 for n ≤ 2, 1.094 at n = 4, 1.160 at 8, → sqrt(π/2));
- *  - clipped-mean: sqrt(Σ kept eᵢ²)/n_kept;  ivw: 1/sqrt(Σ 1/eᵢ²).
+ *  - clipped-mean: sqrt(Σ kept eᵢ²)/n_kept;  ivw: 1/sqrt(Σ 1/eᵢ²);
+ *  - clipped-ivw: the clipped-mean's rejection, then the kept voxels weighted 1/eᵢ² (DrizzlePac's IVM weights
+ *    after CR rejection): 1/sqrt(Σ kept 1/eᵢ²). Exposures of unequal depth then count by their depth (issue 14:
+ *    equal weights cost ≈ 0.07 mag of point-source depth at 15 % depth jitter, docs/asteris.md).
  * Where an exposure has no ERR map its robust global noise (robustSigma) stands in for eᵢ.
  */
 export function coaddArrays(
@@ -133,7 +136,7 @@ export function coaddArrays(
       data[p] = swx / sw;
       err[p] = 1 / Math.sqrt(sw);
     } else {
-      // clipped-mean: iterate median centre; reject |x − med| > k·eᵢ (per-voxel noise from ERR,
+      // clipped-mean / clipped-ivw: iterate median centre; reject |x − med| > k·eᵢ (per-voxel noise from ERR,
       // which is robust for small N where a sample-std clip cannot reach 3σ — Samuelson's bound).
       keep.fill(1, 0, n);
       let nk = n;
@@ -148,10 +151,17 @@ export function coaddArrays(
         nk -= rejected;
         if (rejected === 0) break;
       }
-      let s = 0, v2 = 0;
-      for (let i = 0; i < n; i++) if (keep[i]) { s += x[i]!; v2 += e[i]! * e[i]!; }
-      data[p] = s / nk;
-      err[p] = Math.sqrt(v2) / nk;
+      if (method === 'clipped-ivw') {
+        let sw = 0, swx = 0;
+        for (let i = 0; i < n; i++) if (keep[i]) { const w = 1 / (e[i]! * e[i]!); sw += w; swx += w * x[i]!; }
+        data[p] = swx / sw;
+        err[p] = 1 / Math.sqrt(sw);
+      } else {
+        let s = 0, v2 = 0;
+        for (let i = 0; i < n; i++) if (keep[i]) { s += x[i]!; v2 += e[i]! * e[i]!; }
+        data[p] = s / nk;
+        err[p] = Math.sqrt(v2) / nk;
+      }
       nUsed[p] = nk;
     }
   }
@@ -184,7 +194,7 @@ export function coadd(
   const header = images[0]!.header.clone();
   header.set('NCOMBINE', images.length, 'exposures co-added');
   header.set('COADDMTH', method, 'co-add method (libs/stack)');
-  if (method === 'clipped-mean') header.set('COADDSIG', opts.sigma ?? 3, 'clip threshold [sigma]');
+  if (method === 'clipped-mean' || method === 'clipped-ivw') header.set('COADDSIG', opts.sigma ?? 3, 'clip threshold [sigma]');
   const xp = images.map((i) => i.header.getNumber('XPOSURE'));
   if (xp.every((v) => v !== undefined && Number.isFinite(v))) {
     header.set('XPOSURE', xp.reduce((a, b) => a! + b!, 0)!, '[s] summed exposure time');
