@@ -156,29 +156,27 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const sd = (v: number) => (Number.isFinite(v) ? (v >= 0 ? '+' : '') + v.toFixed(2) : 'n/a');
   const pm = (r: { m: number; e: number }) => `${f2(r.m)}±${Number.isFinite(r.e) ? r.e.toFixed(2) : 'n/a'}`;
   interface Res { m90p: number; m90e: number; pp: { m: number; e: number }; pe: { m: number; e: number }; pe50: { m: number; e: number }; fr: number }
-  const evalAt = (p: P, thOf: (f: Field & { nullTh?: number }) => number): Res => {
-    const pmg: number[] = [], prc: boolean[] = [], emg: number[] = [], erc: boolean[] = [], pf: number[] = [], ef: number[] = [];
-    let nFalse = 0;
-    for (const f of fields[p]) {
-      const th = thOf(f);
-      const det = f.det.filter((d) => !(d.snr <= th));
-      const { rec, fals } = match(f.F.sources, det);
-      nFalse += fals.filter(Boolean).length;
-      f.F.sources.forEach((s, i) => { if (s.reArcsec > 0) { emg.push(s.mag); erc.push(rec[i]!); ef.push(s.flux); } else { pmg.push(s.mag); prc.push(rec[i]!); pf.push(s.flux); } });
-    }
-    const pr = (F: number[], d: boolean[], level = 0.9) => { try { const r = probitLimit(F, d, { plateau: true, level }); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
-    return { m90p: m90(pmg, prc, EDGES).m90, m90e: m90(emg, erc, EDGES).m90, pp: pr(pf, prc), pe: pr(ef, erc), pe50: pr(ef, erc, 0.5), fr: nFalse / (areaField * o.seeds.length) };
-  };
   // each source's recovered flag on a path at a threshold, in one fixed order (fields, then sources): the
   // same injections on every path, so two paths' depths can be compared source by source
   const flags = (p: P, thOf: (f: Field & { nullTh?: number }) => number) => {
-    const flux: number[] = [], rec: boolean[] = [], disc: boolean[] = [];
+    const flux: number[] = [], mag: number[] = [], rec: boolean[] = [], disc: boolean[] = [];
+    let nFalse = 0;
     for (const f of fields[p]) {
       const th = thOf(f);
-      const { rec: r } = match(f.F.sources, f.det.filter((d) => !(d.snr <= th)));
-      f.F.sources.forEach((s, i) => { flux.push(s.flux); rec.push(r[i]!); disc.push(s.reArcsec > 0); });
+      const { rec: r, fals } = match(f.F.sources, f.det.filter((d) => !(d.snr <= th)));
+      nFalse += fals.filter(Boolean).length;
+      f.F.sources.forEach((s, i) => { flux.push(s.flux); mag.push(s.mag); rec.push(r[i]!); disc.push(s.reArcsec > 0); });
     }
-    return { flux, rec, disc };
+    return { flux, mag, rec, disc, nFalse };
+  };
+  /** probit m at `level` (plateau fitted) with its 1σ error in mag; NaN when the fit is impossible */
+  const probitMag = (F: number[], d: boolean[], level = 0.9) => { try { const r = probitLimit(F, d, { plateau: true, level }); return { m: abMagFromNJy(r.flux), e: (1.0857 * r.err) / r.flux }; } catch { return { m: NaN, e: NaN }; } };
+  const evalAt = (p: P, thOf: (f: Field & { nullTh?: number }) => number): Res => {
+    const g = flags(p, thOf);
+    const pick = <T>(a: T[], discs: boolean) => a.filter((_, i) => g.disc[i] === discs);
+    const [pmg, prc, pf] = [pick(g.mag, false), pick(g.rec, false), pick(g.flux, false)];
+    const [emg, erc, ef] = [pick(g.mag, true), pick(g.rec, true), pick(g.flux, true)];
+    return { m90p: m90(pmg, prc, EDGES).m90, m90e: m90(emg, erc, EDGES).m90, pp: probitMag(pf, prc), pe: probitMag(ef, erc), pe50: probitMag(ef, erc, 0.5), fr: g.nFalse / (areaField * o.seeds.length) };
   };
   /**
    * Paired bootstrap of a depth difference (path a − path b, probit level `level`, points or discs): every
@@ -189,7 +187,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const pairedDiff = (a: P, b: P, thA: (f: Field & { nullTh?: number }) => number, thB: (f: Field & { nullTh?: number }) => number, discs: boolean, level = 0.9, B = 100) => {
     const A = flags(a, thA), Bf = flags(b, thB);
     const idx = A.flux.map((_, i) => i).filter((i) => A.disc[i] === discs);
-    const fit = (F: number[], d: boolean[]) => { try { return abMagFromNJy(probitLimit(F, d, { plateau: true, level }).flux); } catch { return NaN; } };
+    const fit = (F: number[], d: boolean[]) => probitMag(F, d, level).m;
     const one = (ii: number[]) => fit(ii.map((i) => A.flux[i]!), ii.map((i) => A.rec[i]!)) - fit(ii.map((i) => Bf.flux[i]!), ii.map((i) => Bf.rec[i]!));
     const est = one(idx);
     const rng = createRng(20261207);

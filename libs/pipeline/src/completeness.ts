@@ -323,10 +323,11 @@ export const completenessStage = defineStage<CompletenessInputs, CompletenessCon
       npM90, ceilingVsSextractor: diff(npM90, seM90),
       candidates: isDenoised && i.coaddSelect ? { zMin: 8.5, denoised: nDen, coadd: nCo, ratio: nCo > 0 ? nDen / nCo : null, falsePerArcmin2: { denoised: rateOf('denoised'), coadd: rateOf('co-add') } } : null,
     };
+    const reselectedFrac = reselectedFraction(reselected, mainSel.length);
     const summary: DepthSummary = {
       edges: magEdges, curves, m90: m90s, m90Interval, m90Definition: M90_DEFINITION, gain, nInjected: injMags.length, thresholds: i.main.detect.thresholds, falseDetections, four,
       completenessNote: [completenessNote(product, MIN_PER_BIN), reselectionNote(reselected, mainSel.length, inj.n)].filter(Boolean).join(' '),
-      ...(reselectedFraction(reselected, mainSel.length) !== null ? { reselected: reselectedFraction(reselected, mainSel.length)! } : {}),
+      ...(reselectedFrac !== null ? { reselected: reselectedFrac } : {}),
     };
     writeFileAtomic(join(dir, COMPLETENESS_FILES.completeness), JSON.stringify(product, null, 2));
     writeFileAtomic(join(dir, COMPLETENESS_FILES.figure), completenessSvg(product, { title: `Selection completeness C(M_UV) per z bin (${product.preset}, ${injections.length} injections)` }));

@@ -151,7 +151,7 @@ describe('clipped-ivw (issue 14)', () => {
     expect(coaddArrays(x.map((v) => Float32Array.of(v)), e.map((v) => Float32Array.of(v)), 'clipped-mean').data[0]).toBeCloseTo(10, 5);
   });
   it('has a lower noise than the clipped mean on exposures of unequal depth, and the ivw noise', () => {
-    const n = 8, npix = 20000, rng = mulberry32(5);
+    const npix = 20000, rng = mulberry32(5);
     const sig = [1, 1.2, 0.8, 1.5, 1, 0.9, 1.3, 1.1];
     const gauss = () => { let u = 0; while (u === 0) u = rng.uniform(); return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.uniform()); };
     const frames = sig.map((s) => Float32Array.from({ length: npix }, () => s * gauss()));
@@ -164,6 +164,5 @@ describe('clipped-ivw (issue 14)', () => {
     expect(civw).toBeLessThan(cm * 0.97);
     // the clip's own cost, as the clipped mean's above (≤ 6 % over its ideal)
     expect(Math.abs(civw / ideal - 1)).toBeLessThan(0.06);
-    void n;
   });
 });
