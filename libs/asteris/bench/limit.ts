@@ -8,7 +8,11 @@
 //   gls/opt      GLS stack (between-exposure covariance of the PSF-filtered exposures) + the same
 //   selfcal/opt  detector-frame self-calibration (selfCalibrate), then coadd/opt
 //   den/SE       the model's denoised image, extractor default settings
-//   den/opt      denoised image + background + row whitening + bank
+//   den/opt      the model's own denoised image + background + row whitening + bank
+//   den-ivw/opt  a null-space model's correction put on the clipped-ivw co-add (C + D − R: counts the
+//                weighting the network learned twice; shown for the record)
+//   den-comb/opt the images stage's default for a null-space model: R + α(D − R) + β(C − R), C the
+//                clipped-ivw co-add, α and β fitted on the field's own null stacks (src/combine.ts)
 //   selfcal+den/opt  the model on the self-calibrated exposures (the `images.selfcal` stage option), then as den/opt
 //   ceiling      ORACLE: the exposures with the row striping removed at its true value (what whitening
 //                with the known covariance achieves: a row offset costs 1/W of a row's information),
@@ -17,6 +21,8 @@
 //                the noise-only truth — the Neyman–Pearson detector for this stack's noise. The
 //                detector-fixed pattern stays noise (averaged over the dithers); the bound with it also
 //                known (a perfect self-calibration) is printed beside it.
+//   ceiling/bank the same oracle stack searched with the pipeline's bank (PSF + discs): the price the
+//                extended kernels' extra trials put on point sources, separated from the rest of the gap
 // Every path is scored at two thresholds: calibrated on its OWN null stacks (K per field, the pipeline's
 // way; its true false rate is printed) and at the threshold giving the target false rate on the
 // noise-only truth of the same fields (same seed, no sources: pooled local maxima) — depth at EQUAL
@@ -27,14 +33,15 @@ import { abMagFromNJy, m90, pointSourceDetectionLimit, probitLimit } from '@aste
 import { createRng } from '@asteris/core';
 import { bankFilter, detectBank, effectivePsfFwhm, robustStd } from '@asteris/extract';
 import { extractSources } from '@asteris/extract';
-import { glsStack, robustSigma, selfCalibrate } from '@asteris/stack';
+import { exposureSigmas, glsStack, robustSigma, selfCalibrate } from '@asteris/stack';
 import { artefactStack, oracleFrames, ZP, type ArtefactOptions, type ArtefactStack } from './artefacts.ts';
-import { calibrate, detectionBank, detectWith, glsWeightsOf, nullChain, nullRate, pathImage, prepare, toImages, type Path } from './null-chain.ts';
+import { calibrate, comboWeightsOf, detectionBank, detectWith, glsWeightsOf, nullChain, nullRate, pathImage, prepare, toImages, type Path } from './null-chain.ts';
+import type { CombineWeights } from '../src/index.ts';
 
 export interface LimitOptions { selfcalIterations?: number; size: number; seeds: number[]; K: number; target: number; model: string; modelName: string; extra?: Partial<ArtefactOptions>; label: string; density?: number; magRange?: [number, number]; discMagOffset?: number }
 
 const PSF_SIGMA = 0.85, PIX = 0.04, N = 8, SIG = 4.3, BASE = 2.5;
-const PATHS = ['coadd/SE', 'coadd/bank', 'coadd/opt', 'ivw/opt', 'gls/opt', 'selfcal/opt', 'den/SE', 'den/opt', 'den/eff', 'selfcal+den/opt', 'ceiling'] as const;
+const PATHS = ['coadd/SE', 'coadd/bank', 'coadd/opt', 'ivw/opt', 'gls/opt', 'selfcal/opt', 'den/SE', 'den/opt', 'den-ivw/opt', 'den-comb/opt', 'den/eff', 'selfcal+den/opt', 'ceiling/bank', 'ceiling'] as const;
 type P = (typeof PATHS)[number];
 
 interface Det { x: number; y: number; flux: number; snr: number; kernel: number }
@@ -76,15 +83,18 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
   const effF: number[] = [];
   let tDen = 0, tCo = 0, pixNoise = 0, sigOracle = 0, sigOracleDet = 0, nDen = 0;
   const glsW: number[][] = [];
+  const combos: CombineWeights[] = [];
   for (const seed of o.seeds) {
     const opts = { seed, width: S, height: S, nExp: N, sigma: SIG, psfSigma: PSF_SIGMA, dither: 16, amp: 0, density: o.density ?? 15, magRange: o.magRange ?? [25.5, 30] as [number, number], discMagOffset: o.discMagOffset ?? 0, ...o.extra };
     const F = artefactStack(opts), T = artefactStack({ ...opts, noSources: true });
-    const sig = F.frames.map((f) => robustSigma(f)), sigT = T.frames.map((f) => robustSigma(f));
+    // each exposure's noise from the stack's residuals (@asteris/stack exposureSigmas: the co-add's fallback without ERR maps; a frame's
+    // robustSigma would count the sky gradient as noise and flatten the weights)
+    const sig = exposureSigmas(F.frames), sigT = exposureSigmas(T.frames);
     const scOpt = { iterations: o.selfcalIterations ?? 8 };
     const sc = selfCalibrate(F.frames, S, S, F.dithers, scOpt).frames, scT = selfCalibrate(T.frames, S, S, T.dithers, scOpt).frames;
     const w = glsWeightsOf(F.frames, S, S, bank[0]!);
     glsW.push(w);
-    const raw: Record<'coadd' | 'ivw' | 'gls' | 'selfcal' | 'den' | 'scden', [Float32Array, Float32Array]> = {} as never;
+    const raw: Record<'coadd' | 'ivw' | 'gls' | 'selfcal' | 'den' | 'denivw' | 'dencomb' | 'scden', [Float32Array, Float32Array]> = {} as never;
     let t0 = performance.now();
     raw.coadd = [await pathImage(F.frames, S, S, 'coadd', o.model, 256, sig), await pathImage(T.frames, S, S, 'coadd', o.model, 256, sigT)];
     tCo += performance.now() - t0;
@@ -95,6 +105,11 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const dF = await pathImage(F.frames, S, S, 'den', o.model, 256, sig);
     tDen += performance.now() - t0; nDen++;
     raw.den = [dF, await pathImage(T.frames, S, S, 'den', o.model, 256, sigT)];
+    raw.denivw = [await pathImage(F.frames, S, S, 'den-ivw', o.model, 256, sig), await pathImage(T.frames, S, S, 'den-ivw', o.model, 256, sigT)];
+    // the field's combination weights, from its own nulls (as the images stage); the same weights for its truth and null stacks
+    const combo = await comboWeightsOf(F.frames, S, S, o.model, sig, 2.3548 * PSF_SIGMA);
+    combos.push(combo);
+    raw.dencomb = [await pathImage(F.frames, S, S, 'den-comb', o.model, 256, sig, undefined, combo), await pathImage(T.frames, S, S, 'den-comb', o.model, 256, sigT, undefined, combo)];
     raw.scden = [await pathImage(sc, S, S, 'den', o.model, 256, sig), await pathImage(scT, S, S, 'den', o.model, 256, sigT)];
     pixNoise += robustSigma(Float32Array.from(prepare(raw.coadd[0], S, S, false), (v, i) => v - F.truth[i]!)) / o.seeds.length;
     const score = (p: P, det: Det[], tScores: number[]) => fields[p].push({ F, det, truthScores: tScores });
@@ -114,11 +129,13 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
       ['gls/opt', 'gls', F.frames, raw.gls, true, w, bank],
       ['selfcal/opt', 'coadd', sc, raw.selfcal, true, undefined, bank],
       ['den/opt', 'den', F.frames, raw.den, true, undefined, bank],
+      ['den-ivw/opt', 'den-ivw', F.frames, raw.denivw, true, undefined, bank],
+      ['den-comb/opt', 'den-comb', F.frames, raw.dencomb, true, undefined, bank],
       ['den/eff', 'den', F.frames, raw.den, true, undefined, bankEff],
       ['selfcal+den/opt', 'den', sc, raw.scden, true, undefined, bank],
     ];
     for (const [p, path, frames, [rf, rt], ds, wts, bk] of chains) {
-      const ch = await nullChain(frames, S, S, path, { model: o.model, K: o.K, seed: 5, bank: bk, base: BASE, pixScale: PIX, destripe: ds, refine: ds, selfSigma: ds, ...(wts ? { weights: wts } : {}) });
+      const ch = await nullChain(frames, S, S, path, { model: o.model, K: o.K, seed: 5, bank: bk, base: BASE, pixScale: PIX, destripe: ds, refine: ds, selfSigma: ds, ...(wts ? { weights: wts } : {}), ...(path === 'den-comb' ? { combo } : {}) });
       const cal = calibrate(ch, o.target);
       const img = prepare(rf, S, S, ds), timg = prepare(rt, S, S, ds);
       const det = detectWith(ch, img, S, S, BASE);
@@ -149,6 +166,11 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const oDet = detectBank({ data: of, width: S, height: S }, psfOnly, { threshold: BASE, sigma: [so], background: 0, refine: true });
     const oT = detectBank({ data: ot, width: S, height: S }, psfOnly, { threshold: BASE, sigma: [so], background: 0 });
     score('ceiling', oDet, oT.map((q) => q.snr));
+    // the same oracle stack searched with the pipeline's bank: what the extended kernels' extra trials cost points
+    const sob = bank.map((k) => robustStd(bankFilter(ot, S, S, k)));
+    const obDet = detectBank({ data: of, width: S, height: S }, bank, { threshold: BASE, sigma: sob, background: 0, refine: true });
+    const obT = detectBank({ data: ot, width: S, height: S }, bank, { threshold: BASE, sigma: sob, background: 0 });
+    score('ceiling/bank', obDet, obT.map((q) => q.snr));
   }
   // thresholds at the target TRUE false rate: pooled truth local maxima of each path
   const allowed = Math.floor(o.target * areaField * o.seeds.length);
@@ -202,7 +224,7 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     if (p.endsWith('/SE')) { const r = evalAt(p, () => -Infinity); res[p] = { tru: r, trueTh: NaN }; continue; }
     const ts = fields[p].flatMap((f) => f.truthScores).sort((a, b) => b - a);
     const trueTh = ts[allowed] ?? BASE;
-    res[p] = { tru: evalAt(p, () => trueTh), trueTh, ...(p === 'ceiling' ? {} : { nul: evalAt(p, (f) => f.nullTh ?? Infinity) }) };
+    res[p] = { tru: evalAt(p, () => trueTh), trueTh, ...(p.startsWith('ceiling') ? {} : { nul: evalAt(p, (f) => f.nullTh ?? Infinity) }) };
   }
   const area = areaField * o.seeds.length;
   const np = pointSourceDetectionLimit({ sigmaPix: pixNoise, psfFwhmPx: 2.3548 * PSF_SIGMA, areaPx: S * S * o.seeds.length, falseDetections: o.target * area });
@@ -233,10 +255,12 @@ export async function limitSection(o: LimitOptions, log: (s: string) => void): P
     const tth = (p: P) => () => res[p]!.trueTh;
     const pd = (r: { est: number; lo: number; hi: number }) => `${sd(r.est)} (68 %: ${sd(r.lo)} … ${sd(r.hi)})`;
     log(`  DEPTH [${o.modelName}, ${o.label}] paired bootstrap (100 replicates, the same sources for both paths), equal true false rate: den/opt − coadd/opt points ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), false))}, discs m50 ${pd(pairedDiff('den/opt', 'coadd/opt', tth('den/opt'), tth('coadd/opt'), true, 0.5))}; coadd/opt − ceiling points ${pd(pairedDiff('coadd/opt', 'ceiling', tth('coadd/opt'), tth('ceiling'), false))}; ivw/opt − coadd/opt points ${pd(pairedDiff('ivw/opt', 'coadd/opt', tth('ivw/opt'), tth('coadd/opt'), false))}; ivw/opt − ceiling points ${pd(pairedDiff('ivw/opt', 'ceiling', tth('ivw/opt'), tth('ceiling'), false))}`);
+    log(`  DEPTH [${o.modelName}, ${o.label}] paired bootstrap, rebased: den-ivw/opt − ivw/opt points ${pd(pairedDiff('den-ivw/opt', 'ivw/opt', tth('den-ivw/opt'), tth('ivw/opt'), false))}, discs m50 ${pd(pairedDiff('den-ivw/opt', 'ivw/opt', tth('den-ivw/opt'), tth('ivw/opt'), true, 0.5))}; den-ivw/opt − coadd/opt points ${pd(pairedDiff('den-ivw/opt', 'coadd/opt', tth('den-ivw/opt'), tth('coadd/opt'), false))}; den-ivw/opt − ceiling points ${pd(pairedDiff('den-ivw/opt', 'ceiling', tth('den-ivw/opt'), tth('ceiling'), false))}; ceiling/bank − ceiling points ${pd(pairedDiff('ceiling/bank', 'ceiling', tth('ceiling/bank'), tth('ceiling'), false))}; ivw/opt − ceiling/bank points ${pd(pairedDiff('ivw/opt', 'ceiling/bank', tth('ivw/opt'), tth('ceiling/bank'), false))}; den-comb/opt − ivw/opt points ${pd(pairedDiff('den-comb/opt', 'ivw/opt', tth('den-comb/opt'), tth('ivw/opt'), false))}, discs m50 ${pd(pairedDiff('den-comb/opt', 'ivw/opt', tth('den-comb/opt'), tth('ivw/opt'), true, 0.5))}; den-comb/opt − den/opt points ${pd(pairedDiff('den-comb/opt', 'den/opt', tth('den-comb/opt'), tth('den/opt'), false))}; den-comb/opt − ceiling points ${pd(pairedDiff('den-comb/opt', 'ceiling', tth('den-comb/opt'), tth('ceiling'), false))}`);
+    log(`  combination weights (α on the network's correction, β on the clipped-ivw co-add; per field): ${combos.map((c) => `${c.alpha.toFixed(2)}/${c.beta.toFixed(2)}`).join(' ')}; null filtered σ network / co-add / combined (mean): ${(['den', 'coadd', 'combined'] as const).map((k) => (combos.reduce((a, c) => a + c.sigma[k], 0) / combos.length).toFixed(3)).join(' / ')}`);
   }
   const se = T('coadd/SE').pp, ceil = T('ceiling').pp;
   const frac = (x: { m: number }) => ((x.m - se.m) / (ceil.m - se.m) * 100).toFixed(0);
-  log(`  paper protocol (probit): ceiling − coadd/SE ${d(ceil, se)}; fraction of it reached: coadd/opt ${frac(T('coadd/opt').pp)} %, ivw/opt ${frac(T('ivw/opt').pp)} %, den/opt ${frac(T('den/opt').pp)} % (true thr), den/opt ${frac(Nu('den/opt').pp)} % (null thr); den/SE − coadd/SE ${d(T('den/SE').pp, se)}`);
+  log(`  paper protocol (probit): ceiling − coadd/SE ${d(ceil, se)}; fraction of it reached: coadd/opt ${frac(T('coadd/opt').pp)} %, ivw/opt ${frac(T('ivw/opt').pp)} %, den/opt ${frac(T('den/opt').pp)} % (true thr), den-ivw/opt ${frac(T('den-ivw/opt').pp)} %, den-comb/opt ${frac(T('den-comb/opt').pp)} %, den/opt ${frac(Nu('den/opt').pp)} % (null thr); den/SE − coadd/SE ${d(T('den/SE').pp, se)}`);
   log(`  self-calibrated vs co-add (both opt, true thr): points ${d(T('selfcal/opt').pp, T('coadd/opt').pp)}; model on self-calibrated exposures: selfcal+den/opt − coadd/opt ${d(T('selfcal+den/opt').pp, T('coadd/opt').pp)}, − selfcal/opt ${d(T('selfcal+den/opt').pp, T('selfcal/opt').pp)} (discs ${d(T('selfcal+den/opt').pe, T('selfcal/opt').pe)}); GLS weights (mean over fields) ${glsW[0]!.map((_, t) => (glsW.reduce((a, w) => a + w[t]!, 0) / glsW.length).toFixed(3)).join(' ')}`);
   const med = (a: number[]) => { const b = [...a].sort((x, y) => x - y); return b.length ? b[b.length >> 1]! : NaN; };
   const mad = (a: number[]) => { const m = med(a); return 1.4826 * med(a.map((v) => Math.abs(v - m))); };

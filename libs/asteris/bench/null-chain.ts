@@ -3,10 +3,39 @@
 import { backgroundMap, bankNoise, detectBank, detectionBank, makeBackground, type BankDetection, type BankKernel } from '@asteris/extract';
 import { Header, type Image } from '@asteris/fits';
 import { bankFilter, robustStd } from '@asteris/extract';
-import { calibrateNullThreshold, coaddArrays, destripeRows, exposureCovariance, glsStack, glsWeights, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
-import { denoiseStack } from '../src/index.ts';
+import { calibrateNullThreshold, coaddArrays, destripeRows, exposureCovariance, exposureSigmas, glsStack, glsWeights, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
+import { combineImages, denoiseStack, isNullSpaceModel, nullCombineWeights, resolveModel, type CombineWeights } from '../src/index.ts';
 
-export type Path = 'coadd' | 'coadd-ivw' | 'den' | 'gls';
+/**
+ * coadd / coadd-ivw: @asteris/stack 'clipped-mean' / 'clipped-ivw'; gls: glsStack with given weights;
+ * den: the model's own image (the network's output); den-ivw: a null-space model's correction put on the
+ * clipped-ivw co-add (C + D − R, the naive rebase); den-comb: the images stage's default for a null-space
+ * model, R + α(D − R) + β(C − R) with C the clipped-ivw co-add and α, β fitted on the field's null stacks
+ * (src/combine.ts; pass them as `combo`, from comboWeightsOf).
+ */
+export type Path = 'coadd' | 'coadd-ivw' | 'den' | 'den-ivw' | 'den-comb' | 'gls';
+
+// the network's output and raw mean per stack (content hash → result): den, den-ivw and den-net of one
+// stack, and the same null stacks of several chains, run the network once
+const netMemo = new Map<string, { den: Float32Array; raw: Float32Array }>();
+function stackKey(frames: Float32Array[], model: string, tile: number): string {
+  let h = 2166136261 >>> 0;
+  for (const f of frames) {
+    const u = new Uint32Array(f.buffer, f.byteOffset, f.length);
+    for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i]!, 16777619) >>> 0;
+  }
+  return `${model}|${tile}|${frames.length}|${frames[0]?.length}|${h}`;
+}
+async function networkImages(frames: Float32Array[], w: number, h: number, model: string, tile: number): Promise<{ den: Float32Array; raw: Float32Array }> {
+  const k = stackKey(frames, model, tile);
+  const hit = netMemo.get(k);
+  if (hit) return hit;
+  const r = await denoiseStack(toImages(frames, w, h), { model, tileSize: tile, workers: 0 });
+  const v = { den: r.denoised.data, raw: r.coadd.data };
+  if (netMemo.size > 256) netMemo.clear();
+  netMemo.set(k, v);
+  return v;
+}
 
 export function toImages(frames: Float32Array[], w: number, h: number): Image[] {
   return frames.map((data) => { const hd = new Header(); hd.set('BUNIT', 'nJy'); hd.set('FILTER', 'F277W'); return { width: w, height: h, data, header: hd }; });
@@ -35,14 +64,33 @@ export function glsWeightsOf(frames: Float32Array[], w: number, h: number, psf: 
 }
 
 /** The path's detection image of an exposure stack: clipped-mean co-add, its inverse-variance-weighted variant (clipped-ivw), GLS stack (weights), or the model's denoised image. */
-export async function pathImage(frames: Float32Array[], w: number, h: number, path: Path, model: string, tile = 256, sigmas?: number[], weights?: number[]): Promise<Float32Array> {
+export async function pathImage(frames: Float32Array[], w: number, h: number, path: Path, model: string, tile = 256, sigmas?: number[], weights?: number[], combo?: CombineWeights): Promise<Float32Array> {
   if (path === 'gls') return glsStack(frames, { weights, ...(sigmas ? { sigmas } : {}) });
   // the clip uses each exposure's noise (its ERR): a null exposure inherits the ERR of the exposure it
   // came from (a residual has only (N−1)/N of its variance, and a tighter clip would remove more of
   // the one-signed artefacts than on the field)
-  if (path === 'coadd' || path === 'coadd-ivw') return coaddArrays(frames, frames.map((f, t) => (sigmas ? new Float32Array(f.length).fill(sigmas[t]!) : null)), path === 'coadd' ? 'clipped-mean' : 'clipped-ivw').data;
-  const r = await denoiseStack(toImages(frames, w, h), { model, tileSize: tile, workers: 0 });
-  return r.denoised.data;
+  const co = (method: 'clipped-mean' | 'clipped-ivw') => coaddArrays(frames, frames.map((f, t) => (sigmas ? new Float32Array(f.length).fill(sigmas[t]!) : null)), method).data;
+  if (path === 'coadd' || path === 'coadd-ivw') return co(path === 'coadd' ? 'clipped-mean' : 'clipped-ivw');
+  const n = await networkImages(frames, w, h, model, tile);
+  if (path === 'den' || !isNullSpaceModel(resolveModel(model).path)) return n.den;
+  if (path === 'den-ivw') return combineImages({ raw: n.raw, den: n.den, base: co('clipped-ivw') }, { alpha: 1, beta: 1 });
+  if (!combo) throw new Error('pathImage den-comb: pass the combination weights (comboWeightsOf)');
+  return combineImages({ raw: n.raw, den: n.den, base: co('clipped-ivw') }, combo);
+}
+
+/**
+ * The images stage's combination weights for a stack (src/combine.ts): its null stacks as the stage makes
+ * them (2 sign-flip nulls, seed 1, the smooth-sky pedestal), each through the network and the clipped-ivw
+ * co-add, fitted with the PSF's FWHM.
+ */
+export async function comboWeightsOf(frames: Float32Array[], w: number, h: number, model: string, sigmas: number[], psfFwhmPx: number, tile = 256): Promise<CombineWeights> {
+  const ns = nullStacks(frames, { count: 2, seed: 1, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
+  const inputs = [];
+  for (const st of ns.stacks) {
+    const n = await networkImages(st, w, h, model, tile);
+    inputs.push({ raw: n.raw, den: n.den, base: coaddArrays(st, st.map((f, t) => new Float32Array(f.length).fill(sigmas[t]!)), 'clipped-ivw').data });
+  }
+  return nullCombineWeights(inputs, w, h, psfFwhmPx);
 }
 
 export interface NullChain {
@@ -68,13 +116,13 @@ export interface NullChain {
 }
 
 /** Run K null stacks of `frames` through the path and the bank (base threshold `base`). */
-export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number; destripe?: boolean; refine?: boolean; weights?: number[]; selfSigma?: boolean }): Promise<NullChain> {
+export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number; destripe?: boolean; refine?: boolean; weights?: number[]; selfSigma?: boolean; combo?: CombineWeights }): Promise<NullChain> {
   // the nulls carry the field's smooth sky (mesh background of the robust mean), so a chain that
   // normalises by the stack's std (ASTERIS) sees the same scaling as on the field
   const ns = nullStacks(frames, { count: o.K, seed: o.seed, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
   const nulls: Float32Array[] = [];
-  const sig = frames.map((f) => robustSigma(f));
-  for (const st of ns.stacks) nulls.push(prepare(await pathImage(st, w, h, path, o.model, 256, sig, o.weights), w, h, !!o.destripe));
+  const sig = exposureSigmas(frames); // the field's exposure noise (as the images stage's co-add without ERR maps)
+  for (const st of ns.stacks) nulls.push(prepare(await pathImage(st, w, h, path, o.model, 256, sig, o.weights, o.combo), w, h, !!o.destripe));
   const sigma = bankNoise(nulls.map((data) => ({ data, width: w, height: h })), o.bank);
   const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, ...(o.selfSigma ? {} : { sigma }), background: 0 }));
   return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600, destripe: !!o.destripe, refine: !!o.refine, selfSigma: !!o.selfSigma };

@@ -18,3 +18,4 @@ export type { TileRunner } from './infer/runner.ts';
 export { resolveModel, resolveModelsPerBand, modelCandidates, nircamChannel, DEFAULT_MODEL_DIR, REPO_ROOT } from './models.ts';
 export type { ResolvedModel } from './models.ts';
 export { imagesStage, bandModel, modelFrames, modelSummary, ImagesConfigSchema, IMAGES_FILES, DENOISER_NAMES, type ImagesConfig, type ImagesInputs, type ImagesProduct } from './stage.ts';
+export { isNullSpaceModel, combineImages, nullCombineWeights, type CombineInputs, type CombineWeights } from './combine.ts';

@@ -19,6 +19,7 @@ import { exposureDithers, FieldError, loadField, readExposureStack, type FieldBa
 import { writeFits, type Image } from '@asteris/fits';
 import { coadd, nullStacks, robustSigma, selfCalibrate, COADD_METHODS, type CoaddMethod } from '@asteris/stack';
 import { denoiseStack } from './stack.ts';
+import { combineImages, isNullSpaceModel, nullCombineWeights, type CombineWeights } from './combine.ts';
 import { resolveModel, type ResolvedModel } from './models.ts';
 
 export const IMAGES_FILES = {
@@ -49,7 +50,7 @@ const MIN_FRAMES: Record<string, number> = { asteris4: 4, asteris8: 8 };
 
 export const ImagesConfigSchema = z.object({
   denoiser: z.string().default('lite-null').describe('lite-null (default) | lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model'),
-  coadd: z.enum(COADD_METHODS as unknown as [CoaddMethod, ...CoaddMethod[]]).default('clipped-mean'),
+  coadd: z.enum(COADD_METHODS as unknown as [CoaddMethod, ...CoaddMethod[]]).default('clipped-ivw').describe('clipped-ivw (default: the clipped mean\'s rejection, then inverse-variance weights) | clipped-mean | mean | median | ivw'),
   tileSize: z.number().int().min(32).max(2048).optional(),
   /** tile overlap fraction (default 0.1; `asteris denoise --overlap`) */
   overlap: z.number().min(0).lt(0.5).optional(),
@@ -57,6 +58,7 @@ export const ImagesConfigSchema = z.object({
   restore: z.boolean().optional(),
   nulls: NullsConfigSchema.default({ count: 2, mode: 'signflip', seed: 1 }),
   selfcal: z.boolean().default(false).describe('detector-frame self-calibration of the exposures before co-adding and denoising (needs DITHX/DITHY keywords and ≥ 3 exposures)'),
+  base: z.enum(['combine', 'network']).default('combine').describe("null-space models (lite-null) with null stacks: 'combine' writes the minimum-variance unit-gain combination of the network's image and this stage's co-add, fitted on the nulls (src/combine.ts); 'network' the network's image as it is. Other models, or no nulls: the network's image"),
 }).strict();
 export type ImagesConfig = z.infer<typeof ImagesConfigSchema>;
 
@@ -140,6 +142,16 @@ function selfCalibrateStack(band: FieldBand, images: Image[], dir: string): { pa
   return { patternRms: robustSigma(r.pattern), pad: r.pad };
 }
 
+/** The null-calibrated combination of a null-space model's image and the stage's co-add (src/combine.ts), with provenance. */
+function combinedImage(r: { denoised: Image; coadd: Image }, base: Image, w: CombineWeights, method: CoaddMethod): Image {
+  const h = r.denoised.header.clone();
+  h.set('ASTBASE', 'combine', 'R + a(D - R) + b(C - R), a b fitted on the nulls');
+  h.set('ASTALPHA', Number(w.alpha.toFixed(6)), "a: weight of the network's correction D - R");
+  h.set('ASTBETA', Number(w.beta.toFixed(6)), `b: weight of the ${method} co-add C - R`);
+  h.addHistory(`null-space model combined with the ${method} co-add: minimum-variance unit-gain combination fitted on the null stacks (libs/asteris/src/combine.ts)`);
+  return { ...r.denoised, header: h, data: combineImages({ raw: r.coadd.data, den: r.denoised.data, base: base.data }, w) };
+}
+
 export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct>({
   name: 'images',
   package: '@asteris/asteris',
@@ -156,24 +168,29 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
     const model = bandModel(c.denoiser, band.name);
     const K = stack.images.length >= 2 ? c.nulls.count : 0;
     const nulls = K > 0 ? nullImages(stack.images, c.nulls) : [];
-    if (K > 0) {
-      // each null co-add with the exposures' own ERR (the clip sees the same per-exposure noise)
-      writeFits(join(dir, IMAGES_FILES.nullCoadd), nulls.map((st, k) => hdu(nullHeader(coadd(st, stack.errs, c.coadd).image, k, c.nulls), nullHdu(k))));
-    }
+    // each null co-add with the exposures' own ERR (the clip sees the same per-exposure noise)
+    const nullCo = nulls.map((st) => coadd(st, stack.errs, c.coadd).image);
+    if (K > 0) writeFits(join(dir, IMAGES_FILES.nullCoadd), nullCo.map((im, k) => hdu(nullHeader(im, k, c.nulls), nullHdu(k))));
     if (!model) return { ...(K > 0 ? { nulls: K } : {}), ...(selfcal ? { selfcal } : {}) };
     const opts = { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers, overlap: c.overlap, restoreClipPart: c.restore };
     const total = 1 + K;
     const res = await denoiseStack(stack.images, { ...opts, onProgress: (done, n) => ctx?.progress(done, n * total, `${band.name}: denoised tiles`) });
-    writeFits(join(dir, IMAGES_FILES.denoised), [hdu(res.denoised)]);
-    writeFits(join(dir, IMAGES_FILES.raw), [hdu(res.coadd)]);
-    const den: Image[] = [];
+    const nres: { denoised: Image; coadd: Image }[] = [];
     for (let k = 0; k < K; k++) {
-      const r = await denoiseStack(nulls[k]!, { ...opts, onProgress: (done, n) => ctx?.progress(n * (k + 1) + done, n * total, `${band.name}: denoised null ${k + 1}/${K}`) });
-      den.push(nullHeader(r.denoised, k, c.nulls));
+      nres.push(await denoiseStack(nulls[k]!, { ...opts, onProgress: (done, n) => ctx?.progress(n * (k + 1) + done, n * total, `${band.name}: denoised null ${k + 1}/${K}`) }));
     }
-    if (K > 0) writeFits(join(dir, IMAGES_FILES.nullDenoised), den.map((im, k) => hdu(im, nullHdu(k))));
+    // a null-space model's image and the co-add, combined with weights fitted on the nulls (src/combine.ts);
+    // the field and every null get the same weights, so the detect stage's calibration sees the same image
+    let w: CombineWeights | undefined;
+    if (c.base === 'combine' && K > 0 && isNullSpaceModel(model.path)) {
+      w = nullCombineWeights(nres.map((r, k) => ({ raw: r.coadd.data, den: r.denoised.data, base: nullCo[k]!.data })), co.image.width, co.image.height);
+    }
+    const output = (r: { denoised: Image; coadd: Image }, base: Image): Image => (w ? combinedImage(r, base, w, c.coadd) : r.denoised);
+    writeFits(join(dir, IMAGES_FILES.denoised), [hdu(output(res, co.image))]);
+    writeFits(join(dir, IMAGES_FILES.raw), [hdu(res.coadd)]);
+    if (K > 0) writeFits(join(dir, IMAGES_FILES.nullDenoised), nres.map((r, k) => hdu(nullHeader(output(r, nullCo[k]!), k, c.nulls), nullHdu(k))));
     const { model: name, tileSize, nExposures: exposures, frames, box, norm, nTiles, workers, modelSha256, secondsNet } = res.info;
-    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet, ...(K > 0 ? { nulls: K } : {}), ...(selfcal ? { selfcal } : {}) };
+    return { model: name, tileSize, exposures, frames, box, norm, nTiles, workers, modelPath: model.path, modelSha256, secondsNet, base: w ? { coadd: c.coadd, alpha: w.alpha, beta: w.beta, sigma: w.sigma } : 'network', ...(K > 0 ? { nulls: K } : {}), ...(selfcal ? { selfcal } : {}) };
   },
   read: (dir) => ({
     coadd: join(dir, IMAGES_FILES.coadd),

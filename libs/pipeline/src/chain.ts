@@ -47,7 +47,7 @@ export function fieldChain(jobs: JobSpec[], job: JobMaker, cfg: RunConfig, s: Ch
   const wantNulls = (b: string) => !main && plan.detectBands.includes(b) && (cfg.extract.detector ?? 'bank') === 'bank';
   for (const b of plan.bands) {
     jobs.push(job(imagesStage, img(b), { field, band: b, workers: cfg.workers },
-      { denoiser: cfg.denoiser, coadd: cfg.coadd, tileSize: cfg.tileSize, selfcal: cfg.selfcal, nulls: wantNulls(b) ? cfg.nulls : { ...cfg.nulls, count: 0 } }, deps, L(`images:${b}`)));
+      { denoiser: cfg.denoiser, coadd: cfg.coadd, base: cfg.base, tileSize: cfg.tileSize, selfcal: cfg.selfcal, nulls: wantNulls(b) ? cfg.nulls : { ...cfg.nulls, count: 0 } }, deps, L(`images:${b}`)));
   }
   const images = Object.fromEntries(plan.bands.map((b) => [b, ref(img(b))]));
   jobs.push(job(detectStage, `${P}detect`, {

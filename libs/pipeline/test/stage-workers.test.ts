@@ -28,7 +28,7 @@ describe('photometry stage threads from the run config (issue #16)', () => {
     await simulateField({ kind: 'asteris-field-spec', name: 'w', seed: 11, width: 160, height: 160, nexp: 4, bands }, field, { workers: 0 });
     const images = Object.fromEntries(await Promise.all(bands.map(async (b) => {
       const dir = sub(`img-${b}`);
-      await imagesStage.run({ field, band: b, workers: 0 }, { denoiser: 'none', coadd: 'clipped-mean', selfcal: false, nulls: { count: 0, mode: 'signflip', seed: 1 } }, dir);
+      await imagesStage.run({ field, band: b, workers: 0 }, { denoiser: 'none', coadd: 'clipped-mean', selfcal: false, base: 'combine', nulls: { count: 0, mode: 'signflip', seed: 1 } }, dir);
       return [b, imagesStage.read(dir)] as const;
     })));
     const detDir = sub('detect');

@@ -20,6 +20,8 @@ export interface CoaddOptions {
   sigma?: number;
   /** maximum clipping iterations (default 5) */
   maxIters?: number;
+  /** per-exposure noise standing in for a missing ERR map (default: exposureSigmas of the stack) */
+  sigmas?: number[];
 }
 
 export interface CoaddArrays {
@@ -63,6 +65,35 @@ export function robustSigma(frame: Float32Array): number {
 }
 
 /**
+ * Each exposure's noise σ_t from the stack itself, insensitive to what is static on the sky (a gradient, the
+ * sources; robustSigma of a frame counts them as noise): robust variances v_t of the residuals about the
+ * per-pixel mean x̄, where Var(x_t − x̄) = σ_t²(1 − 2/N) + Σσ_u²/N²; so Σσ² = Σv/(1 − 1/N) and
+ * σ_t² = (v_t − Σσ²/N²)/(1 − 2/N). N = 2 (the residuals are ±(x₁ − x₂)/2) or a non-positive solution: one
+ * common σ for all, √(Σσ²/N); N = 1: robustSigma of the frame's pixel-to-pixel differences / √2.
+ */
+export function exposureSigmas(frames: Float32Array[]): number[] {
+  const n = frames.length;
+  if (n === 0) return [];
+  const npix = frames[0]!.length;
+  if (n === 1) {
+    const f = frames[0]!;
+    return [robustSigma(Float32Array.from({ length: Math.max(0, npix - 1) }, (_, p) => f[p + 1]! - f[p]!)) / Math.SQRT2];
+  }
+  const mean = new Float32Array(npix);
+  for (let p = 0; p < npix; p++) {
+    let s = 0, c = 0;
+    for (const f of frames) { const v = f[p]!; if (Number.isFinite(v)) { s += v; c++; } }
+    mean[p] = c ? s / c : NaN;
+  }
+  const v = frames.map((f) => robustSigma(Float32Array.from(f, (x, p) => x - mean[p]!)) ** 2);
+  const tot = v.reduce((a, b) => a + b, 0) / (1 - 1 / n);
+  const equal = () => v.map(() => Math.sqrt(tot / n));
+  if (n < 3 || !v.every((x) => x > 0 && Number.isFinite(x))) return equal();
+  const s2 = v.map((x) => (x - tot / (n * n)) / (1 - 2 / n));
+  return s2.every((x) => x > 0) ? s2.map(Math.sqrt) : equal();
+}
+
+/**
  * Co-add plain arrays (all the same length). A voxel is used when its value is finite and, where an
  * ERR map is given, its error is finite and > 0. Pixels with no usable exposure are NaN.
  *
@@ -73,7 +104,7 @@ export function robustSigma(frame: Float32Array): number {
  *  - clipped-ivw: the clipped-mean's rejection, then the kept voxels weighted 1/eᵢ² (DrizzlePac's IVM weights
  *    after CR rejection): 1/sqrt(Σ kept 1/eᵢ²). Exposures of unequal depth then count by their depth (issue 14:
  *    equal weights cost ≈ 0.07 mag of point-source depth at 15 % depth jitter, docs/asteris.md).
- * Where an exposure has no ERR map its robust global noise (robustSigma) stands in for eᵢ.
+ * Where an exposure has no ERR map its noise from the stack's residuals (exposureSigmas) stands in for eᵢ.
  */
 export function coaddArrays(
   frames: Float32Array[],
@@ -92,7 +123,8 @@ export function coaddArrays(
   }
   const k = opts.sigma ?? 3;
   const maxIters = opts.maxIters ?? 5;
-  const sigmaFallback = frames.map((f, t) => (errs[t] ? NaN : robustSigma(f)));
+  const est = !opts.sigmas && errs.some((e) => !e) ? exposureSigmas(frames) : null;
+  const sigmaFallback = frames.map((_, t) => (errs[t] ? NaN : opts.sigmas?.[t] ?? est![t]!));
 
   const data = new Float32Array(npix);
   const err = new Float32Array(npix);

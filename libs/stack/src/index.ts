@@ -1,4 +1,4 @@
-export { coadd, coaddArrays, setStackTimeKeys, robustSigma, medianNoiseFactor, StackError, COADD_METHODS } from './coadd.ts';
+export { coadd, coaddArrays, exposureSigmas, setStackTimeKeys, robustSigma, medianNoiseFactor, StackError, COADD_METHODS } from './coadd.ts';
 export type { CoaddMethod, CoaddOptions, CoaddArrays } from './coadd.ts';
 export { medianInPlace, selectKth } from '@asteris/core';
 export { mulberry32 } from '@asteris/core';

@@ -13,10 +13,17 @@
 // each residual alone has variance (N−1)σ²/N (the classical rescaling √(N/(N−1)) is c's mean effect).
 //   mode 'signflip': balanced signs (S = 0, or ±1 for odd N; c = 1 for even N) — the jackknife;
 //   mode 'residual': independent random signs (|S| < N), the rescaled residuals.
+// Exposures of unequal depth (issue 14): with noise σ_t, m̂ is the clipped inverse-variance mean
+// (w_t = σ_t⁻²/Σσ_u⁻²) and c = 1/√(1 − W²), W = Σ w_t s_t: the inverse-variance co-add of the null then has
+// Var = σ_w²(1 − W²)·c² = σ_w² = 1/Σσ_u⁻², the weighted co-add's exactly (Cov(n_t, n̂_w) = w_t σ_t² = σ_w²);
+// equal σ_t gives w_t = 1/N, W = S/N and the c above. The σ_t are coadd.ts exposureSigmas (residuals about
+// the stack's mean, so a sky gradient does not inflate them), and among
+// up to 64 balanced sign draws the one with the smallest |W| is kept (with equal weights every balanced
+// draw has the same |W|, so the first is kept and the signs are those of the unweighted construction).
 // Outliers of r_t beyond `keepSign`·σ_t (cosmic rays, hot pixels, snowballs: one-signed artefacts) keep
 // their native sign, so a one-sided artefact does not become a negative one in half the exposures.
 import { mulberry32 } from '@asteris/core';
-import { coaddArrays, robustSigma, StackError } from './coadd.ts';
+import { coaddArrays, exposureSigmas, robustSigma, StackError } from './coadd.ts';
 
 export type NullMode = 'signflip' | 'residual';
 
@@ -31,6 +38,8 @@ export interface NullStackOptions {
   keepSign?: number;
   /** clip threshold of the robust mean (default 3σ) */
   clipSigma?: number;
+  /** weigh exposures by their depth (default true): see the header comment; false: equal weights */
+  weighted?: boolean;
   /**
    * added to every null exposure: a constant, or a function of the robust mean m̂ returning a smooth sky
    * model (e.g. its mesh background). A chain whose normalisation sees the sky (ASTERIS: the global std
@@ -48,6 +57,8 @@ export interface NullStacks {
   scale: number[];
   /** the robust mean m̂ that was removed */
   mean: Float32Array;
+  /** the exposures' weights w_t in m̂ and in c (equal: 1/N) */
+  weights: number[];
 }
 
 /** Per-pixel sigma-clipped mean over exposures (the static sky estimate m̂). */
@@ -84,7 +95,12 @@ export function nullStacks(frames: Float32Array[], opts: NullStackOptions = {}):
   const mode = opts.mode ?? 'signflip';
   const keep = opts.keepSign ?? 5;
   const rng = mulberry32(opts.seed ?? 1);
-  const mean = robustMean(frames, opts.clipSigma ?? 3);
+  const weighted = opts.weighted ?? true;
+  const sig = weighted ? exposureSigmas(frames) : frames.map(() => 1);
+  const iv = sig.map((q) => 1 / (q * q)), ivs = iv.reduce((a, b) => a + b, 0), w = iv.map((q) => q / ivs);
+  const mean = weighted
+    ? coaddArrays(frames, frames.map(() => null), 'clipped-ivw', { sigma: opts.clipSigma ?? 3, sigmas: sig }).data
+    : robustMean(frames, opts.clipSigma ?? 3);
   const resid = frames.map((f) => Float32Array.from(f, (v, p) => v - mean[p]!));
   const lim = resid.map((r) => keep * robustSigma(r));
   const ped = typeof opts.pedestal === 'function' ? opts.pedestal(mean) : opts.pedestal ?? 0;
@@ -92,9 +108,17 @@ export function nullStacks(frames: Float32Array[], opts: NullStackOptions = {}):
   const pedAt = typeof ped === 'number' ? () => ped : (p: number) => ped[p]!;
   const stacks: Float32Array[][] = [], signs: number[][] = [], scale: number[] = [];
   for (let k = 0; k < K; k++) {
-    const s = drawSigns(n, mode, rng);
-    const S = s.reduce((a, b) => a + b, 0);
-    const c = n / Math.sqrt(n * n - S * S);
+    // the balanced draw with the smallest |W| (ties: the first); 'residual' mode: one draw
+    let s = drawSigns(n, mode, rng);
+    const Wof = (q: number[]) => q.reduce((a, v, t) => a + v * w[t]!, 0);
+    if (mode === 'signflip') {
+      for (let j = 1; j < 64 && Math.abs(Wof(s)) > Math.min(...w) * 1e-9 + (n % 2 ? Math.min(...w) : 0); j++) {
+        const q = drawSigns(n, mode, rng);
+        if (Math.abs(Wof(q)) < Math.abs(Wof(s)) - 1e-12) s = q;
+      }
+    }
+    const W = Wof(s);
+    const c = 1 / Math.sqrt(1 - W * W);
     stacks.push(resid.map((r, t) => {
       const st = s[t]!, L = lim[t]!;
       const out = new Float32Array(npix);
@@ -107,7 +131,7 @@ export function nullStacks(frames: Float32Array[], opts: NullStackOptions = {}):
     signs.push(s);
     scale.push(c);
   }
-  return { stacks, signs, scale, mean };
+  return { stacks, signs, scale, mean, weights: w };
 }
 
 // ---------------------------------------------------------------------------------------------------

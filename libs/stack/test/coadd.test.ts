@@ -59,6 +59,15 @@ describe('co-add noise scales as 1/sqrt(N)', () => {
     });
   }
 
+  it('without ERR maps, each exposure\'s noise comes from the stack\'s residuals: a sky gradient does not count as noise', () => {
+    // σ 1, 3, 1, 3 … on a gradient spanning 40 (robustSigma of a frame reads ≈ 10 for every exposure)
+    const rng = mulberry32(12), w = 128, sig = [1, 3, 1, 3, 1, 3, 1, 3];
+    const frames = sig.map((q) => Float32Array.from({ length: w * w }, (_, p) => 0.3 * (p % w) + 0.012 * Math.floor(p / w) + q * rng.normal()));
+    const r = coaddArrays(frames, frames.map(() => null), 'clipped-ivw');
+    r.sigmaFallback.forEach((q, t) => expect(Math.abs(q / sig[t]! - 1)).toBeLessThan(0.06));
+    expect(robustSigma(frames[0]!)).toBeGreaterThan(5); // the control: the frame's own spread is the gradient
+  });
+
   it('without ERR maps uses each exposure robust sigma', () => {
     const frames = stack(8, npix, [1, 3], 7);
     const r = coaddArrays(frames, frames.map(() => null), 'ivw');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateNullThreshold, coaddArrays, drawSigns, mulberry32, nullFalseRate, nullStacks, StackError } from '../src/index.ts';
+import { calibrateNullThreshold, coaddArrays, drawSigns, exposureSigmas, mulberry32, nullFalseRate, nullStacks, StackError } from '../src/index.ts';
 
 /** Static sky (gradient + a few bright blobs) + independent white noise σ per exposure. */
 function field(n: number, w: number, h: number, sigma: number, seed: number): Float32Array[] {
@@ -42,6 +42,28 @@ describe('null stacks', () => {
       expect(mean(sds) / (sigma / Math.sqrt(n))).toBeGreaterThan(0.96);
       expect(mean(sds) / (sigma / Math.sqrt(n))).toBeLessThan(1.04);
     }
+  });
+  it('keep the noise of exposures of unequal depth: the weighted and the unweighted co-adds of the nulls match the real ones', () => {
+    // σ 1 for four exposures, 3 for four (issue 14): the inverse-variance co-add's noise is 1/√Σσ⁻² = 0.474,
+    // the plain mean's √Σσ²/N = 0.791
+    const w = 96, h = 96, sig = [1, 3, 1, 3, 1, 3, 1, 3];
+    const sky = field(1, w, h, 0, 1)[0]!, rng = mulberry32(77);
+    const frames = sig.map((q) => Float32Array.from(sky, (v) => v + q * rng.normal()));
+    const est = exposureSigmas(frames);
+    // (robust variances of 96² residuals: a few % each, amplified for the deep exposures by the subtraction)
+    est.forEach((q, t) => expect(Math.abs(q / sig[t]! - 1)).toBeLessThan(0.08));
+    const ivwTrue = 1 / Math.sqrt(sig.reduce((a, q) => a + 1 / (q * q), 0)), meanTrue = Math.sqrt(sig.reduce((a, q) => a + q * q, 0)) / sig.length;
+    const ratios = (weighted: boolean) => {
+      const nul = nullStacks(frames, { count: 6, seed: 4, keepSign: Infinity, weighted });
+      const co = (m: 'ivw' | 'mean') => mean(nul.stacks.map((st) => std(coaddArrays(st, st.map(() => null), m, { sigmas: sig }).data)));
+      return { ivw: co('ivw') / ivwTrue, mean: co('mean') / meanTrue };
+    };
+    const wt = ratios(true), un = ratios(false);
+    console.log(`null co-add σ / real co-add σ, weighted nulls: ivw ${wt.ivw.toFixed(3)}, mean ${wt.mean.toFixed(3)}; unweighted nulls: ivw ${un.ivw.toFixed(3)}, mean ${un.mean.toFixed(3)}`);
+    expect(Math.abs(wt.ivw - 1)).toBeLessThan(0.04);
+    expect(Math.abs(wt.mean - 1)).toBeLessThan(0.04);
+    // the failing control: residuals about the plain clipped mean, one global rescaling
+    expect(Math.abs(un.ivw - 1)).toBeGreaterThan(0.06);
   });
   it('keep a one-signed artefact (cosmic ray) positive and are deterministic', () => {
     const frames = field(8, 32, 32, 1, 2);

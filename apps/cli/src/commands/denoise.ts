@@ -1,7 +1,7 @@
 // `asteris denoise <field> --model lite|asteris4|asteris8|<file.onnx> --out <dir>` (issue 5).
 // Per band, the images stage's products (the same Stage.run as `asteris run`) in <out>/<BAND>/:
 // denoised.fits (ASTERIS), raw.fits (the co-add from the same preprocessing, the fair baseline) and
-// coadd.fits (the stage's co-add with ERR: clipped mean, or inverse-variance weighted with --ivw), all on
+// coadd.fits (the stage's co-add with ERR: clipped-ivw, or the unclipped inverse-variance mean with --ivw), all on
 // the exposures' pixel grid with provenance keys (docs/asteris.md); denoise.json sums them up.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '@asteris/core';
@@ -51,7 +51,7 @@ export async function runDenoise(fieldDir: string, o: DenoiseCliOptions, log: (s
   let config;
   try {
     config = parseSection(ImagesConfigSchema, {
-      denoiser: o.model, coadd: o.ivw ? 'ivw' : 'clipped-mean', ...(tileSize !== undefined ? { tileSize } : {}),
+      denoiser: o.model, ...(o.ivw ? { coadd: 'ivw' } : {}), ...(tileSize !== undefined ? { tileSize } : {}),
       ...(overlap !== undefined ? { overlap } : {}), ...(o.restore ? {} : { restore: false }), ...(o.selfcal ? { selfcal: true } : {}),
       nulls: { count: 0 }, // null stacks serve the runner's threshold calibration, not a denoised product
     }, 'asteris denoise');
@@ -100,7 +100,7 @@ export function register(program: Command): void {
     .option('--overlap <f>', 'tile overlap fraction (default 0.1)')
     .option('--workers <n>', 'inference worker threads (0 = one in-process session)')
     .option('--no-restore', 'do not add back the bright clipped excess (bright sources stay flattened)')
-    .option('--ivw', '<BAND>/coadd.fits is the inverse-variance-weighted co-add (default: clipped mean; libs/stack)')
+    .option('--ivw', '<BAND>/coadd.fits is the unclipped inverse-variance-weighted co-add (default: clipped-ivw, the clipped mean\'s rejection then inverse-variance weights; libs/stack)')
     .option('--selfcal', 'detector-frame self-calibration of the exposures first (needs DITHX/DITHY keywords; writes <BAND>/selfcal_pattern.fits)')
     .action(async (field: string, o: DenoiseCliOptions) => {
       await runDenoise(field, o);
