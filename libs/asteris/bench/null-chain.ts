@@ -90,7 +90,9 @@ export async function comboWeightsOf(frames: Float32Array[], w: number, h: numbe
     const n = await networkImages(st, w, h, model, tile);
     inputs.push({ raw: n.raw, den: n.den, base: coaddArrays(st, st.map((f, t) => new Float32Array(f.length).fill(sigmas[t]!)), 'clipped-ivw').data });
   }
-  return nullCombineWeights(inputs, w, h, psfFwhmPx);
+  const c = nullCombineWeights(inputs, w, h, psfFwhmPx);
+  if (!c) throw new Error(`comboWeightsOf: a ${w}×${h} stack is too small to fit the combination`);
+  return c;
 }
 
 export interface NullChain {

@@ -59,9 +59,10 @@ export function combineImages(x: CombineInputs, w: Pick<CombineWeights, 'alpha' 
  * and persistence residuals in the nulls), finite pixels only. The nulls carry the field's smooth sky as a
  * pedestal (the same in R, D and C, which pass it with unit gain): the SExtractor-style mesh background of R
  * (64 px, 3×3 median filter, as the detect stage's) is removed from all three first — left in, its variance
- * swamps the noise and the fit follows the pedestal, not the noise.
+ * swamps the noise and the fit follows the pedestal, not the noise. null when fewer than 100 pixels are usable
+ * (a field smaller than the filter's footprint): then there is nothing to fit and the caller keeps D.
  */
-export function nullCombineWeights(nulls: CombineInputs[], width: number, height: number, psfFwhmPx = 2.35): CombineWeights {
+export function nullCombineWeights(nulls: CombineInputs[], width: number, height: number, psfFwhmPx = 2.35): CombineWeights | null {
   if (nulls.length === 0) throw new Error('nullCombineWeights: needs at least one null stack');
   const psf = detectionBank({ psfFwhmPx, pixScaleArcsec: 1, reArcsec: [] })[0]!;
   const border = psf.half;
@@ -104,7 +105,7 @@ export function nullCombineWeights(nulls: CombineInputs[], width: number, height
     }
     return { alpha: (b1 * a22 - b2 * a12) / det, beta: (a11 * b2 - a12 * b1) / det, n };
   };
-  if (ys.length < 100) throw new Error(`nullCombineWeights: only ${ys.length} usable pixels in the null stacks`);
+  if (ys.length < 100) return null;
   let w = fit(() => true);
   const res = Float32Array.from(ys, (y, i) => y + w.alpha * x1s[i]! + w.beta * x2s[i]!);
   const s = robustStd(res);

@@ -183,7 +183,7 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
     // the field and every null get the same weights, so the detect stage's calibration sees the same image
     let w: CombineWeights | undefined;
     if (c.base === 'combine' && K > 0 && isNullSpaceModel(model.path)) {
-      w = nullCombineWeights(nres.map((r, k) => ({ raw: r.coadd.data, den: r.denoised.data, base: nullCo[k]!.data })), co.image.width, co.image.height);
+      w = nullCombineWeights(nres.map((r, k) => ({ raw: r.coadd.data, den: r.denoised.data, base: nullCo[k]!.data })), co.image.width, co.image.height) ?? undefined;
     }
     const output = (r: { denoised: Image; coadd: Image }, base: Image): Image => (w ? combinedImage(r, base, w, c.coadd) : r.denoised);
     writeFits(join(dir, IMAGES_FILES.denoised), [hdu(output(res, co.image))]);

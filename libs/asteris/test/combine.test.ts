@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '@asteris/core';
 import { Header, readFits, readImage, writeFits } from '@asteris/fits';
-import { combineImages, imagesStage, isNullSpaceModel, resolveModel } from '../src/index.ts';
+import { combineImages, imagesStage, isNullSpaceModel, nullCombineWeights, resolveModel } from '../src/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rebase-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -75,6 +75,10 @@ describe('combineImages', () => {
     expect(out[0]).toBeCloseTo(1 + 0.5 * 2 + 0.25 * 9, 6);
     expect(Number.isNaN(out[1]!) && Number.isNaN(out[2]!)).toBe(true);
     expect(() => combineImages({ raw: new Float32Array(3), den: new Float32Array(2), base: new Float32Array(3) }, { alpha: 1, beta: 0 })).toThrow(/sizes differ/);
+  });
+  it('has nothing to fit on a stack smaller than the filter\'s footprint', () => {
+    const z = new Float32Array(8 * 8);
+    expect(nullCombineWeights([{ raw: z, den: z, base: z }], 8, 8)).toBeNull();
   });
   it('knows the null-space models by their sidecar', () => {
     expect(isNullSpaceModel(resolveModel('lite-null').path)).toBe(true);
