@@ -69,16 +69,14 @@ export function robustSigma(frame: Float32Array): number {
  * sources; robustSigma of a frame counts them as noise): robust variances v_t of the residuals about the
  * per-pixel mean x̄, where Var(x_t − x̄) = σ_t²(1 − 2/N) + Σσ_u²/N²; so Σσ² = Σv/(1 − 1/N) and
  * σ_t² = (v_t − Σσ²/N²)/(1 − 2/N). N = 2 (the residuals are ±(x₁ − x₂)/2) or a non-positive solution: one
- * common σ for all, √(Σσ²/N); N = 1: robustSigma of the frame's pixel-to-pixel differences / √2.
+ * common σ for all, √(Σσ²/N); N = 1: robustSigma of the frame (nothing to difference against: pixel-to-pixel
+ * differences would cancel the noise correlated between neighbouring pixels of a drizzled mosaic and read low).
  */
 export function exposureSigmas(frames: Float32Array[]): number[] {
   const n = frames.length;
   if (n === 0) return [];
   const npix = frames[0]!.length;
-  if (n === 1) {
-    const f = frames[0]!;
-    return [robustSigma(Float32Array.from({ length: Math.max(0, npix - 1) }, (_, p) => f[p + 1]! - f[p]!)) / Math.SQRT2];
-  }
+  if (n === 1) return [robustSigma(frames[0]!)];
   const mean = new Float32Array(npix);
   for (let p = 0; p < npix; p++) {
     let s = 0, c = 0;
