@@ -66,12 +66,14 @@ export async function buildClosureSurvey(dir: string, o: ClosureSurveyOptions): 
 export function closureConfig(denoiser: string, o: {
   injections: number; rounds: number; nSteps: number; oversample: number; seed?: number; workers?: number;
   preset?: string; zBins?: [number, number][]; models?: ('schechter' | 'dpl')[]; nWalkers?: number; injectionZ?: [number, number];
+  /** median rest EW (Å) of [OIII]+Hβ given to the injections (default: none) */
+  injectionEw?: number;
   /** parameters held at fixed values, e.g. { dpl: { MStar: -21, alpha: -2.2, beta: -4.5 } } (only φ* free) */
   fixed?: Partial<Record<'schechter' | 'dpl', Record<string, number>>>;
 }): RunConfig {
   return loadRunConfig(undefined, {
     denoiser, preset: o.preset ?? 'auto', workers: o.workers ?? (denoiser === 'none' ? 0 : undefined), seed: o.seed ?? 1,
-    injection: { n: o.injections, rounds: o.rounds, magRange: [25.5, 30.5], zRange: o.injectionZ ?? [8.5, 13], seed: 4242 },
+    injection: { n: o.injections, rounds: o.rounds, magRange: [25.5, 30.5], zRange: o.injectionZ ?? [8.5, 13], seed: 4242, ...(o.injectionEw ? { ewOiiiHb: o.injectionEw } : {}) },
     // fits need ≥ 5 objects: 5 raw candidates weigh 5/k
     lf: { zBins: o.zBins ?? CLOSURE_Z_BINS, models: o.models ?? ['schechter', 'dpl'], nSteps: o.nSteps, nWalkers: o.nWalkers ?? 24, minForFit: 5, ...(o.fixed ? { fixed: o.fixed } : {}) },
   });
@@ -185,7 +187,8 @@ export function closureTable(r: ClosureResult): string {
   return lines.join('\n');
 }
 
-// ---- `npm run bench:survey -- --closure [--deep 2 --medium 2 --size 256 --oversample 1500 --mlimit 30 --injections 100 --rounds 2 --steps 1500 --paths none,lite-null --keep]`
+// ---- `npm run bench:survey -- --closure [--deep 2 --medium 2 --size 256 --oversample 1500 --mlimit 30 --injections 100 --rounds 2 --steps 1500 --paths none,lite-null --inj-ew 0 --keep]`
+// (--inj-ew E: the injected galaxies carry [OIII]+Hβ of median rest EW E Å, as the simulated population does: 600)
 
 const argNum = (argv: string[], name: string, dflt: number): number => {
   const i = argv.indexOf(`--${name}`);
@@ -201,7 +204,7 @@ interface ClosureChildReport { wall: number; rssMiB: number; candidates: number;
 /** Child process: one path (denoiser) over the survey, from an empty cache; prints REPORT <json>. */
 export async function closureChild(argv: string[]): Promise<void> {
   const [survey, out, denoiser, optsJson] = argv;
-  const o = JSON.parse(optsJson!) as { injections: number; rounds: number; nSteps: number; oversample: number };
+  const o = JSON.parse(optsJson!) as { injections: number; rounds: number; nSteps: number; oversample: number; injectionEw?: number };
   const { runPipeline, silentReporter } = await import('../src/index.ts');
   const cfg = closureConfig(denoiser!, o);
   const t0 = performance.now();
@@ -224,7 +227,7 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
   const size = argNum(argv, 'size', 256);
   const oversample = argNum(argv, 'oversample', 1500);
   const tiers: Tier[] = [{ name: 'deep', n: argNum(argv, 'deep', 2), depth: 29.8 }, { name: 'medium', n: argNum(argv, 'medium', 2), depth: 29.0 }];
-  const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample };
+  const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample, injectionEw: argNum(argv, 'inj-ew', 0) };
   const paths = argStr(argv, 'paths', 'none,lite-null').split(',');
   const keep = argv.includes('--keep');
   const tmp = mkdtempSync(join(tmpdir(), 'asteris-closure-'));

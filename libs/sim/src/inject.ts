@@ -27,6 +27,12 @@ export interface InjectOptions {
   zRange?: [number, number];
   /** UV slope for 'highz': mean and σ (default −2.2 ± 0.25). */
   beta?: [number, number];
+  /**
+   * 'highz' nebular lines: median rest-frame EW (Å) of [OIII]λλ4960,5008 + Hβ, drawn log-normal with 0.2 dex
+   * scatter, Hα at 0.8× (the simulator's high-z recipe, sed.ts). Default 0: continuum only. At z 8.5–9.5 the
+   * lines sit in F444W/F410M and brighten what a line-emitting population is detected in (issue 15).
+   */
+  ewOiiiHb?: number;
   /** Keep sources this many pixels from the edge (default 10). */
   margin?: number;
   /** Half-light radius range for 'sersic' (arcsec, log-uniform; default 0.03–0.3). */
@@ -102,6 +108,8 @@ export function drawInjections(field: Field, width: number, height: number, pixT
   const cosmo = defaultCosmology();
   const ctx = { spec: { populations: { highz: { betaMean: opts.beta?.[0] ?? -2.2, betaSigma: opts.beta?.[1] ?? 0.25, reKpc: 0.35, reSigmaDex: 0.2, ewOiiiHb: 0 } } } as never,
     bands, pixToSky, areaArcmin2: 0 };
+  // line EWs from their own stream: with or without lines, the same positions, redshifts, magnitudes and shapes
+  const ewRng = new Rng(((opts.seed ?? 1) ^ 0x3c6ef372) >>> 0);
   const [za, zb] = opts.zRange ?? [8.5, 17];
   const [ra1, ra2] = opts.reRange ?? [0.03, 0.3];
   for (let i = 0; i < opts.n; i++) {
@@ -111,7 +119,7 @@ export function drawInjections(field: Field, width: number, height: number, pixT
     if (opts.kind === 'highz') {
       const z = rng.uniform(za, zb);
       const muv = mag - cosmo.distanceModulus(z) + 2.5 * Math.log10(1 + z);
-      const t = makeHighz(ctx, rng, z, muv, x, y);
+      const t = makeHighz(ctx, rng, z, muv, x, y, { ewOiiiHb: opts.ewOiiiHb ? ewRng.logNormal(opts.ewOiiiHb, 0.2) : 0 });
       out.push({ id: i + 1, kind: 'highz', x, y, ra, dec, z, muv, mag, re: t.re, n: 1, q: t.q, pa: t.pa, flux: t.flux });
     } else {
       const f = nJyFromAbMag(mag);

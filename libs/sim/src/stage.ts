@@ -39,6 +39,7 @@ export const InjectionConfigSchema = z.object({
   magRange: z.tuple([z.number(), z.number()]).default([25.5, 31]),
   zRange: z.tuple([z.number(), z.number()]).default([8.5, 16.5]),
   seed: z.number().int().default(12345),
+  ewOiiiHb: z.number().min(0).max(5000).optional().describe('median rest EW (Å) of [OIII]+Hβ of the injected galaxies (log-normal, 0.2 dex; Hα 0.8×); unset = continuum only'),
 }).strict();
 export type InjectionConfig = z.infer<typeof InjectionConfigSchema>;
 
@@ -50,6 +51,7 @@ export type InjectionConfig = z.infer<typeof InjectionConfigSchema>;
 export const InjectConfigSchema = z.object({
   n: z.number().int().min(1), magRange: z.tuple([z.number(), z.number()]), zRange: z.tuple([z.number(), z.number()]).optional(), seed: z.number().int(),
   kind: z.enum(['point', 'sersic', 'highz']).optional(), margin: z.number().min(0).optional(),
+  ewOiiiHb: z.number().min(0).max(5000).optional(),
 }).strict();
 export type InjectConfig = z.infer<typeof InjectConfigSchema>;
 
@@ -61,7 +63,7 @@ export const injectStage = defineStage<InjectInputs, InjectConfig, { field: stri
   files: INJECT_FILES,
   dataFiles: (i) => loadField(i.field).bands.flatMap((b) => b.exposures),
   async run(i, c, dir) {
-    const res = injectSources(i.field, join(dir, INJECT_FILES.field), { n: c.n, mag: c.magRange, kind: c.kind ?? 'highz', zRange: c.zRange, seed: c.seed, margin: c.margin });
+    const res = injectSources(i.field, join(dir, INJECT_FILES.field), { n: c.n, mag: c.magRange, kind: c.kind ?? 'highz', zRange: c.zRange, seed: c.seed, margin: c.margin, ...(c.ewOiiiHb ? { ewOiiiHb: c.ewOiiiHb } : {}) });
     copyFileSync(res.listFile, join(dir, INJECT_FILES.list));
     return { n: res.sources.length, bands: res.field.bands.length };
   },

@@ -69,6 +69,24 @@ describe('injectSources', () => {
     for (const r of list) expect(Number(r.mag_F444W)).toBeCloseTo(26, 3);
   });
 
+  it('gives the injected galaxies [OIII]+Hβ on request: F444W brighter at z 8.5–9, the continuum bands and the default unchanged', () => {
+    // at z 8.5–9, [OIII]λ5008 lands at 4.76–5.01 µm, inside F444W; F115W/F200W see only the continuum
+    const o = { n: 6, mag: [26, 27] as [number, number], kind: 'highz' as const, seed: 9, zRange: [8.5, 9] as [number, number] };
+    const plain = injectSources(base, join(tmp, 'ew0'), o).sources;
+    const again = injectSources(base, join(tmp, 'ew0b'), { ...o, ewOiiiHb: 0 }).sources;
+    const lines = injectSources(base, join(tmp, 'ew600'), { ...o, ewOiiiHb: 600 }).sources;
+    console.log(`F444W flux with / without lines: ${lines.map((s, i) => (s.flux.F444W! / plain[i]!.flux.F444W!).toFixed(2)).join(' ')} (z ${plain.map((s) => s.z.toFixed(2)).join(' ')})`);
+    expect(again).toEqual(plain); // 0 = continuum only: the same draws
+    lines.forEach((s, i) => {
+      expect([s.x, s.y, s.z, s.mag]).toEqual([plain[i]!.x, plain[i]!.y, plain[i]!.z, plain[i]!.mag]);
+      expect(Math.abs(s.flux.F115W! / plain[i]!.flux.F115W! - 1)).toBeLessThan(0.01);
+      expect(Math.abs(s.flux.F200W! / plain[i]!.flux.F200W! - 1)).toBeLessThan(0.01);
+      // a rest EW of ~600 Å (0.2 dex scatter) at (1+z) ≈ 9.5–10 is ≈ 0.6 µm observed against F444W's ≈ 1 µm width, less
+      // where [OIII] sits on the filter's red edge (z → 9)
+      expect(s.flux.F444W! / plain[i]!.flux.F444W!).toBeGreaterThan(1.1);
+    });
+  });
+
   it('refuses to inject in place and validates options', () => {
     expect(() => injectSources(base, base, { n: 1, mag: [25, 26], kind: 'point' })).toThrow(/must differ/);
     expect(() => injectSources(base, join(tmp, 'x'), { n: 1, mag: [27, 25], kind: 'point' })).toThrow(/bright:faint/);
