@@ -97,10 +97,10 @@ export function nullCombineWeights(nulls: CombineInputs[], width: number, height
       a11 += x1 * x1; a12 += x1 * x2; a22 += x2 * x2; b1 -= x1 * y; b2 -= x2 * y; n++;
     }
     const det = a11 * a22 - a12 * a12;
-    // degenerate (D ≡ R or C ≡ R or D − R ∝ C − R): the one-parameter fits, else the network's image
+    // degenerate (D ≡ R, C ≡ R, or D − R ∝ C − R): the one-parameter fit that is left, else the network's image
     if (!(Math.abs(det) > 1e-12 * (a11 * a22 + 1e-300))) {
       if (a11 > 0) return { alpha: b1 / a11, beta: 0, n };
-      if (a22 > 0) return { alpha: 1, beta: 0, n };
+      if (a22 > 0) return { alpha: 1, beta: b2 / a22, n };
       return { alpha: 1, beta: 0, n };
     }
     return { alpha: (b1 * a22 - b2 * a12) / det, beta: (a11 * b2 - a12 * b1) / det, n };

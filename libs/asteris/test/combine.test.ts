@@ -76,6 +76,15 @@ describe('combineImages', () => {
     expect(Number.isNaN(out[1]!) && Number.isNaN(out[2]!)).toBe(true);
     expect(() => combineImages({ raw: new Float32Array(3), den: new Float32Array(2), base: new Float32Array(3) }, { alpha: 1, beta: 0 })).toThrow(/sizes differ/);
   });
+  it('fits the minimum-variance weight when the network changes nothing (D ≡ R): β = Var R / (Var R + Var C)', () => {
+    // independent white noise, σ_R = 2, σ_C = 1: Var(R + β(C − R)) is least at β = 4/5, whatever the filter
+    const rng = mulberry32(8), n = 96 * 96, g = () => { let u = 0; while (u === 0) u = rng.uniform(); return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.uniform()); };
+    const nulls = [0, 1].map(() => { const raw = Float32Array.from({ length: n }, () => 2 * g()); return { raw, den: raw, base: Float32Array.from({ length: n }, () => g()) }; });
+    const w = nullCombineWeights(nulls, 96, 96)!;
+    expect(w.alpha).toBe(1);
+    expect(Math.abs(w.beta - 0.8)).toBeLessThan(0.03);
+    expect(w.sigma.combined).toBeLessThan(w.sigma.coadd);
+  });
   it('has nothing to fit on a stack smaller than the filter\'s footprint', () => {
     const z = new Float32Array(8 * 8);
     expect(nullCombineWeights([{ raw: z, den: z, base: z }], 8, 8)).toBeNull();
