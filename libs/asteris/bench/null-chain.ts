@@ -3,7 +3,7 @@
 import { backgroundMap, bankNoise, detectBank, detectionBank, makeBackground, type BankDetection, type BankKernel } from '@asteris/extract';
 import { Header, type Image } from '@asteris/fits';
 import { bankFilter, robustStd } from '@asteris/extract';
-import { calibrateNullThreshold, coaddArrays, destripeRows, exposureCovariance, exposureSigmas, glsStack, glsWeights, nullFalseRate, nullStacks, robustSigma, type FalseRate } from '@asteris/stack';
+import { calibrateNullThreshold, coaddArrays, destripeRows, exposureCovariance, exposureSigmas, glsStack, glsWeights, nullFalseRate, nullStacks, type FalseRate } from '@asteris/stack';
 import { combineImages, denoiseStack, isNullSpaceModel, nullCombineWeights, resolveModel, type CombineWeights } from '../src/index.ts';
 
 /**
@@ -15,7 +15,7 @@ import { combineImages, denoiseStack, isNullSpaceModel, nullCombineWeights, reso
  */
 export type Path = 'coadd' | 'coadd-ivw' | 'den' | 'den-ivw' | 'den-comb' | 'gls';
 
-// the network's output and raw mean per stack (content hash → result): den, den-ivw and den-net of one
+// the network's output and raw mean per stack (content hash → result): den, den-ivw and den-comb of one
 // stack, and the same null stacks of several chains, run the network once
 const netMemo = new Map<string, { den: Float32Array; raw: Float32Array }>();
 function stackKey(frames: Float32Array[], model: string, tile: number): string {
@@ -69,7 +69,7 @@ export async function pathImage(frames: Float32Array[], w: number, h: number, pa
   // the clip uses each exposure's noise (its ERR): a null exposure inherits the ERR of the exposure it
   // came from (a residual has only (N−1)/N of its variance, and a tighter clip would remove more of
   // the one-signed artefacts than on the field)
-  const co = (method: 'clipped-mean' | 'clipped-ivw') => coaddArrays(frames, frames.map((f, t) => (sigmas ? new Float32Array(f.length).fill(sigmas[t]!) : null)), method).data;
+  const co = (method: 'clipped-mean' | 'clipped-ivw') => coaddArrays(frames, frames.map(() => null), method, sigmas ? { sigmas } : {}).data;
   if (path === 'coadd' || path === 'coadd-ivw') return co(path === 'coadd' ? 'clipped-mean' : 'clipped-ivw');
   const n = await networkImages(frames, w, h, model, tile);
   if (path === 'den' || !isNullSpaceModel(resolveModel(model).path)) return n.den;
@@ -84,15 +84,23 @@ export async function pathImage(frames: Float32Array[], w: number, h: number, pa
  * co-add, fitted with the PSF's FWHM.
  */
 export async function comboWeightsOf(frames: Float32Array[], w: number, h: number, model: string, sigmas: number[], psfFwhmPx: number, tile = 256): Promise<CombineWeights> {
-  const ns = nullStacks(frames, { count: 2, seed: 1, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
   const inputs = [];
-  for (const st of ns.stacks) {
+  for (const st of skyNulls(frames, w, h, 2, 1)) {
     const n = await networkImages(st, w, h, model, tile);
-    inputs.push({ raw: n.raw, den: n.den, base: coaddArrays(st, st.map((f, t) => new Float32Array(f.length).fill(sigmas[t]!)), 'clipped-ivw').data });
+    inputs.push({ raw: n.raw, den: n.den, base: coaddArrays(st, st.map(() => null), 'clipped-ivw', { sigmas }).data });
   }
   const c = nullCombineWeights(inputs, w, h, psfFwhmPx);
   if (!c) throw new Error(`comboWeightsOf: a ${w}×${h} stack is too small to fit the combination`);
   return c;
+}
+
+/**
+ * `count` sign-flip null stacks of `frames` (seeded) as the images stage makes them: each carries the field's
+ * smooth sky (the mesh background of the robust mean), so a chain that normalises by the stack's std
+ * (ASTERIS) sees the same scaling as on the field.
+ */
+function skyNulls(frames: Float32Array[], w: number, h: number, count: number, seed: number): Float32Array[][] {
+  return nullStacks(frames, { count, seed, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) }).stacks;
 }
 
 export interface NullChain {
@@ -119,12 +127,9 @@ export interface NullChain {
 
 /** Run K null stacks of `frames` through the path and the bank (base threshold `base`). */
 export async function nullChain(frames: Float32Array[], w: number, h: number, path: Path, o: { model: string; K: number; seed: number; bank: BankKernel[]; base: number; pixScale: number; destripe?: boolean; refine?: boolean; weights?: number[]; selfSigma?: boolean; combo?: CombineWeights }): Promise<NullChain> {
-  // the nulls carry the field's smooth sky (mesh background of the robust mean), so a chain that
-  // normalises by the stack's std (ASTERIS) sees the same scaling as on the field
-  const ns = nullStacks(frames, { count: o.K, seed: o.seed, mode: 'signflip', pedestal: (m) => backgroundMap(makeBackground(m, w, h, { meshSize: 64, filterSize: 3 })) });
   const nulls: Float32Array[] = [];
   const sig = exposureSigmas(frames); // the field's exposure noise (as the images stage's co-add without ERR maps)
-  for (const st of ns.stacks) nulls.push(prepare(await pathImage(st, w, h, path, o.model, 256, sig, o.weights, o.combo), w, h, !!o.destripe));
+  for (const st of skyNulls(frames, w, h, o.K, o.seed)) nulls.push(prepare(await pathImage(st, w, h, path, o.model, 256, sig, o.weights, o.combo), w, h, !!o.destripe));
   const sigma = bankNoise(nulls.map((data) => ({ data, width: w, height: h })), o.bank);
   const nullDet = nulls.map((data) => detectBank({ data, width: w, height: h }, o.bank, { threshold: o.base, ...(o.selfSigma ? {} : { sigma }), background: 0 }));
   return { bank: o.bank, sigma, nulls, nullDet, areaArcmin2: (w * h * o.pixScale * o.pixScale) / 3600, destripe: !!o.destripe, refine: !!o.refine, selfSigma: !!o.selfSigma };

@@ -107,12 +107,14 @@ export function nullStacks(frames: Float32Array[], opts: NullStackOptions = {}):
   if (typeof ped !== 'number' && ped.length !== npix) throw new StackError(`null pedestal has ${ped.length} pixels, expected ${npix}`);
   const pedAt = typeof ped === 'number' ? () => ped : (p: number) => ped[p]!;
   const stacks: Float32Array[][] = [], signs: number[][] = [], scale: number[] = [];
+  const Wof = (q: number[]) => q.reduce((a, v, t) => a + v * w[t]!, 0);
+  // |W| that no balanced draw can beat: 0 for even N, the smallest weight for odd N (up to rounding)
+  const wMin = Math.min(...w), good = wMin * 1e-9 + (n % 2 ? wMin : 0);
   for (let k = 0; k < K; k++) {
     // the balanced draw with the smallest |W| (ties: the first); 'residual' mode: one draw
     let s = drawSigns(n, mode, rng);
-    const Wof = (q: number[]) => q.reduce((a, v, t) => a + v * w[t]!, 0);
     if (mode === 'signflip') {
-      for (let j = 1; j < 64 && Math.abs(Wof(s)) > Math.min(...w) * 1e-9 + (n % 2 ? Math.min(...w) : 0); j++) {
+      for (let j = 1; j < 64 && Math.abs(Wof(s)) > good; j++) {
         const q = drawSigns(n, mode, rng);
         if (Math.abs(Wof(q)) < Math.abs(Wof(s)) - 1e-12) s = q;
       }
