@@ -7,7 +7,10 @@
 //   node --import tsx libs/asteris/bench/train-eval.ts [--models lite,lite-art] [--seeds 61,62,63,64]
 //        [--size 256] [--K 4] [--target 100] [--scenarios base,cr,stripe,deep]
 //
-// Per scenario, path (clipped-mean co-add, or a model's denoised image) and seed, the same chain as
+// Per scenario, path (clipped-mean co-add 'coadd', clipped-ivw co-add 'coadd-ivw' — the images stage's default —,
+// a model's own denoised image, and for a null-space model `<model>+comb`, the images stage's default: its image
+// combined with the clipped-ivw co-add by weights fitted on the field's nulls, src/combine.ts) and seed, the same
+// chain as
 // bench/null-chain.ts: image → 64 px mesh background → PSF + PSF⊗exponential matched-filter bank, the
 // threshold calibrated on the field's OWN sign-flip null stacks (@asteris/stack nullStacks +
 // calibrateNullThreshold) to `target` false detections per arcmin². Printed:
@@ -23,10 +26,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { m90 } from '@asteris/astro';
 import { readImage } from '@asteris/fits';
-import { robustSigma } from '@asteris/stack';
-import { resolveModel } from '../src/index.ts';
+import { exposureSigmas } from '@asteris/stack';
+import { isNullSpaceModel, resolveModel, type CombineWeights } from '../src/index.ts';
 import { artefactStack, ZP, type ArtefactOptions, type ArtefactStack } from './artefacts.ts';
-import { calibrate, detectionBank, detectWith, nullChain, pathImage, subtractBackground } from './null-chain.ts';
+import { calibrate, comboWeightsOf, detectionBank, detectWith, nullChain, pathImage, subtractBackground, type Path } from './null-chain.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -101,7 +104,8 @@ async function main(): Promise<void> {
   // a file path is labelled by its base name (data/models/asteris-lite-clean.onnx → asteris-lite-clean)
   const names = given.map((n) => (n.endsWith('.onnx') ? n.replace(/^.*\//, '').replace(/\.onnx$/, '') : n));
   const bank = detectionBank({ psfFwhmPx: 2.3548 * PSF_SIGMA, pixScaleArcsec: PIX });
-  const paths = ['coadd', ...names];
+  const combined = names.filter((_, i) => isNullSpaceModel(models[i]!.path)).map((n) => `${n}+comb`);
+  const paths = ['coadd', 'coadd-ivw', ...names, ...combined];
   console.log(`# train-eval (issue 14): ${SEEDS.length} × ${S}² px per scenario (seeds ${SEEDS.join(',')}), ${PIX}"/px, PSF FWHM ${(2.3548 * PSF_SIGMA).toFixed(2)} px, σ_exp ${SIG} nJy/px, 15 sources/100² px, m 25.5–30, 40 % discs r_e 0.05–0.2"`);
   console.log(`# thresholds: each path on its own K = ${K} sign-flip null stacks, target ${TARGET} false/arcmin²; models: ${models.map((m) => `${m.name} (${m.sha256})`).join(', ')}`);
   const summary: string[] = [];
@@ -114,17 +118,19 @@ async function main(): Promise<void> {
       const F = artefactStack(o), T = artefactStack({ ...o, noSources: true });
       const U = sc === 'uds' ? udsScene(seed) : null;
       if (U) for (const f of F.frames) for (let i = 0; i < f.length; i++) f[i]! += U.scene[i]!;
-      const sig = F.frames.map((f) => robustSigma(f)), sigT = T.frames.map((f) => robustSigma(f));
+      // each exposure's noise from the stack's residuals (the co-add's fallback without ERR maps)
+      const sig = exposureSigmas(F.frames), sigT = exposureSigmas(T.frames);
       const area = (S * S * PIX * PIX) / 3600;
       for (const p of paths) {
-        const path = p === 'coadd' ? 'coadd' : 'den';
-        const model = p === 'coadd' ? '' : models[names.indexOf(p)]!.path;
+        const path: Path = p === 'coadd' || p === 'coadd-ivw' ? p : p.endsWith('+comb') ? 'den-comb' : 'den';
+        const model = p.startsWith('coadd') ? '' : models[names.indexOf(p.replace(/\+comb$/, ''))]!.path;
         const t0 = performance.now();
-        const raw = await pathImage(F.frames, S, S, path, model, 256, sig);
+        const combo: CombineWeights | undefined = path === 'den-comb' ? await comboWeightsOf(F.frames, S, S, model, sig, 2.3548 * PSF_SIGMA) : undefined;
+        const raw = await pathImage(F.frames, S, S, path, model, 256, sig, undefined, combo);
         const A = acc[p]!;
         A.ms += performance.now() - t0; A.px += S * S;
         const img = subtractBackground(raw, S, S);
-        const ch = await nullChain(F.frames, S, S, path, { model, K, seed: 5, bank, base: 2.5, pixScale: PIX });
+        const ch = await nullChain(F.frames, S, S, path, { model, K, seed: 5, bank, base: 2.5, pixScale: PIX, ...(combo ? { combo } : {}) });
         const cal = calibrate(ch, TARGET);
         A.th.push(cal.threshold); A.nullN += cal.n; A.nullA += cal.area;
         const det = detectWith(ch, img, S, S, cal.threshold);
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
         if (U) { const r = match(U.real.map((q) => ({ ...q, flux: 0, reArcsec: 1 })), det, 3).rec; U.real.forEach((q, i) => { A.rm.push(q.mag); A.rr.push(r[i]!); }); }
         F.sources.forEach((s, i) => { if (s.reArcsec > 0) { A.em.push(s.mag); A.er.push(rec[i]!); } else { A.pm.push(s.mag); A.pr.push(rec[i]!); } });
         // (a) the noise-only twin through the same path, the field's calibrated threshold and a fixed 5σ
-        const timg = subtractBackground(await pathImage(T.frames, S, S, path, model, 256, sigT), S, S);
+        const timg = subtractBackground(await pathImage(T.frames, S, S, path, model, 256, sigT, undefined, combo), S, S);
         A.fCal += detectWith(ch, timg, S, S, cal.threshold).length;
         A.f5 += detectWith(ch, timg, S, S, 5).length;
         A.area += area;
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       const realTxt = fr.length ? `${fr.filter(([, r]) => r).length}/${fr.length}` : 'n/a';
       console.log(`  ${p.padEnd(9)}  ${f2(m[p]!.p).padStart(10)}  ${f2(m[p]!.e).padStart(9)}  ${f2(m[p]!.e50).padStart(9)}  ${realTxt.padStart(10)}  ${f0(A.unmatched / A.area).padStart(17)}  ${pm(A.nullN, A.nullA).padStart(17)}  ${A.th.map((t) => t.toFixed(2)).join(',').padEnd(20)}  ${pm(A.fCal, A.area).padStart(20)}  ${pm(A.f5, A.area).padStart(14)}  ${(1000 * A.ms / A.px).toFixed(2).padStart(6)}`);
     }
-    for (const p of names) {
+    for (const p of paths.slice(1)) {
       const A = acc[p]!, C = acc.coadd!;
       summary.push(`  ${sc.padEnd(7)} ${p.padEnd(9)} Δm90 vs co-add: points ${(m[p]!.p - m.coadd!.p >= 0 ? '+' : '') + (m[p]!.p - m.coadd!.p).toFixed(2)}, discs (m50) ${(m[p]!.e50 - m.coadd!.e50 >= 0 ? '+' : '') + (m[p]!.e50 - m.coadd!.e50).toFixed(2)}${A.rm.length ? `, real galaxies 26–29 recovered ${A.rm.filter((q, i) => q >= 26 && q < 29 && A.rr[i]).length} vs co-add ${C.rm.filter((q, i) => q >= 26 && q < 29 && C.rr[i]).length}` : ''}; noise-only false/arcmin² at calibrated thr ${f0(A.fCal / A.area)} vs co-add ${f0(C.fCal / C.area)}, at 5σ ${f0(A.f5 / A.area)} vs ${f0(C.f5 / C.area)}`);
     }
