@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='cmd', required=True)
     t = sub.add_parser('train', help='Noise2Noise half-split training on exposure stacks, then ONNX export')
     t.add_argument('inputs', nargs='*', help='field directories (field.json + <BAND>/*.fits) or stack directories (*.fits)')
-    t.add_argument('--arch', default='lite', choices=['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'])
+    t.add_argument('--arch', default='lite-null', choices=['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'])
     t.add_argument('--epochs', type=int, default=20)
     t.add_argument('--out', required=True, help='output ONNX file')
     t.add_argument('--checkpoint-dir', default=None, help='write E_<epoch>_Iter_<iter>.pth every epoch')
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument('--arch', default=None, choices=['asteris4', 'asteris8', 'lite', 'lite-null', 'tiny'])
     c.add_argument('--out', required=True)
     i = sub.add_parser('info', help='parameters and MACs per output pixel of an architecture')
-    i.add_argument('--arch', default='lite', choices=['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'])
+    i.add_argument('--arch', default='lite-null', choices=['lite', 'lite-null', 'asteris4', 'asteris8', 'tiny'])
     return p
 
 

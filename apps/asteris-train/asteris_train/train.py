@@ -19,7 +19,7 @@ from .samples import group_frames, make_pair, patch_list, too_empty
 
 @dataclass
 class TrainConfig:
-    arch: str = 'lite'
+    arch: str = 'lite-null'
     epochs: int = 20
     batch: int = 3                     # reference: 3 per GPU
     patch: int = 128                   # reference: 128 x 128

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { mulberry32 } from '@asteris/core';
 import { Header, readFits, readImage, writeFits } from '@asteris/fits';
 import { combineImages, imagesStage, isNullSpaceModel, nullCombineWeights, resolveModel } from '../src/index.ts';
+import { psfFilteredNoise } from '../../../tests/helpers/noise.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rebase-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -44,19 +45,8 @@ function makeField(dir: string, seed: number): Float32Array {
   return sky;
 }
 
-/** Robust σ of (image − sky) correlated with the PSF, inner region: the detection statistic's noise (the gradient is in `sky`). */
-function filteredNoise(img: Float32Array, sky: Float32Array): number {
-  const r = Float32Array.from(img, (v, i) => v - sky[i]!), out: number[] = [];
-  for (let y = 12; y < S - 12; y++) for (let x = 12; x < S - 12; x++) {
-    let s = 0;
-    for (let j = -3; j <= 3; j++) for (let i = -3; i <= 3; i++) s += Math.exp(-(i * i + j * j) / (2 * PSF * PSF)) * r[(y + j) * S + x + i]!;
-    out.push(s);
-  }
-  out.sort((a, b) => a - b);
-  const med = out[out.length >> 1]!;
-  const dev = out.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
-  return 1.4826 * dev[dev.length >> 1]!;
-}
+/** Robust σ of the PSF-filtered residual (image − sky), inner region: the detection statistic's noise. */
+const filteredNoise = (img: Float32Array, sky: Float32Array): number => psfFilteredNoise(img, sky, S, PSF, 12);
 
 const apFlux = (img: Float32Array, x: number, y: number) => {
   let s = 0, ring = 0, nr = 0;

@@ -137,6 +137,11 @@ export function runLuminosityFunction(cands: LfCandidate[], comp: Completeness, 
     for (const f of zb.fits) {
       for (const b of f.diagnostics.atPriorBound) warnings.push(`${zb.label}: ${f.model} ${b.param} at its prior ${b.bound} bound ${b.value} (not constrained by the data)`);
       if (f.diagnostics.status === 'not-converged') warnings.push(`${zb.label}: ${f.model} chain not converged`);
+      const pd = f.diagnostics.priorDominated ?? [];
+      if (pd.length) {
+        const pr = f.logRhoUV17Profile;
+        warnings.push(`${zb.label}: ${f.model} ${pd.join(', ')} set by the prior more than by the data (68 % interval over half the prior's range): the posterior ρ_UV interval carries the prior's volume${pr ? `; profile likelihood ρ_UV(<−17) ${pr.lo.toFixed(2)}–${pr.hi.toFixed(2)}` : ''}${pd.includes('beta') ? '; consider fixing β (--fix-beta)' : ''}`);
+      }
     }
   }
   return {

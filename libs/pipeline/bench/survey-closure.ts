@@ -102,7 +102,9 @@ export interface ClosureBin {
   /** per DPL parameter: input value and the posterior's 2.5 / 50 / 97.5 % points */
   params: { name: string; input: number; q025: number; median: number; q975: number; inside: boolean }[];
   paramsInside95: boolean;
-  rho: { model: string; input: number; lo: number; median: number; hi: number; inside: boolean }[];
+  rho: { model: string; input: number; lo: number; median: number; hi: number; inside: boolean;
+    /** the 68 % profile-likelihood interval (fit.ts logRhoUV17Profile), null when φ* was fixed */
+    profile: { lo: number; best: number; hi: number; inside: boolean } | null }[];
   status: string[];
 }
 export interface ClosureResult { bins: ClosureBin[]; lf: LfResult; lfJsonMatches: boolean; nCandidates: number; /** effective area (pixel area × k) */ areaArcmin2: number }
@@ -162,7 +164,11 @@ export function closureCheck(out: string, cfg: RunConfig, oversample: number, o:
       return { name: nm, input: truth[nm]!, q025, median: quantile(v, 0.5), q975, inside: truth[nm]! >= q025 && truth[nm]! <= q975 };
     }) : [];
     const rhoIn = Math.log10(uvLuminosityDensity({ kind: 'dpl', phiStar, MStar: INPUT_LF.MStar, alpha: INPUT_LF.alpha, beta: INPUT_LF.beta }, -17));
-    const rho = zb.fits.map((f) => ({ model: f.model, input: rhoIn, lo: f.logRhoUV17.lo, median: f.logRhoUV17.median, hi: f.logRhoUV17.hi, inside: rhoIn >= f.logRhoUV17.lo && rhoIn <= f.logRhoUV17.hi }));
+    const rho = zb.fits.map((f) => {
+      const pr = f.logRhoUV17Profile;
+      return { model: f.model, input: rhoIn, lo: f.logRhoUV17.lo, median: f.logRhoUV17.median, hi: f.logRhoUV17.hi, inside: rhoIn >= f.logRhoUV17.lo && rhoIn <= f.logRhoUV17.hi,
+        profile: pr ? { lo: pr.lo, best: pr.median, hi: pr.hi, inside: rhoIn >= pr.lo && rhoIn <= pr.hi } : null };
+    });
     return {
       zLo, zHi, nCandidates: zb.nCandidates, nRaw: zb.bins.reduce((a, x) => a + x.nRaw, 0), nBinsUsed: dof, chi2, chi2PerDof: dof ? chi2 / dof : NaN,
       params, paramsInside95: params.length > 0 && params.every((p) => p.inside), rho, status: zb.fits.map((f) => `${f.model}: ${f.diagnostics.status}`), fitFaint: zb.fitRange?.[1] ?? null,
@@ -176,14 +182,16 @@ export function closureTable(r: ClosureResult): string {
   const lines = [`z bin        N(raw)  bins≥3  χ²/dof   DPL params in 95 %                               ρ_UV(<−17) in 68 % (input ${r.bins[0]?.rho[0]?.input.toFixed(2) ?? '?'} at z≈9)`];
   for (const b of r.bins) {
     const ps = b.params.map((p) => `${p.name} ${p.input.toFixed(2)}∈[${p.q025.toFixed(2)},${p.q975.toFixed(2)}]${p.inside ? '' : '✗'}`).join(' ');
-    const rs = b.rho.map((x) => `${x.model} ${x.input.toFixed(2)}∈[${x.lo.toFixed(2)},${x.hi.toFixed(2)}]${x.inside ? '' : '✗'}`).join(' ');
+    const rs = b.rho.map((x) => `${x.model} ${x.input.toFixed(2)}∈[${x.lo.toFixed(2)},${x.hi.toFixed(2)}]${x.inside ? '' : '✗'}`
+      + (x.profile ? ` prof [${x.profile.lo.toFixed(2)},${x.profile.hi.toFixed(2)}]${x.profile.inside ? '' : '✗'}` : '')).join(' ');
     lines.push(`${`${b.zLo}–${b.zHi}`.padEnd(11)}  ${String(b.nRaw).padStart(6)}  ${String(b.nBinsUsed).padStart(6)}  ${b.chi2PerDof.toFixed(2).padStart(6)}   ${ps}   ${rs}   (${b.status.join(', ')}${b.fitFaint != null ? `; fit M_UV < ${b.fitFaint.toFixed(1)}` : ''})`);
   }
   const used = r.bins.filter((b) => b.nBinsUsed > 0);
   const rhoDpl = r.bins.map((b) => b.rho.find((x) => x.model === 'dpl')).filter((x) => x !== undefined);
   lines.push(`goals (issue 15): χ²/dof ≤ 1.5 in ${used.filter((b) => b.chi2PerDof <= 1.5).length}/${used.length} z bins with bins of ≥ 3 objects;`
     + ` every DPL input inside the 95 % posterior in ${r.bins.filter((b) => b.paramsInside95).length}/${r.bins.length};`
-    + ` ρ_UV (DPL) within 1σ in ${rhoDpl.filter((x) => x.inside).length}/${rhoDpl.length}`);
+    + ` ρ_UV (DPL) within 1σ in ${rhoDpl.filter((x) => x.inside).length}/${rhoDpl.length} (posterior 68 %; high ${rhoDpl.filter((x) => x.input < x.lo).length}, low ${rhoDpl.filter((x) => x.input > x.hi).length}),`
+    + ` ${rhoDpl.filter((x) => x.profile?.inside).length}/${rhoDpl.length} (profile likelihood; high ${rhoDpl.filter((x) => x.profile && x.input < x.profile.lo).length}, low ${rhoDpl.filter((x) => x.profile && x.input > x.profile.hi).length})`);
   return lines.join('\n');
 }
 

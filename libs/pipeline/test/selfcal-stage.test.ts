@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Header, readFits, readImage, writeFits } from '@asteris/fits';
 import { imagesStage } from '@asteris/asteris';
 import { mulberry32 } from '@asteris/core';
+import { psfFilteredNoise } from '../../../tests/helpers/noise.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'selfcal-stage-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -62,19 +63,8 @@ function makeField(dir: string, o: { seed: number; dropKeyOf?: number; nExp?: nu
 const cfg = (selfcal: boolean) => imagesStage.schema.parse({ denoiser: 'none', selfcal, nulls: { count: 0 } });
 const coaddOf = (dir: string) => readImage(imagesStage.read(dir).coadd).data;
 
-/** Robust σ of the residual (image − sky) filtered by the PSF (the detection statistic), inner region. */
-function filteredNoise(img: Float32Array, sky: Float32Array): number {
-  const r = Float32Array.from(img, (v, i) => v - sky[i]!), out: number[] = [];
-  for (let y = 8; y < S - 8; y++) for (let x = 8; x < S - 8; x++) {
-    let s = 0;
-    for (let j = -3; j <= 3; j++) for (let i = -3; i <= 3; i++) s += Math.exp(-(i * i + j * j) / (2 * PSF * PSF)) * r[(y + j) * S + x + i]!;
-    out.push(s);
-  }
-  out.sort((a, b) => a - b);
-  const med = out[out.length >> 1]!;
-  const dev = out.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
-  return 1.4826 * dev[dev.length >> 1]!;
-}
+/** Robust σ of the PSF-filtered residual (image − sky), inner region: the detection statistic's noise. */
+const filteredNoise = (img: Float32Array, sky: Float32Array): number => psfFilteredNoise(img, sky, S, PSF, 8);
 
 const apFlux = (img: Float32Array, x: number, y: number) => {
   let s = 0;

@@ -55,11 +55,19 @@ describe('mock-survey closure through asteris run survey.json', () => {
     // within 2σ (the 68 % half-widths doubled): generous for 5–15 objects
     expect(rho.input).toBeGreaterThanOrEqual(rho.median - 2 * (rho.median - rho.lo));
     expect(rho.input).toBeLessThanOrEqual(rho.median + 2 * (rho.hi - rho.median));
+    // the profile-likelihood interval (φ* only free: the Poisson likelihood of the count) to the same bound
+    const p = rho.profile!;
+    expect(p.lo).toBeLessThan(p.best);
+    expect(p.hi).toBeGreaterThan(p.best);
+    expect(rho.input).toBeGreaterThanOrEqual(p.best - 2 * (p.best - p.lo));
+    expect(rho.input).toBeLessThanOrEqual(p.best + 2 * (p.hi - p.best));
   });
   it('the same bounds fail when completeness is ignored (C = 1)', () => {
     const b = control.bins[0]!;
     expect(b.paramsInside95).toBe(false);
     const rho = b.rho[0]!;
     expect(rho.input > rho.median + 2 * (rho.hi - rho.median) || rho.input < rho.median - 2 * (rho.median - rho.lo)).toBe(true);
+    const p = rho.profile!;
+    expect(rho.input > p.best + 2 * (p.hi - p.best) || rho.input < p.best - 2 * (p.best - p.lo)).toBe(true);
   });
 });

@@ -114,7 +114,10 @@ export async function runLf(candidatesCsv: string, o: LfCliOptions, log: (s: str
       const p = f.posterior;
       const st = f.diagnostics.status === 'ok' ? 'converged'
         : f.diagnostics.status === 'at-prior-bound' ? `AT PRIOR BOUND: ${f.diagnostics.atPriorBound.map((b) => `${b.param} = ${b.value}`).join(', ')} — not converged` : 'NOT converged';
-      log(`; ${f.model}: M* = ${p.MStar.median.toFixed(2)}, α = ${p.alpha.median.toFixed(2)}, log ρ_UV(<−17) = ${f.logRhoUV17.median.toFixed(2)} (${st})`);
+      const r = f.logRhoUV17, pr = f.logRhoUV17Profile;
+      // 68 % intervals: the posterior's, and the profile likelihood's (frequentist; docs/lumfunc.md, ρ_UV intervals)
+      const prof = pr ? `, profile likelihood ${pr.lo.toFixed(2)}–${pr.hi.toFixed(2)}${pr.open.length ? ' (open)' : ''}` : '';
+      log(`; ${f.model}: M* = ${p.MStar.median.toFixed(2)}, α = ${p.alpha.median.toFixed(2)}, log ρ_UV(<−17) = ${r.median.toFixed(2)} [68 %: posterior ${r.lo.toFixed(2)}–${r.hi.toFixed(2)}${prof}] (${st})`);
     }
     log('\n');
   }
