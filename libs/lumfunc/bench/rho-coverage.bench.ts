@@ -1,4 +1,4 @@
-// `npm run bench:rho -- [--seeds 30] [--injections 5000] [--fields 6] [--m50 28.1,27.5] [--steps 1500] [--dz=-0.21] [--fix-beta=B] [--mstar-max=M] [--verbose]` (negative values after "=")
+// `npm run bench:rho -- [--seeds 30] [--injections 5000] [--fields 6] [--m50 28.1,27.5] [--steps 1500] [--dz=-0.21] [--fix-beta=B] [--mstar-max=M] [--mstep 0.25] [--verbose]` (negative values after "=")
 // Coverage of the ρ_UV(< −17) intervals on the pipeline closure's survey, at library level (issue 15). The closure
 // (libs/pipeline/bench/survey-closure.ts) leans high in ρ_UV on both paths; this separates the fit from the pipeline:
 //  - the input is the closure's evolving DPL (M* −21, α −2.2, β −4.5, log φ* −4.46 − 0.21 (z − 9)), drawn in z slices of 0.1;
@@ -16,7 +16,7 @@ import { completenessFromInjections, createRng, runLuminosityFunction, type Inje
 const { values: a } = parseArgs({ options: {
   seeds: { type: 'string', default: '30' }, injections: { type: 'string', default: '5000' }, fields: { type: 'string', default: '6' },
   m50: { type: 'string', default: '28.1,27.5' }, steps: { type: 'string', default: '1500' }, dz: { type: 'string', default: '-0.21' },
-  'fix-beta': { type: 'string' }, 'mstar-max': { type: 'string' }, verbose: { type: 'boolean', default: false },
+  'fix-beta': { type: 'string' }, 'mstar-max': { type: 'string' }, mstep: { type: 'string', default: '0.25' }, verbose: { type: 'boolean', default: false },
 } });
 const cosmo = new Cosmology();
 const nSeeds = Number(a.seeds), nInj = Number(a.injections), nF = Number(a.fields), dz = Number(a.dz);
@@ -25,7 +25,9 @@ const L = { MStar: -21, alpha: -2.2, beta: -4.5, logPhiStar: -4.46, z0: 9 };
 const at = (z: number): LfParams => ({ kind: 'dpl', phiStar: 10 ** (L.logPhiStar + dz * (z - L.z0)), MStar: L.MStar, alpha: L.alpha, beta: L.beta });
 const BINS: [number, number][] = [[8.5, 9.5], [9.5, 10.5], [10.5, 13]];
 const zE = [8.5, 9.5, 10.5, 11.5, 12.5, 13];
-const mE = Array.from({ length: 29 }, (_, i) => 25 + 0.25 * i);
+// the completeness products' magnitude grid (C is interpolated between cell centres): --mstep (default 0.25 mag)
+const MSTEP = Number(a.mstep);
+const mE = Array.from({ length: Math.round(7 / MSTEP) + 1 }, (_, i) => 25 + MSTEP * i);
 const area = 262 / nF;
 const volPhi = (lo: number, hi: number) => {
   let n = 0, d = 0;
