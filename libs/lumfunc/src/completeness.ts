@@ -33,6 +33,11 @@ export interface CompletenessProduct {
   cosmology?: { H0: number; Om: number };
   /** M_obs − M_true of the selected injections (transfer.ts): the LF fits forward-model magnitude migration with it. */
   transfer?: MagnitudeTransfer;
+  /**
+   * The logistic per z row that the grid was evaluated from (completenessFromInjections): where present, C is read
+   * from it at the exact magnitude instead of linearly between cell centres (completenessAt).
+   */
+  model?: { kind: 'logistic'; fits: Array<{ x50: number; width: number; cMax: number }> };
 }
 
 function isAscending(a: unknown): a is number[] {
@@ -113,6 +118,24 @@ export function validateCompleteness(obj: unknown, file?: string): CompletenessP
     areaArcmin2: o.areaArcmin2,
     cosmology,
     ...(o.transfer !== undefined ? { transfer: validateTransfer(o.transfer, file) } : {}),
+    ...(o.model !== undefined ? { model: validateModel(o.model, nz, file) } : {}),
+  };
+}
+
+/** The `model` of a completenessFromInjections product: one logistic (x50, width > 0, cMax in [0, 1]) per z row. */
+function validateModel(m: unknown, nz: number, file?: string): NonNullable<CompletenessProduct['model']> {
+  const o = m as { kind?: unknown; fits?: unknown };
+  if (!o || typeof o !== 'object' || o.kind !== 'logistic') throw new LumfuncError(`model must be { kind: 'logistic', fits: [...] }, got kind ${JSON.stringify(o?.kind)}`, file);
+  if (!Array.isArray(o.fits) || o.fits.length !== nz) throw new LumfuncError(`model.fits must have ${nz} entries (one per z bin)`, file);
+  return {
+    kind: 'logistic',
+    fits: o.fits.map((f: Record<string, unknown>, i: number) => {
+      const { x50, width, cMax } = f ?? {};
+      if (typeof x50 !== 'number' || !Number.isFinite(x50) || typeof width !== 'number' || !(width > 0) || typeof cMax !== 'number' || !(cMax >= 0 && cMax <= 1)) {
+        throw new LumfuncError(`model.fits[${i}] needs finite x50, width > 0 and cMax in [0, 1]`, file);
+      }
+      return { ...f, x50, width, cMax };
+    }),
   };
 }
 
@@ -179,7 +202,8 @@ function interp1(edges: number[], x: number): [number, number, number] {
 
 /**
  * C(M_UV, z) by bilinear interpolation between cell centres (clamped at the grid's edge in z; in
- * magnitude, brighter than the grid takes the brightest cell, fainter than the faint edge gives 0).
+ * magnitude, brighter than the grid takes the brightest cell, fainter than the faint edge gives 0). A product
+ * that carries its logistic `model` is read from it at the exact magnitude instead (linear in z as the grid).
  * For axis = 'mag' the magnitude looked up is m = M + DM(z) − 2.5 log10(1+z).
  */
 const productCosmo = new WeakMap<CompletenessProduct, Cosmology>();
@@ -196,6 +220,13 @@ export function completenessAt(c: CompletenessProduct, M: number, z: number, cos
   const x = c.axis === 'mag' ? apparentMagnitude(M, z, cos) : M;
   if (x > c.mEdges[c.mEdges.length - 1]) return 0;
   const [z0, z1, tz] = interp1(c.zEdges, z);
+  const fits = c.model?.kind === 'logistic' && c.model.fits.length === c.zEdges.length - 1 ? c.model.fits : null;
+  if (fits) {
+    // the logistic at the exact magnitude (the grid's linear interpolation overestimates C on its convex faint
+    // side: ≈ 25 % at 0.75 mag past the half point for a 0.3-mag width), linear in z between the rows' centres
+    const at = (f: { x50: number; width: number; cMax: number }) => Math.min(1, Math.max(0, f.cMax / (1 + Math.exp((x - f.x50) / f.width))));
+    return at(fits[z0]!) * (1 - tz) + at(fits[z1]!) * tz;
+  }
   const [m0, m1, tm] = interp1(c.mEdges, x);
   const g = c.completeness;
   const a = g[z0][m0] * (1 - tm) + g[z0][m1] * tm;

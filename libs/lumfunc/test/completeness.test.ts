@@ -71,3 +71,33 @@ describe('completeness product', () => {
     expect(effectiveVolume(c, -20, 8, 11, cosmo) / expected).toBeCloseTo(1, 4);
   });
 });
+
+describe('completeness with its logistic model', () => {
+  const fits = [{ x50: -19.5, width: 0.3, cMax: 0.9 }, { x50: -20, width: 0.3, cMax: 0.8 }];
+  const logi = (f: { x50: number; width: number; cMax: number }, x: number) => f.cMax / (1 + Math.exp((x - f.x50) / f.width));
+  const mEdges = Array.from({ length: 17 }, (_, i) => -23 + 0.5 * i); // 0.5-mag cells, as the pipeline's grid
+  const mid = (j: number) => 0.5 * (mEdges[j]! + mEdges[j + 1]!);
+  const grid = fits.map((f) => mEdges.slice(1).map((_, j) => logi(f, mid(j))));
+  const raw = { zEdges: [9, 10, 11], mEdges, axis: 'M_UV', completeness: grid, areaArcmin2: 10, model: { kind: 'logistic', fits } };
+
+  it('is read from the logistic at the exact magnitude, linear in z between the rows', () => {
+    const c = validateCompleteness(JSON.parse(JSON.stringify(raw)));
+    expect(c.model?.fits.length).toBe(2);
+    // faint side, between centres −19.25 and −18.75: the exact value, not the grid's chord (which is ≈ 25 % higher)
+    const x = -19.0, exact = logi(fits[0]!, x);
+    expect(completenessAt(c, x, 9.5)).toBeCloseTo(exact, 12);
+    const { model: _m, ...gridOnly } = c;
+    expect(completenessAt(gridOnly, x, 9.5) / exact).toBeGreaterThan(1.15);
+    // half-way between the z rows' centres
+    expect(completenessAt(c, x, 10)).toBeCloseTo(0.5 * (exact + logi(fits[1]!, x)), 12);
+    // at a cell centre the two agree; fainter than the grid, 0 as before
+    expect(completenessAt(c, mid(7), 9.5)).toBeCloseTo(completenessAt(gridOnly, mid(7), 9.5), 12);
+    expect(completenessAt(c, -14.9, 9.5)).toBe(0);
+  });
+
+  it('a malformed model is refused with a clear message', () => {
+    expect(() => validateCompleteness({ ...raw, model: { kind: 'spline', fits } }, 'c.json')).toThrow(/model must be .*c\.json|c\.json.*model must be/);
+    expect(() => validateCompleteness({ ...raw, model: { kind: 'logistic', fits: fits.slice(1) } })).toThrow(/model\.fits must have 2 entries/);
+    expect(() => validateCompleteness({ ...raw, model: { kind: 'logistic', fits: [fits[0], { x50: -20, width: 0, cMax: 0.8 }] } })).toThrow(/model\.fits\[1\]/);
+  });
+});
