@@ -5,13 +5,14 @@
 //  - `fields` fields of 262/fields arcmin² (the closure's effective area), half at each m50 of --m50, each with a
 //    logistic completeness C(m) = 0.88 / (1 + exp((m − m50)/0.25)) in apparent magnitude;
 //  - each field's injection–recovery (n injections, uniform in m 25.5–30.5 and z 8.5–13) fitted by the pipeline's
-//    completeness model (completenessFromInjections, z bins of 1), galaxies kept with the true C;
+//    completeness model (completenessFromInjections, z bins of 1), galaxies kept with the true C (mockSurvey, one
+//    tier per field);
 //  - runLuminosityFunction (the lf stage's function) with DPL fits in the closure's z bins 8.5–9.5, 9.5–10.5, 10.5–13;
 //  - the input ρ_UV (φ* averaged over each bin's comoving volume, as the closure does) against the posterior's and the
 //    profile likelihood's 68 % intervals, counting misses by side.
 import { parseArgs } from 'node:util';
-import { Cosmology, apparentMagnitude, drawFromLF, uvLuminosityDensity, type LfParams } from '@asteris/astro';
-import { completenessFromInjections, createRng, runLuminosityFunction, type Injection, type LfCandidate } from '../src/index.ts';
+import { Cosmology, uvLuminosityDensity, type LfParams } from '@asteris/astro';
+import { mockSurvey, runLuminosityFunction, type SurveySlice, type SurveyTier } from '../src/index.ts';
 
 const { values: a } = parseArgs({ options: {
   seeds: { type: 'string', default: '30' }, injections: { type: 'string', default: '5000' }, fields: { type: 'string', default: '6' },
@@ -38,21 +39,14 @@ const med = (o: number[]) => { const s = [...o].sort((x, y) => x - y); return s[
 const post = { inside: 0, high: 0, low: 0 }, prof = { inside: 0, high: 0, low: 0, open: 0 };
 const offs: number[][] = BINS.map(() => []), mlOffs: number[][] = BINS.map(() => []), pOff: Record<string, number[]> = {};
 const t0 = Date.now();
+// the input in z slices of 0.1; one tier per field (half at each m50), 0.88 plateau, 0.25-mag width
+const SLICES: SurveySlice[] = [];
+for (let z = 8.5; z < 12.999; z += 0.1) SLICES.push({ zLo: z, zHi: z + 0.1, lf: at(z + 0.05) });
+const TIERS: SurveyTier[] = Array.from({ length: nF }, (_, f) => ({ name: `f${f}`, areaArcmin2: area, m50: f < nF / 2 ? m50Deep : m50Med, width: 0.25, cMax: 0.88 }));
 for (let seed = 1; seed <= nSeeds; seed++) {
-  const rng = createRng(seed);
-  const comps = [] as ReturnType<typeof completenessFromInjections>[];
-  const cands: LfCandidate[] = [];
-  for (let f = 0; f < nF; f++) {
-    const m50 = f < nF / 2 ? m50Deep : m50Med;
-    const cT = (m: number) => 0.88 / (1 + Math.exp((m - m50) / 0.25));
-    const inj: Injection[] = [];
-    for (let i = 0; i < nInj; i++) { const m = 25.5 + 5 * rng.next(); const z = 8.5 + 4.5 * rng.next(); inj.push({ mag: m, z, selected: rng.next() < cT(m) }); }
-    comps.push(completenessFromInjections(inj, { zEdges: zE, mEdges: mE, axis: 'mag', areaArcmin2: area, cosmology: { H0: cosmo.H0, Om: cosmo.Om } }));
-    for (let z = 8.5; z < 12.999; z += 0.1) {
-      const { galaxies } = drawFromLF(at(z + 0.05), { Mbright: -23.5, Mfaint: -16, z1: z, z2: z + 0.1, areaArcmin2: area, cosmo }, () => rng.next());
-      for (const g of galaxies) if (rng.next() < cT(apparentMagnitude(g.M, g.z, cosmo))) cands.push({ id: `${f}-${cands.length}`, z: g.z, M_UV: g.M });
-    }
-  }
+  const { candidates: cands, completeness: comps } = mockSurvey({
+    tiers: TIERS, slices: SLICES, seed, cosmo, nInjections: nInj, mEdges: mE, completenessZEdges: zE, injectionMagRange: [25.5, 30.5],
+  });
   const res = runLuminosityFunction(cands, comps, {
     zBins: BINS, models: ['dpl'], seed: 5, nSteps: Number(a.steps), nWalkers: 24, migration: false,
     ...(a['fix-beta'] !== undefined ? { fixed: { dpl: { beta: Number(a['fix-beta']) } } } : {}),

@@ -23,13 +23,18 @@ export interface MockSurvey {
 export function mockSurvey(opts: {
   tiers: SurveyTier[]; slices: SurveySlice[]; seed: number; cosmo?: Cosmology;
   Mbright?: number; Mfaint?: number; nInjections?: number; mEdges?: number[];
+  /** z bins of each tier's completeness fit (default: the slices' edges) */
+  completenessZEdges?: number[];
+  /** apparent-magnitude range of the injections (default: mEdges' span) */
+  injectionMagRange?: [number, number];
 }): MockSurvey {
   const cosmo = opts.cosmo ?? defaultCosmology();
   const rng = createRng(opts.seed);
   const Mb = opts.Mbright ?? -23.5, Mf = opts.Mfaint ?? -16;
   const zLo = Math.min(...opts.slices.map((s) => s.zLo)), zHi = Math.max(...opts.slices.map((s) => s.zHi));
-  const zEdges = [...new Set(opts.slices.flatMap((s) => [s.zLo, s.zHi]))].sort((a, b) => a - b);
+  const zEdges = opts.completenessZEdges ?? [...new Set(opts.slices.flatMap((s) => [s.zLo, s.zHi]))].sort((a, b) => a - b);
   const mEdges = opts.mEdges ?? Array.from({ length: 29 }, (_, i) => 25 + 0.25 * i);
+  const [mInj0, mInj1] = opts.injectionMagRange ?? [mEdges[0], mEdges[mEdges.length - 1]];
   const candidates: LfCandidate[] = [];
   const completeness: CompletenessModelProduct[] = [];
   const nDrawn: number[] = [], nKept: number[] = [];
@@ -38,7 +43,7 @@ export function mockSurvey(opts: {
     // injection–recovery: uniform in apparent magnitude and z
     const inj: Injection[] = [];
     for (let i = 0; i < (opts.nInjections ?? 3000); i++) {
-      const m = mEdges[0] + (mEdges[mEdges.length - 1] - mEdges[0]) * rng.next();
+      const m = mInj0 + (mInj1 - mInj0) * rng.next();
       const z = zLo + (zHi - zLo) * rng.next();
       inj.push({ mag: m, z, selected: rng.next() < cTrue(m) });
     }
