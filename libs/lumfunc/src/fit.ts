@@ -243,11 +243,15 @@ export function fitLF(data: FitData, model: LfModel, opts: FitOptions = {}): LfF
     rho18.push(Math.log10(uvLuminosityDensity(lf, -18)));
   }
   const bestP = full(best.x);
-  // up to 300 chain points (free parameters) seed the profile's maximisations
-  const chainPoints: number[][] = [];
-  for (let k = 0; k < Math.min(300, nAll); k++) { const i = Math.floor((k * nAll) / Math.min(300, nAll)); chainPoints.push(Array.from(mc.samples.subarray(i * free.length, (i + 1) * free.length))); }
+  // up to 300 chain points (free parameters, with their ln L) seed the profile's maximisations
+  const wantProfile = opts.profile !== false && free.includes('logPhiStar');
+  const chainPoints: { x: number[]; l: number }[] = [];
+  for (let k = 0; wantProfile && k < Math.min(300, nAll); k++) {
+    const i = Math.floor((k * nAll) / Math.min(300, nAll)), x = Array.from(mc.samples.subarray(i * free.length, (i + 1) * free.length));
+    chainPoints.push({ x, l: logPost(x) });
+  }
   const profile = (Mlim: number, post: ParamSummary): ProfileInterval | null =>
-    opts.profile !== false && free.includes('logPhiStar') ? rhoProfile(model, free, full, logPost, best.x, Mlim, post, chainPoints) : null;
+    wantProfile ? rhoProfile(model, free, full, logPost, best.x, Mlim, post, chainPoints) : null;
   const tau: Record<string, number> = {};
   free.forEach((n, i) => (tau[n] = mc.tau[i]));
   const kept = nSteps - mc.burn;
@@ -298,7 +302,7 @@ export function fitLF(data: FitData, model: LfModel, opts: FitOptions = {}): LfF
  * (no parameters inside them give that ρ_UV) is returned at the last feasible point and listed in `open`.
  */
 function rhoProfile(model: LfModel, free: ParamName[], full: (x: number[]) => Record<ParamName, number>, logPost: (x: number[]) => number,
-  xBest: number[], Mlim: number, post: ParamSummary, chain: number[][] = []): ProfileInterval {
+  xBest: number[], Mlim: number, post: ParamSummary, chain: { x: number[]; l: number }[] = []): ProfileInterval {
   const iPhi = free.indexOf('logPhiStar');
   const others = free.map((_, i) => i).filter((i) => i !== iPhi);
   const unitRho = (x: number[]) => { const p = full(x); p.logPhiStar = 0; return Math.log10(uvLuminosityDensity(toLfParams(model, p), Mlim)); };
@@ -311,7 +315,7 @@ function rhoProfile(model: LfModel, free: ParamName[], full: (x: number[]) => Re
   const tBest = xBest[iPhi] + unitRho(xBest);
   let yBest = others.map((i) => xBest[i]);
   // the chain's points with their log ρ_UV and ln L: the best of them near t is a third start
-  const pts = chain.map((x) => ({ g: x[iPhi] + unitRho(x), l: logPost(x), y: others.map((i) => x[i]) }));
+  const pts = chain.map(({ x, l }) => ({ g: x[iPhi] + unitRho(x), l, y: others.map((i) => x[i]) }));
   const nearStart = (t: number): number[] | null => {
     let b: (typeof pts)[number] | null = null;
     for (const q of pts) if (Math.abs(q.g - t) < 0.05 && (!b || q.l > b.l)) b = q;
