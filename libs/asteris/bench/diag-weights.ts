@@ -1,16 +1,12 @@
 // Diagnostic: per-exposure weights at pixel vs PSF scale on the correlated and the independent mocks (noise only):
 // PSF-filtered noise of the weighted co-add against the true sky. node --import tsx libs/asteris/bench/diag-weights.ts
+import { bankFilter, detectionBank } from '@asteris/extract';
 import { coaddArrays, exposureSigmas, robustSigma } from '@asteris/stack';
 import { artefactStack } from './artefacts.ts';
 const S = 256, PSF = 0.85, N = 8, SIG = 4.3;
-function smooth(img: Float32Array, w: number, h: number, s: number): Float32Array {
-  const r = Math.ceil(3 * s), k: number[] = [];
-  for (let i = -r; i <= r; i++) k.push(Math.exp(-(i * i) / (2 * s * s)));
-  const tmp = new Float32Array(img.length), out = new Float32Array(img.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { let a = 0; for (let i = -r; i <= r; i++) { const xx = Math.min(w - 1, Math.max(0, x + i)); a += k[i + r]! * img[y * w + xx]!; } tmp[y * w + x] = a; }
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { let a = 0; for (let i = -r; i <= r; i++) { const yy = Math.min(h - 1, Math.max(0, y + i)); a += k[i + r]! * tmp[yy * w + x]!; } out[y * w + x] = a; }
-  return out;
-}
+// the detect stage's PSF matched filter (the bank's first kernel), so the figure is the detection statistic's noise
+const psfK = detectionBank({ psfFwhmPx: PSF * 2 * Math.sqrt(2 * Math.LN2), pixScaleArcsec: 0.04, reArcsec: [] })[0]!;
+const smooth = (img: Float32Array, w: number, h: number) => bankFilter(img, w, h, psfK);
 const inner = (a: Float32Array) => { const o: number[] = []; for (let y = 16; y < S - 16; y++) for (let x = 16; x < S - 16; x++) o.push(a[y * S + x]!); return Float32Array.from(o); };
 for (const [label, extra] of [['independent', {}], ['correlated', { pattern: 0.5, dither: 4, stripeShare: 0.7 }]] as const) {
   const acc: Record<string, number[]> = {};
@@ -19,12 +15,12 @@ for (const [label, extra] of [['independent', {}], ['correlated', { pattern: 0.5
     const sky = T.sky;
     const pix = exposureSigmas(T.frames);
     // PSF scale: the residuals' σ after the PSF filter, same estimator on smoothed frames
-    const sm = T.frames.map((f) => smooth(f, S, S, PSF));
+    const sm = T.frames.map((f) => smooth(f, S, S));
     const psf = exposureSigmas(sm);
     const trueSig = T.sigmaExp;
     const res = (sig: number[] | null, m: 'clipped-mean' | 'clipped-ivw') => {
       const c = coaddArrays(T.frames, T.frames.map(() => null), m, sig ? { sigmas: sig } : {}).data;
-      return robustSigma(inner(smooth(Float32Array.from(c, (v, i) => v - sky[i]!), S, S, PSF)));
+      return robustSigma(inner(smooth(Float32Array.from(c, (v, i) => v - sky[i]!), S, S)));
     };
     const base = res(null, 'clipped-mean');
     for (const [k, v] of Object.entries({ mean: base, 'ivw-pixel': res(pix, 'clipped-ivw'), 'ivw-psf': res(psf, 'clipped-ivw'), 'ivw-white-truth': res(trueSig, 'clipped-ivw') })) (acc[k] ??= []).push(v / base);
