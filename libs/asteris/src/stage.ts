@@ -163,13 +163,15 @@ export const imagesStage = defineStage<ImagesInputs, ImagesConfig, ImagesProduct
     const stack = readExposureStack(band);
     let selfcal: { patternRms: number; pad: number } | undefined;
     if (c.selfcal) selfcal = selfCalibrateStack(band, stack.images, dir);
-    const co = coadd(stack.images, stack.errs, c.coadd);
+    // JWST VAR_RNOISE, where the exposures carry it, sets the ivw weights (the resample step's 'ivm'), ERR the clip and errors
+    const weightVars = stack.varRnoise?.map((v) => v?.data ?? null);
+    const co = coadd(stack.images, stack.errs, c.coadd, weightVars ? { weightVars } : {});
     writeFits(join(dir, IMAGES_FILES.coadd), [hdu(co.image), { ...hdu(co.err, 'ERR'), header: co.err.header }]);
     const model = bandModel(c.denoiser, band.name);
     const K = stack.images.length >= 2 ? c.nulls.count : 0;
     const nulls = K > 0 ? nullImages(stack.images, c.nulls) : [];
     // each null co-add with the exposures' own ERR (the clip sees the same per-exposure noise)
-    const nullCo = nulls.map((st) => coadd(st, stack.errs, c.coadd).image);
+    const nullCo = nulls.map((st) => coadd(st, stack.errs, c.coadd, weightVars ? { weightVars } : {}).image);
     if (K > 0) writeFits(join(dir, IMAGES_FILES.nullCoadd), nullCo.map((im, k) => hdu(nullHeader(im, k, c.nulls), nullHdu(k))));
     if (!model) return { ...(K > 0 ? { nulls: K } : {}), ...(selfcal ? { selfcal } : {}) };
     const opts = { model: model.path, band: band.name, tileSize: c.tileSize, workers: i.workers, overlap: c.overlap, restoreClipPart: c.restore };

@@ -47,6 +47,8 @@ export interface ExposureStack {
   errs: (Image | null)[];
   /** DQ arrays (JWST bits; 1 = DO_NOT_USE) where present. */
   dqs: (Int32Array | null)[];
+  /** read-noise variance maps (JWST `VAR_RNOISE`, units of SCI²) where present: the co-add's weights (docs/field-format.md) */
+  varRnoise?: (Image | null)[];
 }
 
 /** True when `dir/field.json` is a simulation spec rather than a generated field. */
@@ -203,7 +205,7 @@ function toImage(hdu: ImageHdu, file: string): Image {
  * Checks that every exposure has the same shape and WCS, and that ERR/DQ match SCI.
  */
 export function readExposureStack(band: FieldBand): ExposureStack {
-  const images: Image[] = [], errs: (Image | null)[] = [], dqs: (Int32Array | null)[] = [];
+  const images: Image[] = [], errs: (Image | null)[] = [], dqs: (Int32Array | null)[] = [], vars: (Image | null)[] = [];
   let ref: { w: number; h: number; wcs: number[]; file: string; bunit?: string } | undefined;
   for (const file of band.exposures) {
     let hdus;
@@ -245,9 +247,16 @@ export function readExposureStack(band: FieldBand): ExposureStack {
       if ((dqHdu.shape[0] ?? 0) !== sci.width || (dqHdu.shape[1] ?? 1) !== sci.height) throw new FieldError(`DQ shape ${dqHdu.shape.join('×')} differs from SCI ${sci.width}×${sci.height}`, file);
       dq = Int32Array.from(dqHdu.data!);
     }
-    images.push(sci); errs.push(err); dqs.push(dq);
+    const varHdu = pickHdu(hdus, 'VAR_RNOISE');
+    let vr: Image | null = null;
+    if (varHdu) {
+      vr = toImage(varHdu, file);
+      if (vr.width !== sci.width || vr.height !== sci.height) throw new FieldError(`VAR_RNOISE shape ${vr.width}×${vr.height} differs from SCI ${sci.width}×${sci.height}`, file);
+      if (!vr.data.some((v) => v > 0 && Number.isFinite(v))) throw new FieldError('VAR_RNOISE has no finite positive value (it is a variance, units of SCI²); remove the extension or fix it', file);
+    }
+    images.push(sci); errs.push(err); dqs.push(dq); vars.push(vr);
   }
-  return { images, errs, dqs };
+  return { images, errs, dqs, ...(vars.some((v) => v) ? { varRnoise: vars } : {}) };
 }
 
 /** Header keywords of an exposure's dither on the aligned grid (docs/field-format.md "Dither offsets"). */

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { nJyPerPixelScale } from '@asteris/fits';
+import { nJyPerPixelScale, readFits, writeFits } from '@asteris/fits';
 import { loadField, readExposureStack, resolvePsf, sameGrid, naturalCompare, FieldError } from '../src/index.ts';
 import { tinyField } from './fixture.ts';
 
@@ -45,6 +45,27 @@ describe('@asteris/field', () => {
   it('an all-NaN exposure names the file and the band', () => {
     const d = tinyField(join(tmp, 'nan'), [{ name: 'F150W', n: 3, nan: [1] }, { name: 'F444W', n: 1 }]);
     expect(() => readExposureStack(loadField(d).bands[0]!)).toThrow(/f150w_exp2\.fits: every pixel of band F150W's exposure is NaN/);
+  });
+
+  it('reads VAR_RNOISE (the co-add weights) when exposures carry it; a wrong shape or an empty one names the file', () => {
+    const d = tinyField(join(tmp, 'var'), [{ name: 'F150W', n: 2 }]);
+    const band = loadField(d).bands[0]!;
+    expect(readExposureStack(band).varRnoise).toBeUndefined();
+    const addVar = (file: string, data: Float32Array, shape: [number, number]) => {
+      const hdus = readFits(file);
+      const sci = hdus[0]!;
+      if (sci.kind !== 'image') throw new Error('expected an image HDU');
+      writeFits(file, [{ header: sci.header, data: sci.data as Float32Array, shape: [16, 16] }, { name: 'VAR_RNOISE', data, shape }]);
+    };
+    addVar(band.exposures[0]!, new Float32Array(256).fill(0.25), [16, 16]);
+    const st = readExposureStack(band);
+    expect(st.varRnoise?.length).toBe(2);
+    expect(st.varRnoise?.[0]?.data[7]).toBe(0.25);
+    expect(st.varRnoise?.[1]).toBeNull();
+    addVar(band.exposures[1]!, new Float32Array(128).fill(0.25), [16, 8]);
+    expect(() => readExposureStack(band)).toThrow(/f150w_exp2\.fits: VAR_RNOISE shape 16×8 differs from SCI 16×16/);
+    addVar(band.exposures[1]!, new Float32Array(256), [16, 16]);
+    expect(() => readExposureStack(band)).toThrow(/f150w_exp2\.fits: VAR_RNOISE has no finite positive value/);
   });
 
   it('resolves PSFs in the documented order: psf/<BAND>.fits, else the built-in model with a warning naming the band', () => {

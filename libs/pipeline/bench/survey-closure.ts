@@ -10,8 +10,8 @@
 // The LF is recomputed from the published per-field candidates and completeness with the lf stage's own
 // function and config (runLuminosityFunction), which must reproduce the run's lf.json, to get the samples
 // that lf.json drops. Used by `npm run bench:survey -- --closure` and libs/pipeline/test/survey-closure.test.ts.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Cosmology, lfPhi, uvLuminosityDensity, type LfParams } from '@asteris/astro';
 import { simulateField } from '@asteris/sim';
 import { binEffectiveVolume, readCandidatesCsv, readCompleteness, runLuminosityFunction, unitCompleteness, type CompletenessProduct, type LfResult } from '@asteris/lumfunc';
@@ -228,6 +228,22 @@ export async function closureChild(argv: string[]): Promise<void> {
   process.stdout.write(`REPORT ${JSON.stringify(rep)}\n`);
 }
 
+/** Copies `<root>/fields/<f>/{truth.csv,field.json}`, and each field's candidates.csv and completeness.json plus lf/lf.json of one path's out, to `dest` in the same layout. */
+function saveSmallProducts(root: string, out: string, dest: string, path: string): void {
+  const copy = (from: string, to: string): void => {
+    if (!existsSync(from)) return;
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(from, to);
+  };
+  for (const f of readdirSync(join(root, 'fields'))) {
+    for (const x of ['truth.csv', 'field.json']) copy(join(root, 'fields', f, x), join(dest, 'fields', f, x));
+    const from = existsSync(join(out, f)) ? join(out, f) : out; // a one-field survey publishes at the out root
+    copy(join(from, 'completeness.json'), join(dest, `out-${path}`, f, 'completeness.json'));
+    copy(join(from, 'candidates', 'candidates.csv'), join(dest, `out-${path}`, f, 'candidates', 'candidates.csv'));
+  }
+  copy(join(out, 'lf', 'lf.json'), join(dest, `out-${path}`, 'lf', 'lf.json'));
+}
+
 export async function closureBench(argv: string[], self: string): Promise<void> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir, cpus } = await import('node:os');
@@ -238,6 +254,9 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
   const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample, injectionEw: argNum(argv, 'inj-ew', 0) };
   const paths = argStr(argv, 'paths', 'none,lite-null').split(',');
   const keep = argv.includes('--keep');
+  // --save DIR: keep only the small products (truth, candidates, completeness, lf.json) in the --keep layout, for
+  // closure-diag/closure_truth.py on surveys too large to keep whole (≥ 10 arcmin² ≈ 1.7 GB of pixels per field and path)
+  const save = argStr(argv, 'save', '');
   const tmp = mkdtempSync(join(tmpdir(), 'asteris-closure-'));
   try {
     const t0 = performance.now();
@@ -261,6 +280,7 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
       console.log(`\n${label}: wall ${r.wall.toFixed(0)} s, peak RSS ${r.rssMiB.toFixed(0)} MiB, ${r.candidates} candidates = ${(r.candidates / pixArea).toFixed(1)} per arcmin² of pixels`
         + ` (${(r.nWeighted).toFixed(0)} rows into the LF); lf.json reproduced: ${r.lfJsonMatches}`);
       console.log(r.table);
+      if (save) saveSmallProducts(tmp, out, save, denoiser);
       if (!keep) rmSync(out, { recursive: true, force: true });
     }
   } finally {

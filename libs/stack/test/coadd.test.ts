@@ -103,6 +103,44 @@ describe('inverse-variance weighting', () => {
     expect(std(ivw.data)).toBeLessThan(0.6 * std(mean.data));
     expect(ivw.err[5]).toBeCloseTo(pred, 5);
   });
+  it('weightVars (JWST VAR_RNOISE) set the weights and ERR still the errors: hand-computed pixel, fallback to ERR² on a bad voxel', () => {
+    const frames = [Float32Array.of(1, 1), Float32Array.of(4, 4), Float32Array.of(10, 10)];
+    const errs = [Float32Array.of(2, 2), Float32Array.of(2, 2), Float32Array.of(4, 4)];
+    const vars = [Float32Array.of(1, NaN), Float32Array.of(1, 0), Float32Array.of(4, 4)];
+    const r = coaddArrays(frames, errs, 'ivw', { weightVars: vars });
+    const w = [1, 1, 1 / 4], e = [2, 2, 4];
+    const sw = w[0]! + w[1]! + w[2]!;
+    expect(r.data[0]).toBeCloseTo((1 * w[0]! + 4 * w[1]! + 10 * w[2]!) / sw, 6);
+    expect(r.err[0]).toBeCloseTo(Math.sqrt(w.reduce((a, wi, i) => a + wi * wi * e[i]! ** 2, 0)) / sw, 6);
+    // pixel 1: VAR_RNOISE NaN and 0 → those exposures fall back to ERR² (4, 4), the third keeps 4: equal weights
+    expect(r.data[1]).toBeCloseTo(5, 6);
+    expect(r.err[1]).toBeCloseTo(Math.sqrt(4 + 4 + 16) / 3, 6);
+    expect(() => coaddArrays(frames, errs, 'ivw', { weightVars: [vars[0]!] })).toThrow(/1 weight variance maps for 3 exposures/);
+    expect(() => coaddArrays(frames, errs, 'ivw', { weightVars: [vars[0]!, Float32Array.of(1), vars[2]!] })).toThrow(/weight variance map of exposure 1 has 1 pixels, expected 2/);
+  });
+  it('ERR with the Poisson term of the measured counts biases a bright source low; read-noise weights do not', () => {
+    // JWST ERR² = read-noise variance + measured counts / gain, so an upward fluctuation gets a larger error and
+    // a smaller weight. 20 000 pixels of a 100-unit source, read-noise variance 1, gain 1, N = 8.
+    const npix = 20_000, n = 8, mu = 100;
+    const rng = mulberry32(5);
+    const frames: Float32Array[] = [], errs: Float32Array[] = [], vars: Float32Array[] = [];
+    for (let t = 0; t < n; t++) {
+      const f = new Float32Array(npix), e = new Float32Array(npix);
+      for (let i = 0; i < npix; i++) { f[i] = mu + Math.sqrt(1 + mu) * rng.normal(); e[i] = Math.sqrt(1 + Math.max(0, f[i]!)); }
+      frames.push(f); errs.push(e); vars.push(constErr(npix, 1));
+    }
+    const meanOf = (a: Float32Array) => a.reduce((x, v) => x + v, 0) / a.length;
+    for (const m of ['ivw', 'clipped-ivw'] as const) {
+      const byErr = coaddArrays(frames, errs, m);
+      const byVar = coaddArrays(frames, errs, m, { weightVars: vars });
+      // bias of 1/ERR² weights ≈ −Var/μ·(1 − 1/N) ≈ −0.9; the standard error of a 20 000-pixel mean is 0.025
+      expect(meanOf(byErr.data) - mu).toBeLessThan(-0.6);
+      expect(Math.abs(meanOf(byVar.data) - mu)).toBeLessThan(0.1);
+      // equal read-noise weights: the ERR of the result predicts its scatter
+      expect(std(byVar.data) / meanOf(byVar.err)).toBeGreaterThan(0.95);
+      expect(std(byVar.data) / meanOf(byVar.err)).toBeLessThan(1.05);
+    }
+  });
   it('skips voxels with non-finite data or non-positive error', () => {
     const frames = [Float32Array.of(1, NaN), Float32Array.of(3, 5)];
     const errs = [Float32Array.of(1, 1), Float32Array.of(0, 1)];
