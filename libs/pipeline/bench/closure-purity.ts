@@ -1,0 +1,79 @@
+// What a closure survey's candidates are, from the simulation's truth (issue 15: "≥ 10 arcmin²" — interlopers
+// at the sky's own density). Each candidate is matched within 0.12″ to a true high-z galaxy if one is there (the
+// brightest in M_UV), else to the brightest other true source (low-z galaxy, brown dwarf), else it is spurious.
+// The high-z population is oversampled k× and interlopers are not, so the contamination the selection would have
+// on the real sky weighs each match by the truth's `weight` (1/k for high-z, 1 for the rest; spurious 1):
+//   f_sky = Σw(interlopers) / Σw(all candidates),   against f_drawn = N(interlopers) / N(all).
+// Same rule as closure-diag/closure_truth.py `purity`.
+import { readFileSync } from 'node:fs';
+import { parseCsvObjects } from '@asteris/core';
+
+export interface PurityTier {
+  tier: string; fields: number; oversample: number; candidates: number; highz: number;
+  /** interlopers by the truth's kind (lowz, browndwarf) and 'spurious' (no true source within the radius) */
+  interlopers: Record<string, number>;
+  /** true z of the low-z interlopers */
+  lowzZ: number[];
+  /** Σ weights: high-z matches (their number on the real sky), interlopers */
+  wHighz: number; wInterlopers: number;
+  contaminationDrawn: number; contaminationSky: number;
+}
+
+type Row = Record<string, string>;
+const rows = (file: string): Row[] => parseCsvObjects(readFileSync(file, 'utf8'), { file });
+
+const MATCH_ARCSEC = 0.12;
+
+/** `fields`: per field its tier name, truth.csv and published candidates.csv. */
+export function closurePurity(fields: { tier: string; truth: string; candidates: string }[]): { tiers: PurityTier[]; all: PurityTier } {
+  const by = new Map<string, PurityTier>();
+  const blank = (tier: string): PurityTier => ({ tier, fields: 0, oversample: 1, candidates: 0, highz: 0, interlopers: {}, lowzZ: [], wHighz: 0, wInterlopers: 0, contaminationDrawn: NaN, contaminationSky: NaN });
+  for (const f of fields) {
+    const truth = rows(f.truth);
+    const st = by.get(f.tier) ?? blank(f.tier);
+    by.set(f.tier, st);
+    st.fields++;
+    if (!truth.length) continue;
+    const cosd = Math.cos((Number(truth[0]!.dec) * Math.PI) / 180);
+    const sep = (a: Row, b: Row) => Math.hypot((Number(a.ra) - Number(b.ra)) * cosd, Number(a.dec) - Number(b.dec)) * 3600;
+    const hz = truth.filter((t) => t.kind === 'highz'), rest = truth.filter((t) => t.kind !== 'highz');
+    if (hz.length) st.oversample = Math.round(1 / Number(hz[0]!.weight));
+    const brightestMag = (t: Row) => Math.min(...Object.entries(t).filter(([k, v]) => k.startsWith('mag_') && v !== '').map(([, v]) => Number(v)), 99);
+    for (const c of rows(f.candidates)) {
+      st.candidates++;
+      let best: Row | undefined;
+      for (const t of hz) if (sep(c, t) < MATCH_ARCSEC && (!best || Number(t.M_UV) < Number(best.M_UV))) best = t;
+      if (best) { st.highz++; st.wHighz += Number(best.weight); continue; }
+      let other: Row | undefined;
+      for (const t of rest) if (sep(c, t) < MATCH_ARCSEC && (!other || brightestMag(t) < brightestMag(other))) other = t;
+      const kind = other?.kind ?? 'spurious';
+      st.interlopers[kind] = (st.interlopers[kind] ?? 0) + 1;
+      st.wInterlopers += other ? Number(other.weight) : 1;
+      if (other?.kind === 'lowz') st.lowzZ.push(Number(other.z));
+    }
+  }
+  const finish = (s: PurityTier): PurityTier => ({
+    ...s, lowzZ: [...s.lowzZ].sort((a, b) => a - b),
+    contaminationDrawn: s.candidates ? 1 - s.highz / s.candidates : NaN,
+    contaminationSky: s.wHighz + s.wInterlopers > 0 ? s.wInterlopers / (s.wHighz + s.wInterlopers) : NaN,
+  });
+  const tiers = [...by.values()].map(finish);
+  const all = blank('all');
+  for (const s of tiers) {
+    all.fields += s.fields; all.oversample = s.oversample; all.candidates += s.candidates; all.highz += s.highz;
+    all.wHighz += s.wHighz; all.wInterlopers += s.wInterlopers; all.lowzZ.push(...s.lowzZ);
+    for (const [k, v] of Object.entries(s.interlopers)) all.interlopers[k] = (all.interlopers[k] ?? 0) + v;
+  }
+  return { tiers, all: finish(all) };
+}
+
+/** One line per tier and one for all. */
+export function purityLines(p: { tiers: PurityTier[]; all: PurityTier }): string[] {
+  return [...p.tiers, p.all].map((s) => {
+    const kinds = Object.entries(s.interlopers).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    const zs = s.lowzZ.length ? ` (z ${s.lowzZ.map((z) => z.toFixed(2)).join(' ')})` : '';
+    return `${s.tier.padEnd(7)} ${String(s.fields).padStart(3)} fields, ${String(s.candidates).padStart(4)} candidates: ${s.highz} true high-z`
+      + ` (${s.wHighz.toFixed(2)} on the real sky, high-z drawn ×${s.oversample}), interlopers ${kinds}${zs};`
+      + ` contamination as drawn ${s.contaminationDrawn.toFixed(3)}, at the sky's density ${s.contaminationSky.toFixed(3)}`;
+  });
+}
