@@ -12,8 +12,10 @@ export interface PurityTier {
   tier: string; fields: number; oversample: number; candidates: number; highz: number;
   /** interlopers by the truth's kind (lowz, browndwarf) and 'spurious' (no true source within the radius) */
   interlopers: Record<string, number>;
-  /** true z of the low-z interlopers */
+  /** true z of the interlopers that have one (galaxies; not brown dwarfs or spurious) */
   lowzZ: number[];
+  /** per preset that kept a candidate (a candidate kept by two counts for each): true high-z and interlopers, raw and weighted */
+  byPreset: Record<string, { highz: number; interlopers: number; wHighz: number; wInterlopers: number }>;
   /** Σ weights: high-z matches (their number on the real sky), interlopers */
   wHighz: number; wInterlopers: number;
   contaminationDrawn: number; contaminationSky: number;
@@ -27,7 +29,7 @@ const MATCH_ARCSEC = 0.12;
 /** `fields`: per field its tier name, truth.csv and published candidates.csv. */
 export function closurePurity(fields: { tier: string; truth: string; candidates: string }[]): { tiers: PurityTier[]; all: PurityTier } {
   const by = new Map<string, PurityTier>();
-  const blank = (tier: string): PurityTier => ({ tier, fields: 0, oversample: 1, candidates: 0, highz: 0, interlopers: {}, lowzZ: [], wHighz: 0, wInterlopers: 0, contaminationDrawn: NaN, contaminationSky: NaN });
+  const blank = (tier: string): PurityTier => ({ tier, fields: 0, oversample: 1, candidates: 0, highz: 0, interlopers: {}, lowzZ: [], byPreset: {}, wHighz: 0, wInterlopers: 0, contaminationDrawn: NaN, contaminationSky: NaN });
   for (const f of fields) {
     const truth = rows(f.truth);
     const st = by.get(f.tier) ?? blank(f.tier);
@@ -41,15 +43,23 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
     const brightestMag = (t: Row) => Math.min(...Object.entries(t).filter(([k, v]) => k.startsWith('mag_') && v !== '').map(([, v]) => Number(v)), 99);
     for (const c of rows(f.candidates)) {
       st.candidates++;
+      const presets = (c.preset ?? '').split('+').filter(Boolean).map((p) => (st.byPreset[p] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 }));
       let best: Row | undefined;
       for (const t of hz) if (sep(c, t) < MATCH_ARCSEC && (!best || Number(t.M_UV) < Number(best.M_UV))) best = t;
-      if (best) { st.highz++; st.wHighz += Number(best.weight); continue; }
+      if (best) {
+        const w = Number(best.weight);
+        st.highz++; st.wHighz += w;
+        for (const b of presets) { b.highz++; b.wHighz += w; }
+        continue;
+      }
       let other: Row | undefined;
       for (const t of rest) if (sep(c, t) < MATCH_ARCSEC && (!other || brightestMag(t) < brightestMag(other))) other = t;
       const kind = other?.kind ?? 'spurious';
+      const w = other ? Number(other.weight) : 1;
       st.interlopers[kind] = (st.interlopers[kind] ?? 0) + 1;
-      st.wInterlopers += other ? Number(other.weight) : 1;
-      if (other?.kind === 'lowz') st.lowzZ.push(Number(other.z));
+      st.wInterlopers += w;
+      for (const b of presets) { b.interlopers++; b.wInterlopers += w; }
+      if (other && other.z !== '' && Number.isFinite(Number(other.z))) st.lowzZ.push(Number(other.z));
     }
   }
   const finish = (s: PurityTier): PurityTier => ({
@@ -63,17 +73,25 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
     all.fields += s.fields; all.oversample = s.oversample; all.candidates += s.candidates; all.highz += s.highz;
     all.wHighz += s.wHighz; all.wInterlopers += s.wInterlopers; all.lowzZ.push(...s.lowzZ);
     for (const [k, v] of Object.entries(s.interlopers)) all.interlopers[k] = (all.interlopers[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.byPreset)) {
+      const a = (all.byPreset[k] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 });
+      a.highz += v.highz; a.interlopers += v.interlopers; a.wHighz += v.wHighz; a.wInterlopers += v.wInterlopers;
+    }
   }
   return { tiers, all: finish(all) };
 }
 
-/** One line per tier and one for all. */
+/** One line per tier, one for all, and one per preset (over all tiers). */
 export function purityLines(p: { tiers: PurityTier[]; all: PurityTier }): string[] {
-  return [...p.tiers, p.all].map((s) => {
+  const presets = Object.entries(p.all.byPreset).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => {
+    const f = v.wHighz + v.wInterlopers > 0 ? v.wInterlopers / (v.wHighz + v.wInterlopers) : NaN;
+    return `  preset ${k.padEnd(16)} ${String(v.highz).padStart(4)} true high-z (${v.wHighz.toFixed(2)} on the real sky), ${v.interlopers} interlopers: contamination at the sky's density ${f.toFixed(3)}`;
+  });
+  return [...[...p.tiers, p.all].map((s) => {
     const kinds = Object.entries(s.interlopers).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
     const zs = s.lowzZ.length ? ` (z ${s.lowzZ.map((z) => z.toFixed(2)).join(' ')})` : '';
     return `${s.tier.padEnd(7)} ${String(s.fields).padStart(3)} fields, ${String(s.candidates).padStart(4)} candidates: ${s.highz} true high-z`
       + ` (${s.wHighz.toFixed(2)} on the real sky, high-z drawn ×${s.oversample}), interlopers ${kinds}${zs};`
       + ` contamination as drawn ${s.contaminationDrawn.toFixed(3)}, at the sky's density ${s.contaminationSky.toFixed(3)}`;
-  });
+  }), ...presets];
 }

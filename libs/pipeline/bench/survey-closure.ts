@@ -11,11 +11,12 @@
 // function and config (runLuminosityFunction), which must reproduce the run's lf.json, to get the samples
 // that lf.json drops. Used by `npm run bench:survey -- --closure` and libs/pipeline/test/survey-closure.test.ts.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Cosmology, lfPhi, uvLuminosityDensity, type LfParams } from '@asteris/astro';
 import { simulateField } from '@asteris/sim';
 import { binEffectiveVolume, readCandidatesCsv, readCompleteness, runLuminosityFunction, unitCompleteness, type CompletenessProduct, type LfResult } from '@asteris/lumfunc';
 import { loadRunConfig, type RunConfig } from '../src/config.ts';
+import { closurePurity, purityLines } from './closure-purity.ts';
 
 /** The input LF of the mock (the simulator's evolving DPL): φ*(z) = 10^(logPhiStar + dLogPhiStarDz (z − z0)). */
 export const INPUT_LF = { kind: 'dpl' as const, MStar: -21.0, alpha: -2.2, beta: -4.5, logPhiStar: -4.46, dLogPhiStarDz: -0.21, z0: 9 };
@@ -207,7 +208,17 @@ const argStr = (argv: string[], name: string, dflt: string): string => {
   return i >= 0 ? argv[i + 1]! : dflt;
 };
 
-interface ClosureChildReport { wall: number; rssMiB: number; candidates: number; areaArcmin2: number; table: string; bins: ClosureBin[]; lfJsonMatches: boolean; nWeighted: number }
+interface ClosureChildReport { wall: number; rssMiB: number; candidates: number; areaArcmin2: number; table: string; bins: ClosureBin[]; lfJsonMatches: boolean; nWeighted: number; purity: string[] }
+
+/** What the candidates are, per tier (closure-purity.ts): each field's truth.csv against its published candidates. */
+function surveyPurity(survey: string, out: string): string[] {
+  const { fields } = JSON.parse(readFileSync(survey, 'utf8')) as { fields: string[] };
+  return purityLines(closurePurity(fields.map((d) => {
+    const name = basename(d);
+    const pub = fields.length > 1 ? join(out, name) : out; // run.ts publishes a one-field survey at the out root
+    return { tier: name.replace(/\d+$/, ''), truth: join(d, 'truth.csv'), candidates: join(pub, 'candidates', 'candidates.csv') };
+  })));
+}
 
 /** Child process: one path (denoiser) over the survey, from an empty cache; prints REPORT <json>. */
 export async function closureChild(argv: string[]): Promise<void> {
@@ -224,6 +235,7 @@ export async function closureChild(argv: string[]): Promise<void> {
   const r = closureCheck(out!, cfg, o.oversample);
   const rep: ClosureChildReport = {
     wall, rssMiB: process.resourceUsage().maxRSS / 1024, candidates, areaArcmin2: r.areaArcmin2, table: closureTable(r), bins: r.bins, lfJsonMatches: r.lfJsonMatches, nWeighted: r.nCandidates,
+    purity: surveyPurity(survey!, out!),
   };
   process.stdout.write(`REPORT ${JSON.stringify(rep)}\n`);
 }
@@ -280,6 +292,7 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
       console.log(`\n${label}: wall ${r.wall.toFixed(0)} s, peak RSS ${r.rssMiB.toFixed(0)} MiB, ${r.candidates} candidates = ${(r.candidates / pixArea).toFixed(1)} per arcmin² of pixels`
         + ` (${(r.nWeighted).toFixed(0)} rows into the LF); lf.json reproduced: ${r.lfJsonMatches}`);
       console.log(r.table);
+      console.log(`what the candidates are (matched to the truth within 0.12″; the high-z population is drawn ×${oversample}, interlopers at the sky's density):\n  ${r.purity.join('\n  ')}`);
       if (save) saveSmallProducts(tmp, out, save, denoiser);
       if (!keep) rmSync(out, { recursive: true, force: true });
     }
