@@ -240,7 +240,7 @@ export async function closureChild(argv: string[]): Promise<void> {
   process.stdout.write(`REPORT ${JSON.stringify(rep)}\n`);
 }
 
-/** Copies `<root>/fields/<f>/{truth.csv,field.json}`, and each field's candidates.csv and completeness.json plus lf/lf.json of one path's out, to `dest` in the same layout. */
+/** Copies `<root>/fields/<f>/{truth.csv,field.json}`, and each field's catalogue.csv, candidates.csv and completeness.json plus lf/lf.json of one path's out, to `dest` in the same layout. */
 function saveSmallProducts(root: string, out: string, dest: string, path: string): void {
   const copy = (from: string, to: string): void => {
     if (!existsSync(from)) return;
@@ -252,6 +252,7 @@ function saveSmallProducts(root: string, out: string, dest: string, path: string
     const from = existsSync(join(out, f)) ? join(out, f) : out; // a one-field survey publishes at the out root
     copy(join(from, 'completeness.json'), join(dest, `out-${path}`, f, 'completeness.json'));
     copy(join(from, 'candidates', 'candidates.csv'), join(dest, `out-${path}`, f, 'candidates', 'candidates.csv'));
+    copy(join(from, 'catalogue.csv'), join(dest, `out-${path}`, f, 'catalogue.csv')); // for closure-diag/reselect.ts
   }
   copy(join(out, 'lf', 'lf.json'), join(dest, `out-${path}`, 'lf', 'lf.json'));
 }
@@ -266,8 +267,8 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
   const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample, injectionEw: argNum(argv, 'inj-ew', 0) };
   const paths = argStr(argv, 'paths', 'none,lite-null').split(',');
   const keep = argv.includes('--keep');
-  // --save DIR: keep only the small products (truth, candidates, completeness, lf.json) in the --keep layout, for
-  // closure-diag/closure_truth.py on surveys too large to keep whole (≥ 10 arcmin² ≈ 1.7 GB of pixels per field and path)
+  // --save DIR: keep only the small products (truth, photometry catalogue, candidates, completeness, lf.json) in the
+  // --keep layout, for closure-diag/{closure_truth.py,purity.ts,reselect.ts} on surveys too large to keep whole (≥ 10 arcmin² ≈ 1.7 GB of pixels per field and path)
   const save = argStr(argv, 'save', '');
   const tmp = mkdtempSync(join(tmpdir(), 'asteris-closure-'));
   try {
