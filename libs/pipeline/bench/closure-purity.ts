@@ -5,8 +5,18 @@
 // on the real sky weighs each match by the truth's `weight` (1/k for high-z, 1 for the rest; spurious 1):
 //   f_sky = Σw(interlopers) / Σw(all candidates),   against f_drawn = N(interlopers) / N(all).
 // Same rule as closure-diag/closure_truth.py `purity`.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCsvObjects } from '@asteris/core';
+
+/** A pointing's tier: its name without the trailing number (deep3 → deep). */
+export const tierOf = (field: string): string => field.replace(/\d+$/, '');
+
+/** The fields of a --keep / --save directory: name, tier, truth.csv and the path's per-field product directory. */
+export function savedSurveyFields(root: string, path: string): { name: string; tier: string; truth: string; dir: string }[] {
+  return readdirSync(join(root, 'fields'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    .map((name) => ({ name, tier: tierOf(name), truth: join(root, 'fields', name, 'truth.csv'), dir: join(root, `out-${path}`, name) }));
+}
 
 export interface PurityTier {
   tier: string; fields: number; oversample: number; candidates: number; highz: number;

@@ -16,7 +16,7 @@ import { Cosmology, lfPhi, uvLuminosityDensity, type LfParams } from '@asteris/a
 import { simulateField } from '@asteris/sim';
 import { binEffectiveVolume, readCandidatesCsv, readCompleteness, runLuminosityFunction, unitCompleteness, type CompletenessProduct, type LfResult } from '@asteris/lumfunc';
 import { loadRunConfig, type RunConfig } from '../src/config.ts';
-import { closurePurity, purityLines } from './closure-purity.ts';
+import { closurePurity, purityLines, tierOf } from './closure-purity.ts';
 
 /** The input LF of the mock (the simulator's evolving DPL): φ*(z) = 10^(logPhiStar + dLogPhiStarDz (z − z0)). */
 export const INPUT_LF = { kind: 'dpl' as const, MStar: -21.0, alpha: -2.2, beta: -4.5, logPhiStar: -4.46, dLogPhiStarDz: -0.21, z0: 9 };
@@ -216,7 +216,7 @@ function surveyPurity(survey: string, out: string): string[] {
   return purityLines(closurePurity(fields.map((d) => {
     const name = basename(d);
     const pub = fields.length > 1 ? join(out, name) : out; // run.ts publishes a one-field survey at the out root
-    return { tier: name.replace(/\d+$/, ''), truth: join(d, 'truth.csv'), candidates: join(pub, 'candidates', 'candidates.csv') };
+    return { tier: tierOf(name), truth: join(d, 'truth.csv'), candidates: join(pub, 'candidates', 'candidates.csv') };
   })));
 }
 
@@ -247,9 +247,10 @@ function saveSmallProducts(root: string, out: string, dest: string, path: string
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(from, to);
   };
-  for (const f of readdirSync(join(root, 'fields'))) {
+  const fields = readdirSync(join(root, 'fields'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const f of fields) {
     for (const x of ['truth.csv', 'field.json']) copy(join(root, 'fields', f, x), join(dest, 'fields', f, x));
-    const from = existsSync(join(out, f)) ? join(out, f) : out; // a one-field survey publishes at the out root
+    const from = fields.length > 1 ? join(out, f) : out; // run.ts publishes a one-field survey at the out root
     copy(join(from, 'completeness.json'), join(dest, `out-${path}`, f, 'completeness.json'));
     copy(join(from, 'candidates', 'candidates.csv'), join(dest, `out-${path}`, f, 'candidates', 'candidates.csv'));
     copy(join(from, 'catalogue.csv'), join(dest, `out-${path}`, f, 'catalogue.csv')); // for closure-diag/reselect.ts

@@ -7,7 +7,6 @@ Run the closure with --keep, then point this at the kept directory:
   python3 libs/pipeline/bench/closure-diag/closure_truth.py detect    <kept-dir> none deep
   python3 libs/pipeline/bench/closure-diag/closure_truth.py reselect  <kept-dir> none
   python3 libs/pipeline/bench/closure-diag/closure_truth.py migration <kept-dir> none <out.json>
-  python3 libs/pipeline/bench/closure-diag/closure_truth.py purity    <kept-or-saved-dir> none
 
 truth:     per z bin and 0.5-mag bin of true M_UV, Σ C_model(M_true, z_true) over the field's true high-z galaxies
            against how many of them are selected (each candidate matched to the brightest true high-z galaxy
@@ -17,10 +16,7 @@ detect:    fraction of the true high-z galaxies of one tier with a catalogue sou
            the mean F277W/F356W/F444W magnitude (compare depth.json's injection curves).
 reselect:  per field, for each selection in the cache: (candidates, own candidates found again within 0.12″, own).
 migration: (z_true, M_true, M_obs) of the truth-matched candidates, for oracle.ts.
-purity:    what each tier's candidates are (each matched to the truth within 0.12″: a high-z galaxy if one is there,
-           else the brightest other source, else none = spurious), and the contamination the selection would have at
-           the sky's own density: the high-z population is oversampled k×, interlopers are not, so with the truth's
-           weights (1/k for high-z, 1 for the rest) f_cont = Σw(interlopers) / Σw(all). Works on a --save directory.
+(What the candidates are, contamination at the sky's density: closure-diag/purity.ts, one implementation in closure-purity.ts.)
 """
 import csv, glob, json, math, sys
 
@@ -146,57 +142,6 @@ def migration(root, path, dest):
     json.dump(res, open(dest, 'w'))
 
 
-def any_match(cand, objs, cosd, r=0.12):
-    best = None
-    for t in objs:
-        if sep(cand, t, cosd) < r:
-            m = min((float(v) for k, v in t.items() if k.startswith('mag_') and v), default=99)
-            if best is None or m < best[0]:
-                best = (m, t)
-    return best[1] if best else None
-
-
-def purity(root, path):
-    tiers = {}
-    for name, out, truth_rows in fields(root, path):
-        tier = name.rstrip('0123456789')
-        hz = [t for t in truth_rows if t['kind'] == 'highz']
-        rest = [t for t in truth_rows if t['kind'] != 'highz']
-        cosd = math.cos(math.radians(float(truth_rows[0]['dec'])))
-        k = round(1 / float(hz[0]['weight'])) if hz else 1
-        st = tiers.setdefault(tier, {'fields': 0, 'k': k, 'n': 0, 'highz': 0, 'kinds': {}, 'w_hz': 0.0, 'w_int': 0.0, 'lowz_z': []})
-        st['fields'] += 1
-        for c in rows(f'{out}/{name}/candidates/candidates.csv'):
-            st['n'] += 1
-            t = brightest_match(c, hz, cosd)
-            if t is not None:
-                st['highz'] += 1
-                st['w_hz'] += float(t['weight'])
-                continue
-            o = any_match(c, rest, cosd)
-            kind = o['kind'] if o is not None else 'spurious'
-            st['kinds'][kind] = st['kinds'].get(kind, 0) + 1
-            st['w_int'] += float(o['weight']) if o is not None else 1.0
-            if o is not None and o['kind'] == 'lowz':
-                st['lowz_z'].append(float(o['z']))
-    tot = {'n': 0, 'highz': 0, 'w_hz': 0.0, 'w_int': 0.0, 'kinds': {}}
-    for tier, st in sorted(tiers.items()):
-        f = st['w_int'] / (st['w_int'] + st['w_hz']) if st['w_int'] + st['w_hz'] > 0 else float('nan')
-        kinds = ', '.join(f'{k} {v}' for k, v in sorted(st['kinds'].items())) or 'none'
-        zs = ' '.join(f'{z:.2f}' for z in sorted(st['lowz_z']))
-        print(f'{tier}: {st["fields"]} fields (high-z ×{st["k"]}), {st["n"]} candidates: {st["highz"]} true high-z '
-              f'(= {st["w_hz"]:.2f} at the sky\'s density), interlopers {kinds}{f" (z {zs})" if zs else ""}; '
-              f'contamination as drawn {1 - st["highz"] / st["n"] if st["n"] else float("nan"):.3f}, at the sky\'s density {f:.3f}')
-        for key in ('n', 'highz', 'w_hz', 'w_int'):
-            tot[key] += st[key]
-        for kk, v in st['kinds'].items():
-            tot['kinds'][kk] = tot['kinds'].get(kk, 0) + v
-    f = tot['w_int'] / (tot['w_int'] + tot['w_hz']) if tot['w_int'] + tot['w_hz'] > 0 else float('nan')
-    ni = sum(tot['kinds'].values())
-    print(f'all: {tot["n"]} candidates, {tot["highz"]} true high-z (= {tot["w_hz"]:.2f} at the sky\'s density), {ni} interlopers; '
-          f'contamination at the sky\'s density {f:.3f}')
-
-
 if __name__ == '__main__':
     cmd, root, path, *rest = sys.argv[1:]
     if cmd == 'truth':
@@ -207,7 +152,5 @@ if __name__ == '__main__':
         reselect(root, path)
     elif cmd == 'migration':
         migration(root, path, rest[0])
-    elif cmd == 'purity':
-        purity(root, path)
     else:
         sys.exit(f'unknown command {cmd}')

@@ -2,12 +2,12 @@
 // catalogue) with other presets, and says what the candidates are (closure-purity.ts):
 //   node --import tsx libs/pipeline/bench/closure-diag/reselect.ts DIR none|lite-null [auto | name-or-file,…]
 // e.g. a changed preset file in place of a built-in one: auto,-posterior-z11,/tmp/my-z11.json
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv } from '@asteris/core';
 import { ALL_PRESETS, loadPreset, readCatalogueCsv, selectWithPresets, unionSelection } from '@asteris/select';
-import { closurePurity, purityLines } from '../closure-purity.ts';
+import { closurePurity, purityLines, savedSurveyFields } from '../closure-purity.ts';
 
 const [root, path, spec = 'auto'] = process.argv.slice(2);
 if (!root || !path) { console.error('usage: reselect.ts <saved-dir> <path> [auto | name-or-file,… (-name drops one)]'); process.exit(2); }
@@ -20,12 +20,11 @@ for (const s of spec.split(',')) {
 const presets = names.map((n) => loadPreset(n));
 const tmp = mkdtempSync(join(tmpdir(), 'reselect-'));
 try {
-  const fields = readdirSync(join(root, 'fields')).filter((n) => existsSync(join(root, `out-${path}`, n, 'catalogue.csv'))).sort().map((n) => {
-    const { results } = selectWithPresets(readCatalogueCsv(join(root, `out-${path}`, n, 'catalogue.csv')), presets);
-    const u = unionSelection(results);
-    const f = join(tmp, `${n}.csv`);
-    writeFileSync(f, toCsv(['id', 'ra', 'dec', 'preset'], u.candidates.map((c) => [c.id, c.ra, c.dec, c.preset])));
-    return { tier: n.replace(/\d+$/, ''), truth: join(root, 'fields', n, 'truth.csv'), candidates: f };
+  const fields = savedSurveyFields(root, path).filter((f) => existsSync(join(f.dir, 'catalogue.csv'))).map((f) => {
+    const u = unionSelection(selectWithPresets(readCatalogueCsv(join(f.dir, 'catalogue.csv')), presets).results);
+    const candidates = join(tmp, `${f.name}.csv`);
+    writeFileSync(candidates, toCsv(['id', 'ra', 'dec', 'preset'], u.candidates.map((c) => [c.id, c.ra, c.dec, c.preset])));
+    return { ...f, candidates };
   });
   console.log(`${fields.length} fields re-selected with ${presets.map((p) => p.name).join(', ')}`);
   console.log(purityLines(closurePurity(fields)).join('\n'));
