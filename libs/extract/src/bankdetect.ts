@@ -15,7 +15,7 @@
 // measured the same way as the real ones.
 import { backgroundMap, makeBackground } from './background/model.ts';
 import { fft2d, medianSorted, nextPow2 } from '@asteris/core';
-import { refinePeak, robustStd, type BankDetection, type BankKernel } from './detect/bank.ts';
+import { peaksOfMaps, robustStd, type BankDetection, type BankKernel } from './detect/bank.ts';
 import { segRunsToArray } from './detect/segmap.ts';
 import { extractSources, type ExtractOptions, type Source } from './extract.ts';
 import type { Image } from '@asteris/fits';
@@ -84,7 +84,7 @@ export function calibrateBankOnNulls(nulls: Image[], bank: BankKernel[], pixelSc
   let open = 0;
   for (let y = B; y < h - B; y++) for (let x = B; x < w - B; x++) if (!mask?.[y * w + x]) open++;
   const areaArcmin2 = (open * pixelScale * pixelScale) / 3600;
-  const det = nulls.map((im, i) => peaksFromMaps(maps[i]!, im.data, w, h, bank, own[i]!, NULL_BASE_SNR, B, true)
+  const det = nulls.map((im, i) => peaksOfMaps(maps[i]!, im.data, w, h, bank, own[i]!, NULL_BASE_SNR, B, { refine: true })
     .filter((q) => !mask?.[Math.round(q.y) * w + Math.round(q.x)]));
   const nd = { scores: det.map((d) => d.map((q) => q.snr)), areaArcmin2 };
   const c = calibrateNullThreshold(nd, target, NULL_BASE_SNR);
@@ -145,7 +145,7 @@ export function bankPeaks(img: Image, bank: BankKernel[], threshold: number, sig
   const B = Math.min(BANK_BORDER_PX, Math.floor(Math.min(img.width, img.height) / 4));
   const maps = bankMaps(img.data, img.width, img.height, bank);
   const s = sigma ?? ownSigma(maps);
-  return { peaks: peaksFromMaps(maps, img.data, img.width, img.height, bank, s, threshold, B, true), sigma: s };
+  return { peaks: peaksOfMaps(maps, img.data, img.width, img.height, bank, s, threshold, B, { refine: true }), sigma: s };
 }
 
 const kernelFfts = new WeakMap<BankKernel, Map<string, { re: Float64Array; im: Float64Array }>>();
@@ -202,38 +202,6 @@ export function bankMaps(data: Float32Array, w: number, h: number, bank: BankKer
     if (o2) out.push(o2);
   }
   return out;
-}
-
-/**
- * Local maxima (8-connected; ties: the first in scan order) of max_k map_k / σ_k above the threshold,
- * outside the border and on finite pixels, sorted by decreasing S/N (detect/bank.ts detectBank's rule);
- * with `refine`, position and flux sub-pixel refined as detectBank's `refine` (refinePeak).
- */
-export function peaksFromMaps(maps: Float32Array[], data: Float32Array, w: number, h: number, bank: BankKernel[], sigma: number[], threshold: number, border: number, refine = false): BankDetection[] {
-  const best = new Float32Array(w * h).fill(-Infinity);
-  const which = new Uint8Array(w * h);
-  maps.forEach((f, ki) => {
-    const s = sigma[ki]!;
-    for (let p = 0; p < f.length; p++) { const v = f[p]! / s; if (v > best[p]!) { best[p] = v; which[p] = ki; } }
-  });
-  const out: BankDetection[] = [];
-  for (let y = border; y < h - border; y++) for (let x = border; x < w - border; x++) {
-    const p = y * w + x, v = best[p]!;
-    if (!(v > threshold) || !Number.isFinite(data[p]!)) continue;
-    let isMax = true;
-    for (let dy = -1; dy <= 1 && isMax; dy++) for (let dx = -1; dx <= 1; dx++) {
-      if (!dx && !dy) continue;
-      const q = p + dy * w + dx, u = best[q]!;
-      if (u > v || (u === v && q < p)) { isMax = false; break; }
-    }
-    if (!isMax) continue;
-    const ki = which[p]!;
-    if (refine) {
-      const r = refinePeak(maps[ki]!, w, p);
-      out.push({ x: x + r.dx, y: y + r.dy, snr: v, kernel: ki, flux: r.peak / bank[ki]!.norm });
-    } else out.push({ x, y, snr: v, kernel: ki, flux: maps[ki]![p]! / bank[ki]!.norm });
-  }
-  return out.sort((a, b) => b.snr - a.snr);
 }
 
 /** The extractor's sources and segmentation map at the footprint threshold (the seeded measurement's input). */

@@ -211,25 +211,32 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
   if (opts.sigma && opts.sigma.length !== bank.length) throw new RangeError(`detectBank: ${opts.sigma.length} noise values for ${bank.length} kernels`);
   const bg = opts.background;
   const d = bg instanceof Float32Array ? Float32Array.from(img.data, (v, i) => v - bg[i]!) : subtractLevel(img.data, bg);
+  if (opts.penalty && opts.penalty.length !== bank.length) throw new RangeError(`detectBank: ${opts.penalty.length} penalties for ${bank.length} kernels`);
+  const maps = bank.map((k) => bankFilter(d, w, h, k));
+  const sigma = maps.map((f, ki) => opts.sigma?.[ki] ?? robustStd(f));
+  return peaksOfMaps(maps, img.data, w, h, bank, sigma, opts.threshold, opts.border ?? bank[0]!.half, { refine: opts.refine, penalty: opts.penalty });
+}
+
+/**
+ * The bank's peak rule on filtered maps (one per kernel, same size as the image): local maxima
+ * (8-connected; ties: the first in scan order) of max_k (map_k / σ_k − penalty_k) above the threshold,
+ * at least `border` px from the edge and on finite `data` pixels, sorted by decreasing S/N. The flux is
+ * the winning map's value / its kernel norm, at the pixel or sub-pixel refined (refinePeak).
+ */
+export function peaksOfMaps(maps: Float32Array[], data: Float32Array, w: number, h: number, bank: BankKernel[], sigma: number[], threshold: number, border: number, opts: { refine?: boolean; penalty?: number[] } = {}): BankDetection[] {
   const best = new Float32Array(w * h).fill(-Infinity);
   const which = new Uint8Array(w * h);
-  const filt: Float32Array[] = [];
-  if (opts.penalty && opts.penalty.length !== bank.length) throw new RangeError(`detectBank: ${opts.penalty.length} penalties for ${bank.length} kernels`);
-  bank.forEach((k, ki) => {
-    const f = bankFilter(d, w, h, k);
-    const s = opts.sigma?.[ki] ?? robustStd(f);
-    const pen = opts.penalty?.[ki] ?? 0;
+  maps.forEach((f, ki) => {
+    const s = sigma[ki]!, pen = opts.penalty?.[ki] ?? 0;
     for (let p = 0; p < f.length; p++) {
       const v = f[p]! / s - pen;
       if (v > best[p]!) { best[p] = v; which[p] = ki; }
     }
-    filt.push(f);
   });
-  const B = opts.border ?? bank[0]!.half;
   const out: BankDetection[] = [];
-  for (let y = B; y < h - B; y++) for (let x = B; x < w - B; x++) {
+  for (let y = border; y < h - border; y++) for (let x = border; x < w - border; x++) {
     const p = y * w + x, v = best[p]!;
-    if (!(v > opts.threshold) || !Number.isFinite(img.data[p]!)) continue;
+    if (!(v > threshold) || !Number.isFinite(data[p]!)) continue;
     let isMax = true;
     for (let dy = -1; dy <= 1 && isMax; dy++) for (let dx = -1; dx <= 1; dx++) {
       if (!dx && !dy) continue;
@@ -238,12 +245,11 @@ export function detectBank(img: Plane, bank: BankKernel[], opts: DetectBankOptio
       if (u > v || (u === v && q < p)) { isMax = false; break; }
     }
     if (!isMax) continue;
-    const ki = which[p]!;
-    const f = filt[ki]!, c = f[p]!;
+    const ki = which[p]!, f = maps[ki]!;
     if (opts.refine) {
       const r = refinePeak(f, w, p);
       out.push({ x: x + r.dx, y: y + r.dy, snr: v, kernel: ki, flux: r.peak / bank[ki]!.norm });
-    } else out.push({ x, y, snr: v, kernel: ki, flux: c / bank[ki]!.norm });
+    } else out.push({ x, y, snr: v, kernel: ki, flux: f[p]! / bank[ki]!.norm });
   }
   return out.sort((a, b) => b.snr - a.snr);
 }
