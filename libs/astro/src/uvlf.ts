@@ -308,3 +308,20 @@ export const PUBLISHED_LFS: readonly PublishedLf[] = [
 export function schechterNormFor(M: number, phi: number, MStar: number, alpha: number): number {
   return phi / schechterMag(M, 1, MStar, alpha);
 }
+
+/**
+ * A smooth UV LF over all redshifts for photo-z luminosity priors (not for science fits), ln φ in Mpc⁻³ mag⁻¹:
+ * - z = 2–8: the Bouwens+21 (AJ 162, 47, §5) Schechter evolution fit, M* = −21.03 − 0.04(z − 6),
+ *   φ* = 0.40×10⁻³ · 10^(−0.33(z − 6) − 0.024(z − 6)²) Mpc⁻³, α = −1.94 − 0.11(z − 6) (≈: from recollection,
+ *   like the §D.7 values; unverified against the paper); below z = 2 the z = 2 function;
+ * - z > 8: the z = 8 function scaled down by 10^(−0.22(z − 8)), the decline of ρ_UV(M < −18) between z = 9 and 12
+ *   in Harikane+23 (25.28 → 24.61, astro-reference §D.1), a shape JWST finds evolving slowly at the bright end.
+ * M is clamped at −10 on the faint side (no LF is measured fainter; a zero-UV template gives −10).
+ */
+export function uvLfPriorLn(M: number, z: number): number {
+  const zz = Math.min(8, Math.max(2, z)) - 6;
+  const MStar = -21.03 - 0.04 * zz, alpha = -1.94 - 0.11 * zz;
+  const log10Phi = Math.log10(0.4e-3) - 0.33 * zz - 0.024 * zz * zz - (z > 8 ? 0.22 * (z - 8) : 0);
+  const u = -LN10_04 * (Math.min(M, -10) - MStar);
+  return Math.log(LN10_04) + log10Phi * Math.LN10 + u * (alpha + 1) - Math.exp(u);
+}

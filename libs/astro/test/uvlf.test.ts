@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cosmology, luminosityFromAbsMag } from '../src/cosmology.ts';
 import {
+  uvLfPriorLn,
   PUBLISHED_LFS,
   drawFromLF,
   dplMag,
@@ -112,5 +113,19 @@ describe('sampling from an LF over a comoving volume', () => {
       expect(Math.abs(m - mean)).toBeLessThan(5 * Math.sqrt(mean / n));
       expect(Math.abs(v / mean - 1)).toBeLessThan(0.06);
     }
+  });
+});
+
+describe('uvLfPriorLn (the photo-z luminosity prior\'s LF)', () => {
+  const c = Math.log(0.4 * Math.LN10);
+  it('is the Bouwens+21 evolution at z = 6 and M = M* = −21.03: ln(0.4 ln10 · 0.40e-3 · e^−1)', () => {
+    expect(uvLfPriorLn(-21.03, 6)).toBeCloseTo(c + Math.log(0.4e-3) - 1, 12);
+  });
+  it('declines by 0.22 dex per unit z above z = 8 at fixed M, and clamps z < 2 and M > −10', () => {
+    for (const M of [-22, -19, -16]) expect(uvLfPriorLn(M, 11) - uvLfPriorLn(M, 8)).toBeCloseTo(-0.66 * Math.LN10, 12);
+    expect(uvLfPriorLn(-18, 0.5)).toBe(uvLfPriorLn(-18, 2));
+    expect(uvLfPriorLn(-5, 4)).toBe(uvLfPriorLn(-10, 4));
+    // faint-end slope at z = 4: α = −1.94 − 0.11·(−2) = −1.72 → d ln φ / dM → −0.4 ln10 (α + 1) for M ≫ M*
+    expect(uvLfPriorLn(-12, 4) - uvLfPriorLn(-13, 4)).toBeCloseTo(-0.4 * Math.LN10 * (-1.72 + 1), 3);
   });
 });

@@ -3,6 +3,11 @@
 // (Lawson–Hanson NNLS) to the band fluxes with errors σ² = σ_cat² + (sys·f)², then
 // P(z) ∝ exp(−χ²(z)/2) (flat prior), z_best = argmin χ², 68 % interval from the CDF, P(z > z_split),
 // and Δχ² = χ²_min(z < z_split) − χ²_min(z ≥ z_split). Brown dwarfs are fitted separately (z = 0).
+// With keepPz it also keeps P_L(z), the same likelihood under a luminosity prior (EAZY's idea, Brammer+08
+// §3.2, there p(z | m) from a mock; here from UV LFs): π(z) ∝ φ(M_UV(z), z) dV_C/dz, with M_UV(z) the
+// rest-1500 Å magnitude of the best-fitting combination at z and φ the smooth LF of @asteris/astro
+// uvLfPriorLn. Presets use it only where they ask (posterior.luminosityPrior; docs/select.md).
+import { uvLfPriorLn } from '@asteris/astro';
 import { nnlsNormal } from './nnls.ts';
 import { templateGrid, type TemplateGrid, type TemplateFamily } from './templates.ts';
 
@@ -31,6 +36,8 @@ export interface PhotozResult {
   bestFamily: TemplateFamily | null;
   bdChi2: number; bdType: string | null;   // best brown-dwarf template fit
   z?: Float64Array; chi2?: Float64Array; pz?: Float64Array;   // P(z) density on the grid
+  /** with keepPz: P_L(z), the density under the luminosity prior (see the file comment), and M_UV(z) it used */
+  pzLum?: Float64Array; muvZ?: Float64Array;
 }
 
 /** True when a (flux, error) pair is usable: finite flux, 0 < err < 1e5 nJy (CEERS "no data" ≥ 1e5). */
@@ -100,8 +107,17 @@ export function photoz(flux: ArrayLike<number>, err: ArrayLike<number>, bands: s
   const G = new Float64Array(nt * nt), h = new Float64Array(nt);
   const chi2 = new Float64Array(nz);
   let iBest = 0, iLow = -1, iHigh = -1;
+  const keep = opts.keepPz ?? true;
+  const muvZ = keep ? new Float64Array(nz) : null;
   for (let iz = 0; iz < nz; iz++) {
-    chi2[iz] = fitAtZ(grid, iz, b, ivar, use, G, h).chi2;
+    const fz = fitAtZ(grid, iz, b, ivar, use, G, h);
+    chi2[iz] = fz.chi2;
+    if (muvZ) {
+      // observed f_ν at rest 1500 Å (nJy) of the fitted combination → M_UV = m − DM + 2.5 log10(1+z)
+      let f = 0;
+      for (let i = 0; i < nt; i++) f += fz.x[i] * grid.uv1500[iz * nt + i];
+      muvZ[iz] = f > 0 && grid.z[iz] > 0 ? -2.5 * Math.log10(f * 1e-9 / 3631) - grid.dm[iz] + 2.5 * Math.log10(1 + grid.z[iz]) : -10;
+    }
     if (chi2[iz] < chi2[iBest]) iBest = iz;
     if (grid.z[iz] < zSplit) { if (iLow < 0 || chi2[iz] < chi2[iLow]) iLow = iz; }
     else if (iHigh < 0 || chi2[iz] < chi2[iHigh]) iHigh = iz;
@@ -153,13 +169,30 @@ export function photoz(flux: ArrayLike<number>, err: ArrayLike<number>, bands: s
     chi2Best: c0, zLow: grid.z[iLow], chi2Low: chi2[iLow], zHigh: grid.z[iHigh], chi2High: chi2[iHigh],
     dchi2: chi2[iLow] - chi2[iHigh], lowFamily, bestFamily, bdChi2, bdType,
   };
-  if (opts.keepPz ?? true) { res.z = grid.z; res.chi2 = chi2; res.pz = pz; }
+  if (keep && muvZ) {
+    // P_L on the same grid (z = 0 has no volume: weight 0), trapezoid-normalised like P(z)
+    const lp = new Float64Array(nz);
+    let mx = -Infinity;
+    for (let iz = 0; iz < nz; iz++) {
+      lp[iz] = grid.z[iz] > 0 ? -0.5 * chi2[iz] + uvLfPriorLn(muvZ[iz], grid.z[iz]) + grid.lnDVdz[iz] : -Infinity;
+      if (lp[iz] > mx) mx = lp[iz];
+    }
+    const pzLum = new Float64Array(nz);
+    let norm = 0;
+    for (let iz = 0; iz < nz; iz++) pzLum[iz] = Math.exp(lp[iz] - mx);
+    for (let iz = 1; iz < nz; iz++) norm += 0.5 * (pzLum[iz] + pzLum[iz - 1]) * (grid.z[iz] - grid.z[iz - 1]);
+    for (let iz = 0; iz < nz; iz++) pzLum[iz] /= norm;
+    res.z = grid.z; res.chi2 = chi2; res.pz = pz; res.pzLum = pzLum; res.muvZ = muvZ;
+  }
   return res;
 }
 
-/** ∫P(z > zMin) dz from a result kept with keepPz (trapezoid on the grid, the first interval split at zMin). */
-export function pAbove(r: PhotozResult, zMin: number): number {
-  const z = r.z, pz = r.pz;
+/**
+ * ∫P(z > zMin) dz from a result kept with keepPz (trapezoid on the grid, the first interval split at zMin);
+ * `prior` 'luminosity': of P_L(z), the posterior under the luminosity prior.
+ */
+export function pAbove(r: PhotozResult, zMin: number, prior: 'flat' | 'luminosity' = 'flat'): number {
+  const z = r.z, pz = prior === 'luminosity' ? r.pzLum : r.pz;
   if (!z || !pz) return NaN;
   let s = 0, tot = 0;
   for (let i = 1; i < z.length; i++) {

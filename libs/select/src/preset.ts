@@ -26,8 +26,15 @@ export const PresetSchema = z.object({
    * requiredBands (docs/select.md, "Posterior-led presets").
    */
   mode: z.enum(['recipe', 'posterior']).default('recipe'),
-  /** Posterior mode: ∫P(z > zMin) ≥ minP and Δχ² (best z < photoz.zSplit minus best z ≥ zSplit) ≥ minDchi2. */
-  posterior: z.object({ zMin: z.number(), minP: z.number().min(0).max(1), minDchi2: z.number() }).optional(),
+  /**
+   * Posterior mode: ∫P(z > zMin) ≥ minP and Δχ² (best z < photoz.zSplit minus best z ≥ zSplit) ≥ minDchi2.
+   * Optional `luminosityPrior.minP`: also veto objects whose posterior under a luminosity prior (UV LF ×
+   * comoving volume; photoz.ts) keeps less than minP above zMin (opt-in; its cost in docs/select.md).
+   */
+  posterior: z.object({
+    zMin: z.number(), minP: z.number().min(0).max(1), minDchi2: z.number(),
+    luminosityPrior: z.object({ minP: z.number().min(0).max(1) }).optional(),
+  }).optional(),
   /** (i) Lyman-break colour m_blue − m_red > min (blue band at its 2σ limit when S/N < 2). */
   break: colour.extend({
     min: z.number(),

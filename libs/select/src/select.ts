@@ -40,6 +40,8 @@ export interface Candidate {
   pz: PhotozResult | null;
   /** Posterior presets: ∫P(z > posterior.zMin) (NaN for recipe presets). */
   pZMin: number;
+  /** Presets with posterior.luminosityPrior: ∫P_L(z > posterior.zMin) under the luminosity prior (else NaN). */
+  pZMinLum: number;
   /** Posterior presets: P(break colour > cut) and P(red colour < cut) from the flux errors (NaN if not evaluated). */
   pBreak: number; pRed: number;
   muv: number; muvBand: string | null; beta: number;
@@ -163,7 +165,7 @@ export function selectCandidates(cat: Catalogue, preset: Preset, opts: SelectOpt
     const c: Candidate = {
       index: i, id: idCol ? String(row[idCol]) : String(i + 1), ra: raCol ? num(row[raCol]) : NaN, dec: decCol ? num(row[decCol]) : NaN,
       preset: preset.name, selected: false, reasons: [], notes: [], flux, fluxErr, snrDet: NaN, breakColour: NaN, breakAboveContinuum: NaN, redColour: NaN,
-      chi2Opt: NaN, pz: null, pZMin: NaN, pBreak: NaN, pRed: NaN, muv: NaN, muvBand: null, beta: NaN, refMag: abMagFromNJy(flux[preset.referenceBand]), priorityClass: 0,
+      chi2Opt: NaN, pz: null, pZMin: NaN, pZMinLum: NaN, pBreak: NaN, pRed: NaN, muv: NaN, muvBand: null, beta: NaN, refMag: abMagFromNJy(flux[preset.referenceBand]), priorityClass: 0,
     };
     all.push(c);
     if (preset.mode === 'posterior') {
@@ -286,9 +288,15 @@ function posteriorChecks(c: Candidate, preset: Preset, pz: PhotozResult, size: n
   // (1) the posterior
   if (!(c.pZMin >= post.minP)) c.reasons.push(`P(z>${post.zMin}) = ${fmt(c.pZMin, 3)} < ${post.minP}`);
   if (!(pz.dchi2 >= post.minDchi2)) c.reasons.push(`Δχ²(z<${preset.photoz.zSplit} − z≥${preset.photoz.zSplit}) = ${fmt(pz.dchi2, 1)} < ${post.minDchi2} (${lowLabel} at z = ${fmt(pz.zLow)})`);
+  if (post.luminosityPrior) {
+    // veto: the same likelihood under a UV-LF × volume prior must keep some probability above zMin
+    c.pZMinLum = pAbove(pz, post.zMin, 'luminosity');
+    if (!(c.pZMinLum >= post.luminosityPrior.minP)) c.reasons.push(`luminosity-prior veto: P_L(z>${post.zMin}) = ${fmt(c.pZMinLum, 3)} < ${post.luminosityPrior.minP}`);
+  }
   const zr = preset.photoz.zBestRange;
   if (!(pz.zBest >= zr[0] && pz.zBest <= zr[1])) c.reasons.push(`z_best = ${fmt(pz.zBest)} outside [${zr[0]}, ${zr[1]}]`);
   const kept: string[] = [`P(z>${post.zMin}) = ${fmt(c.pZMin, 3)}`, `Δχ² = ${fmt(pz.dchi2, 1)}`];
+  if (post.luminosityPrior) kept.push(`P_L(z>${post.zMin}) = ${fmt(c.pZMinLum, 3)}`);
   const skipped: string[] = [];
   // (2) detection S/N over the detection bands that have coverage
   const det = preset.detection.bands.filter(has);

@@ -1,7 +1,7 @@
 // Photo-z template set built from the @asteris/astro SED recipes (docs/astro.md says where each
 // recipe comes from) and their band fluxes precomputed on the redshift grid with Inoue+14 IGM.
 import {
-  loadFilter, lymanBreakSed, strongLineSed, balmerBreakSed, dustySed, brownDwarfSed, igmTransmission,
+  defaultCosmology, loadFilter, lymanBreakSed, strongLineSed, balmerBreakSed, dustySed, brownDwarfSed, igmTransmission,
   type Sed, type Filter,
 } from '@asteris/astro';
 
@@ -72,6 +72,10 @@ export interface TemplateGrid {
   z: Float64Array;
   templates: Template[];
   flux: Float64Array;
+  /** rest-frame 1500 Å f_ν of each (z, template) in the units of `flux` (same normalisation): [iz * nTemplates + it] */
+  uv1500: Float64Array;
+  /** per grid z (0 where z = 0): distance modulus and ln dV_C/dz/dΩ (default cosmology), for the luminosity prior */
+  dm: Float64Array; lnDVdz: Float64Array;
   bd: Template[];
   bdFlux: Float64Array;     // [it * nBands + ib], z = 0
 }
@@ -91,6 +95,7 @@ export function templateGrid(bands: string[], opts: { zMax?: number; dlnz?: numb
   const nb = bands.length, nt = templates.length;
   const w = bands.map((b) => coarseWeights(loadFilter(b)));
   const flux = new Float64Array(z.length * nt * nb);
+  const uv1500 = new Float64Array(z.length * nt);
   // rest-frame templates tabulated once on a log-λ grid (Δlnλ = 5e-4, 150 Å – 6 µm), then
   // linearly interpolated: ~50× faster than evaluating the recipes at every (band, z, λ)
   const L0 = Math.log(150), DL = 5e-4, NL = Math.ceil((Math.log(60000) - L0) / DL) + 2;
@@ -124,6 +129,7 @@ export function templateGrid(bands: string[], opts: { zMax?: number; dlnz?: numb
       for (let ib = 0; ib < nb; ib++) m += Math.abs(flux[(iz * nt + it) * nb + ib]);
       m /= nb;
       if (m > 0) for (let ib = 0; ib < nb; ib++) flux[(iz * nt + it) * nb + ib] /= m;
+      if (m > 0) uv1500[iz * nt + it] = templates[it].rest(1500) / m;
     }
   }
   const bd = brownDwarfTemplates();
@@ -136,7 +142,10 @@ export function templateGrid(bands: string[], opts: { zMax?: number; dlnz?: numb
       bdFlux[it * nb + ib] = s;
     }
   }
-  const g = { bands: [...bands], z, templates, flux, bd, bdFlux };
+  const cosmo = defaultCosmology();
+  const dm = z.map((v) => (v > 0 ? cosmo.distanceModulus(v) : 0));
+  const lnDVdz = z.map((v) => (v > 0 ? Math.log(cosmo.differentialComovingVolume(v)) : 0));
+  const g = { bands: [...bands], z, templates, flux, uv1500, dm, lnDVdz, bd, bdFlux };
   gridCache.set(key, g);
   return g;
 }

@@ -27,6 +27,18 @@ describe('mock field validation', () => {
     });
   }
 
+  it('the opt-in luminosity-prior presets (lprior.test.ts) lose completeness and add no contamination', () => {
+    const m = (name: string) => mockMetrics(selectCandidates(catalogue, loadPreset(name), { photoz: pz }), truth, 8);
+    const z11 = m('posterior-z11'), z11l = m('posterior-z11-lprior'), z15 = m('posterior-z15'), z15l = m('posterior-z15-lprior');
+    // measured: z11 89.2 % / 0.3 % → 80.3 % / 0.0 %; z15 80.6 % / 0.0 % → 64.9 % / 0.0 %
+    expect(z11l.completeness).toBeGreaterThanOrEqual(0.7);
+    expect(z11l.completeness).toBeLessThan(z11.completeness);
+    expect(z15l.completeness).toBeGreaterThan(0.55);
+    expect(z15l.completeness).toBeLessThan(z15.completeness);
+    expect(z11l.contamination).toBeLessThanOrEqual(z11.contamination);
+    expect(z15l.contamination).toBeLessThanOrEqual(z15.contamination);
+  });
+
   it('brown dwarfs and low-z interlopers are rejected with a named reason', () => {
     const res = selectCandidates(catalogue, loadPreset('f200w-dropout'), { photoz: pz });
     const bd = res.all.filter((c, i) => truth[i].kind === 'brown-dwarf' && c.snrDet > 8);
