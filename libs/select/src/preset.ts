@@ -88,6 +88,8 @@ export const BUILTIN_PRESETS = ['f115w-dropout', 'f150w-dropout', 'f200w-dropout
 /** Posterior-led presets (∫P(z > z_min) and Δχ² first; colours and non-detections as error-aware vetoes). */
 export const POSTERIOR_PRESETS = ['posterior-z8', 'posterior-z11', 'posterior-z15'] as const;
 export const ALL_PRESETS = [...BUILTIN_PRESETS, ...POSTERIOR_PRESETS] as const;
+/** Opt-in variants (not in `auto`): the z ≳ 11 posterior presets with the luminosity-prior veto (docs/select.md). */
+export const LPRIOR_PRESETS = ['posterior-z11-lprior', 'posterior-z15-lprior'] as const;
 
 /** Validate a parsed preset object; throws SelectError naming the source and the bad fields. */
 export function parsePreset(obj: unknown, source = 'preset'): Preset {
@@ -116,7 +118,7 @@ export function loadPreset(nameOrPath: string): Preset {
   let path = nameOrPath;
   if (!nameOrPath.endsWith('.json') && !nameOrPath.includes('/')) {
     path = join(presetDir, `${nameOrPath.toLowerCase()}.json`);
-    if (!existsSync(path)) throw new SelectError(`unknown preset '${nameOrPath}' (built-in: ${ALL_PRESETS.join(', ')}; or give a .json file)`);
+    if (!existsSync(path)) throw new SelectError(`unknown preset '${nameOrPath}' (built-in: ${[...ALL_PRESETS, ...LPRIOR_PRESETS].join(', ')}; or give a .json file)`);
   }
   if (!existsSync(path)) throw new SelectError('preset file not found', path);
   let obj: unknown;
