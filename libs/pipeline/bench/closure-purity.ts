@@ -4,10 +4,10 @@
 // The high-z population is oversampled k× and interlopers are not, so the contamination the selection would have
 // on the real sky weighs each match by the truth's `weight` (1/k for high-z, 1 for the rest; spurious 1):
 //   f_sky = Σw(interlopers) / Σw(all candidates),   against f_drawn = N(interlopers) / N(all).
-// Same rule as closure-diag/closure_truth.py `purity`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsvObjects } from '@asteris/core';
+import { CLOSURE_Z_BINS } from './survey-closure.ts';
 
 /** A pointing's tier: its name without the trailing number (deep3 → deep). */
 export const tierOf = (field: string): string => field.replace(/\d+$/, '');
@@ -28,6 +28,8 @@ export interface PurityTier {
   byPreset: Record<string, { highz: number; interlopers: number; wHighz: number; wInterlopers: number }>;
   /** Σ weights: high-z matches (their number on the real sky), interlopers */
   wHighz: number; wInterlopers: number;
+  /** per LF z bin of the candidates' z_phot ('lo–hi'; the closure's CLOSURE_Z_BINS unless given): what each bin would hold */
+  byZ: Record<string, { highz: number; interlopers: number; wHighz: number; wInterlopers: number }>;
   contaminationDrawn: number; contaminationSky: number;
 }
 
@@ -36,10 +38,22 @@ const rows = (file: string): Row[] => parseCsvObjects(readFileSync(file, 'utf8')
 
 const MATCH_ARCSEC = 0.12;
 
-/** `fields`: per field its tier name, truth.csv and published candidates.csv. */
-export function closurePurity(fields: { tier: string; truth: string; candidates: string }[]): { tiers: PurityTier[]; all: PurityTier } {
+type Tally = { highz: number; interlopers: number; wHighz: number; wInterlopers: number };
+const addTally = (t: Tally, highz: boolean, w: number): void => {
+  if (highz) { t.highz++; t.wHighz += w; } else { t.interlopers++; t.wInterlopers += w; }
+};
+
+/**
+ * `fields`: per field its tier name, truth.csv and published candidates.csv; `zBins`: the LF's z bins, for `byZ`
+ * (by the candidates' z_phot; default the closure's bins).
+ */
+export function closurePurity(fields: { tier: string; truth: string; candidates: string }[], zBins: [number, number][] = CLOSURE_Z_BINS): { tiers: PurityTier[]; all: PurityTier } {
   const by = new Map<string, PurityTier>();
-  const blank = (tier: string): PurityTier => ({ tier, fields: 0, oversample: 1, candidates: 0, highz: 0, interlopers: {}, lowzZ: [], byPreset: {}, wHighz: 0, wInterlopers: 0, contaminationDrawn: NaN, contaminationSky: NaN });
+  const blank = (tier: string): PurityTier => ({ tier, fields: 0, oversample: 1, candidates: 0, highz: 0, interlopers: {}, lowzZ: [], byPreset: {}, wHighz: 0, wInterlopers: 0, byZ: {}, contaminationDrawn: NaN, contaminationSky: NaN });
+  const zLabel = (z: number): string | null => {
+    const b = zBins.find(([lo, hi]) => z >= lo && z < hi);
+    return b ? `${b[0]}–${b[1]}` : null;
+  };
   for (const f of fields) {
     const truth = rows(f.truth);
     const st = by.get(f.tier) ?? blank(f.tier);
@@ -54,12 +68,15 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
     for (const c of rows(f.candidates)) {
       st.candidates++;
       const presets = (c.preset ?? '').split('+').filter(Boolean).map((p) => (st.byPreset[p] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 }));
+      const zl = c.z_phot !== undefined && c.z_phot !== '' ? zLabel(Number(c.z_phot)) : null;
+      const zt = zl ? (st.byZ[zl] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 }) : null;
       let best: Row | undefined;
       for (const t of hz) if (sep(c, t) < MATCH_ARCSEC && (!best || Number(t.M_UV) < Number(best.M_UV))) best = t;
       if (best) {
         const w = Number(best.weight);
         st.highz++; st.wHighz += w;
         for (const b of presets) { b.highz++; b.wHighz += w; }
+        if (zt) addTally(zt, true, w);
         continue;
       }
       let other: Row | undefined;
@@ -69,6 +86,7 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
       st.interlopers[kind] = (st.interlopers[kind] ?? 0) + 1;
       st.wInterlopers += w;
       for (const b of presets) { b.interlopers++; b.wInterlopers += w; }
+      if (zt) addTally(zt, false, w);
       if (other && other.z !== '' && Number.isFinite(Number(other.z))) st.lowzZ.push(Number(other.z));
     }
   }
@@ -83,16 +101,22 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
     all.fields += s.fields; all.oversample = s.oversample; all.candidates += s.candidates; all.highz += s.highz;
     all.wHighz += s.wHighz; all.wInterlopers += s.wInterlopers; all.lowzZ.push(...s.lowzZ);
     for (const [k, v] of Object.entries(s.interlopers)) all.interlopers[k] = (all.interlopers[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(s.byPreset)) {
-      const a = (all.byPreset[k] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 });
-      a.highz += v.highz; a.interlopers += v.interlopers; a.wHighz += v.wHighz; a.wInterlopers += v.wInterlopers;
+    for (const [src, dst] of [[s.byPreset, all.byPreset], [s.byZ, all.byZ]] as const) {
+      for (const [k, v] of Object.entries(src)) {
+        const a = ((dst as Record<string, Tally>)[k] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 });
+        a.highz += v.highz; a.interlopers += v.interlopers; a.wHighz += v.wHighz; a.wInterlopers += v.wInterlopers;
+      }
     }
   }
   return { tiers, all: finish(all) };
 }
 
-/** One line per tier, one for all, and one per preset (over all tiers). */
+/** One line per tier, one for all, one per preset and one per LF z bin (over all tiers). */
 export function purityLines(p: { tiers: PurityTier[]; all: PurityTier }): string[] {
+  const zs = Object.entries(p.all.byZ).sort(([a], [b]) => parseFloat(a) - parseFloat(b)).map(([k, v]) => {
+    const f = v.wHighz + v.wInterlopers > 0 ? v.wInterlopers / (v.wHighz + v.wInterlopers) : NaN;
+    return `  z_phot ${k.padEnd(10)} ${String(v.highz).padStart(4)} true high-z (${v.wHighz.toFixed(2)} on the real sky), ${v.interlopers} interlopers: the LF bin on the real sky would be ${(100 * f).toFixed(0)} % interlopers`;
+  });
   const presets = Object.entries(p.all.byPreset).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => {
     const f = v.wHighz + v.wInterlopers > 0 ? v.wInterlopers / (v.wHighz + v.wInterlopers) : NaN;
     return `  preset ${k.padEnd(16)} ${String(v.highz).padStart(4)} true high-z (${v.wHighz.toFixed(2)} on the real sky), ${v.interlopers} interlopers: contamination at the sky's density ${f.toFixed(3)}`;
@@ -103,5 +127,5 @@ export function purityLines(p: { tiers: PurityTier[]; all: PurityTier }): string
     return `${s.tier.padEnd(7)} ${String(s.fields).padStart(3)} fields, ${String(s.candidates).padStart(4)} candidates: ${s.highz} true high-z`
       + ` (${s.wHighz.toFixed(2)} on the real sky, high-z drawn ×${s.oversample}), interlopers ${kinds}${zs};`
       + ` contamination as drawn ${s.contaminationDrawn.toFixed(3)}, at the sky's density ${s.contaminationSky.toFixed(3)}`;
-  }), ...presets];
+  }), ...presets, ...zs];
 }

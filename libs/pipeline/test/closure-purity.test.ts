@@ -25,12 +25,12 @@ describe('closurePurity', () => {
     // candidates: two on high-z galaxies (0.05″ and 0.1″ off), one on the low-z pair, one 1″ from anything, and one
     // 0.2″ from the brown dwarf (outside 0.12″: spurious)
     writeFileSync(join(T, 'cand.csv'), [
-      'id,ra,dec,preset',
-      `a,${ra0 + 0.05 * ARC / Math.cos((dec0 * Math.PI) / 180)},${dec0},posterior-z8`,
-      `b,${ra0 + 10 * ARC},${dec0 + 0.1 * ARC},f115w-dropout+posterior-z8`,
-      `c,${ra0 + 30.02 * ARC},${dec0},posterior-z11`,
-      `d,${ra0 + 50 * ARC},${dec0},posterior-z8`,
-      `e,${ra0 + 40 * ARC},${dec0 + 0.2 * ARC},posterior-z11`,
+      'id,ra,dec,preset,z_phot',
+      `a,${ra0 + 0.05 * ARC / Math.cos((dec0 * Math.PI) / 180)},${dec0},posterior-z8,9.1`,
+      `b,${ra0 + 10 * ARC},${dec0 + 0.1 * ARC},f115w-dropout+posterior-z8,10.0`,
+      `c,${ra0 + 30.02 * ARC},${dec0},posterior-z11,11.2`,
+      `d,${ra0 + 50 * ARC},${dec0},posterior-z8,9.3`,
+      `e,${ra0 + 40 * ARC},${dec0 + 0.2 * ARC},posterior-z11,16`,
     ].join('\n'));
     const p = closurePurity([{ tier: 'deep', truth: join(T, 'truth.csv'), candidates: join(T, 'cand.csv') }]);
     const d = p.tiers[0]!;
@@ -45,7 +45,14 @@ describe('closurePurity', () => {
     expect(d.byPreset['posterior-z8']).toEqual({ highz: 2, interlopers: 1, wHighz: 0.02, wInterlopers: 1 });
     expect(d.byPreset['f115w-dropout']).toEqual({ highz: 1, interlopers: 0, wHighz: 0.01, wInterlopers: 0 });
     expect(d.byPreset['posterior-z11']).toEqual({ highz: 0, interlopers: 2, wHighz: 0, wInterlopers: 2 });
-    expect(purityLines(p).at(-1)).toMatch(/preset posterior-z8 +2 true high-z \(0\.02 on the real sky\), 1 interlopers: contamination at the sky's density 0\.980/);
+    // by the LF's z bins (z_phot; e at 16 is outside them)
+    expect(d.byZ).toEqual({
+      '8.5–9.5': { highz: 1, interlopers: 1, wHighz: 0.01, wInterlopers: 1 },
+      '9.5–10.5': { highz: 1, interlopers: 0, wHighz: 0.01, wInterlopers: 0 },
+      '10.5–13': { highz: 0, interlopers: 1, wHighz: 0, wInterlopers: 1 },
+    });
+    expect(purityLines(p).at(-3)).toMatch(/z_phot 8\.5–9\.5 +1 true high-z \(0\.01 on the real sky\), 1 interlopers: the LF bin on the real sky would be 99 % interlopers/);
+    expect(purityLines(p).find((l) => l.includes('preset posterior-z8'))).toMatch(/preset posterior-z8 +2 true high-z \(0\.02 on the real sky\), 1 interlopers: contamination at the sky's density 0\.980/);
     expect(purityLines(p)[0]).toMatch(/deep +1 fields, +5 candidates: 2 true high-z \(0\.02 on the real sky, high-z drawn ×100\), interlopers lowz 1, spurious 2 \(z 0\.80\)/);
   });
 });

@@ -23,7 +23,7 @@ try {
   const fields = savedSurveyFields(root, path).filter((f) => existsSync(join(f.dir, 'catalogue.csv'))).map((f) => {
     const u = unionSelection(selectWithPresets(readCatalogueCsv(join(f.dir, 'catalogue.csv')), presets).results);
     const candidates = join(tmp, `${f.name}.csv`);
-    writeFileSync(candidates, toCsv(['id', 'ra', 'dec', 'preset'], u.candidates.map((c) => [c.id, c.ra, c.dec, c.preset])));
+    writeFileSync(candidates, toCsv(['id', 'ra', 'dec', 'preset', 'z_phot'], u.candidates.map((c) => [c.id, c.ra, c.dec, c.preset, c.pz?.zBest ?? NaN])));
     return { ...f, candidates };
   });
   console.log(`${fields.length} fields re-selected with ${presets.map((p) => p.name).join(', ')}`);
