@@ -122,7 +122,7 @@ export function mosaicField(files: string[], dir: string, name = 'mosaics'): str
  * usable as given (else checkPlan's error names the preset and the missing bands).
  */
 export function choosePresets(preset: string, bands: string[], source: string): { presets: string[]; dropped: { preset: string; missing: string[] }[] } {
-  const names = preset === 'auto' ? presetList('auto') : preset.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = presetList(preset);
   const dropped: { preset: string; missing: string[] }[] = [];
   const keep: string[] = [];
   const problems: string[] = [];
@@ -131,7 +131,7 @@ export function choosePresets(preset: string, bands: string[], source: string): 
     try { p = loadPreset(n); } catch (e) { problems.push(`--preset ${n}: ${(e as Error).message}`); continue; }
     const missing = p.requiredBands.filter((b) => !bands.includes(b));
     if (!missing.length) keep.push(n);
-    else if (preset === 'auto') dropped.push({ preset: p.name, missing });
+    else if (preset === 'auto' || preset === 'auto-lprior') dropped.push({ preset: p.name, missing });
     else problems.push(`${source}: preset '${p.name}' needs ${missing.join(', ')}, which the field lacks (bands: ${bands.join(', ')})`);
   }
   if (!problems.length && !keep.length) {

@@ -19,7 +19,7 @@ export const RunConfigSchema = ImagesConfigSchema.extend({
   detectMode: z.enum(['ivw', 'chi-mean']).default('ivw'),
   extract: ExtractConfigSchema.default({}),
   photometry: PhotometryConfigSchema.default({}),
-  preset: z.string().default('auto').describe('selection preset name or JSON file; auto = every built-in preset'),
+  preset: z.string().default('auto').describe('selection presets: a name, JSON file or comma-separated list; auto = every built-in preset, auto-lprior = the same with the z ≳ 11 luminosity-prior variants, -name drops one'),
   injection: InjectionConfigSchema.default({ n: 150, rounds: 1, magRange: [25.5, 31], zRange: [8.5, 16.5], seed: 12345 }),
   lf: LfConfigSchema.default({}),
   workers: z.number().int().min(0).max(64).optional().describe('worker threads per stage; 0 = in-process everywhere; default: the number of cores'),

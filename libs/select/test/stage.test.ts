@@ -12,6 +12,9 @@ describe('select stage', () => {
     expect(presetList('auto')).toEqual([...ALL_PRESETS]);
     expect(presetList('auto')).toContain('posterior-z8');
     expect(presetList('f115w-dropout')).toEqual(['f115w-dropout']);
+    // comma lists, the luminosity-prior alias, '-name' drops one listed before it, duplicates once
+    expect(presetList('auto-lprior')).toEqual(['f115w-dropout', 'f150w-dropout', 'f200w-dropout', 'posterior-z8', 'posterior-z11-lprior', 'posterior-z15-lprior']);
+    expect(presetList(' auto, -f150w-dropout ,my.json,posterior-z8')).toEqual(['f115w-dropout', 'f200w-dropout', 'posterior-z8', 'posterior-z11', 'posterior-z15', 'my.json']);
   });
 
   it('union log: one row per object; an object kept by any preset is selected, rejected ones carry each preset\'s reasons', async () => {

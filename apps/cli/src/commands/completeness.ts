@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .description('selection completeness C(M_UV, z) of a real field or mosaics by injecting z ≈ 8.5–17 galaxies and rerunning detection, photometry and selection (for asteris lf --completeness)')
     .argument('<inputs...>', 'a field directory, or two or more mosaic FITS files on one pixel grid (band from FILTER or the file name, or BAND=file)')
     .requiredOption('-o, --out <dir>', 'output directory (completeness.json, completeness.svg, depth.json, candidates.csv, cache)')
-    .option('--preset <name>', "selection preset(s): name, JSON file or comma list; default auto = every built-in preset the field's bands allow")
+    .option('--preset <name>', "selection preset(s): name, JSON file or comma list; default auto = every built-in preset the field's bands allow (auto-lprior: with the z ≳ 11 luminosity-prior variants)")
     .option('--injections <n>', 'injected galaxies per round (default 150)')
     .option('--rounds <n>', 'injection rounds, each a copy of the field through the whole chain (default 4)')
     .option('--mag-range <a:b>', 'apparent rest-1500 Å AB magnitudes of the injections, bright:faint (default 25.5:31)')

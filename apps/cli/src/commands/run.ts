@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --out <dir>', 'output directory (products, cache, report)')
     .option('--denoiser <name>', 'lite-null (default) | lite | lite-art | lite-clean | asteris4 | asteris8 | none | path to an .onnx model')
     .option('--selfcal', 'detector-frame self-calibration of every band\'s exposures before co-adding and denoising (needs DITHX/DITHY keywords; docs/field-format.md)')
-    .option('--preset <name>', 'selection preset name or JSON file (default: every built-in preset)')
+    .option('--preset <name>', 'selection preset(s): name, JSON file or comma list; auto (default) = every built-in preset, auto-lprior = the same with the z ≳ 11 luminosity-prior variants, -name drops one')
     .option('--config <file>', 'JSON run configuration (docs/pipeline.md); command-line options override it')
     .option('--injections <n>', 'injected high-z galaxies for completeness (0 disables completeness and the LF)')
     .option('--workers <n>', 'worker threads per stage; 0 = in-process everywhere (default: the number of cores)')

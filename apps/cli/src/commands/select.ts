@@ -18,7 +18,7 @@ export async function runSelect(catalog: string, o: SelectCliOptions, log: (s: s
   const fluxScale = num(o.fluxScale, 'flux-scale', (n) => n > 0);
   const stampArcsec = num(o.stampSize, 'stamp-size', (n) => n > 0 && n <= 30);
   // 'auto' = every built-in preset, as `asteris run` (recipes + posterior-led)
-  const presets = o.preset.split(',').map((s) => s.trim()).filter(Boolean).flatMap((p) => sel.presetList(p));
+  const presets = sel.presetList(o.preset);
   if (!presets.length) throw new UsageError('--preset: give a preset name or a .json file');
   if (o.images) {
     // check the stamp images up front so a typo fails before the (slow) selection
@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .command('select')
     .description('select z≈9–16 dropout candidates (colour cuts + photo-z + contaminant rejection) and write the follow-up package')
     .argument('<catalog>', 'catalogue CSV: id, ra, dec, flux_<BAND>, fluxerr_<BAND> in nJy')
-    .requiredOption('--preset <name|file.json>', 'posterior-z8, posterior-z11, posterior-z15 (posterior-led), f115w-dropout, f150w-dropout, f200w-dropout (published recipes), auto (all six), a preset JSON file, or a comma list (each preset in DIR/<name>/, their union in DIR)')
+    .requiredOption('--preset <name|file.json>', 'posterior-z8, posterior-z11, posterior-z15 (posterior-led), f115w-dropout, f150w-dropout, f200w-dropout (published recipes), posterior-z11-lprior, posterior-z15-lprior (opt-in luminosity-prior veto), auto (all six), auto-lprior (the six with the z ≳ 11 lprior variants), a preset JSON file, or a comma list, -name dropping one (each preset in DIR/<name>/, their union in DIR)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--images <spec>', 'postage-stamp images: BAND=coadd.fits,BAND:denoised=den.fits,…')
     .option('--sys-err <frac>', 'photo-z systematic flux-error floor (default 0.05)')
