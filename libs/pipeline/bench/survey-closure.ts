@@ -223,7 +223,7 @@ function surveyPurity(survey: string, out: string): string[] {
 /** Child process: one path (denoiser) over the survey, from an empty cache; prints REPORT <json>. */
 export async function closureChild(argv: string[]): Promise<void> {
   const [survey, out, denoiser, optsJson] = argv;
-  const o = JSON.parse(optsJson!) as { injections: number; rounds: number; nSteps: number; oversample: number; injectionEw?: number };
+  const o = JSON.parse(optsJson!) as { injections: number; rounds: number; nSteps: number; oversample: number; injectionEw?: number; preset?: string };
   const { runPipeline, silentReporter } = await import('../src/index.ts');
   const cfg = closureConfig(denoiser!, o);
   const t0 = performance.now();
@@ -265,7 +265,7 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
   const size = argNum(argv, 'size', 256);
   const oversample = argNum(argv, 'oversample', 1500);
   const tiers: Tier[] = [{ name: 'deep', n: argNum(argv, 'deep', 2), depth: 29.8 }, { name: 'medium', n: argNum(argv, 'medium', 2), depth: 29.0 }];
-  const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample, injectionEw: argNum(argv, 'inj-ew', 0) };
+  const opts = { injections: argNum(argv, 'injections', 100), rounds: argNum(argv, 'rounds', 2), nSteps: argNum(argv, 'steps', 1500), oversample, injectionEw: argNum(argv, 'inj-ew', 0), preset: argStr(argv, 'preset', 'auto') };
   const paths = argStr(argv, 'paths', 'none,lite-null').split(',');
   const keep = argv.includes('--keep');
   // --save DIR: keep only the small products (truth, photometry catalogue, candidates, completeness, lf.json) in the
@@ -280,7 +280,7 @@ export async function closureBench(argv: string[], self: string): Promise<void> 
     console.log(`\nbench:survey --closure — ${fields.length} pointings (${tiers.map((t) => `${t.n} ${t.name}, 5σ ${t.depth}`).join('; ')}) of ${size}×${size} px at 0.04″ = ${pixArea.toFixed(3)} arcmin² of pixels;`
       + ` high-z population oversampled ×${oversample} (each candidate counts 1/${oversample}) = ${(pixArea * oversample).toFixed(1)} arcmin² effective for the LF; ${CLOSURE_BANDS.length} bands × 8 exposures;`
       + ` input LF: DPL M* ${INPUT_LF.MStar}, α ${INPUT_LF.alpha}, β ${INPUT_LF.beta}, log φ*(z) = ${INPUT_LF.logPhiStar} ${INPUT_LF.dLogPhiStarDz} (z − ${INPUT_LF.z0}), z 8.5–17;`
-      + ` ${opts.injections} × ${opts.rounds} injections per field (z 8.5–13); ${cpus().length} CPU cores; simulation ${simS.toFixed(0)} s`);
+      + ` ${opts.injections} × ${opts.rounds} injections per field (z 8.5–13); presets ${opts.preset}; ${cpus().length} CPU cores; simulation ${simS.toFixed(0)} s`);
     for (const denoiser of paths) {
       const out = join(tmp, `out-${denoiser}`);
       const c = spawn(process.execPath, ['--import', 'tsx', self, '--closure-child', survey, out, denoiser, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,23 +1,17 @@
 // Re-runs the selection of a saved closure survey (bench:survey --closure --save DIR keeps each field's photometry
 // catalogue) with other presets, and says what the candidates are (closure-purity.ts):
-//   node --import tsx libs/pipeline/bench/closure-diag/reselect.ts DIR none|lite-null [auto | name-or-file,…]
+//   node --import tsx libs/pipeline/bench/closure-diag/reselect.ts DIR none|lite-null [preset spec, as --preset: auto | auto-lprior | name-or-file,… | -name]
 // e.g. a changed preset file in place of a built-in one: auto,-posterior-z11,/tmp/my-z11.json
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv } from '@asteris/core';
-import { ALL_PRESETS, loadPreset, readCatalogueCsv, selectWithPresets, unionSelection } from '@asteris/select';
+import { loadPreset, presetList, readCatalogueCsv, selectWithPresets, unionSelection } from '@asteris/select';
 import { closurePurity, purityLines, savedSurveyFields } from '../closure-purity.ts';
 
 const [root, path, spec = 'auto'] = process.argv.slice(2);
-if (!root || !path) { console.error('usage: reselect.ts <saved-dir> <path> [auto | name-or-file,… (-name drops one)]'); process.exit(2); }
-let names: string[] = [];
-for (const s of spec.split(',')) {
-  if (s === 'auto') names.push(...ALL_PRESETS);
-  else if (s.startsWith('-')) names = names.filter((n) => n !== s.slice(1));
-  else names.push(s);
-}
-const presets = names.map((n) => loadPreset(n));
+if (!root || !path) { console.error('usage: reselect.ts <saved-dir> <path> [preset spec: auto | auto-lprior | name-or-file,… (-name drops one)]'); process.exit(2); }
+const presets = presetList(spec).map((n) => loadPreset(n));
 const tmp = mkdtempSync(join(tmpdir(), 'reselect-'));
 try {
   const fields = savedSurveyFields(root, path).filter((f) => existsSync(join(f.dir, 'catalogue.csv'))).map((f) => {
