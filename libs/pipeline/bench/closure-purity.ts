@@ -18,6 +18,12 @@ export function savedSurveyFields(root: string, path: string): { name: string; t
     .map((name) => ({ name, tier: tierOf(name), truth: join(root, 'fields', name, 'truth.csv'), dir: join(root, `out-${path}`, name) }));
 }
 
+type Tally = { highz: number; interlopers: number; wHighz: number; wInterlopers: number };
+const emptyTally = (): Tally => ({ highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 });
+const addTally = (t: Tally, highz: boolean, w: number): void => {
+  if (highz) { t.highz++; t.wHighz += w; } else { t.interlopers++; t.wInterlopers += w; }
+};
+
 export interface PurityTier {
   tier: string; fields: number; oversample: number; candidates: number; highz: number;
   /** interlopers by the truth's kind (lowz, browndwarf) and 'spurious' (no true source within the radius) */
@@ -25,11 +31,11 @@ export interface PurityTier {
   /** true z of the interlopers that have one (galaxies; not brown dwarfs or spurious) */
   lowzZ: number[];
   /** per preset that kept a candidate (a candidate kept by two counts for each): true high-z and interlopers, raw and weighted */
-  byPreset: Record<string, { highz: number; interlopers: number; wHighz: number; wInterlopers: number }>;
+  byPreset: Record<string, Tally>;
   /** Σ weights: high-z matches (their number on the real sky), interlopers */
   wHighz: number; wInterlopers: number;
   /** per LF z bin of the candidates' z_phot ('lo–hi'; the closure's CLOSURE_Z_BINS unless given): what each bin would hold */
-  byZ: Record<string, { highz: number; interlopers: number; wHighz: number; wInterlopers: number }>;
+  byZ: Record<string, Tally>;
   contaminationDrawn: number; contaminationSky: number;
 }
 
@@ -37,11 +43,6 @@ type Row = Record<string, string>;
 const rows = (file: string): Row[] => parseCsvObjects(readFileSync(file, 'utf8'), { file });
 
 const MATCH_ARCSEC = 0.12;
-
-type Tally = { highz: number; interlopers: number; wHighz: number; wInterlopers: number };
-const addTally = (t: Tally, highz: boolean, w: number): void => {
-  if (highz) { t.highz++; t.wHighz += w; } else { t.interlopers++; t.wInterlopers += w; }
-};
 
 /**
  * `fields`: per field its tier name, truth.csv and published candidates.csv; `zBins`: the LF's z bins, for `byZ`
@@ -67,16 +68,15 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
     const brightestMag = (t: Row) => Math.min(...Object.entries(t).filter(([k, v]) => k.startsWith('mag_') && v !== '').map(([, v]) => Number(v)), 99);
     for (const c of rows(f.candidates)) {
       st.candidates++;
-      const presets = (c.preset ?? '').split('+').filter(Boolean).map((p) => (st.byPreset[p] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 }));
+      const presets = (c.preset ?? '').split('+').filter(Boolean).map((p) => (st.byPreset[p] ??= emptyTally()));
       const zl = c.z_phot !== undefined && c.z_phot !== '' ? zLabel(Number(c.z_phot)) : null;
-      const zt = zl ? (st.byZ[zl] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 }) : null;
+      const zt = zl ? (st.byZ[zl] ??= emptyTally()) : null;
       let best: Row | undefined;
       for (const t of hz) if (sep(c, t) < MATCH_ARCSEC && (!best || Number(t.M_UV) < Number(best.M_UV))) best = t;
       if (best) {
         const w = Number(best.weight);
         st.highz++; st.wHighz += w;
-        for (const b of presets) { b.highz++; b.wHighz += w; }
-        if (zt) addTally(zt, true, w);
+        for (const t of [...presets, ...(zt ? [zt] : [])]) addTally(t, true, w);
         continue;
       }
       let other: Row | undefined;
@@ -85,8 +85,7 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
       const w = other ? Number(other.weight) : 1;
       st.interlopers[kind] = (st.interlopers[kind] ?? 0) + 1;
       st.wInterlopers += w;
-      for (const b of presets) { b.interlopers++; b.wInterlopers += w; }
-      if (zt) addTally(zt, false, w);
+      for (const t of [...presets, ...(zt ? [zt] : [])]) addTally(t, false, w);
       if (other && other.z !== '' && Number.isFinite(Number(other.z))) st.lowzZ.push(Number(other.z));
     }
   }
@@ -101,9 +100,9 @@ export function closurePurity(fields: { tier: string; truth: string; candidates:
     all.fields += s.fields; all.oversample = s.oversample; all.candidates += s.candidates; all.highz += s.highz;
     all.wHighz += s.wHighz; all.wInterlopers += s.wInterlopers; all.lowzZ.push(...s.lowzZ);
     for (const [k, v] of Object.entries(s.interlopers)) all.interlopers[k] = (all.interlopers[k] ?? 0) + v;
-    for (const [src, dst] of [[s.byPreset, all.byPreset], [s.byZ, all.byZ]] as const) {
-      for (const [k, v] of Object.entries(src)) {
-        const a = ((dst as Record<string, Tally>)[k] ??= { highz: 0, interlopers: 0, wHighz: 0, wInterlopers: 0 });
+    for (const [src, dst] of [[s.byPreset, all.byPreset], [s.byZ, all.byZ]]) {
+      for (const [k, v] of Object.entries(src!)) {
+        const a = (dst![k] ??= emptyTally());
         a.highz += v.highz; a.interlopers += v.interlopers; a.wHighz += v.wHighz; a.wInterlopers += v.wInterlopers;
       }
     }

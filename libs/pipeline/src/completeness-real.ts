@@ -14,7 +14,7 @@ import { injectStage } from '@asteris/sim';
 import { imagesStage } from '@asteris/asteris';
 import { detectStage } from '@asteris/extract';
 import { photometryStage } from '@asteris/photometry';
-import { selectStage, loadPreset, presetList, SELECT_FILES } from '@asteris/select';
+import { selectStage, loadPreset, presetList, specHasAuto, SELECT_FILES } from '@asteris/select';
 import { fieldChain, ref } from './chain.ts';
 import { completenessStage, areaArcmin2, COMPLETENESS_FILES, type DepthSummary } from './completeness.ts';
 import { engineFactory, stageHandler, type EngineChoice, type JobSpec, type StageResult } from './engine.ts';
@@ -131,7 +131,7 @@ export function choosePresets(preset: string, bands: string[], source: string): 
     try { p = loadPreset(n); } catch (e) { problems.push(`--preset ${n}: ${(e as Error).message}`); continue; }
     const missing = p.requiredBands.filter((b) => !bands.includes(b));
     if (!missing.length) keep.push(n);
-    else if (preset === 'auto' || preset === 'auto-lprior') dropped.push({ preset: p.name, missing });
+    else if (specHasAuto(preset)) dropped.push({ preset: p.name, missing });
     else problems.push(`${source}: preset '${p.name}' needs ${missing.join(', ')}, which the field lacks (bands: ${bands.join(', ')})`);
   }
   if (!problems.length && !keep.length) {

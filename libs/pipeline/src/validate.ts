@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readFits, nJyPerPixelScale, ZERO_POINT_KEYS, type ImageHdu } from '@asteris/fits';
 import { filterFile } from '@asteris/astro';
 import { bandModel, modelFrames } from '@asteris/asteris';
-import { loadPreset, presetList } from '@asteris/select';
+import { loadPreset, presetList, specHasAuto } from '@asteris/select';
 import { sameGrid, wcsSignature, DITHER_KEYS, FIELD_JSON, type Field } from '@asteris/field';
 import type { RunConfig } from './config.ts';
 
@@ -42,7 +42,7 @@ export function checkPlan(source: string, bands: string[], cfg: RunConfig, probl
     try {
       const pr = loadPreset(p);
       const missing = pr.requiredBands.filter((b) => !bands.includes(b));
-      if (missing.length) problems.push(`${source}: bands: preset '${pr.name}' needs ${missing.join(', ')}, which the field lacks${cfg.preset === 'auto' ? ' (choose presets with --preset)' : ''}`);
+      if (missing.length) problems.push(`${source}: bands: preset '${pr.name}' needs ${missing.join(', ')}, which the field lacks${specHasAuto(cfg.preset) ? ' (choose presets with --preset)' : ''}`);
     } catch (e) {
       problems.push(`--preset ${p}: ${(e as Error).message}`);
     }

@@ -11,4 +11,4 @@ export * from './output.ts';
 export * from './stamps.ts';
 export * from './package.ts';
 export * from './mock.ts';
-export { selectStage, unionSelection, presetList, presetFile, SelectConfigSchema, SELECT_FILES, type SelectConfig, type SelectInputs, type SelectProduct } from './stage.ts';
+export { selectStage, unionSelection, presetList, specHasAuto, presetFile, SelectConfigSchema, SELECT_FILES, type SelectConfig, type SelectInputs, type SelectProduct } from './stage.ts';

@@ -169,7 +169,7 @@ export function photoz(flux: ArrayLike<number>, err: ArrayLike<number>, bands: s
     chi2Best: c0, zLow: grid.z[iLow], chi2Low: chi2[iLow], zHigh: grid.z[iHigh], chi2High: chi2[iHigh],
     dchi2: chi2[iLow] - chi2[iHigh], lowFamily, bestFamily, bdChi2, bdType,
   };
-  if (keep && muvZ) {
+  if (muvZ) {
     // P_L on the same grid (z = 0 has no volume: weight 0), trapezoid-normalised like P(z)
     const lp = new Float64Array(nz);
     let mx = -Infinity;

@@ -88,8 +88,9 @@ export const BUILTIN_PRESETS = ['f115w-dropout', 'f150w-dropout', 'f200w-dropout
 /** Posterior-led presets (∫P(z > z_min) and Δχ² first; colours and non-detections as error-aware vetoes). */
 export const POSTERIOR_PRESETS = ['posterior-z8', 'posterior-z11', 'posterior-z15'] as const;
 export const ALL_PRESETS = [...BUILTIN_PRESETS, ...POSTERIOR_PRESETS] as const;
-/** Opt-in variants (not in `auto`): the z ≳ 11 posterior presets with the luminosity-prior veto (docs/select.md). */
-export const LPRIOR_PRESETS = ['posterior-z11-lprior', 'posterior-z15-lprior'] as const;
+/** Opt-in variants (not in `auto`; `auto-lprior` swaps them in): the z ≳ 11 posterior presets with the luminosity-prior veto (docs/select.md). */
+export const LPRIOR_VARIANT: Readonly<Record<string, string>> = { 'posterior-z11': 'posterior-z11-lprior', 'posterior-z15': 'posterior-z15-lprior' };
+export const LPRIOR_PRESETS = Object.values(LPRIOR_VARIANT);
 
 /** Validate a parsed preset object; throws SelectError naming the source and the bad fields. */
 export function parsePreset(obj: unknown, source = 'preset'): Preset {

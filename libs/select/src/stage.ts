@@ -8,9 +8,7 @@ import { z } from 'zod';
 import { defineStage, writeFileAtomic } from '@asteris/core';
 import { filterFile } from '@asteris/astro';
 import { readCatalogueCsv } from './catalogue.ts';
-import { loadPreset, ALL_PRESETS } from './preset.ts';
-
-const LPRIOR_OF: Record<string, string> = { 'posterior-z11': 'posterior-z11-lprior', 'posterior-z15': 'posterior-z15-lprior' };
+import { loadPreset, ALL_PRESETS, LPRIOR_VARIANT } from './preset.ts';
 import { selectWithPresets, comparePriority, type Candidate, type SelectionResult } from './select.ts';
 import { writeFollowUpPackage } from './package.ts';
 
@@ -38,7 +36,8 @@ export interface SelectProduct { dir: string; candidates: string; pz: string; pr
 /**
  * The presets a `--preset` spec names: a comma-separated list of preset names or JSON files, where 'auto' = every
  * built-in preset, the three published recipes and the three posterior-led ones (docs/select.md), 'auto-lprior'
- * = the same with the z ≳ 11 posterior presets' luminosity-prior variants, and '-name' drops a name listed before it. Measured: on CEERS v0.2 the posterior presets keep 11/11 of the team's
+ * = the same with the z ≳ 11 posterior presets' luminosity-prior variants, and '-name' drops a name listed before it.
+ * Measured: on CEERS v0.2 the posterior presets keep 11/11 of the team's
  * P(z>8) ≥ 0.9 objects (the recipes 5/11); on the demo field the union keeps 5 true z > 8.5 galaxies of 9
  * candidates (recipes alone: 3 of 5) and the bright-end selection completeness rises from 0.77 to 0.85.
  */
@@ -46,12 +45,15 @@ export function presetList(preset: string): string[] {
   let names: string[] = [];
   for (const part of preset.split(',').map((x) => x.trim()).filter(Boolean)) {
     if (part === 'auto') names.push(...ALL_PRESETS);
-    else if (part === 'auto-lprior') names.push(...ALL_PRESETS.map((n) => LPRIOR_OF[n] ?? n));
+    else if (part === 'auto-lprior') names.push(...ALL_PRESETS.map((n) => LPRIOR_VARIANT[n] ?? n));
     else if (part.startsWith('-')) names = names.filter((n) => n !== part.slice(1));
     else names.push(part);
   }
   return [...new Set(names)];
 }
+
+/** True when a preset spec expands 'auto' or 'auto-lprior' (its presets may be dropped for a field's bands, with a message). */
+export const specHasAuto = (preset: string): boolean => preset.split(',').some((x) => /^auto(-lprior)?$/.test(x.trim()));
 
 const PRESET_DIR = fileURLToPath(new URL('../../../data/presets/', import.meta.url));
 /** The file a preset name or path is read from (loadPreset's rule). */

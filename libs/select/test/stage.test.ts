@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, toCsv } from '@asteris/core';
-import { mockCatalogue, selectStage, presetList, ALL_PRESETS } from '../src/index.ts';
+import { mockCatalogue, selectStage, presetList, specHasAuto, ALL_PRESETS } from '../src/index.ts';
 
 describe('select stage', () => {
   it("'auto' is every built-in preset: the published recipes and the posterior-led ones", () => {
@@ -14,6 +14,7 @@ describe('select stage', () => {
     expect(presetList('f115w-dropout')).toEqual(['f115w-dropout']);
     // comma lists, the luminosity-prior alias, '-name' drops one listed before it, duplicates once
     expect(presetList('auto-lprior')).toEqual(['f115w-dropout', 'f150w-dropout', 'f200w-dropout', 'posterior-z8', 'posterior-z11-lprior', 'posterior-z15-lprior']);
+    expect([specHasAuto('auto'), specHasAuto('x.json, auto-lprior,-f150w-dropout'), specHasAuto('posterior-z8'), specHasAuto('autox')]).toEqual([true, true, false, false]);
     expect(presetList(' auto, -f150w-dropout ,my.json,posterior-z8')).toEqual(['f115w-dropout', 'f200w-dropout', 'posterior-z8', 'posterior-z11', 'posterior-z15', 'my.json']);
   });
 
