@@ -1,7 +1,8 @@
 // Selection benchmark / validation report: mock fields with truth → completeness and contamination
-// per preset vs magnitude (S/N_det > 8), plus photo-z throughput. Prints a markdown table.
+// per preset (recipes, posterior-led, and the opt-in luminosity-prior variants) vs magnitude (S/N_det > 8), plus
+// photo-z throughput. Prints a markdown table.
 //   node --import tsx libs/select/bench/select.bench.ts [--seed 1] [--scale 2] [--interlopers 1]
-import { mockCatalogue, mockMetrics, loadPreset, selectCandidates, photozCatalogue, templateGrid, BUILTIN_PRESETS, catalogueBands } from '../src/index.ts';
+import { mockCatalogue, mockMetrics, loadPreset, selectCandidates, photozCatalogue, templateGrid, ALL_PRESETS, LPRIOR_PRESETS, catalogueBands } from '../src/index.ts';
 
 const arg = (k: string, d: number) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const seed = arg('seed', 1), scale = arg('scale', 2), inter = arg('interlopers', 1);
@@ -14,7 +15,7 @@ t0 = performance.now();
 templateGrid(catalogueBands(catalogue).map((b) => b.band));
 const tGrid = performance.now() - t0;
 t0 = performance.now();
-const pz = photozCatalogue(catalogue);
+const pz = photozCatalogue(catalogue, { keepPz: true });   // posterior presets integrate P(z) (and P_L(z))
 const tPz = performance.now() - t0;
 console.log(`mock: ${catalogue.rows.length} objects (seed ${seed}) in ${(tMock / 1000).toFixed(1)} s; template grid ${(tGrid / 1000).toFixed(2)} s; photo-z ${(tPz / catalogue.rows.length).toFixed(2)} ms/object`);
 // photo-z accuracy on S/N_det(F277W+F356W+F444W) > 8 objects (galaxies only)
@@ -43,7 +44,7 @@ console.log(`mock: ${catalogue.rows.length} objects (seed ${seed}) in ${(tMock /
 console.log('\n| preset | N true (S/N>8) | recovered | selected | contaminants | completeness | contamination | z<8 objects | z<8 pass rate | contaminant kinds |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const perMag: string[] = [];
-for (const name of BUILTIN_PRESETS) {
+for (const name of [...ALL_PRESETS, ...LPRIOR_PRESETS]) {
   const t1 = performance.now();
   const res = selectCandidates(catalogue, loadPreset(name), { photoz: pz });
   const ms = performance.now() - t1;
